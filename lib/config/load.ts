@@ -1,0 +1,96 @@
+/**
+ * Reads, validates and resolves the config file. Every error names the file and the field;
+ * nothing starts half-configured.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CapacityGuardError, ConfigError } from '../errors';
+import { describeIssues } from '../parse/zod-issues';
+import { type PriorityRule, parsePriorities, rulesFrom } from '../priorities/expander';
+import type { Policy } from './policy';
+import { type ConfigFile, ConfigSchema } from './schema';
+
+export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
+/** Set to "on" on the function to stop every write without a redeploy. */
+export const KILL_SWITCH_VARIABLE = 'CAPACITY_GUARD_KILL_SWITCH';
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  readFile?: (path: string) => string;
+}
+
+export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env[CONFIG_PATH_VARIABLE];
+  if (!path) throw new ConfigError(`${CONFIG_PATH_VARIABLE} is not set: point it at the capacity-guard YAML config file`);
+  return path;
+}
+
+export function loadPolicy(path: string, options: LoadOptions = {}): Policy {
+  const readFile = options.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read config file: ${(error as Error).message}`, { cause: error });
+  }
+  return policyFromText(text, path, { ...options, readFile });
+}
+
+export function policyFromText(text: string, path: string, options: LoadOptions = {}): Policy {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = ConfigSchema.safeParse(document ?? {});
+  if (!parsed.success) throw new ConfigError(`${path}: ${describeIssues(parsed.error)}`);
+  return resolvePolicy(parsed.data, path, options);
+}
+
+function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): Policy {
+  const env = options.env ?? process.env;
+  const killSwitch = (env[KILL_SWITCH_VARIABLE] ?? '').toLowerCase();
+  if (killSwitch && !['on', 'off'].includes(killSwitch)) {
+    throw new ConfigError(`${KILL_SWITCH_VARIABLE} must be "on" or "off", got ${JSON.stringify(env[KILL_SWITCH_VARIABLE])}`);
+  }
+  return {
+    enabled: config.enabled && killSwitch !== 'on',
+    dryRun: config.dryRun,
+    backoff: {
+      initialMs: config.backoff.initial,
+      multiplier: config.backoff.multiplier,
+      maxMs: config.backoff.max,
+      resetAfterMs: config.backoff.resetAfter,
+    },
+    changeBudget: { maxSuspensionsPerWindow: config.changeBudget.maxSuspensionsPerWindow, windowMs: config.changeBudget.window },
+    unknownFailures: { suspendAfter: config.unknownFailures.suspendAfter, windowMs: config.unknownFailures.window },
+    reconcile: {
+      eventGraceMs: config.reconcile.eventGrace,
+      lookbackMs: config.reconcile.lookback,
+      maxActivityLookups: config.reconcile.maxActivityLookups,
+    },
+    clusters: config.clusters.map((cluster, index) => ({
+      name: cluster.name,
+      enabled: cluster.enabled,
+      mode: cluster.mode ?? config.mode,
+      rules: clusterRules(cluster, index, path, options),
+    })),
+  };
+}
+
+function clusterRules(cluster: ConfigFile['clusters'][number], index: number, path: string, options: LoadOptions): PriorityRule[] {
+  const field = `clusters.${index}.${cluster.prioritiesFile ? 'prioritiesFile' : 'priorities'}`;
+  try {
+    if (cluster.prioritiesFile) {
+      const file = resolve(dirname(path), cluster.prioritiesFile);
+      const readFile = options.readFile ?? ((name: string) => readFileSync(name, 'utf8'));
+      return parsePriorities(readFile(file));
+    }
+    return typeof cluster.priorities === 'string' ? parsePriorities(cluster.priorities) : rulesFrom(cluster.priorities);
+  } catch (error) {
+    const reason = error instanceof CapacityGuardError ? error.message : `cannot read: ${(error as Error).message}`;
+    throw new ConfigError(`${path}: ${field} (cluster ${cluster.name}): ${reason}`, { cause: error });
+  }
+}

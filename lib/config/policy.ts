@@ -1,0 +1,27 @@
+/**
+ * The resolved configuration `decide` reads: durations in ms, priorities compiled.
+ * Policy flags are read in decide, never inside act.
+ */
+import type { PriorityRule } from '../priorities/expander';
+import type { Mode } from './schema';
+
+export interface ClusterPolicy {
+  name: string;
+  enabled: boolean;
+  mode: Mode;
+  rules: readonly PriorityRule[];
+}
+
+export interface Policy {
+  enabled: boolean;
+  dryRun: boolean;
+  backoff: { initialMs: number; multiplier: number; maxMs: number; resetAfterMs: number };
+  changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };
+  unknownFailures: { suspendAfter: number; windowMs: number };
+  reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
+  clusters: readonly ClusterPolicy[];
+}
+
+export function clusterPolicy(policy: Policy, name: string): ClusterPolicy | undefined {
+  return policy.clusters.find((cluster) => cluster.name === name);
+}

@@ -1,0 +1,91 @@
+/**
+ * The one config file, validated once at cold start. Durations are written "3m", "30m", "3h".
+ * Example with every field: capacity-guard.example.yml.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, context) => {
+    const ms = parseDuration(value);
+    if (ms === null) {
+      context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const MODES = ['cluster-autoscaler', 'direct'] as const;
+export type Mode = (typeof MODES)[number];
+
+// Kubernetes cluster names end up in a tag key: keep them to what a tag key allows.
+const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'cluster name: letters, digits, ".", "_", "-" (max 100)');
+
+const ClusterSchema = z
+  .object({
+    name: clusterName,
+    enabled: z.boolean().default(true),
+    mode: z.enum(MODES).optional(),
+    /** The `priorities` value of cluster-autoscaler's priority-expander ConfigMap, or the whole ConfigMap YAML, or the map itself. */
+    priorities: z.union([z.string().min(1), z.record(z.string(), z.array(z.string()))]).optional(),
+    /** A file holding the same, relative to this config file. */
+    prioritiesFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((cluster) => (cluster.priorities === undefined) !== (cluster.prioritiesFile === undefined), {
+    message: 'give exactly one of priorities or prioritiesFile',
+    path: ['priorities'],
+  });
+
+export const ConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+    mode: z.enum(MODES).default('cluster-autoscaler'),
+    backoff: z
+      .object({
+        initial: duration.default(180_000),
+        multiplier: z.number().min(1).max(10).default(2),
+        max: duration.default(1_800_000),
+        resetAfter: duration.default(10_800_000),
+      })
+      .strict()
+      .prefault({})
+      .refine((backoff) => backoff.max >= backoff.initial, { message: 'max must be at least initial', path: ['max'] }),
+    changeBudget: z
+      .object({
+        maxSuspensionsPerWindow: z.number().int().min(1).default(20),
+        window: duration.default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    unknownFailures: z
+      .object({
+        suspendAfter: z.number().int().min(1).default(3),
+        window: duration.default(900_000),
+      })
+      .strict()
+      .prefault({}),
+    reconcile: z
+      .object({
+        /** A failed scaling activity younger than this is left to the event path. */
+        eventGrace: duration.default(60_000),
+        lookback: duration.default(900_000),
+        maxActivityLookups: z.number().int().min(0).default(20),
+      })
+      .strict()
+      .prefault({}),
+    clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    config.clusters.forEach((cluster, index) => {
+      if (seen.has(cluster.name)) context.addIssue({ code: 'custom', message: `duplicate cluster name ${cluster.name}`, path: ['clusters', index, 'name'] });
+      seen.add(cluster.name);
+    });
+  });
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ConfigFile = z.output<typeof ConfigSchema>;

@@ -1,0 +1,42 @@
+/**
+ * Routes an EventBridge event to the parser of its kind by `source|detail-type`.
+ * Unknown kinds are ignored with a reason, never an undefined path.
+ */
+import type { z } from 'zod';
+import type { ParseOutcome, Signal } from '../signals';
+import * as launchSuccessful from './autoscaling-launch-successful';
+import * as launchUnsuccessful from './autoscaling-launch-unsuccessful';
+import { EventBridgeEnvelope, routingKey } from './eventbridge-envelope';
+import * as scheduled from './scheduled-event';
+import { describeIssues } from './zod-issues';
+
+interface EventParser<D extends z.ZodType> {
+  detail: D;
+  toSignal(event: EventBridgeEnvelope, detail: z.infer<D>): Signal;
+}
+
+function parser<D extends z.ZodType>(detail: D, toSignal: (event: EventBridgeEnvelope, detail: z.infer<D>) => Signal): EventParser<D> {
+  return { detail, toSignal };
+}
+
+const PARSERS: ReadonlyMap<string, EventParser<z.ZodType>> = new Map<string, EventParser<z.ZodType>>([
+  [routingKey({ source: launchUnsuccessful.SOURCE, 'detail-type': launchUnsuccessful.DETAIL_TYPE }), parser(launchUnsuccessful.LaunchUnsuccessfulDetail, launchUnsuccessful.toLaunchFailure)],
+  [routingKey({ source: launchSuccessful.SOURCE, 'detail-type': launchSuccessful.DETAIL_TYPE }), parser(launchSuccessful.LaunchSuccessfulDetail, launchSuccessful.toLaunchSuccess)],
+  [routingKey({ source: scheduled.SOURCE, 'detail-type': scheduled.DETAIL_TYPE }), parser(scheduled.ScheduledDetail, (event) => scheduled.toTick(event))],
+]);
+
+/** The routing keys we subscribe to, for documentation and the template test. */
+export const KNOWN_EVENT_KINDS: readonly string[] = [...PARSERS.keys()];
+
+export function parseEventBridgeEvent(value: unknown): ParseOutcome {
+  const envelope = EventBridgeEnvelope.safeParse(value);
+  if (!envelope.success) return { outcome: 'invalid', error: `not an EventBridge event: ${describeIssues(envelope.error)}` };
+  const event = envelope.data;
+  const kind = PARSERS.get(routingKey(event));
+  if (!kind) return { outcome: 'ignored', reason: `no parser for ${routingKey(event)}` };
+  const detail = kind.detail.safeParse(event.detail);
+  if (!detail.success) {
+    return { outcome: 'invalid', error: `${event['detail-type']} event ${event.id}: ${describeIssues(detail.error, 'detail')}` };
+  }
+  return { outcome: 'signal', signal: kind.toSignal(event, detail.data) };
+}
