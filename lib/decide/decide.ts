@@ -1,0 +1,278 @@
+/**
+ * decide: (signal, snapshot, policy, now) → actions. Pure and total; no I/O, no clock of its own.
+ * Every rule works from observed state and AWS's event times, so a duplicate, late or reordered
+ * event decides nothing new.
+ */
+import type { Policy } from '../config/policy';
+import type { LaunchFailure, LaunchSuccess, Signal } from '../signals';
+import type { Action, Alert, RestoreGroup } from './actions';
+import { nextBackoffSeconds } from './backoff';
+import { applyGuardRails } from './guard-rails';
+import {
+  MANUAL,
+  SUSPENSION_TAG_KEYS,
+  type Sizes,
+  TAG,
+  backoffTag,
+  probeTag,
+  sizesTag,
+  tagValue,
+  unknownFailuresTag,
+} from './guard-tags';
+import { placeUnmetCapacity } from './placement';
+import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
+
+export interface Decision {
+  actions: Action[];
+  /** Why nothing (more) was done, for logs and `explain`. */
+  notes: string[];
+}
+
+export function decide(signal: Signal, snapshot: Snapshot, policy: Policy, now: Date): Action[] {
+  return decideWithNotes(signal, snapshot, policy, now).actions;
+}
+
+export function decideWithNotes(signal: Signal, snapshot: Snapshot, policy: Policy, now: Date): Decision {
+  const decision = decideSignal(signal, snapshot, policy, now);
+  return { actions: applyGuardRails(decision.actions, snapshot, policy, now), notes: decision.notes };
+}
+
+function decideSignal(signal: Signal, snapshot: Snapshot, policy: Policy, now: Date): Decision {
+  switch (signal.kind) {
+    case 'launch-failure':
+      return onLaunchFailure(signal, snapshot, policy);
+    case 'launch-success':
+      return onLaunchSuccess(signal, snapshot);
+    case 'tick':
+      return onTick(snapshot, now);
+    default:
+      return assertNever(signal);
+  }
+}
+
+function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Policy): Decision {
+  const found = findGroup(snapshot, signal.autoScalingGroupName);
+  if (!found) return note(`${signal.autoScalingGroupName} is not a group of a configured cluster`);
+  const { cluster, group } = found;
+  if (group.ignored) return note(`${group.name} carries ${TAG.ignore}=true`);
+  const at = Date.parse(signal.time);
+  const guard = group.guard;
+  switch (guard.state) {
+    case 'healthy':
+    case 'released': {
+      const restoredAt = group.memory.restoredAt;
+      if (restoredAt && at < Date.parse(restoredAt)) return note(`late event: failure at ${signal.time} precedes the restore at ${restoredAt}`);
+      if (signal.failure === 'unknown') return countUnknownFailure(signal, cluster, group, policy);
+      return suspend(signal, cluster, group, policy, guard.state === 'released' ? guard.saved : currentSizes(group));
+    }
+    case 'suspended': {
+      const enforce = enforceSuspension(cluster, group);
+      return { actions: enforce, notes: [`${group.name} is already out of rotation since ${guard.since}`] };
+    }
+    case 'probing': {
+      if (at < Date.parse(guard.probeStart)) return note(`late event: failure at ${signal.time} precedes the probe started ${guard.probeStart}`);
+      // The probe failed: out again, with the original sizes kept and the backoff doubled.
+      return suspend(signal, cluster, group, policy, guard.saved);
+    }
+    default:
+      return assertNever(guard);
+  }
+}
+
+function onLaunchSuccess(signal: LaunchSuccess, snapshot: Snapshot): Decision {
+  const found = findGroup(snapshot, signal.autoScalingGroupName);
+  if (!found) return note(`${signal.autoScalingGroupName} is not a group of a configured cluster`);
+  const { cluster, group } = found;
+  const guard = group.guard;
+  if (guard.state !== 'probing') return note(`${group.name} is ${guard.state}: a launch success changes nothing`);
+  if (Date.parse(signal.time) < Date.parse(guard.probeStart)) return note(`late event: success at ${signal.time} precedes the probe started ${guard.probeStart}`);
+  return { actions: [restore(cluster, group, 'probe-succeeded', signal.time)], notes: [] };
+}
+
+/** Time-driven transitions and drift repair, for the scheduled run. */
+function onTick(snapshot: Snapshot, now: Date): Decision {
+  const actions: Action[] = [];
+  for (const cluster of snapshot.clusters) {
+    for (const group of cluster.groups) {
+      if (group.ignored) continue;
+      actions.push(...tickGroup(cluster, group, now));
+    }
+  }
+  return { actions, notes: [] };
+}
+
+function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Action[] {
+  const guard = group.guard;
+  if (guard.state === 'healthy') return [];
+  if (guard.state === 'released') return [restore(cluster, group, 'operator-released', now.toISOString())];
+  if (guard.setMax !== null && group.maxSize !== guard.setMax && group.maxSize !== guard.saved.maxSize) {
+    // MaxSize is neither what we wrote nor the original (which would mean our write was lost):
+    // an operator set it by hand and owns the group again.
+    return [restore(cluster, group, 'operator-override', now.toISOString())];
+  }
+  if (guard.state === 'probing') {
+    // The success event was lost, but an instance came up: the probe succeeded.
+    return group.inService > guard.probeBase ? [restore(cluster, group, 'probe-succeeded', now.toISOString())] : [];
+  }
+  if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
+  return enforceSuspension(cluster, group);
+}
+
+function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
+  const target = runningTarget(group);
+  const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
+  const backoffSeconds = nextBackoffSeconds(group.memory, signal.time, policy.backoff);
+  const manual = signal.failure === 'configuration';
+  const until = manual ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
+  const reason = describeFailure(signal);
+  const actions: Action[] = [
+    {
+      kind: 'suspend-group',
+      cluster: cluster.policy.name,
+      group: group.name,
+      failure: signal.failure,
+      reason,
+      until,
+      backoffSeconds,
+      from: currentSizes(group),
+      to,
+      tags: {
+        [TAG.state]: 'suspended',
+        [TAG.failure]: signal.failure,
+        [TAG.reason]: tagValue(reason),
+        [TAG.since]: signal.time,
+        [TAG.until]: until ?? MANUAL,
+        [TAG.savedSizes]: sizesTag(saved),
+        [TAG.setMax]: String(to.maxSize),
+        [TAG.backoff]: backoffTag(backoffSeconds, signal.time),
+      },
+    },
+  ];
+  if (manual) {
+    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and removes the ${TAG.state} tag or raises MaxSize`));
+  }
+  actions.push(...moveUnmetCapacity(cluster, group, group.desiredCapacity - target));
+  return { actions, notes: [] };
+}
+
+function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: number): Action[] {
+  if (unmet <= 0) return [];
+  const { placements, leftover } = placeUnmetCapacity(cluster, group, unmet);
+  const actions: Action[] = [];
+  if (cluster.policy.mode === 'direct') {
+    const ordered = placements.slice().sort((a, b) => (a.group.tier ?? 0) - (b.group.tier ?? 0) || a.group.name.localeCompare(b.group.name));
+    for (const { group: fallback, add } of ordered) {
+      actions.push({
+        kind: 'raise-desired',
+        cluster: cluster.policy.name,
+        group: fallback.name,
+        from: fallback.desiredCapacity,
+        to: fallback.desiredCapacity + add,
+        replacing: group.name,
+        tier: fallback.tier,
+      });
+    }
+  }
+  if (leftover > 0) {
+    const where = cluster.policy.mode === 'direct' ? 'could not be placed' : 'have no group left to go to';
+    actions.push(alert('critical', 'no-fallback-capacity', cluster, group, `${leftover} of ${unmet} node(s) that ${group.name} could not launch ${where}: every fallback group is out of rotation or at MaxSize`));
+  }
+  return actions;
+}
+
+function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy): Decision {
+  const previous = group.memory.unknownFailures;
+  const at = Date.parse(signal.time);
+  if (previous && at <= Date.parse(previous.last)) return note(`unknown failure at ${signal.time} already counted`);
+  const inWindow = previous && at - Date.parse(previous.first) < policy.unknownFailures.windowMs;
+  const count = inWindow ? previous.count + 1 : 1;
+  const first = inWindow ? previous.first : signal.time;
+  if (count >= policy.unknownFailures.suspendAfter) return suspend(signal, cluster, group, policy, currentSizes(group));
+  return {
+    actions: [
+      {
+        kind: 'count-unknown-failure',
+        cluster: cluster.policy.name,
+        group: group.name,
+        count,
+        tags: { [TAG.unknownFailures]: unknownFailuresTag(count, first, signal.time) },
+      },
+      alert('warning', 'unknown-failure', cluster, group, `${group.name} failed to launch for a reason capacity-guard does not recognise (${count}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`),
+    ],
+    notes: [],
+  };
+}
+
+function enforceSuspension(cluster: ClusterSnapshot, group: GroupView): Action[] {
+  const target = runningTarget(group);
+  if (group.desiredCapacity === target && group.maxSize === target && group.minSize <= target) return [];
+  const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
+  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: { [TAG.setMax]: String(target) } }];
+}
+
+function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Action {
+  const guard = group.guard;
+  if (guard.state !== 'suspended') throw new Error('startProbe needs a suspended group');
+  const current = Math.max(group.desiredCapacity, group.live);
+  // A group that was already full before the failure has no room for a probe: bring it back whole.
+  if (guard.saved.maxSize <= current) return restore(cluster, group, 'probe-succeeded', now.toISOString());
+  const to: Sizes = { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: current + 1 };
+  return {
+    kind: 'start-probe',
+    cluster: cluster.policy.name,
+    group: group.name,
+    from: currentSizes(group),
+    to,
+    tags: { [TAG.state]: 'probing', [TAG.probe]: probeTag(now.toISOString(), group.live), [TAG.setMax]: String(to.maxSize) },
+  };
+}
+
+function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['why'], at: string): RestoreGroup {
+  const guard = group.guard;
+  if (guard.state === 'healthy') throw new Error('restore needs a group with saved sizes');
+  const saved = guard.saved;
+  const to: Sizes | null =
+    why === 'operator-override'
+      ? null
+      : {
+          minSize: saved.minSize,
+          maxSize: saved.maxSize,
+          desiredCapacity: Math.min(saved.maxSize, Math.max(group.desiredCapacity, saved.minSize)),
+        };
+  return {
+    kind: 'restore-group',
+    cluster: cluster.policy.name,
+    group: group.name,
+    why,
+    from: currentSizes(group),
+    to,
+    removeTags: [...SUSPENSION_TAG_KEYS, TAG.unknownFailures].filter((key) => key in group.tags),
+    tags: { [TAG.restoredAt]: at },
+  };
+}
+
+/** What actually runs, never below what is in service. */
+function runningTarget(group: GroupView): number {
+  return Math.max(group.inService, Math.min(group.desiredCapacity, group.live));
+}
+
+function currentSizes(group: GroupView): Sizes {
+  return { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: group.maxSize };
+}
+
+function describeFailure(signal: LaunchFailure): string {
+  const where = [signal.market, signal.instanceType, signal.availabilityZone].filter(Boolean).join(' ');
+  return `${signal.failure}: ${signal.errorCode ?? 'launch failed'}${where ? ` (${where})` : ''}`;
+}
+
+function alert(severity: Alert['severity'], code: Alert['code'], cluster: ClusterSnapshot, group: GroupView | null, message: string): Alert {
+  return { kind: 'alert', severity, code, cluster: cluster.policy.name, group: group?.name ?? null, message };
+}
+
+function note(text: string): Decision {
+  return { actions: [], notes: [text] };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+}

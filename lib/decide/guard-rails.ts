@@ -1,0 +1,80 @@
+/**
+ * The last word before anything is written: kill switch, per-cluster change budget, and size
+ * sanity (min ≤ desired ≤ max, never below in-service). Pure.
+ */
+import type { Policy } from '../config/policy';
+import { type Action, type Alert, writesToAws } from './actions';
+import { type Snapshot, findGroup } from './snapshot';
+
+export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, policy: Policy, now: Date): Action[] {
+  const result: Action[] = [];
+  const suspendedThisRound = new Map<string, number>();
+  for (const action of actions) {
+    if (!writesToAws(action)) {
+      result.push(action);
+      continue;
+    }
+    const cluster = snapshot.clusters.find((candidate) => candidate.policy.name === action.cluster);
+    if (!policy.enabled || !cluster?.policy.enabled) {
+      result.push(blocked(action, 'kill-switch', 'info', `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`));
+      continue;
+    }
+    if (action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
+      const recent = cluster.groups.filter(
+        (group) => group.guard.state !== 'healthy' && group.guard.state !== 'released' && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
+      ).length;
+      const thisRound = suspendedThisRound.get(action.cluster) ?? 0;
+      if (recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {
+        result.push(
+          blocked(action, 'change-budget-exhausted', 'critical', `change budget used up: ${recent + thisRound} group(s) of ${action.cluster} already taken out of rotation in the last ${Math.round(policy.changeBudget.windowMs / 60_000)} min; not done: ${summarize(action)}`),
+        );
+        continue;
+      }
+      suspendedThisRound.set(action.cluster, thisRound + 1);
+    }
+    const insane = sizeProblem(action, snapshot);
+    if (insane) {
+      result.push(blocked(action, 'needs-operator', 'critical', `refused, a bug in capacity-guard: ${insane}: ${summarize(action)}`));
+      continue;
+    }
+    result.push(action);
+  }
+  return result;
+}
+
+function sizeProblem(action: Action, snapshot: Snapshot): string | null {
+  const group = findGroup(snapshot, action.group ?? '')?.group;
+  if (!group) return null;
+  const to = action.kind === 'raise-desired' ? { minSize: group.minSize, desiredCapacity: action.to, maxSize: group.maxSize } : 'to' in action ? action.to : null;
+  if (!to) return null;
+  if (!(to.minSize <= to.desiredCapacity && to.desiredCapacity <= to.maxSize)) return `sizes min ${to.minSize} / desired ${to.desiredCapacity} / max ${to.maxSize} are out of order`;
+  if (to.desiredCapacity < group.inService) return `desired ${to.desiredCapacity} is below the ${group.inService} instance(s) in service`;
+  return null;
+}
+
+function blocked(action: Action, code: Alert['code'], severity: Alert['severity'], message: string): Alert {
+  return { kind: 'alert', severity, code, cluster: action.cluster, group: action.group, message };
+}
+
+export function summarize(action: Action): string {
+  switch (action.kind) {
+    case 'suspend-group':
+      return `take ${action.group} out of rotation (${action.reason}), max ${action.from.maxSize}→${action.to.maxSize}, desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, until ${action.until ?? 'a person fixes it'}`;
+    case 'enforce-suspension':
+      return `keep ${action.group} out of rotation: max ${action.from.maxSize}→${action.to.maxSize}, desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}`;
+    case 'raise-desired':
+      return `raise ${action.group} desired ${action.from}→${action.to} for ${action.replacing}`;
+    case 'start-probe':
+      return `probe ${action.group}: max ${action.from.maxSize}→${action.to.maxSize}`;
+    case 'restore-group':
+      return `bring ${action.group} back (${action.why})${action.to ? `: min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}` : ''}`;
+    case 'count-unknown-failure':
+      return `count unknown failure #${action.count} on ${action.group}`;
+    case 'alert':
+      return `${action.severity}: ${action.message}`;
+    default: {
+      const unreachable: never = action;
+      return String(unreachable);
+    }
+  }
+}
