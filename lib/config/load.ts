@@ -3,7 +3,6 @@
  * nothing starts half-configured.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CapacityGuardError, ConfigError } from '../errors';
 import { describeIssues } from '../parse/zod-issues';
@@ -34,7 +33,7 @@ export function loadPolicy(path: string, options: LoadOptions = {}): Policy {
   } catch (error) {
     throw new ConfigError(`${path}: cannot read config file: ${(error as Error).message}`, { cause: error });
   }
-  return policyFromText(text, path, { ...options, readFile });
+  return policyFromText(text, path, options);
 }
 
 export function policyFromText(text: string, path: string, options: LoadOptions = {}): Policy {
@@ -75,22 +74,16 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       name: cluster.name,
       enabled: cluster.enabled,
       mode: cluster.mode ?? config.mode,
-      rules: clusterRules(cluster, index, path, options),
+      rules: clusterRules(cluster, index, path),
     })),
   };
 }
 
-function clusterRules(cluster: ConfigFile['clusters'][number], index: number, path: string, options: LoadOptions): PriorityRule[] {
-  const field = `clusters.${index}.${cluster.prioritiesFile ? 'prioritiesFile' : 'priorities'}`;
+function clusterRules(cluster: ConfigFile['clusters'][number], index: number, path: string): PriorityRule[] {
   try {
-    if (cluster.prioritiesFile) {
-      const file = resolve(dirname(path), cluster.prioritiesFile);
-      const readFile = options.readFile ?? ((name: string) => readFileSync(name, 'utf8'));
-      return parsePriorities(readFile(file));
-    }
     return typeof cluster.priorities === 'string' ? parsePriorities(cluster.priorities) : rulesFrom(cluster.priorities);
   } catch (error) {
-    const reason = error instanceof CapacityGuardError ? error.message : `cannot read: ${(error as Error).message}`;
-    throw new ConfigError(`${path}: ${field} (cluster ${cluster.name}): ${reason}`, { cause: error });
+    const reason = error instanceof CapacityGuardError ? error.message : String(error);
+    throw new ConfigError(`${path}: clusters.${index}.priorities (cluster ${cluster.name}): ${reason}`, { cause: error });
   }
 }

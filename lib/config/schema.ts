@@ -27,16 +27,13 @@ const ClusterSchema = z
     name: clusterName,
     enabled: z.boolean().default(true),
     mode: z.enum(MODES).optional(),
-    /** The `priorities` value of cluster-autoscaler's priority-expander ConfigMap, or the whole ConfigMap YAML, or the map itself. */
-    priorities: z.union([z.string().min(1), z.record(z.string(), z.array(z.string()))]).optional(),
-    /** A file holding the same, relative to this config file. */
-    prioritiesFile: z.string().min(1).optional(),
+    /**
+     * cluster-autoscaler's priority-expander config: the `priorities` value (YAML text), the whole
+     * ConfigMap YAML, or the map itself. Kept inline so the deployed package holds one file.
+     */
+    priorities: z.union([z.string().min(1), z.record(z.string(), z.array(z.string()))]),
   })
-  .strict()
-  .refine((cluster) => (cluster.priorities === undefined) !== (cluster.prioritiesFile === undefined), {
-    message: 'give exactly one of priorities or prioritiesFile',
-    path: ['priorities'],
-  });
+  .strict();
 
 export const ConfigSchema = z
   .object({

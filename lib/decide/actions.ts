@@ -24,7 +24,7 @@ export interface SuspendGroup extends OnGroup {
   tags: Record<string, string>;
 }
 
-/** Still suspended, but its sizes drifted (a lost write, or CA scaled it down): cap again. */
+/** Still suspended or probing, but its sizes drifted (a lost write, or CA scaled it down): write them again. */
 export interface EnforceSuspension extends OnGroup {
   kind: 'enforce-suspension';
   from: Sizes;
@@ -53,11 +53,10 @@ export interface StartProbe extends OnGroup {
 /** Fully back: saved MinSize/MaxSize, suspension tags removed. */
 export interface RestoreGroup extends OnGroup {
   kind: 'restore-group';
-  /** operator-released: the state tag was deleted (restore saved sizes); operator-override: MaxSize set by hand (keep it). */
-  why: 'probe-succeeded' | 'operator-released' | 'operator-override';
+  /** operator-released: an operator deleted the state tag to end the suspension early. */
+  why: 'probe-succeeded' | 'operator-released';
   from: Sizes;
-  /** null: leave the sizes as they are (an operator already set them). */
-  to: Sizes | null;
+  to: Sizes;
   removeTags: string[];
   tags: Record<string, string>;
 }

@@ -66,8 +66,9 @@ function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Poli
       return suspend(signal, cluster, group, policy, guard.state === 'released' ? guard.saved : currentSizes(group));
     }
     case 'suspended': {
-      const enforce = enforceSuspension(cluster, group);
-      return { actions: enforce, notes: [`${group.name} is already out of rotation since ${guard.since}`] };
+      // One incident is dated by its earliest failure, whatever order the events arrive in.
+      if (at < Date.parse(guard.since)) return redateSuspension(signal, cluster, group, policy);
+      return { actions: enforceSuspension(cluster, group), notes: [`${group.name} is already out of rotation since ${guard.since}`] };
     }
     case 'probing': {
       if (at < Date.parse(guard.probeStart)) return note(`late event: failure at ${signal.time} precedes the probe started ${guard.probeStart}`);
@@ -103,19 +104,21 @@ function onTick(snapshot: Snapshot, now: Date): Decision {
 
 function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Action[] {
   const guard = group.guard;
-  if (guard.state === 'healthy') return [];
-  if (guard.state === 'released') return [restore(cluster, group, 'operator-released', now.toISOString())];
-  if (guard.setMax !== null && group.maxSize !== guard.setMax && group.maxSize !== guard.saved.maxSize) {
-    // MaxSize is neither what we wrote nor the original (which would mean our write was lost):
-    // an operator set it by hand and owns the group again.
-    return [restore(cluster, group, 'operator-override', now.toISOString())];
+  switch (guard.state) {
+    case 'healthy':
+      return [];
+    case 'released':
+      return [restore(cluster, group, 'operator-released', now.toISOString())];
+    case 'probing':
+      // The success event was lost, but an instance came up: the probe succeeded.
+      if (group.inService > guard.probeBase) return [restore(cluster, group, 'probe-succeeded', now.toISOString())];
+      return enforceProbe(cluster, group, guard.setMax);
+    case 'suspended':
+      if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
+      return enforceSuspension(cluster, group);
+    default:
+      return assertNever(guard);
   }
-  if (guard.state === 'probing') {
-    // The success event was lost, but an instance came up: the probe succeeded.
-    return group.inService > guard.probeBase ? [restore(cluster, group, 'probe-succeeded', now.toISOString())] : [];
-  }
-  if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
-  return enforceSuspension(cluster, group);
 }
 
 function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
@@ -153,6 +156,28 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
   }
   actions.push(...moveUnmetCapacity(cluster, group, group.desiredCapacity - target));
   return { actions, notes: [] };
+}
+
+function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy): Decision {
+  const guard = group.guard;
+  if (guard.state !== 'suspended') throw new Error('redateSuspension needs a suspended group');
+  const backoffSeconds = group.memory.backoff?.seconds ?? policy.backoff.initialMs / 1000;
+  const until = guard.until === null ? MANUAL : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
+  const [enforce] = enforceSuspension(cluster, group);
+  const sizes = enforce && enforce.kind === 'enforce-suspension' ? enforce.to : currentSizes(group);
+  return {
+    actions: [
+      {
+        kind: 'enforce-suspension',
+        cluster: cluster.policy.name,
+        group: group.name,
+        from: currentSizes(group),
+        to: sizes,
+        tags: { [TAG.since]: signal.time, [TAG.until]: until, [TAG.backoff]: backoffTag(backoffSeconds, signal.time) },
+      },
+    ],
+    notes: [`earlier failure at ${signal.time}: the suspension is dated from it`],
+  };
 }
 
 function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: number): Action[] {
@@ -207,7 +232,14 @@ function enforceSuspension(cluster: ClusterSnapshot, group: GroupView): Action[]
   const target = runningTarget(group);
   if (group.desiredCapacity === target && group.maxSize === target && group.minSize <= target) return [];
   const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
-  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: { [TAG.setMax]: String(target) } }];
+  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: {} }];
+}
+
+/** A probe whose MaxSize write was lost: write it again. */
+function enforceProbe(cluster: ClusterSnapshot, group: GroupView, probeMax: number | null): Action[] {
+  if (probeMax === null || group.maxSize === probeMax || probeMax < group.desiredCapacity) return [];
+  const to: Sizes = { ...currentSizes(group), maxSize: probeMax };
+  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: {} }];
 }
 
 function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Action {
@@ -231,21 +263,17 @@ function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['
   const guard = group.guard;
   if (guard.state === 'healthy') throw new Error('restore needs a group with saved sizes');
   const saved = guard.saved;
-  const to: Sizes | null =
-    why === 'operator-override'
-      ? null
-      : {
-          minSize: saved.minSize,
-          maxSize: saved.maxSize,
-          desiredCapacity: Math.min(saved.maxSize, Math.max(group.desiredCapacity, saved.minSize)),
-        };
   return {
     kind: 'restore-group',
     cluster: cluster.policy.name,
     group: group.name,
     why,
     from: currentSizes(group),
-    to,
+    to: {
+      minSize: saved.minSize,
+      maxSize: saved.maxSize,
+      desiredCapacity: Math.min(saved.maxSize, Math.max(group.desiredCapacity, saved.minSize)),
+    },
     removeTags: [...SUSPENSION_TAG_KEYS, TAG.unknownFailures].filter((key) => key in group.tags),
     tags: { [TAG.restoredAt]: at },
   };

@@ -67,7 +67,7 @@ export function summarize(action: Action): string {
     case 'start-probe':
       return `probe ${action.group}: max ${action.from.maxSize}→${action.to.maxSize}`;
     case 'restore-group':
-      return `bring ${action.group} back (${action.why})${action.to ? `: min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}` : ''}`;
+      return `bring ${action.group} back (${action.why}): min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}`;
     case 'count-unknown-failure':
       return `count unknown failure #${action.count} on ${action.group}`;
     case 'alert':

@@ -16,7 +16,7 @@ export const TAG = {
   until: `${TAG_PREFIX}until`,
   /** `min,desired,max` before the suspension; min and max are restored from it. */
   savedSizes: `${TAG_PREFIX}saved-sizes`,
-  /** The MaxSize capacity-guard last wrote; a different MaxSize means an operator took over. */
+  /** The MaxSize capacity-guard last wrote (the probe's MaxSize while probing). */
   setMax: `${TAG_PREFIX}set-max`,
   /** `<ISO start>,<live instances at start>` while probing. */
   probe: `${TAG_PREFIX}probe`,

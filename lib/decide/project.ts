@@ -25,7 +25,7 @@ function applyTo(group: GroupView, action: Action): GroupView {
       break;
     case 'restore-group':
       for (const key of action.removeTags) delete next.tags[key];
-      if (action.to) next = { ...next, ...action.to };
+      next = { ...next, ...action.to };
       break;
     case 'suspend-group':
     case 'enforce-suspension':

@@ -1,0 +1,413 @@
+/**
+ * Checks on what `serverless package` produces from serverless.yml: the CloudFormation template
+ * (cfn-lint clean, event wiring, least-privilege IAM) and the per-function zips (config file,
+ * bundled ESM handler that really imports).
+ *
+ * beforeAll runs scripts/package.sh (offline, no AWS credentials). To check an already packaged
+ * template instead, set CAPACITY_GUARD_TEMPLATE to its path; the zips are read from beside it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
+const FUNCTIONS = ['failover', 'reconcile'] as const;
+const LAMBDA_TASK_ROOT = '/var/task/';
+const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
+
+// ---------------------------------------------------------------------------------------------
+// A loose model of the parts of a CloudFormation template we read.
+
+type Json = unknown;
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, Json>;
+}
+interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+}
+interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: Json;
+  NotResource?: Json;
+  Condition?: Record<string, Record<string, Json>>;
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+function resource(template: CfnTemplate, logicalId: string): CfnResource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`template has no resource ${logicalId}`);
+  return found;
+}
+
+function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function props(r: CfnResource): Record<string, Json> {
+  return r.Properties ?? {};
+}
+
+/** `{ "Fn::GetAtt": [logicalId, "Arn"] }` */
+const arnOf = (logicalId: string): Json => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+/** Every statement of every inline policy of every IAM role (the framework puts ours on one role). */
+function roleStatements(template: CfnTemplate): PolicyStatement[] {
+  return resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, role]) =>
+    asArray(props(role).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap(
+      (policy) => asArray(policy.PolicyDocument.Statement),
+    ),
+  );
+}
+
+const isReadOnlyAction = (action: string): boolean =>
+  /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action);
+
+const allowsAnyResource = (statement: PolicyStatement): boolean =>
+  statement.NotResource !== undefined || asArray(statement.Resource).some((r) => r === '*');
+
+/** Allow statements that grant a write (non Describe/Get/List) action on Resource "*". */
+function writesOnAnyResource(statements: PolicyStatement[]): string[] {
+  return statements
+    .filter((s) => s.Effect === 'Allow' && allowsAnyResource(s))
+    .flatMap((s) => asArray(s.Action).filter((a) => !isReadOnlyAction(a)).map((a) => `${a} on *`));
+}
+
+/** Actions written with a wildcard (`*`, `autoscaling:*`, `autoscaling:Set*`) or granted via NotAction. */
+function wildcardActions(statements: PolicyStatement[]): string[] {
+  return statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => [
+      ...asArray(s.Action).filter((a) => a.includes('*')),
+      ...asArray(s.NotAction).map((a) => `NotAction ${a}`),
+    ]);
+}
+
+/** True when the statement only applies to groups tagged k8s.io/cluster-autoscaler/enabled=true. */
+function requiresClusterAutoscalerTag(statement: PolicyStatement): boolean {
+  const equals = statement.Condition?.StringEquals ?? {};
+  return ['autoscaling', 'aws'].some(
+    (prefix) => JSON.stringify(asArray(equals[`${prefix}:ResourceTag/${CA_ENABLED_TAG}`])) === '["true"]',
+  );
+}
+
+/** Auto Scaling write actions granted without the cluster-autoscaler tag condition or on a non-ASG ARN. */
+function unguardedAutoScalingWrites(statements: PolicyStatement[]): string[] {
+  return statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      asArray(s.Action)
+        .filter((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a))
+        .flatMap((a) => {
+          const problems: string[] = [];
+          if (!requiresClusterAutoscalerTag(s)) problems.push(`${a}: no ${CA_ENABLED_TAG}=true condition`);
+          if (!JSON.stringify(s.Resource ?? null).includes(':autoScalingGroup:')) {
+            problems.push(`${a}: resource is not an autoScalingGroup ARN`);
+          }
+          return problems;
+        }),
+    );
+}
+
+/** Tag writes must be limited to keys under capacity-guard/ (and the key list must be present). */
+function unrestrictedTagWrites(statements: PolicyStatement[]): string[] {
+  const tagActions = ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'];
+  return statements
+    .filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => tagActions.includes(a)))
+    .flatMap((s) => {
+      const name = s.Sid ?? 'statement';
+      const keys = asArray(s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[]);
+      const problems: string[] = [];
+      if (keys.length === 0 || keys.some((k) => !k.startsWith('capacity-guard/'))) {
+        problems.push(`${name}: aws:TagKeys not limited to capacity-guard/* (${JSON.stringify(keys)})`);
+      }
+      if (s.Condition?.Null?.['aws:TagKeys'] !== 'false') problems.push(`${name}: no Null aws:TagKeys=false guard`);
+      return problems;
+    });
+}
+
+function eventRulesWithSchedule(template: CfnTemplate, expression: string): CfnResource[] {
+  return resourcesOfType(template, 'AWS::Events::Rule')
+    .map(([, r]) => r)
+    .filter((r) => props(r).ScheduleExpression === expression);
+}
+
+function functionLogicalId(name: string): string {
+  return `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`;
+}
+
+function functionEnv(template: CfnTemplate, name: string): Record<string, string> {
+  const environment = props(resource(template, functionLogicalId(name))).Environment;
+  return (environment as { Variables: Record<string, string> }).Variables;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+// ---------------------------------------------------------------------------------------------
+
+let templatePath: string;
+let template: CfnTemplate;
+let statements: PolicyStatement[];
+const unzipped = new Map<string, string>();
+const scratch = mkdtempSync(join(tmpdir(), 'capacity-guard-template-'));
+
+beforeAll(() => {
+  const started = Date.now();
+  const fromEnv = process.env.CAPACITY_GUARD_TEMPLATE;
+  templatePath = fromEnv
+    ? fromEnv
+    : execFileSync('bash', [join(ROOT, 'scripts/package.sh')], { cwd: ROOT, encoding: 'utf8' }).trim();
+  if (!fromEnv) console.log(`serverless package: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
+  statements = roleStatements(template);
+
+  for (const name of FUNCTIONS) {
+    const dir = join(scratch, name);
+    execFileSync('unzip', ['-q', '-o', join(dirname(templatePath), `${name}.zip`), '-d', dir]);
+    unzipped.set(name, dir);
+  }
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('cfn-lint', () => {
+  it('reports no findings on the packaged template', () => {
+    if (!existsSync(CFN_LINT)) {
+      throw new Error(`${CFN_LINT} is missing: run \`npm run setup:test-tools\` first`);
+    }
+    const run = spawnSync(CFN_LINT, ['--format', 'parseable', '--', templatePath], { encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect({ status: run.status, findings: run.stdout.trim(), stderr: run.stderr.trim() }).toEqual({
+      status: 0,
+      findings: '',
+      stderr: '',
+    });
+  });
+});
+
+describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
+  it('matches exactly the two Auto Scaling launch detail-types and targets the queue', () => {
+    const rule = props(resource(template, 'LaunchEventsRule'));
+    const pattern = rule.EventPattern as Record<string, string[]>;
+
+    expect(Object.keys(pattern).sort()).toEqual(['detail-type', 'source']);
+    expect(pattern.source).toEqual(['aws.autoscaling']);
+    expect([...(pattern['detail-type'] ?? [])].sort()).toEqual([
+      'EC2 Instance Launch Successful',
+      'EC2 Instance Launch Unsuccessful',
+    ]);
+    expect(rule.EventBusName ?? 'default').toBe('default');
+    expect(rule.State).toBe('ENABLED');
+    expect((rule.Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf('LaunchEventsQueue')]);
+  });
+
+  it('lets only that rule send to the queue', () => {
+    const policy = props(resource(template, 'LaunchEventsQueuePolicy'));
+    expect(policy.Queues).toEqual([{ Ref: 'LaunchEventsQueue' }]);
+    const document = policy.PolicyDocument as { Statement: Json[] };
+    expect(document.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: arnOf('LaunchEventsQueue'),
+        Condition: { ArnEquals: { 'aws:SourceArn': arnOf('LaunchEventsRule') } },
+      }),
+    ]);
+  });
+
+  it('redrives to an encrypted 14-day DLQ after 5 receives', () => {
+    const queue = props(resource(template, 'LaunchEventsQueue'));
+    const dlq = props(resource(template, 'LaunchEventsDLQ'));
+
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arnOf('LaunchEventsDLQ'),
+      maxReceiveCount: 5,
+    });
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('keeps the visibility timeout at least 6x the failover timeout (AWS recommendation)', () => {
+    const queue = props(resource(template, 'LaunchEventsQueue'));
+    const failover = props(resource(template, functionLogicalId('failover')));
+    expect(failover.Timeout).toBe(30);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (failover.Timeout as number));
+  });
+
+  it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r));
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        EventSourceArn: arnOf('LaunchEventsQueue'),
+        FunctionName: arnOf(functionLogicalId('failover')),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        Enabled: true,
+      }),
+    ]);
+  });
+});
+
+describe('reconcile schedule', () => {
+  it('runs reconcile every minute', () => {
+    const rules = eventRulesWithSchedule(template, 'rate(1 minute)');
+    expect(rules).toHaveLength(1);
+    expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([
+      arnOf(functionLogicalId('reconcile')),
+    ]);
+    expect(props(resource(template, functionLogicalId('reconcile'))).Timeout).toBe(60);
+  });
+});
+
+describe('functions', () => {
+  it('run on nodejs22.x / arm64 with the config path inside the package', () => {
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map(functionLogicalId).sort());
+    for (const [id, fn] of functions) {
+      const p = props(fn);
+      const env = (p.Environment as { Variables: Record<string, string> }).Variables;
+      expect({ id, runtime: p.Runtime, arch: p.Architectures, memory: p.MemorySize }).toEqual({
+        id,
+        runtime: 'nodejs22.x',
+        arch: ['arm64'],
+        memory: 256,
+      });
+      expect(env).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'capacity-guard',
+        POWERTOOLS_METRICS_NAMESPACE: 'CapacityGuard',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(env.CAPACITY_GUARD_CONFIG).toMatch(/^\/var\/task\/.+\.ya?ml$/);
+    }
+  });
+
+  it('keep their logs 30 days', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup').map(([, r]) => props(r).RetentionInDays);
+    expect(groups).toEqual(FUNCTIONS.map(() => 30));
+  });
+});
+
+describe('IAM (least privilege)', () => {
+  it('grants no write action on Resource "*" (only Describe/Get/List there)', () => {
+    expect(writesOnAnyResource(statements)).toEqual([]);
+  });
+
+  it('grants no wildcard action', () => {
+    expect(wildcardActions(statements)).toEqual([]);
+  });
+
+  it('guards every Auto Scaling write with the cluster-autoscaler tag', () => {
+    const writes = statements
+      .flatMap((s) => asArray(s.Action))
+      .filter((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a));
+    expect(writes).toEqual(
+      expect.arrayContaining(['autoscaling:SetDesiredCapacity', 'autoscaling:UpdateAutoScalingGroup']),
+    );
+    expect(unguardedAutoScalingWrites(statements)).toEqual([]);
+  });
+
+  it('lets tag writes touch only capacity-guard/* keys', () => {
+    expect(unrestrictedTagWrites(statements)).toEqual([]);
+  });
+});
+
+describe('IAM helpers catch what they are meant to catch', () => {
+  const asg = 'arn:aws:autoscaling:eu-west-3:1:autoScalingGroup:*:autoScalingGroupName/*';
+  const setDesired = (extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
+    Effect: 'Allow',
+    Action: 'autoscaling:SetDesiredCapacity',
+    Resource: asg,
+    ...extra,
+  });
+  const tagEquals = (key: string, value: string): PolicyStatement['Condition'] => ({
+    StringEquals: { [key]: value },
+  });
+
+  it('flags a write on "*" but not a Describe on "*"', () => {
+    expect(writesOnAnyResource([setDesired({ Resource: '*' })])).toEqual(['autoscaling:SetDesiredCapacity on *']);
+    expect(writesOnAnyResource([setDesired({ Resource: '*', Action: 'autoscaling:DescribeAutoScalingGroups' })]))
+      .toEqual([]);
+  });
+
+  it('flags wildcard actions', () => {
+    expect(wildcardActions([setDesired({ Action: 'autoscaling:*' }), setDesired({ Action: '*' })])).toHaveLength(2);
+  });
+
+  it('flags an Auto Scaling write without cluster-autoscaler=true, accepts one with it', () => {
+    expect(unguardedAutoScalingWrites([setDesired()])).toHaveLength(1);
+    expect(
+      unguardedAutoScalingWrites([setDesired({ Condition: tagEquals(`aws:ResourceTag/${CA_ENABLED_TAG}`, 'false') })]),
+    ).toHaveLength(1);
+    expect(
+      unguardedAutoScalingWrites([
+        setDesired({ Condition: tagEquals(`autoscaling:ResourceTag/${CA_ENABLED_TAG}`, 'true') }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('flags tag writes open to any key and without the Null guard', () => {
+    const anyKey = setDesired({
+      Action: 'autoscaling:CreateOrUpdateTags',
+      Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['*'] } },
+    });
+    expect(unrestrictedTagWrites([anyKey])).toHaveLength(2);
+  });
+});
+
+describe('function packages', () => {
+  it.each(FUNCTIONS)('%s.zip holds the config file and the bundled .mjs handler', (name) => {
+    const dir = unzipped.get(name)!;
+    const files = filesUnder(dir);
+    const configInZip = functionEnv(template, name).CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
+
+    expect(files).toContain(configInZip);
+    expect(files).toContain(`functions/${name}.mjs`);
+    expect(files.filter((f) => f.includes('node_modules/'))).toEqual([]);
+
+    const zipSize = statSync(join(dirname(templatePath), `${name}.zip`)).size;
+    const bundleSize = statSync(join(dir, `functions/${name}.mjs`)).size;
+    console.log(`${name}: zip ${kib(zipSize)}, functions/${name}.mjs ${kib(bundleSize)} (${files.length} files)`);
+  });
+
+  it.each(FUNCTIONS)('%s handler imports under plain Node ESM and exports handler()', (name) => {
+    const dir = unzipped.get(name)!;
+    // The function's own variables, with /var/task/ pointing at the unzipped package.
+    const env = Object.fromEntries(
+      Object.entries(functionEnv(template, name)).map(([key, value]) => [
+        key,
+        value.startsWith(LAMBDA_TASK_ROOT) ? join(dir, value.slice(LAMBDA_TASK_ROOT.length)) : value,
+      ]),
+    );
+    const entry = pathToFileURL(join(dir, `functions/${name}.mjs`)).href;
+    const script =
+      `import(${JSON.stringify(entry)})` + `.then(m => { if (typeof m.handler !== 'function') process.exit(3) })`;
+    const run = spawnSync(process.execPath, ['-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-3', LAMBDA_TASK_ROOT: dir, ...env },
+    });
+    expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
