@@ -1,0 +1,341 @@
+/**
+ * A behavioural fake of EC2 Auto Scaling: groups of mixed-instance pools that launch when desired
+ * capacity rises, fail in pools that are out of capacity with AWS's own message texts, emit the
+ * EventBridge events AWS would, and enforce AWS's size rules (which moto does not). Time comes from
+ * an injected clock. Used by scenario tests, `npm start` and the bench.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseDuration } from '../config/duration';
+import { GroupNotFoundError } from '../errors';
+import type { AutoScalingPort, GroupSizes, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
+import type { Market } from '../signals';
+import { type EventBridgeEvent, launchSuccessfulEvent, launchUnsuccessfulEvent } from './aws-events';
+import type { FakeClock } from './clock';
+
+export interface Pool {
+  market: Market;
+  instanceType: string;
+  zone: string;
+}
+
+export interface FakeGroupSpec {
+  name: string;
+  cluster: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  pools: Pool[];
+  tags?: Record<string, string>;
+}
+
+interface FakeInstance extends ObservedInstance {
+  launchedAt: number;
+  pool: Pool;
+}
+
+interface FakeGroup {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  pools: Pool[];
+  tags: Record<string, string>;
+  instances: FakeInstance[];
+  createdTime: string;
+  lastAttempt: number;
+  nextPool: number;
+  /** Every launch fails with this text (a broken launch template, say). */
+  brokenWith: string | null;
+}
+
+/** An AWS-style API error: `name` is the error code, as the SDK v3 sets it. */
+export class FakeAwsError extends Error {
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface FakeOptions {
+  /** Seconds from launch to InService. */
+  bootSeconds?: number;
+  /** Seconds between an ASG's launch attempts while it is short of capacity. */
+  retrySeconds?: number;
+}
+
+const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+
+export class FakeAutoScaling implements AutoScalingPort {
+  readonly calls = new Map<string, number>();
+  private readonly groups = new Map<string, FakeGroup>();
+  private readonly unavailable: Partial<Pool>[] = [];
+  private readonly activities: ScalingActivity[] = [];
+  private outbox: EventBridgeEvent[] = [];
+  private readonly failures: { method: string; error: Error }[] = [];
+  private instanceCounter = 0;
+  private readonly bootMs: number;
+  private readonly retryMs: number;
+  /** When false, AWS "loses" the events (the reconcile backstop must catch the failure). */
+  emitEvents = true;
+
+  constructor(
+    private readonly clock: FakeClock,
+    options: FakeOptions = {},
+  ) {
+    this.bootMs = (options.bootSeconds ?? 90) * 1000;
+    this.retryMs = (options.retrySeconds ?? 10) * 1000;
+  }
+
+  // ---- the world ------------------------------------------------------------------------
+
+  addGroup(spec: FakeGroupSpec): void {
+    const now = this.clock.now().getTime();
+    const group: FakeGroup = {
+      name: spec.name,
+      minSize: spec.minSize,
+      maxSize: spec.maxSize,
+      desiredCapacity: spec.desiredCapacity,
+      pools: spec.pools,
+      tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
+      instances: [],
+      createdTime: new Date(now).toISOString(),
+      lastAttempt: Number.NEGATIVE_INFINITY,
+      nextPool: 0,
+      brokenWith: null,
+    };
+    // Start with the desired capacity already running and in service.
+    for (let i = 0; i < spec.desiredCapacity; i++) group.instances.push(this.newInstance(group, this.pickPool(group, []) ?? spec.pools[0]!, now - this.bootMs, 'InService'));
+    this.groups.set(spec.name, group);
+  }
+
+  /** Pools matching `match` launch nothing until `capacityBack`. */
+  outOfCapacity(match: Partial<Pool>): void {
+    this.unavailable.push(match);
+  }
+
+  capacityBack(match: Partial<Pool> = {}): void {
+    for (let i = this.unavailable.length - 1; i >= 0; i--) {
+      if (matches(match, this.unavailable[i]!)) this.unavailable.splice(i, 1);
+    }
+  }
+
+  breakLaunches(groupName: string, statusMessage: string | null): void {
+    this.get(groupName).brokenWith = statusMessage;
+  }
+
+  /** The next call of `method` throws `error` (throttling, a network cut, ...). */
+  failNextCall(method: keyof AutoScalingPort, error: Error): void {
+    this.failures.push({ method, error });
+  }
+
+  /** What cluster-autoscaler does: raise desired, never above MaxSize (it never picks a full group). */
+  clusterAutoscalerScaleUp(groupName: string, nodes: number): number {
+    const group = this.get(groupName);
+    const added = Math.max(0, Math.min(nodes, group.maxSize - group.desiredCapacity));
+    group.desiredCapacity += added;
+    this.settle();
+    return added;
+  }
+
+  view(groupName: string): ObservedGroup {
+    return toObserved(this.get(groupName));
+  }
+
+  /** Events emitted since the last call, oldest first. */
+  takeEvents(): EventBridgeEvent[] {
+    const events = this.outbox;
+    this.outbox = [];
+    return events;
+  }
+
+  totalCalls(): number {
+    return [...this.calls.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  resetCallCounts(): void {
+    this.calls.clear();
+  }
+
+  /** Move time on, letting groups boot instances and retry launches as they would. */
+  advance(by: string | number): void {
+    const ms = typeof by === 'number' ? by : parseDuration(by);
+    if (ms === null) throw new Error(`cannot advance by ${JSON.stringify(by)}`);
+    const end = this.clock.now().getTime() + ms;
+    while (this.clock.now().getTime() < end) {
+      this.clock.advance(Math.min(1000, end - this.clock.now().getTime()));
+      this.settle();
+    }
+  }
+
+  /** One pass of what the ASGs do at this instant. */
+  settle(): void {
+    const now = this.clock.now().getTime();
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) {
+        if (instance.lifecycleState === 'Pending' && now - instance.launchedAt >= this.bootMs) instance.lifecycleState = 'InService';
+      }
+      const live = group.instances.length;
+      if (live > group.desiredCapacity) group.instances.splice(0, live - group.desiredCapacity);
+      if (live < group.desiredCapacity && now - group.lastAttempt >= this.retryMs) this.launch(group, group.desiredCapacity - live, now);
+    }
+  }
+
+  // ---- the AutoScalingPort ----------------------------------------------------------------
+
+  async describeGroups(clusterNames: readonly string[]): Promise<ObservedGroup[]> {
+    this.enter('describeGroups');
+    const keys = clusterNames.map((name) => `k8s.io/cluster-autoscaler/${name}`);
+    return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags)).map(toObserved);
+  }
+
+  async updateSizes(groupName: string, sizes: GroupSizes): Promise<void> {
+    this.enter('updateSizes');
+    const group = this.get(groupName);
+    const minSize = sizes.minSize ?? group.minSize;
+    const maxSize = sizes.maxSize ?? group.maxSize;
+    if (minSize > maxSize) throw new FakeAwsError('ValidationError', `Max bound, ${maxSize}, must be greater than or equal to min bound, ${minSize}`);
+    // UpdateAutoScalingGroup: without an explicit desired, a new Min/Max pulls desired into range.
+    const desiredCapacity = sizes.desiredCapacity ?? Math.min(maxSize, Math.max(minSize, group.desiredCapacity));
+    if (desiredCapacity < minSize || desiredCapacity > maxSize) {
+      throw new FakeAwsError('ValidationError', `Desired capacity:${desiredCapacity} must be between the specified min size:${minSize} and max size:${maxSize}`);
+    }
+    Object.assign(group, { minSize, maxSize, desiredCapacity });
+    this.settle();
+  }
+
+  async setDesiredCapacity(groupName: string, desired: number): Promise<void> {
+    this.enter('setDesiredCapacity');
+    const group = this.get(groupName);
+    if (desired > group.maxSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
+    if (desired < group.minSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
+    group.desiredCapacity = desired;
+    this.settle();
+  }
+
+  async putTags(groupName: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length === 0) return;
+    this.enter('putTags');
+    const group = this.get(groupName);
+    const after = { ...group.tags, ...tags };
+    if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
+    for (const [key, value] of Object.entries(tags)) {
+      if (value.length > 256) throw new FakeAwsError('ValidationError', `Tag value for ${key} is longer than 256 characters`);
+    }
+    group.tags = after;
+  }
+
+  async deleteTags(groupName: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.enter('deleteTags');
+    const group = this.get(groupName);
+    for (const key of keys) delete group.tags[key];
+  }
+
+  async scalingActivities(groupName: string, since: Date): Promise<ScalingActivity[]> {
+    this.enter('scalingActivities');
+    this.get(groupName);
+    return this.activities
+      .filter((activity) => activity.autoScalingGroupName === groupName && Date.parse(activity.startTime) >= since.getTime())
+      .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private enter(method: string): void {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    const index = this.failures.findIndex((failure) => failure.method === method);
+    if (index >= 0) {
+      const [failure] = this.failures.splice(index, 1);
+      throw failure!.error;
+    }
+  }
+
+  private get(name: string): FakeGroup {
+    const group = this.groups.get(name);
+    if (!group) throw new GroupNotFoundError(name);
+    return group;
+  }
+
+  private launch(group: FakeGroup, missing: number, now: number): void {
+    group.lastAttempt = now;
+    const time = new Date(now).toISOString();
+    let launched = 0;
+    for (let i = 0; i < missing; i++) {
+      const pool = group.brokenWith ? null : this.pickPool(group, this.unavailable);
+      if (!pool) break;
+      const instance = this.newInstance(group, pool, now, 'Pending');
+      group.instances.push(instance);
+      launched += 1;
+      this.record(group, time, 'Successful', '', `Launching a new EC2 instance: ${instance.instanceId}`, pool.zone);
+      if (this.emitEvents) this.outbox.push(launchSuccessfulEvent({ group: group.name, time, zone: pool.zone, instanceId: instance.instanceId }));
+    }
+    if (launched < missing) {
+      const pool = group.pools[group.nextPool % group.pools.length]!;
+      const message = group.brokenWith ?? iceMessage(pool, group.pools);
+      const activityId = this.record(group, time, 'Failed', message, `Launching a new EC2 instance.  Status Reason: ${message}`, pool.zone);
+      if (this.emitEvents) this.outbox.push(launchUnsuccessfulEvent({ group: group.name, time, zone: pool.zone, statusMessage: message, activityId }));
+    }
+  }
+
+  private pickPool(group: FakeGroup, unavailable: readonly Partial<Pool>[]): Pool | null {
+    for (let i = 0; i < group.pools.length; i++) {
+      const pool = group.pools[(group.nextPool + i) % group.pools.length]!;
+      if (!unavailable.some((match) => matches(match, pool))) {
+        group.nextPool = (group.nextPool + i + 1) % group.pools.length;
+        return pool;
+      }
+    }
+    return null;
+  }
+
+  private newInstance(group: FakeGroup, pool: Pool, launchedAt: number, lifecycleState: string): FakeInstance {
+    this.instanceCounter += 1;
+    return {
+      instanceId: `i-${this.instanceCounter.toString(16).padStart(17, '0')}`,
+      lifecycleState,
+      availabilityZone: pool.zone,
+      instanceType: pool.instanceType,
+      healthStatus: 'Healthy',
+      launchedAt,
+      pool,
+    };
+  }
+
+  private record(group: FakeGroup, time: string, statusCode: string, statusMessage: string, description: string, zone: string): string {
+    const activityId = randomUUID();
+    this.activities.push({
+      activityId,
+      autoScalingGroupName: group.name,
+      statusCode,
+      statusMessage,
+      cause: `At ${time} an instance was started in response to a difference between desired and actual capacity.`,
+      description,
+      startTime: time,
+      details: JSON.stringify({ 'Subnet ID': 'subnet-0fake', 'Availability Zone': zone }),
+    });
+    return activityId;
+  }
+}
+
+function iceMessage(pool: Pool, pools: readonly Pool[]): string {
+  if (pool.market === 'spot') return SPOT_ICE;
+  const others = [...new Set(pools.map((candidate) => candidate.zone).filter((zone) => zone !== pool.zone))];
+  return `We currently do not have sufficient ${pool.instanceType} capacity in the Availability Zone you requested (${pool.zone}). Our system will be working on provisioning additional capacity. You can currently get ${pool.instanceType} capacity by not specifying an Availability Zone in your request${others.length ? ` or choosing ${others.join(', ')}` : ''}. Launching EC2 instance failed.`;
+}
+
+function matches(match: Partial<Pool>, pool: Partial<Pool>): boolean {
+  return (Object.keys(match) as (keyof Pool)[]).every((key) => match[key] === undefined || match[key] === pool[key]);
+}
+
+function toObserved(group: FakeGroup): ObservedGroup {
+  return {
+    name: group.name,
+    minSize: group.minSize,
+    maxSize: group.maxSize,
+    desiredCapacity: group.desiredCapacity,
+    instances: group.instances.map(({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus }) => ({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus })),
+    tags: { ...group.tags },
+    createdTime: group.createdTime,
+    availabilityZones: [...new Set(group.pools.map((pool) => pool.zone))],
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Stories of the worst night: Spot runs out while cluster-autoscaler asks for nodes.
+ */
+import { describe, expect, it } from 'vitest';
+import { TAG } from '../../lib/decide/guard-tags';
+import { SPOT, prodCluster } from './cluster';
+
+describe('when every Spot pool is out of capacity and cluster-autoscaler asks for 5 nodes', () => {
+  it('takes the failing Spot group out of rotation in one delivery, keeping what runs (cluster-autoscaler mode)', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, desired: group.desiredCapacity, max: group.maxSize }).toEqual({ min: 0, desired: 2, max: 2 });
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.tags[TAG.failure]).toBe('capacity');
+    expect(group.tags[TAG.savedSizes]).toBe('0,7,50');
+    expect(group.tags[TAG.until]).toBe(new Date(world.clock.now().getTime() + 180_000).toISOString());
+    // cluster-autoscaler mode moves nothing itself: CA skips a group whose desired equals its max.
+    expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(2);
+  });
+
+  it('moves the unmet nodes down the priority order, tier by tier, in direct mode', async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.outOfCapacity(SPOT);
+
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents(); // spot-a out; its 5 nodes go to its Spot peer first...
+    expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(7);
+    await world.deliverEvents(); // ...which fails too; they flow on to the on-demand tier.
+
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBe('suspended');
+    const onDemandDesired = world.aws.view('on-demand-8x-a').desiredCapacity + world.aws.view('on-demand-8x-b').desiredCapacity;
+    expect(onDemandDesired).toBe(4 + 5);
+    expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(5); // spread evenly: 3 + 2
+    expect(world.aws.view('on-demand-8x-b').desiredCapacity).toBe(4);
+    // and the on-demand nodes launch.
+    world.aws.advance('2m');
+    expect(world.aws.view('on-demand-8x-a').instances.filter((i) => i.lifecycleState === 'InService')).toHaveLength(5);
+  });
+
+  it('says so loudly when no tier can take the nodes', async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.outOfCapacity({}); // nothing launches anywhere, on-demand included
+
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    for (let round = 0; round < 4; round++) await world.deliverEvents();
+
+    expect(world.metrics.get('action.alert')).toBeGreaterThan(0);
+    for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b']) {
+      expect(world.aws.view(name).tags[TAG.state], name).toBe('suspended');
+    }
+  });
+});
+
+describe('at-least-once delivery', () => {
+  it('ends in the same state whether events arrive once, twice, or in reverse order', async () => {
+    const source = prodCluster();
+    source.aws.outOfCapacity(SPOT);
+    source.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    source.aws.advance('30s'); // the ASG retries: a second failure event
+    const events = source.aws.takeEvents();
+    expect(events.filter((event) => event['detail-type'] === 'EC2 Instance Launch Unsuccessful').length).toBeGreaterThanOrEqual(2);
+
+    const endState = async (deliveries: (typeof events)[]) => {
+      const world = prodCluster();
+      world.aws.outOfCapacity(SPOT);
+      world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+      world.aws.takeEvents();
+      for (const batch of deliveries) await world.deliverEvents(batch);
+      const { minSize, maxSize, desiredCapacity, tags } = world.aws.view('spot-nodes-8x-a');
+      return { minSize, maxSize, desiredCapacity, tags };
+    };
+
+    const once = await endState([events]);
+    const twice = await endState([events, events]);
+    const reversed = await endState(events.slice().reverse().map((event) => [event]));
+    const lateDuplicateFirst = await endState([[events[1]!], [events[0]!], [events[1]!]]);
+
+    expect(twice).toEqual(once);
+    expect(reversed).toEqual(once);
+    expect(lateDuplicateFirst).toEqual(once);
+    expect(once.tags[TAG.since]).toBe(new Date(events[0]!.time).toISOString());
+  });
+});
+
+describe('an event for a group that is not ours', () => {
+  it('is acknowledged and counted, never an error, and nothing is written', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('staging-spot-nodes', 3);
+    world.aws.resetCallCounts();
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.metrics.get('signal.foreign-group')).toBe(1);
+    expect(world.aws.totalCalls()).toBe(1); // the one Describe
+    expect(world.aws.view('staging-spot-nodes').tags[TAG.state]).toBeUndefined();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Stories of the rails: the kill switch, the change budget, and writes that fail half-way.
+ */
+import { describe, expect, it } from 'vitest';
+import { TAG } from '../../lib/decide/guard-tags';
+import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
+import { SPOT, prodCluster } from './cluster';
+
+describe('the kill switch', () => {
+  it('writes nothing and says what it would have done', async () => {
+    const world = prodCluster({ extraConfig: 'enabled: false' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.aws.resetCallCounts();
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.totalCalls()).toBe(1); // Describe only
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.metrics.get('action.alert')).toBe(1);
+  });
+});
+
+describe('the change budget', () => {
+  it('stops taking groups of one cluster out of rotation once the budget for the window is spent', async () => {
+    const world = prodCluster({ extraConfig: 'changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }' });
+    world.aws.outOfCapacity({});
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 2);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-b', 2);
+
+    await world.deliverEvents();
+
+    const states = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => world.aws.view(name).tags[TAG.state]);
+    expect(states.filter((state) => state === 'suspended')).toHaveLength(1);
+    expect(world.metrics.get('action.alert')).toBe(1);
+  });
+});
+
+describe('a write that AWS throttles past the retries', () => {
+  it('fails the record so SQS redelivers it, and the redelivery finishes the job', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const events = world.aws.takeEvents();
+    world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
+
+    const first = await world.deliverEvents(events);
+    expect(first.batchItemFailures).toHaveLength(1);
+    // Tags were written first, so the group is already known as suspended...
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+
+    const second = await world.deliverEvents(events);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+  });
+});
+
+describe('dry run', () => {
+  it('decides and reports, but writes nothing', async () => {
+    const world = prodCluster({ extraConfig: 'dryRun: true' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.aws.resetCallCounts();
+
+    const result = await world.deliverEvents();
+
+    expect(result.records[0]?.actions).toContain('suspend-group');
+    expect(world.aws.totalCalls()).toBe(1);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+  });
+});

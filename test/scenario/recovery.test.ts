@@ -1,0 +1,138 @@
+/**
+ * Stories of coming back: backoff, the half-open probe, and the groups a person must fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { TAG } from '../../lib/decide/guard-tags';
+import { SPOT, prodCluster } from './cluster';
+
+async function spotGroupOutOfRotation() {
+  const world = prodCluster();
+  world.aws.outOfCapacity(SPOT);
+  world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+  await world.deliverEvents();
+  expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+  return world;
+}
+
+describe('after the backoff', () => {
+  it('stays out of rotation until the backoff is over, then opens half-way: MaxSize = current + 1', async () => {
+    const world = await spotGroupOutOfRotation();
+
+    world.aws.advance('2m');
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+
+    world.aws.advance('1m');
+    await world.reconcile();
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('probing');
+    expect(group.maxSize).toBe(3);
+    expect(group.desiredCapacity).toBe(2);
+  });
+
+  it('comes back fully after the first successful launch of the probe', async () => {
+    const world = await spotGroupOutOfRotation();
+    world.aws.advance('3m');
+    await world.reconcile();
+
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1); // CA tries the group again
+    await world.deliverEvents();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(Object.keys(group.tags).filter((key) => key.startsWith('capacity-guard/')).sort()).toEqual([TAG.backoff, TAG.restoredAt].sort());
+  });
+
+  it('doubles the backoff when the probe fails too', async () => {
+    const world = await spotGroupOutOfRotation();
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.backoff]).toMatch(/^180,/);
+    world.aws.advance('3m');
+    await world.reconcile();
+
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1); // still no Spot
+    await world.deliverEvents();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.maxSize).toBe(2);
+    expect(group.tags[TAG.backoff]).toMatch(/^360,/);
+    expect(group.tags[TAG.savedSizes]).toBe('0,7,50'); // the original sizes, not the probe's
+    expect(Date.parse(group.tags[TAG.until]!) - world.clock.now().getTime()).toBe(360_000);
+  });
+
+  it('starts again from the initial backoff after three healthy hours', async () => {
+    const world = await spotGroupOutOfRotation();
+    world.aws.advance('3m');
+    await world.reconcile();
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+
+    world.aws.advance('3h');
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.backoff]).toMatch(/^180,/);
+  });
+});
+
+describe('a launch that fails because of the group configuration', () => {
+  const MISSING_SECURITY_GROUP = "The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0abc'. Launching EC2 instance failed.";
+
+  it('is taken out of rotation and never resumed by itself, until a person deletes the state tag', async () => {
+    const world = prodCluster();
+    world.aws.breakLaunches('spot-nodes-8x-a', MISSING_SECURITY_GROUP);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 3);
+    await world.deliverEvents();
+
+    for (let minute = 0; minute < 120; minute += 10) {
+      world.aws.advance('10m');
+      await world.reconcile();
+    }
+    let group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.tags[TAG.until]).toBe('manual');
+    expect(group.maxSize).toBe(2);
+    expect(world.metrics.get('action.alert')).toBeGreaterThanOrEqual(1);
+
+    // The operator fixes the launch template and ends the suspension by deleting one tag.
+    world.aws.breakLaunches('spot-nodes-8x-a', null);
+    await world.aws.deleteTags('spot-nodes-8x-a', [TAG.state]);
+    await world.reconcile();
+    group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(group.tags[TAG.savedSizes]).toBeUndefined();
+  });
+});
+
+describe('when AWS loses the failure event', () => {
+  it('the scheduled reconcile finds the failed scaling activity and fails the group over', async () => {
+    const world = prodCluster({ emitEvents: false });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 4);
+
+    world.aws.advance('30s');
+    await world.reconcile(); // too early: the event may still be on its way
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+
+    world.aws.advance('1m');
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+  });
+});
+
+describe('when cluster-autoscaler scales a suspended group in', () => {
+  it('the reconcile keeps MaxSize at what runs, so the group stays out of rotation', async () => {
+    const world = await spotGroupOutOfRotation();
+    await world.aws.setDesiredCapacity('spot-nodes-8x-a', 1); // CA removed an idle node
+
+    await world.reconcile();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.maxSize).toBe(1);
+    expect(group.desiredCapacity).toBe(1);
+  });
+});
