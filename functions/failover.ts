@@ -1,2 +1,24 @@
-// Placeholder: wired in a later commit.
-export const handler = async (): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => ({ batchItemFailures: [] });
+/**
+ * EventBridge (Auto Scaling launch events) → SQS → here. Wiring only: the work is in
+ * lib/app/handle-launch-events.ts. Records are handled as one batch rather than through
+ * Powertools' BatchProcessor because the whole batch shares one Describe call and is decided in
+ * event-time order; the partial batch response has the same shape.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { handleLaunchEvents } from '../lib/app/handle-launch-events';
+import { lambdaDeps } from '../lib/runtime/deps';
+import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+
+const deps = lambdaDeps();
+
+async function failover(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
+  const result = await handleLaunchEvents(event.Records, deps, { abortSignal: signal });
+  return { batchItemFailures: result.batchItemFailures };
+}
+
+export const handler = middy(failover, { timeoutEarlyInMillis: 2000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(powertoolsMetrics));

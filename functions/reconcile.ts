@@ -1,2 +1,21 @@
-// Placeholder: wired in a later commit.
-export const handler = async (): Promise<void> => {};
+/** Every minute: probes, drift repair, and failures whose event was lost. Wiring only; see lib/app/reconcile.ts. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { reconcile } from '../lib/app/reconcile';
+import { lambdaDeps } from '../lib/runtime/deps';
+import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+
+const deps = lambdaDeps();
+
+async function reconcileRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; failedActions: number }> {
+  const result = await reconcile(deps, { abortSignal: signal });
+  const actions = result.decided.reduce((sum, entry) => sum + entry.actions.length, 0);
+  if (result.failedActions > 0) throw new Error(`${result.failedActions} action(s) failed; the next run retries them`);
+  return { groups: result.groups, actions, failedActions: result.failedActions };
+}
+
+export const handler = middy(reconcileRun, { timeoutEarlyInMillis: 5000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(powertoolsMetrics));
