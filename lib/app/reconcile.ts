@@ -32,7 +32,7 @@ export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promi
   const actions = decided.flatMap((entry) => entry.actions);
   const result = await actOrPrint(actions, deps, options);
   deps.metrics.count('reconcile.groups', observed.length);
-  deps.metrics.count('groups.out-of-rotation', snapshot.clusters.flatMap((cluster) => cluster.groups).filter((group) => group.guard.state !== 'healthy').length);
+  deps.metrics.count('groups.out-of-rotation', snapshot.clusters.flatMap((cluster) => cluster.groups).filter((group) => group.guard.state === 'suspended' || group.guard.state === 'probing').length);
   return { groups: observed.length, decided, failedActions: result.failed.length };
 }
 

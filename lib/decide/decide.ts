@@ -58,6 +58,8 @@ function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Poli
   const at = Date.parse(signal.time);
   const guard = group.guard;
   switch (guard.state) {
+    case 'damaged':
+      return note(`${group.name}: ${guard.problem}`);
     case 'healthy':
     case 'released': {
       const restoredAt = group.memory.restoredAt;
@@ -107,6 +109,8 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Actio
   switch (guard.state) {
     case 'healthy':
       return [];
+    case 'damaged':
+      return [alert('warning', 'needs-operator', cluster, group, `${group.name} has damaged capacity-guard tags (${guard.problem}); capacity-guard leaves it alone until a person fixes or deletes them`)];
     case 'released':
       return [restore(cluster, group, 'operator-released', now.toISOString())];
     case 'probing':
@@ -261,7 +265,7 @@ function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Acti
 
 function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['why'], at: string): RestoreGroup {
   const guard = group.guard;
-  if (guard.state === 'healthy') throw new Error('restore needs a group with saved sizes');
+  if (guard.state === 'healthy' || guard.state === 'damaged') throw new Error('restore needs a group with saved sizes');
   const saved = guard.saved;
   return {
     kind: 'restore-group',

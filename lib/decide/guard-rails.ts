@@ -21,7 +21,7 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
     }
     if (action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
       const recent = cluster.groups.filter(
-        (group) => group.guard.state !== 'healthy' && group.guard.state !== 'released' && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
+        (group) => (group.guard.state === 'suspended' || group.guard.state === 'probing') && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
       ).length;
       const thisRound = suspendedThisRound.get(action.cluster) ?? 0;
       if (recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {

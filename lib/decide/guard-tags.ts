@@ -48,6 +48,8 @@ export type GuardState =
   | { state: 'healthy' }
   /** An operator deleted the state tag: the suspension is over, sizes still to restore. */
   | { state: 'released'; saved: Sizes }
+  /** A state tag without readable saved sizes or start time: nothing safe to restore; a person must look. */
+  | { state: 'damaged'; problem: string }
   | { state: 'suspended'; failure: FailureClass; reason: string; since: string; until: string | null; saved: Sizes; setMax: number | null }
   | { state: 'probing'; failure: FailureClass; reason: string; since: string; saved: Sizes; setMax: number | null; probeStart: string; probeBase: number };
 
@@ -62,14 +64,16 @@ export function readGuardState(tags: Record<string, string>): GuardState {
   const saved = readSizes(tags[TAG.savedSizes]);
   if (state !== 'suspended' && state !== 'probing') return saved ? { state: 'released', saved } : { state: 'healthy' };
   const since = readTime(tags[TAG.since]);
-  // Without saved sizes we could not restore: treat the group as healthy rather than guess.
-  if (!saved || !since) return { state: 'healthy' };
+  if (!saved) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${TAG.savedSizes} is missing or not "min,desired,max"` };
+  if (!since) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${TAG.since} is missing or not a time` };
   const failureTag = tags[TAG.failure] ?? 'unknown';
   const failure = (FAILURE_CLASSES as readonly string[]).includes(failureTag) ? (failureTag as FailureClass) : 'unknown';
   const common = { failure, reason: tags[TAG.reason] ?? '', since, saved, setMax: readInt(tags[TAG.setMax]) };
   if (state === 'suspended') {
     const until = tags[TAG.until];
-    return { state, ...common, until: until === MANUAL ? null : (readTime(until) ?? null) };
+    // An unreadable resume time must not strand the group: probe at the next run, unless a person must act anyway.
+    const resume = until === MANUAL || (failure === 'configuration' && !readTime(until)) ? null : (readTime(until) ?? since);
+    return { state, ...common, until: resume };
   }
   const [start, base] = (tags[TAG.probe] ?? '').split(',');
   const probeStart = readTime(start);

@@ -59,8 +59,8 @@ const CLASS_BY_CODE: Record<string, FailureClass> = {
 // Checked in order; the first match wins. Lower-case phrases.
 const CLASS_BY_PHRASE: ReadonlyArray<readonly [FailureClass, RegExp]> = [
   ['capacity', /insufficient (?:instance )?capacity|do not have sufficient .* capacity|no spot capacity|capacity (?:is )?not available|not enough capacity/],
-  ['price', /price (?:is )?too low|max(?:imum)? (?:spot )?price/],
-  ['quota', /limit exceeded|exceeded? (?:your|the) .*limit|current vcpu limit|instance limit|request(?:ed)? more (?:instances|vcpu capacity) than|quota/],
+  ['price', /price (?:is )?too low|max(?:imum)? (?:spot )?price|lower than the minimum required/],
+  ['quota', /limit exceeded|count exceeded|exceeded? (?:your|the) .*limit|current vcpu limit|instance limit|request(?:ed)? more (?:instances|vcpu capacity) than|quota/],
   ['unsupported', /not supported|unsupported/],
   [
     'configuration',
@@ -69,7 +69,9 @@ const CLASS_BY_PHRASE: ReadonlyArray<readonly [FailureClass, RegExp]> = [
 ];
 
 const SHAPE_COULD_NOT_LAUNCH = /could not launch (spot|on-demand) instances\.\s*([A-Za-z][\w.-]*)\s+-\s/i;
-const SHAPE_CODE_COLON = /^\s*([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*):\s/;
+// An API error code (PascalCase, dotted parts; not an all-caps word such as "API:") or a Spot request
+// status code (lower-case, hyphenated: capacity-oversubscribed, price-too-low).
+const SHAPE_CODE_COLON = /^\s*([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*|[a-z]+(?:-[a-z]+)+):\s/;
 const SHAPE_ERROR_CODE_FIELD = /error code:\s*([A-Za-z][\w.]*)/i;
 
 const INSTANCE_TYPE = /\b([a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:nano|micro|small|medium|large|\d*xlarge|metal(?:-\d+xl)?))\b/;

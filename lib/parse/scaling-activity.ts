@@ -9,7 +9,7 @@ import { readFailureText } from './launch-failure-text';
 const FAILED = new Set(['Failed', 'Cancelled']);
 
 export function isFailedLaunch(activity: ScalingActivity): boolean {
-  return FAILED.has(activity.statusCode) && /launching a new ec2 instance/i.test(activity.description) && activity.statusMessage.trim() !== '';
+  return FAILED.has(activity.statusCode) && /launching a new ec2 instance|placing spot instance request/i.test(activity.description) && activity.statusMessage.trim() !== '';
 }
 
 export function activityToLaunchFailure(activity: ScalingActivity): LaunchFailure {

@@ -173,6 +173,23 @@ describe('decide on the scheduled tick', () => {
     expect(restore && restore.kind === 'restore-group' ? restore.why : null).toBe('operator-released');
   });
 
+  it('probes at the next run when the resume time tag is unreadable, rather than stranding the group', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.until]: 'soon-ish' }))];
+
+    expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(1))))).toEqual(['start-probe']);
+  });
+
+  it('leaves a group with damaged tags alone and asks a person to look', () => {
+    const tags = suspendedTags();
+    delete (tags as Record<string, string>)[TAG.savedSizes];
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, tags)];
+
+    const actions = decide(tick, snapshot(groups), policy(), now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    expect(decide(failure('spot-a', at(5)), snapshot(groups), policy(), now)).toEqual([]);
+  });
+
   it('never touches healthy groups', () => {
     expect(decide(tick, snapshot([group('spot-a', { desired: 5, max: 9 })]), policy(), now)).toEqual([]);
   });
