@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import { explain } from '../../lib/cli/explain';
 import type { CliIo } from '../../lib/cli/io';
+import { fakeIo } from './fake-io';
 
 // The samples are edited field by field in the tests.
 type Json = any;
@@ -20,22 +21,6 @@ const successful = sample('autoscaling-launch-successful.json');
 const sqsRecord = sample('sqs-record-launch-unsuccessful.json');
 const lambdaSqsEvent = sample('lambda-sqs-event.json');
 
-/** Files by path (`-` = stdin); anything else is missing. */
-function fakeIo(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-      return text;
-    },
-    env: {},
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join(''), stderrLines: () => err.join('').split('\n').filter(Boolean) };
-}
 
 const file = (value: unknown) => ({ 'event.json': JSON.stringify(value) });
 

@@ -7,22 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import { failoverOrderCommand } from '../../lib/cli/failover-order';
 import type { CliIo } from '../../lib/cli/io';
+import { fakeIo } from './fake-io';
 
-function fakeIo(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-      return text;
-    },
-    env: {},
-  };
-  return { io, stdout: () => out.join(''), stderrLines: () => err.join('').split('\n').filter(Boolean) };
-}
 
 const configMap = (priorities: string) => `apiVersion: v1
 kind: ConfigMap

@@ -10,6 +10,7 @@ import type { CliIo } from '../../lib/cli/io';
 import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/decide/guard-tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
+import { fakeIo } from './fake-io';
 
 const CONFIG = `clusters:
   - name: prod
@@ -79,23 +80,6 @@ const WORLD = [
   group('web', 'staging', { sizes: [2, 3, 6], inService: 1 }),
 ];
 
-function fakeIo(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const read: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    readFile: async (path) => {
-      read.push(path);
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-      return text;
-    },
-    env,
-  };
-  return { io, read, stdout: () => out.join(''), stderrLines: () => err.join('').split('\n').filter(Boolean) };
-}
 
 async function status(args: string[], options: { files?: Record<string, string>; env?: NodeJS.ProcessEnv; groups?: ObservedGroup[]; failure?: unknown } = {}) {
   const fake = fakeIo(options.files ?? { 'cg.yml': CONFIG }, options.env);

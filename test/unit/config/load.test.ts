@@ -10,6 +10,7 @@ import { stringify as toYaml } from 'yaml';
 
 import { loadPolicy, policyFromText } from '../../../lib/config/load';
 import { ConfigError } from '../../../lib/errors';
+import { errorFrom } from '../../support/error-from';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../../capacity-guard.example.yml', import.meta.url));
 const FILE = 'capacity-guard.yml';
@@ -26,14 +27,6 @@ function load(config: Json, env: NodeJS.ProcessEnv = NO_ENV) {
   return policyFromText(toYaml(config), FILE, { env });
 }
 
-function errorFrom(act: () => unknown): Error {
-  try {
-    act();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, got none');
-}
 
 describe('loadPolicy', () => {
   it('loads capacity-guard.example.yml', () => {

@@ -11,17 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { PrioritiesError } from '../../../lib/errors';
 import { failoverOrder, parsePriorities, priorityOf } from '../../../lib/priorities/expander';
 import { compileRe2 } from '../../../lib/priorities/re2';
+import { errorFrom } from '../../support/error-from';
 
 const GROUPS = ['spot-nodes-a', 'spot-nodes-b', 'on-demand-a', 'on-demand-b'];
 
-function errorFrom(act: () => unknown): Error {
-  try {
-    act();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, got none');
-}
 
 describe('parsePriorities + failoverOrder', () => {
   it('searches unanchored: `spot` matches prod-spot-nodes-a', () => {
