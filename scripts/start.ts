@@ -32,7 +32,7 @@ const say = (who: string, text: string) => {
 };
 const log: Log = {
   debug() {},
-  info(message, ...extra) {
+  info(_message, ...extra) {
     const detail = extra[0] as { actions?: string[] } | undefined;
     if (detail?.actions) for (const action of detail.actions) say('capacity-guard', action);
   },

@@ -104,7 +104,7 @@ export class FakeAutoScaling implements AutoScalingPort {
       brokenWith: null,
     };
     // Start with the desired capacity already running and in service.
-    for (let i = 0; i < spec.desiredCapacity; i++) group.instances.push(this.newInstance(group, this.pickPool(group, []) ?? spec.pools[0]!, now - this.bootMs, 'InService'));
+    for (let i = 0; i < spec.desiredCapacity; i++) group.instances.push(this.newInstance(this.pickPool(group, []) ?? spec.pools[0]!, now - this.bootMs, 'InService'));
     this.groups.set(spec.name, group);
   }
 
@@ -263,7 +263,7 @@ export class FakeAutoScaling implements AutoScalingPort {
     for (let i = 0; i < missing; i++) {
       const pool = group.brokenWith ? null : this.pickPool(group, this.unavailable);
       if (!pool) break;
-      const instance = this.newInstance(group, pool, now, 'Pending');
+      const instance = this.newInstance(pool, now, 'Pending');
       group.instances.push(instance);
       launched += 1;
       this.record(group, time, 'Successful', '', `Launching a new EC2 instance: ${instance.instanceId}`, pool.zone);
@@ -288,7 +288,7 @@ export class FakeAutoScaling implements AutoScalingPort {
     return null;
   }
 
-  private newInstance(group: FakeGroup, pool: Pool, launchedAt: number, lifecycleState: string): FakeInstance {
+  private newInstance(pool: Pool, launchedAt: number, lifecycleState: string): FakeInstance {
     this.instanceCounter += 1;
     return {
       instanceId: `i-${this.instanceCounter.toString(16).padStart(17, '0')}`,

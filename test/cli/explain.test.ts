@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { explain } from '../../lib/cli/explain';
-import type { CliIo } from '../../lib/cli/io';
 import { fakeIo } from './fake-io';
 
 // The samples are edited field by field in the tests.

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 
 import { failoverOrderCommand } from '../../lib/cli/failover-order';
-import type { CliIo } from '../../lib/cli/io';
 import { fakeIo } from './fake-io';
 
 

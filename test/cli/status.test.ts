@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../../lib/cli/io';
 import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/decide/guard-tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
