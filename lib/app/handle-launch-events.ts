@@ -44,7 +44,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
         deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
       }
       if (notes.length) deps.log.info('no further action', { notes });
-      if (signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
+      if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
       const result = await actOrPrint(actions, deps, options);
       const messageId = outcomes[item]?.messageId;
       if (result.failed.length > 0 && messageId) failures.add(messageId);
