@@ -10,6 +10,7 @@ import { DeleteTagsCommand, UpdateAutoScalingGroupCommand, type AutoScalingClien
 import { createAutoScalingAdapter } from '../lib/act/aws/auto-scaling-adapter';
 import type { AppDeps } from '../lib/app/deps';
 import { handleLaunchEvents } from '../lib/app/handle-launch-events';
+import { reconcile } from '../lib/app/reconcile';
 import { policyFromText } from '../lib/config/load';
 import { SUSPENSION_TAG_KEYS, TAG } from '../lib/decide/guard-tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../lib/fake/aws-events';
@@ -72,6 +73,21 @@ async function failoverOnMoto(endpoint: string) {
   return { p50: percentile(timings, 50), p99: percentile(timings, 99), max: timings.at(-1) ?? Number.NaN, calls: Math.max(...callCounts) };
 }
 
+/** The scheduled reconcile over 500 managed groups: Describe calls (pages of 100) and wall time. */
+async function reconcileOnMoto(endpoint: string) {
+  const setup = motoAutoScalingClient(endpoint);
+  const world = new MotoWorld(setup);
+  await world.groups(Array.from({ length: 500 }, (_, i) => `spot-nodes-${String(i).padStart(3, '0')}`), { tags: clusterTags('prod'), minSize: 0, maxSize: 10, desiredCapacity: 0 });
+  const client = motoAutoScalingClient(endpoint);
+  const calls = countCalls(client);
+  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), log: silentLog, metrics: noMetrics, now: () => new Date() };
+  const started = performance.now();
+  const result = await reconcile(deps);
+  const elapsed = performance.now() - started;
+  if (result.groups !== 500) throw new Error(`reconcile saw ${result.groups} groups, expected 500`);
+  return { describeCalls: calls.count(), ms: elapsed };
+}
+
 /** direct mode also raises a fallback group; moto fills any desired capacity at once, so no launch can fail there: count on the fake. */
 async function directModeCallsOnFake(): Promise<number> {
   const world = new World({ config: CONFIG('direct') });
@@ -89,6 +105,8 @@ const moto = await startMotoServer();
 try {
   const failover = await failoverOnMoto(moto.endpoint);
   const directCalls = await directModeCallsOnFake();
+  await moto.reset();
+  const reconcile500 = await reconcileOnMoto(moto.endpoint);
   const figures = {
     failover_events: EVENTS,
     failover_handler_ms_p50: Number(failover.p50.toFixed(1)),
@@ -97,9 +115,12 @@ try {
     failover_aws_calls: Math.max(failover.calls, directCalls),
     failover_aws_calls_cluster_autoscaler_mode: failover.calls,
     failover_aws_calls_direct_mode: directCalls,
+    reconcile_500_asgs_describe_calls: reconcile500.describeCalls,
+    reconcile_500_asgs_ms: Number(reconcile500.ms.toFixed(0)),
   };
   console.log(`failover on moto, ${EVENTS} events: handler p50 ${figures.failover_handler_ms_p50} ms, p99 ${figures.failover_handler_ms_p99} ms (target ≤ 1000), max ${figures.failover_handler_ms_max} ms`);
   console.log(`AWS calls per failover: ${failover.calls} (cluster-autoscaler mode, moto), ${directCalls} (direct mode, fake) (target ≤ 6)`);
+  console.log(`reconcile over 500 groups on moto: ${reconcile500.describeCalls} AWS calls (target ≤ 6), ${figures.reconcile_500_asgs_ms} ms`);
   if (values.json) console.log(JSON.stringify(figures));
 } finally {
   await moto.stop();

@@ -1,0 +1,15 @@
+/** The bench runs end to end on a tiny input and prints its figures as JSON on the last line (no timing asserted). */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench', () => {
+  it('prints every figure as one JSON object on the last line', () => {
+    const output = execFileSync('node_modules/.bin/tsx', ['scripts/bench.ts', '--events', '5', '--json'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] });
+
+    const figures = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+
+    expect(Object.keys(figures)).toEqual(expect.arrayContaining(['failover_handler_ms_p99', 'failover_aws_calls', 'reconcile_500_asgs_describe_calls']));
+    expect(figures.failover_aws_calls).toBeLessThanOrEqual(6);
+    expect(figures.reconcile_500_asgs_describe_calls).toBe(5);
+  }, 120_000);
+});
