@@ -30,10 +30,9 @@ export async function executeActions(actions: readonly Action[], port: AutoScali
         result.done.push(action);
         continue;
       }
+      // Go on with the rest: a fallback raise is worth doing even if the failing group's own
+      // write was lost (the redelivery repairs that one, but would not raise again).
       result.failed.push({ action, error: error as Error });
-      // Later actions of the same decision may depend on this one (the fallback raise assumes
-      // the failing group is out): stop here; the record is retried.
-      break;
     }
   }
   return result;

@@ -5,8 +5,8 @@
  */
 import type { Policy } from '../config/policy';
 import { type GroupView, type Snapshot, buildSnapshot } from '../decide/snapshot';
-import type { CallOptions } from '../ports/auto-scaling';
-import { activityToLaunchFailure, isFailedLaunch } from '../parse/scaling-activity';
+import type { CallOptions, ScalingActivity } from '../ports/auto-scaling';
+import { activityToLaunchFailure, isFailedLaunch, isLaunch } from '../parse/scaling-activity';
 import type { LaunchFailure, Signal } from '../signals';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from './deps';
@@ -36,11 +36,16 @@ export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promi
   return { groups: observed.length, decided, failedActions: result.failed.length };
 }
 
-/** Groups that want more than they run: the only ones worth a DescribeScalingActivities call. */
+/**
+ * Groups that want more than they run — the only ones worth a DescribeScalingActivities call —
+ * biggest shortfall first, so a peak with many such groups checks the ones that matter most.
+ * Probing groups are included: a lost probe failure must still take the group out again.
+ */
 export function groupsWantingCapacity(snapshot: Snapshot, policy: Policy): GroupView[] {
   return snapshot.clusters
     .flatMap((cluster) => cluster.groups)
-    .filter((group) => !group.ignored && (group.guard.state === 'healthy' || group.guard.state === 'released') && group.desiredCapacity > group.live)
+    .filter((group) => !group.ignored && ['healthy', 'released', 'probing'].includes(group.guard.state) && group.desiredCapacity > group.live)
+    .sort((a, b) => b.desiredCapacity - b.live - (a.desiredCapacity - a.live) || a.name.localeCompare(b.name))
     .slice(0, policy.reconcile.maxActivityLookups);
 }
 
@@ -48,15 +53,27 @@ async function lostLaunchFailures(snapshot: Snapshot, deps: AppDeps, now: Date, 
   const { lookbackMs, eventGraceMs } = deps.policy.reconcile;
   const failures: LaunchFailure[] = [];
   for (const group of groupsWantingCapacity(snapshot, deps.policy)) {
-    const activities = await deps.autoScaling.scalingActivities(group.name, new Date(now.getTime() - lookbackMs), options);
-    const newestFailed = activities
-      .filter(isFailedLaunch)
-      .filter((activity) => now.getTime() - Date.parse(activity.startTime) >= eventGraceMs)
-      .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime))[0];
-    if (newestFailed) {
+    const since = Math.max(now.getTime() - lookbackMs, group.guard.state === 'probing' ? Date.parse(group.guard.probeStart) : 0);
+    const activities = await deps.autoScaling.scalingActivities(group.name, new Date(since), options);
+    const failure = unansweredFailure(activities, now.getTime() - eventGraceMs);
+    if (failure) {
       deps.metrics.count('reconcile.lost-failure');
-      failures.push(activityToLaunchFailure(newestFailed));
+      // Dated no earlier than the grace: the group is failing now, whatever the activity's age.
+      const signal = activityToLaunchFailure(failure);
+      failures.push({ ...signal, time: new Date(Math.max(Date.parse(signal.time), now.getTime() - eventGraceMs)).toISOString() });
     }
   }
   return failures;
+}
+
+/**
+ * The newest launch activity, if it failed and the group has been failing (no success in
+ * between) since at least the grace: a later success means the group recovered.
+ */
+function unansweredFailure(activities: readonly ScalingActivity[], notAfter: number): ScalingActivity | null {
+  const launches = activities.filter(isLaunch).sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
+  const firstSuccess = launches.findIndex((activity) => !isFailedLaunch(activity));
+  const streak = firstSuccess === -1 ? launches : launches.slice(0, firstSuccess);
+  const oldest = streak.at(-1);
+  return oldest && Date.parse(oldest.startTime) <= notAfter ? (streak[0] ?? null) : null;
 }

@@ -53,8 +53,11 @@ export interface StartProbe extends OnGroup {
 /** Fully back: saved MinSize/MaxSize, suspension tags removed. */
 export interface RestoreGroup extends OnGroup {
   kind: 'restore-group';
-  /** operator-released: an operator deleted the state tag to end the suspension early. */
-  why: 'probe-succeeded' | 'operator-released';
+  /**
+   * probe-succeeded: a launch succeeded while open; probe-window-passed: open for a whole backoff
+   * without a failure; operator-released: an operator deleted the state tag or set the ignore tag.
+   */
+  why: 'probe-succeeded' | 'probe-window-passed' | 'operator-released';
   from: Sizes;
   to: Sizes;
   removeTags: string[];

@@ -44,7 +44,7 @@ function decideSignal(signal: Signal, snapshot: Snapshot, policy: Policy, now: D
     case 'launch-success':
       return onLaunchSuccess(signal, snapshot);
     case 'tick':
-      return onTick(snapshot, now);
+      return onTick(snapshot, policy, now);
     default:
       return assertNever(signal);
   }
@@ -57,17 +57,20 @@ function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Poli
   if (group.ignored) return note(`${group.name} carries ${TAG.ignore}=true`);
   const at = Date.parse(signal.time);
   const guard = group.guard;
+  const restoredAt = group.memory.restoredAt;
+  if (restoredAt && at < Date.parse(restoredAt)) return note(`late event: failure at ${signal.time} precedes the restore at ${restoredAt}`);
   switch (guard.state) {
     case 'damaged':
       return note(`${group.name}: ${guard.problem}`);
     case 'healthy':
     case 'released': {
-      const restoredAt = group.memory.restoredAt;
-      if (restoredAt && at < Date.parse(restoredAt)) return note(`late event: failure at ${signal.time} precedes the restore at ${restoredAt}`);
-      if (signal.failure === 'unknown') return countUnknownFailure(signal, cluster, group, policy);
-      return suspend(signal, cluster, group, policy, guard.state === 'released' ? guard.saved : currentSizes(group));
+      const saved = guard.state === 'released' ? guard.saved : currentSizes(group);
+      if (signal.failure === 'unknown') return countUnknownFailure(signal, cluster, group, policy, saved);
+      return suspend(signal, cluster, group, policy, saved);
     }
     case 'suspended': {
+      // A failure from before the probe that led to this suspension belongs to the previous cycle.
+      if (guard.cycleStart && at < Date.parse(guard.cycleStart)) return note(`late event: failure at ${signal.time} precedes the probe of ${guard.cycleStart}`);
       // One incident is dated by its earliest failure, whatever order the events arrive in.
       if (at < Date.parse(guard.since)) return redateSuspension(signal, cluster, group, policy);
       return { actions: enforceSuspension(cluster, group), notes: [`${group.name} is already out of rotation since ${guard.since}`] };
@@ -93,18 +96,24 @@ function onLaunchSuccess(signal: LaunchSuccess, snapshot: Snapshot): Decision {
 }
 
 /** Time-driven transitions and drift repair, for the scheduled run. */
-function onTick(snapshot: Snapshot, now: Date): Decision {
+function onTick(snapshot: Snapshot, policy: Policy, now: Date): Decision {
   const actions: Action[] = [];
   for (const cluster of snapshot.clusters) {
     for (const group of cluster.groups) {
-      if (group.ignored) continue;
-      actions.push(...tickGroup(cluster, group, now));
+      if (group.ignored) {
+        // "Never touch this group" includes not leaving it capped: hand it back once.
+        if (group.guard.state === 'suspended' || group.guard.state === 'probing' || group.guard.state === 'released') {
+          actions.push(restore(cluster, group, 'operator-released', now.toISOString()));
+        }
+        continue;
+      }
+      actions.push(...tickGroup(cluster, group, now, policy));
     }
   }
   return { actions, notes: [] };
 }
 
-function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Action[] {
+function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy: Policy): Action[] {
   const guard = group.guard;
   switch (guard.state) {
     case 'healthy':
@@ -116,6 +125,9 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Actio
     case 'probing':
       // The success event was lost, but an instance came up: the probe succeeded.
       if (group.inService > guard.probeBase) return [restore(cluster, group, 'probe-succeeded', now.toISOString())];
+      // No failure for a whole backoff period while open: without demand there is no launch to
+      // wait for, and a failure would take the group out again within a second.
+      if (now.getTime() - Date.parse(guard.probeStart) >= probeWindowMs(group, policy)) return [restore(cluster, group, 'probe-window-passed', now.toISOString())];
       return enforceProbe(cluster, group, guard.setMax);
     case 'suspended':
       if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
@@ -128,7 +140,8 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date): Actio
 function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
   const target = runningTarget(group);
   const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
-  const backoffSeconds = nextBackoffSeconds(group.memory, signal.time, policy.backoff);
+  // "Not supported" (type or zone) does not heal with time like capacity does: wait the longest.
+  const backoffSeconds = signal.failure === 'unsupported' ? policy.backoff.maxMs / 1000 : nextBackoffSeconds(group.memory, signal.time, policy.backoff);
   const manual = signal.failure === 'configuration';
   const until = manual ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
   const reason = describeFailure(signal);
@@ -156,7 +169,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
     },
   ];
   if (manual) {
-    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and removes the ${TAG.state} tag or raises MaxSize`));
+    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and deletes the ${TAG.state} tag (the saved sizes are then restored)`));
   }
   actions.push(...moveUnmetCapacity(cluster, group, group.desiredCapacity - target));
   return { actions, notes: [] };
@@ -209,27 +222,39 @@ function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: nu
   return actions;
 }
 
-function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy): Decision {
+function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
   const previous = group.memory.unknownFailures;
   const at = Date.parse(signal.time);
-  if (previous && at <= Date.parse(previous.last)) return note(`unknown failure at ${signal.time} already counted`);
-  const inWindow = previous && at - Date.parse(previous.first) < policy.unknownFailures.windowMs;
-  const count = inWindow ? previous.count + 1 : 1;
-  const first = inWindow ? previous.first : signal.time;
-  if (count >= policy.unknownFailures.suspendAfter) return suspend(signal, cluster, group, policy, currentSizes(group));
+  const key = unknownFailureKey(signal);
+  const windowMs = policy.unknownFailures.windowMs;
+  if (previous?.keys.includes(key)) return note(`unknown failure ${key} already counted`);
+  const sameWindow = previous !== null && Math.abs(at - Date.parse(previous.first)) < windowMs;
+  if (previous && !sameWindow && at < Date.parse(previous.first)) return note(`unknown failure at ${signal.time} is older than the current count's window`);
+  const keys = sameWindow ? [...previous.keys, key].slice(-policy.unknownFailures.suspendAfter) : [key];
+  const first = sameWindow && Date.parse(previous.first) < at ? previous.first : signal.time;
+  if (keys.length >= policy.unknownFailures.suspendAfter) return suspend(signal, cluster, group, policy, saved);
   return {
     actions: [
       {
         kind: 'count-unknown-failure',
         cluster: cluster.policy.name,
         group: group.name,
-        count,
-        tags: { [TAG.unknownFailures]: unknownFailuresTag(count, first, signal.time) },
+        count: keys.length,
+        tags: { [TAG.unknownFailures]: unknownFailuresTag(first, keys) },
       },
-      alert('warning', 'unknown-failure', cluster, group, `${group.name} failed to launch for a reason capacity-guard does not recognise (${count}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`),
+      alert('warning', 'unknown-failure', cluster, group, `${group.name} failed to launch for a reason capacity-guard does not recognise (${keys.length}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`),
     ],
     notes: [],
   };
+}
+
+/** Short and unique enough to dedupe within one window: the activity id's first block, else the time. */
+function unknownFailureKey(signal: LaunchFailure): string {
+  return signal.activityId ? signal.activityId.slice(0, 8) : Date.parse(signal.time).toString(36);
+}
+
+function probeWindowMs(group: GroupView, policy: Policy): number {
+  return Math.max(policy.backoff.initialMs, (group.memory.backoff?.seconds ?? 0) * 1000);
 }
 
 function enforceSuspension(cluster: ClusterSnapshot, group: GroupView): Action[] {

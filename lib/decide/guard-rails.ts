@@ -9,22 +9,29 @@ import { type Snapshot, findGroup } from './snapshot';
 export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, policy: Policy, now: Date): Action[] {
   const result: Action[] = [];
   const suspendedThisRound = new Map<string, number>();
+  // Groups whose suspension was refused: what would have followed from it is dropped too.
+  const refused = new Set<string>();
   for (const action of actions) {
+    if (dependsOnRefused(action, refused)) continue;
     if (!writesToAws(action)) {
       result.push(action);
       continue;
     }
     const cluster = snapshot.clusters.find((candidate) => candidate.policy.name === action.cluster);
-    if (!policy.enabled || !cluster?.policy.enabled) {
+    // An operator's release is honoured even with the kill switch on: it only gives capacity back.
+    const operatorRelease = action.kind === 'restore-group' && action.why === 'operator-released';
+    if ((!policy.enabled || !cluster?.policy.enabled) && !operatorRelease) {
+      if (action.kind === 'suspend-group') refused.add(action.group);
       result.push(blocked(action, 'kill-switch', 'info', `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`));
       continue;
     }
-    if (action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
+    if (cluster && action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
       const recent = cluster.groups.filter(
         (group) => (group.guard.state === 'suspended' || group.guard.state === 'probing') && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
       ).length;
       const thisRound = suspendedThisRound.get(action.cluster) ?? 0;
       if (recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {
+        refused.add(action.group);
         result.push(
           blocked(action, 'change-budget-exhausted', 'critical', `change budget used up: ${recent + thisRound} group(s) of ${action.cluster} already taken out of rotation in the last ${Math.round(policy.changeBudget.windowMs / 60_000)} min; not done: ${summarize(action)}`),
         );
@@ -34,12 +41,19 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
     }
     const insane = sizeProblem(action, snapshot);
     if (insane) {
+      if (action.kind === 'suspend-group') refused.add(action.group);
       result.push(blocked(action, 'needs-operator', 'critical', `refused, a bug in capacity-guard: ${insane}: ${summarize(action)}`));
       continue;
     }
     result.push(action);
   }
   return result;
+}
+
+/** A fallback raise for a group that stays in rotation, or advice about a suspension that did not happen. */
+function dependsOnRefused(action: Action, refused: ReadonlySet<string>): boolean {
+  if (action.kind === 'raise-desired') return refused.has(action.replacing);
+  return action.kind === 'alert' && (action.code === 'needs-operator' || action.code === 'no-fallback-capacity') && action.group !== null && refused.has(action.group);
 }
 
 function sizeProblem(action: Action, snapshot: Snapshot): string | null {

@@ -24,7 +24,7 @@ export const TAG = {
   backoff: `${TAG_PREFIX}backoff`,
   /** When the group last came back; failures older than this are late events. Kept after restore. */
   restoredAt: `${TAG_PREFIX}restored-at`,
-  /** `<count>,<ISO first>,<ISO last>` of unclassified failures in the current window. */
+  /** `<ISO window start>,<key>;<key>` of unclassified failures counted in the current window. */
   unknownFailures: `${TAG_PREFIX}unknown-failures`,
   /** `true`: an operator excluded this group. */
   ignore: `${TAG_PREFIX}ignore`,
@@ -50,13 +50,24 @@ export type GuardState =
   | { state: 'released'; saved: Sizes }
   /** A state tag without readable saved sizes or start time: nothing safe to restore; a person must look. */
   | { state: 'damaged'; problem: string }
-  | { state: 'suspended'; failure: FailureClass; reason: string; since: string; until: string | null; saved: Sizes; setMax: number | null }
+  | {
+      state: 'suspended';
+      failure: FailureClass;
+      reason: string;
+      since: string;
+      until: string | null;
+      saved: Sizes;
+      setMax: number | null;
+      /** Start of the probe whose failure led to this suspension, if one did: older failures are late. */
+      cycleStart: string | null;
+    }
   | { state: 'probing'; failure: FailureClass; reason: string; since: string; saved: Sizes; setMax: number | null; probeStart: string; probeBase: number };
 
 export interface GuardMemory {
   backoff: { seconds: number; failureAt: string } | null;
   restoredAt: string | null;
-  unknownFailures: { count: number; first: string; last: string } | null;
+  /** Unclassified failures in the current window: when it started and which ones were counted. */
+  unknownFailures: { first: string; keys: string[] } | null;
 }
 
 export function readGuardState(tags: Record<string, string>): GuardState {
@@ -69,31 +80,32 @@ export function readGuardState(tags: Record<string, string>): GuardState {
   const failureTag = tags[TAG.failure] ?? 'unknown';
   const failure = (FAILURE_CLASSES as readonly string[]).includes(failureTag) ? (failureTag as FailureClass) : 'unknown';
   const common = { failure, reason: tags[TAG.reason] ?? '', since, saved, setMax: readInt(tags[TAG.setMax]) };
-  if (state === 'suspended') {
-    const until = tags[TAG.until];
-    // An unreadable resume time must not strand the group: probe at the next run, unless a person must act anyway.
-    const resume = until === MANUAL || (failure === 'configuration' && !readTime(until)) ? null : (readTime(until) ?? since);
-    return { state, ...common, until: resume };
-  }
   const [start, base] = (tags[TAG.probe] ?? '').split(',');
   const probeStart = readTime(start);
   const probeBase = readInt(base);
-  if (!probeStart || probeBase === null) return { state: 'suspended', ...common, until: since };
+  if (state === 'suspended') {
+    return { state, ...common, until: resume(tags[TAG.until], failure, since), cycleStart: probeStart ?? null };
+  }
+  if (!probeStart || probeBase === null) return { state: 'suspended', ...common, until: since, cycleStart: null };
   return { state, ...common, probeStart, probeBase };
+}
+
+/** An unreadable resume time must not strand the group: probe at the next run, unless a person must act anyway. */
+function resume(until: string | undefined, failure: FailureClass, since: string): string | null {
+  if (until === MANUAL || (failure === 'configuration' && !readTime(until))) return null;
+  return readTime(until) ?? since;
 }
 
 export function readGuardMemory(tags: Record<string, string>): GuardMemory {
   const [seconds, failureAt] = (tags[TAG.backoff] ?? '').split(',');
   const backoffSeconds = readInt(seconds);
   const backoffAt = readTime(failureAt);
-  const [count, first, last] = (tags[TAG.unknownFailures] ?? '').split(',');
-  const unknownCount = readInt(count);
+  const [first, keys] = (tags[TAG.unknownFailures] ?? '').split(',');
   const unknownFirst = readTime(first);
-  const unknownLast = readTime(last);
   return {
     backoff: backoffSeconds !== null && backoffAt ? { seconds: backoffSeconds, failureAt: backoffAt } : null,
     restoredAt: readTime(tags[TAG.restoredAt]) ?? null,
-    unknownFailures: unknownCount !== null && unknownFirst && unknownLast ? { count: unknownCount, first: unknownFirst, last: unknownLast } : null,
+    unknownFailures: unknownFirst && keys ? { first: unknownFirst, keys: keys.split(';').filter(Boolean) } : null,
   };
 }
 
@@ -109,8 +121,8 @@ export function probeTag(start: string, base: number): string {
   return `${start},${base}`;
 }
 
-export function unknownFailuresTag(count: number, first: string, last: string): string {
-  return `${count},${first},${last}`;
+export function unknownFailuresTag(first: string, keys: readonly string[]): string {
+  return `${first},${keys.join(';')}`;
 }
 
 /** Tag values are at most 256 characters. */

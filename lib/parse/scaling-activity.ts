@@ -8,8 +8,13 @@ import { readFailureText } from './launch-failure-text';
 
 const FAILED = new Set(['Failed', 'Cancelled']);
 
+/** An activity that launches (or tried to launch) an instance, whatever its outcome. */
+export function isLaunch(activity: ScalingActivity): boolean {
+  return /launching a new ec2 instance|placing spot instance request/i.test(activity.description);
+}
+
 export function isFailedLaunch(activity: ScalingActivity): boolean {
-  return FAILED.has(activity.statusCode) && /launching a new ec2 instance|placing spot instance request/i.test(activity.description) && activity.statusMessage.trim() !== '';
+  return FAILED.has(activity.statusCode) && isLaunch(activity) && activity.statusMessage.trim() !== '';
 }
 
 export function activityToLaunchFailure(activity: ScalingActivity): LaunchFailure {

@@ -124,6 +124,23 @@ describe('when AWS loses the failure event', () => {
   });
 });
 
+describe('the backstop does not act on old news', () => {
+  it('catches a failed probe whose event was lost, and doubles the backoff', async () => {
+    const world = await spotGroupOutOfRotation();
+    world.aws.emitEvents = false;
+    world.aws.advance('3m');
+    await world.reconcile(); // probing
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1); // still no Spot; the event is lost
+
+    world.aws.advance('2m');
+    await world.reconcile();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.tags[TAG.backoff]).toMatch(/^360,/);
+  });
+});
+
 describe('when cluster-autoscaler scales a suspended group in', () => {
   it('the reconcile keeps MaxSize at what runs, so the group stays out of rotation', async () => {
     const world = await spotGroupOutOfRotation();

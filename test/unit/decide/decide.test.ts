@@ -46,10 +46,16 @@ describe('decide on a launch failure of a healthy group', () => {
   });
 
   it('treats quota and price failures like capacity: they heal with time', () => {
-    for (const kind of ['quota', 'price', 'unsupported'] as const) {
+    for (const kind of ['quota', 'price'] as const) {
       const [suspend] = only(decide(failure('spot-a', T0, { failure: kind }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
       expect(suspend?.until, kind).toBe(at(180));
     }
+  });
+
+  it('waits the longest backoff for "not supported", which does not heal with time', () => {
+    const [suspend] = only(decide(failure('spot-a', T0, { failure: 'unsupported' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
+
+    expect(suspend?.until).toBe(at(1800));
   });
 
   it('never brings a configuration failure back by itself, and calls for a person', () => {
@@ -60,16 +66,37 @@ describe('decide on a launch failure of a healthy group', () => {
   });
 
   it('counts an unknown failure, and only suspends once it repeats within the window', () => {
-    const groups = [group('spot-a', { desired: 3, max: 9, inService: 1 })];
-    const unknown = (time: string) => failure('spot-a', time, { failure: 'unknown' });
+    const healthy = [group('spot-a', { desired: 3, max: 9, inService: 1 })];
+    const unknown = (time: string, activityId: string) => failure('spot-a', time, { failure: 'unknown', activityId });
+    const counted = (tag: string) => [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: tag })];
 
-    expect(kinds(decide(unknown(T0), snapshot(groups), policy(), now))).toEqual(['count-unknown-failure', 'alert']);
-    const twice = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: `2,${T0},${at(30)}` })];
-    expect(kinds(decide(unknown(at(30)), snapshot(twice), policy(), now))).toEqual([]); // the same event again
-    expect(kinds(decide(unknown(at(60)), snapshot(twice), policy(), now))).toContain('suspend-group');
-    const stale = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: `2,${T0},${at(30)}` })];
-    const afterWindow = decide(unknown(at(16 * 60)), snapshot(stale), policy(), now);
+    const first = decide(unknown(T0, 'aaaaaaaa-1'), snapshot(healthy), policy(), now);
+    expect(kinds(first)).toEqual(['count-unknown-failure', 'alert']);
+    expect(only(first, 'count-unknown-failure')[0]?.tags).toEqual({ [TAG.unknownFailures]: `${T0},aaaaaaaa` });
+
+    const twice = counted(`${T0},aaaaaaaa;bbbbbbbb`);
+    expect(decide(unknown(at(30), 'bbbbbbbb-2'), snapshot(twice), policy(), now)).toEqual([]); // the same event again
+    expect(kinds(decide(unknown(at(60), 'cccccccc-3'), snapshot(twice), policy(), now))).toContain('suspend-group');
+
+    const afterWindow = decide(unknown(at(16 * 60), 'dddddddd-4'), snapshot(twice), policy(), now);
     expect(only(afterWindow, 'count-unknown-failure')[0]?.count).toBe(1);
+  });
+
+  it('counts unknown failures that arrive out of order', () => {
+    // Prepare: t20 arrived first, then t0; now t10 arrives.
+    const counted = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: `${T0},cccccccc;aaaaaaaa` })];
+
+    const actions = decide(failure('spot-a', at(10), { failure: 'unknown', activityId: 'bbbbbbbb-2' }), snapshot(counted), policy(), now);
+
+    expect(kinds(actions)).toContain('suspend-group');
+  });
+
+  it('keeps the saved sizes of a released group when unknown failures suspend it again', () => {
+    const released = [group('spot-a', { desired: 3, max: 3, inService: 3 }, { [TAG.savedSizes]: '0,7,50', [TAG.unknownFailures]: `${T0},aaaaaaaa;bbbbbbbb` })];
+
+    const [suspend] = only(decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now), 'suspend-group');
+
+    expect(suspend?.tags[TAG.savedSizes]).toBe('0,7,50');
   });
 
   it('ignores a failure older than the last restore (a late event)', () => {
@@ -103,6 +130,14 @@ describe('decide on a failure of a group already out of rotation', () => {
 
     expect(redate?.kind).toBe('enforce-suspension');
     expect(redate && 'tags' in redate ? redate.tags : {}).toEqual({ [TAG.since]: T0, [TAG.until]: at(180), [TAG.backoff]: `180,${T0}` });
+  });
+
+  it('ignores a failure from before the last restore, or from before the probe that led to this suspension', () => {
+    const afterRestore = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(3600), [TAG.until]: at(3960), [TAG.restoredAt]: at(1000) }))];
+    const afterProbe = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(400), [TAG.until]: at(760), [TAG.probe]: `${at(380)},2` }))];
+
+    expect(decide(failure('spot-a', at(10)), snapshot(afterRestore), policy(), now)).toEqual([]);
+    expect(decide(failure('spot-a', at(100)), snapshot(afterProbe), policy(), now)).toEqual([]);
   });
 
   it('re-suspends a probing group whose probe failed, doubling the backoff and keeping the original sizes', () => {
@@ -190,6 +225,23 @@ describe('decide on the scheduled tick', () => {
     expect(decide(failure('spot-a', at(5)), snapshot(groups), policy(), now)).toEqual([]);
   });
 
+  it('brings a probing group fully back when a whole backoff passed without a failure (no demand to probe with)', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+
+    expect(decide(tick, snapshot(groups), policy(), new Date(at(359)))).toEqual([]);
+    const [restore] = decide(tick, snapshot(groups), policy(), new Date(at(360)));
+
+    expect(restore?.kind === 'restore-group' ? restore.why : null).toBe('probe-window-passed');
+  });
+
+  it('hands a capped group back once an operator tags it capacity-guard/ignore=true', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.ignore]: 'true' }))];
+
+    const [restore] = decide(tick, snapshot(groups), policy(), now);
+
+    expect(restore?.kind === 'restore-group' ? [restore.why, restore.to.maxSize] : null).toEqual(['operator-released', 50]);
+  });
+
   it('never touches healthy groups', () => {
     expect(decide(tick, snapshot([group('spot-a', { desired: 5, max: 9 })]), policy(), now)).toEqual([]);
   });
@@ -245,6 +297,24 @@ describe('guard rails', () => {
 
     expect(kinds(actions)).toEqual(['alert']);
     expect(only(actions, 'alert')[0]?.code).toBe('kill-switch');
+  });
+
+  it('still honours an operator release while the kill switch is on', () => {
+    const tags = suspendedTags();
+    delete (tags as Record<string, string>)[TAG.state];
+
+    const actions = decide({ kind: 'tick', time: at(5) }, snapshot([group('spot-a', { min: 1, desired: 2, max: 2 }, tags)]), policy('enabled: false'), now);
+
+    expect(kinds(actions)).toEqual(['restore-group']);
+  });
+
+  it('drops the fallback raises of a suspension the budget refused, so refused groups do not pump capacity elsewhere', () => {
+    const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }', 'direct');
+    const groups = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 6, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+
+    const actions = decide(failure('spot-b', at(5)), snapshot(groups, budget), budget, new Date(at(6)));
+
+    expect(kinds(actions)).toEqual(['alert']);
   });
 
   it('refuses a suspension beyond the change budget of the cluster', () => {
