@@ -1,12 +1,15 @@
 /** Everything the app layer needs from the outside, injected by functions/ or by tests. */
 import type { Policy } from '../config/policy';
 import type { AutoScalingPort } from '../ports/auto-scaling';
+import type { LockPort } from '../ports/lock';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 
 export interface AppDeps {
   policy: Policy;
   autoScaling: AutoScalingPort;
+  /** Serialises runs that write (see lib/ports/lock.ts). */
+  lock: LockPort;
   log: Log;
   metrics: Metrics;
   /** Injected clock: the fake world and tests control time. */

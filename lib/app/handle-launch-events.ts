@@ -1,7 +1,8 @@
 /**
- * One SQS batch of launch events: parse every record, observe the groups once, decide in event
- * time order, act. A record fails (and is retried, then dead-lettered) only if it is malformed or
- * its actions could not be done; foreign and uninteresting events are acknowledged and counted.
+ * One SQS batch of launch events: parse every record, then — holding the writers' lease — observe
+ * the groups once, decide in event-time order, act. A record fails (and is retried, then
+ * dead-lettered) only if it is malformed, its actions could not be done, or the lease stayed busy;
+ * foreign and uninteresting events are acknowledged and counted.
  */
 import { buildSnapshot } from '../decide/snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
@@ -10,22 +11,27 @@ import type { Signal } from '../signals';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from './deps';
 import { decideInOrder } from './run-signals';
+import { LockBusyError, withLock } from './with-lock';
+
+/** A batch waits this long for the lease before it is handed back to SQS. */
+const LOCK_WAIT_MS = 10_000;
+
+type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
 
 export interface BatchResult {
   batchItemFailures: { itemIdentifier: string }[];
-  records: (RecordOutcome & { actions?: string[]; notes?: string[] })[];
+  records: Annotated[];
 }
 
 export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
-  const outcomes = records.map((record, index) => parseSqsRecord(record, index));
-  const failures = new Set<string>();
+  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
+  const failed = new Set<number>();
   const signals: { item: number; signal: Signal }[] = [];
-  outcomes.forEach((outcome, index) => {
+  annotated.forEach((outcome, index) => {
     deps.metrics.count(`record.${outcome.outcome}`);
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
-      // A record without a messageId cannot be reported; SQS always sets one, so this is a test-only path.
-      if (outcome.messageId) failures.add(outcome.messageId);
+      failed.add(index);
     } else if (outcome.outcome === 'ignored') {
       deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
     } else {
@@ -34,22 +40,33 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     }
   });
 
-  const annotated: BatchResult['records'] = outcomes.map((outcome) => ({ ...outcome }));
   if (signals.length > 0) {
-    const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
-    const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
-    for (const { item, signal, actions, notes, owned } of decided) {
-      if (!owned) {
-        deps.metrics.count('signal.foreign-group');
-        deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
-      }
-      if (notes.length) deps.log.info('no further action', { notes });
-      if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
-      const result = await actOrPrint(actions, deps, options);
-      const messageId = outcomes[item]?.messageId;
-      if (result.failed.length > 0 && messageId) failures.add(messageId);
-      annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
+    try {
+      await withLock(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, options), options);
+    } catch (error) {
+      if (!(error instanceof LockBusyError)) throw error;
+      deps.metrics.count('lock.busy');
+      deps.log.warn('lease busy: the batch is retried', { error: error.message });
+      for (const { item } of signals) failed.add(item);
     }
   }
-  return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })), records: annotated };
+  // SQS always sets messageId; a record without one cannot be reported back.
+  const batchItemFailures = [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
+  return { batchItemFailures, records: annotated };
+}
+
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, options: CallOptions): Promise<void> {
+  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+  for (const { item, signal, actions, notes, owned } of decided) {
+    if (!owned) {
+      deps.metrics.count('signal.foreign-group');
+      deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
+    }
+    if (notes.length) deps.log.info('no further action', { notes });
+    if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
+    const result = await actOrPrint(actions, deps, options);
+    if (result.failed.length > 0) failed.add(item);
+    annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
+  }
 }

@@ -11,6 +11,7 @@ import type { LaunchFailure, Signal } from '../signals';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from './deps';
 import { type Decided, decideInOrder } from './run-signals';
+import { LockBusyError, withLock } from './with-lock';
 
 export interface ReconcileResult {
   groups: number;
@@ -18,7 +19,21 @@ export interface ReconcileResult {
   failedActions: number;
 }
 
+/** The scheduled run waits less than a batch: skipping one minute costs nothing. */
+const LOCK_WAIT_MS = 5_000;
+
 export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promise<ReconcileResult> {
+  try {
+    return await withLock(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, options), options);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    deps.metrics.count('lock.busy');
+    deps.log.warn('lease busy: this reconcile run is skipped; the next one catches up', { error: error.message });
+    return { groups: 0, decided: [], failedActions: 0 };
+  }
+}
+
+async function reconcileLocked(deps: AppDeps, options: CallOptions): Promise<ReconcileResult> {
   const now = deps.now();
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const snapshot = buildSnapshot(observed, deps.policy);

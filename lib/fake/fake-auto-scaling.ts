@@ -61,6 +61,8 @@ export interface FakeOptions {
   bootSeconds?: number;
   /** Seconds between an ASG's launch attempts while it is short of capacity. */
   retrySeconds?: number;
+  /** When set, each call waits a pseudo-random 0–4 turns of the event loop (seeded), so concurrent runs interleave differently. */
+  jitterSeed?: number;
 }
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -75,6 +77,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   private instanceCounter = 0;
   private readonly bootMs: number;
   private readonly retryMs: number;
+  private readonly jitter: (() => number) | null;
   /** When false, AWS "loses" the events (the reconcile backstop must catch the failure). */
   emitEvents = true;
 
@@ -84,6 +87,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   ) {
     this.bootMs = (options.bootSeconds ?? 90) * 1000;
     this.retryMs = (options.retrySeconds ?? 10) * 1000;
+    this.jitter = options.jitterSeed === undefined ? null : seededRandom(options.jitterSeed);
   }
 
   // ---- the world ------------------------------------------------------------------------
@@ -183,13 +187,13 @@ export class FakeAutoScaling implements AutoScalingPort {
   // ---- the AutoScalingPort ----------------------------------------------------------------
 
   async describeGroups(clusterNames: readonly string[]): Promise<ObservedGroup[]> {
-    this.enter('describeGroups');
+    await this.enter('describeGroups');
     const keys = clusterNames.map((name) => `k8s.io/cluster-autoscaler/${name}`);
     return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags)).map(toObserved);
   }
 
   async updateSizes(groupName: string, sizes: GroupSizes): Promise<void> {
-    this.enter('updateSizes');
+    await this.enter('updateSizes');
     const group = this.get(groupName);
     const minSize = sizes.minSize ?? group.minSize;
     const maxSize = sizes.maxSize ?? group.maxSize;
@@ -204,7 +208,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   }
 
   async setDesiredCapacity(groupName: string, desired: number): Promise<void> {
-    this.enter('setDesiredCapacity');
+    await this.enter('setDesiredCapacity');
     const group = this.get(groupName);
     if (desired > group.maxSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
     if (desired < group.minSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
@@ -214,7 +218,7 @@ export class FakeAutoScaling implements AutoScalingPort {
 
   async putTags(groupName: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return;
-    this.enter('putTags');
+    await this.enter('putTags');
     const group = this.get(groupName);
     const after = { ...group.tags, ...tags };
     if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
@@ -226,13 +230,13 @@ export class FakeAutoScaling implements AutoScalingPort {
 
   async deleteTags(groupName: string, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    this.enter('deleteTags');
+    await this.enter('deleteTags');
     const group = this.get(groupName);
     for (const key of keys) delete group.tags[key];
   }
 
   async scalingActivities(groupName: string, since: Date): Promise<ScalingActivity[]> {
-    this.enter('scalingActivities');
+    await this.enter('scalingActivities');
     this.get(groupName);
     return this.activities
       .filter((activity) => activity.autoScalingGroupName === groupName && Date.parse(activity.startTime) >= since.getTime())
@@ -241,8 +245,11 @@ export class FakeAutoScaling implements AutoScalingPort {
 
   // ---- internals -------------------------------------------------------------------------
 
-  private enter(method: string): void {
+  /** Counts the call, lets other invocations run (as a network round trip would), injects failures. */
+  private async enter(method: string): Promise<void> {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    const turns = this.jitter ? Math.floor(this.jitter() * 5) : 1;
+    for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
     const index = this.failures.findIndex((failure) => failure.method === method);
     if (index >= 0) {
       const [failure] = this.failures.splice(index, 1);
@@ -337,5 +344,17 @@ function toObserved(group: FakeGroup): ObservedGroup {
     tags: { ...group.tags },
     createdTime: group.createdTime,
     availabilityZones: [...new Set(group.pools.map((pool) => pool.zone))],
+  };
+}
+
+/** mulberry32: small, seeded, good enough to vary interleavings reproducibly. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -14,6 +14,7 @@ import { MetricsRecorder } from '../ports/metrics';
 import { type EventBridgeEvent, asSqsRecord } from './aws-events';
 import { FakeClock } from './clock';
 import { FakeAutoScaling, type FakeOptions } from './fake-auto-scaling';
+import { FakeLock } from './fake-lock';
 
 export interface WorldOptions extends FakeOptions {
   start?: string;
@@ -28,12 +29,14 @@ export class World {
   readonly metrics = new MetricsRecorder();
   readonly policy: Policy;
   readonly deps: AppDeps;
+  readonly lock: FakeLock;
 
   constructor(options: WorldOptions) {
     this.clock = new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
-    this.deps = { policy: this.policy, autoScaling: this.aws, log: options.log ?? silentLog, metrics: this.metrics, now: this.clock.now };
+    this.lock = new FakeLock(this.clock.now);
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

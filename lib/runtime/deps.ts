@@ -3,18 +3,26 @@
  * bad config fails the init with an error naming the file and the field.
  */
 import { createAutoScalingAdapter } from '../act/aws/auto-scaling-adapter';
-import { createAutoScalingClient } from '../act/aws/clients';
+import { createAutoScalingClient, createDynamoDbClient } from '../act/aws/clients';
+import { createDynamoDbLock } from '../act/aws/dynamodb-lock';
 import type { AppDeps } from '../app/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
+import { ConfigError } from '../errors';
 import { logger, metrics } from './powertools';
+
+/** The DynamoDB table holding the writers' lease (serverless.yml creates it). */
+export const LOCK_TABLE_VARIABLE = 'CAPACITY_GUARD_LOCK_TABLE';
 
 export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const path = configPathFromEnv(env);
+  const lockTable = env[LOCK_TABLE_VARIABLE];
+  if (!lockTable) throw new ConfigError(`${LOCK_TABLE_VARIABLE} is not set: it names the DynamoDB table of the writers' lease`);
   const policy = loadPolicy(path, { env });
   logger.info('config loaded', { path, clusters: policy.clusters.map((cluster) => `${cluster.name} (${cluster.mode})`), enabled: policy.enabled, dryRun: policy.dryRun });
   return {
     policy,
     autoScaling: createAutoScalingAdapter(createAutoScalingClient()),
+    lock: createDynamoDbLock(createDynamoDbClient(), lockTable),
     log: logger,
     metrics,
     now: () => new Date(),

@@ -10,6 +10,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
+import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 
@@ -49,6 +50,7 @@ describe('the deployed handlers on moto', () => {
     const config = join(dir, 'capacity-guard.yml');
     writeFileSync(config, readFileSync('capacity-guard.example.yml', 'utf8').replace('initial: 3m', 'initial: 1s'));
     vi.stubEnv('CAPACITY_GUARD_CONFIG', config);
+    vi.stubEnv('CAPACITY_GUARD_LOCK_TABLE', LOCK_TABLE);
     vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
     vi.stubEnv('AWS_REGION', 'eu-west-3');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
@@ -61,6 +63,7 @@ describe('the deployed handlers on moto', () => {
       stdout.push(String(chunk));
       return true;
     });
+    await createLockTable(motoDynamoDbClient(endpoint));
     await world.group('spot-nodes-a', { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
     await world.group('on-demand-a', { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 0 });
     await world.group('someone-elses-group', { tags: clusterTags('other-cluster'), minSize: 0, maxSize: 5, desiredCapacity: 1 });

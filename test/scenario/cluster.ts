@@ -21,8 +21,8 @@ clusters:
 `;
 }
 
-export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean } = {}): World {
-  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig) });
+export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number } = {}): World {
+  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed });
   for (const [name, pools] of [
     ['spot-nodes-8x-a', spot('m5.8xlarge')],
     ['spot-nodes-8x-b', spot('r5.8xlarge')],

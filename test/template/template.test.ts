@@ -145,9 +145,11 @@ function functionLogicalId(name: string): string {
   return `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`;
 }
 
+/** The function's variables; a `Ref` to a resource stands in as that resource's logical id (what a deploy would resolve). */
 function functionEnv(template: CfnTemplate, name: string): Record<string, string> {
   const environment = props(resource(template, functionLogicalId(name))).Environment;
-  return (environment as { Variables: Record<string, string> }).Variables;
+  const variables = (environment as { Variables: Record<string, unknown> }).Variables;
+  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : String((value as { Ref?: string }).Ref ?? JSON.stringify(value))]));
 }
 
 function filesUnder(dir: string): string[] {
@@ -251,8 +253,16 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
   it('keeps the visibility timeout at least 6x the failover timeout (AWS recommendation)', () => {
     const queue = props(resource(template, 'LaunchEventsQueue'));
     const failover = props(resource(template, functionLogicalId('failover')));
-    expect(failover.Timeout).toBe(30);
+    expect(failover.Timeout).toBe(20);
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (failover.Timeout as number));
+  });
+
+  it('gives both functions the writers\' lease table and only PutItem/DeleteItem on it', () => {
+    for (const name of FUNCTIONS) expect(functionEnv(template, name).CAPACITY_GUARD_LOCK_TABLE).toBe('WritersLeaseTable');
+    const table = props(resource(template, 'WritersLeaseTable'));
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    const dynamoStatements = roleStatements(template).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')));
+    expect(dynamoStatements.map((statement) => [asArray(statement.Action).sort(), statement.Resource])).toEqual([[['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]]]);
   });
 
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {

@@ -6,6 +6,7 @@
  * moto in tests and in the local simulator.
  */
 import { AutoScalingClient, type AutoScalingClientConfig } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
 /**
  * Throttling is normal during capacity storms: adaptive retry adds client-side rate limiting on
@@ -16,4 +17,8 @@ export const AWS_RETRY = { retryMode: 'adaptive', maxAttempts: 5 } as const;
 
 export function createAutoScalingClient(overrides: AutoScalingClientConfig = {}): AutoScalingClient {
   return new AutoScalingClient({ ...AWS_RETRY, ...overrides });
+}
+
+export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient({ ...AWS_RETRY, ...overrides });
 }

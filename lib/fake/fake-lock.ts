@@ -1,0 +1,23 @@
+/** The lease in memory, on the world's clock: for scenarios, the simulator and the bench. */
+import type { LockPort } from '../ports/lock';
+
+export class FakeLock implements LockPort {
+  private holder: string | null = null;
+  private expiresAt = 0;
+  acquisitions = 0;
+
+  constructor(private readonly now: () => Date) {}
+
+  async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.now().getTime();
+    if (this.holder !== null && this.holder !== holder && this.expiresAt > now) return false;
+    this.holder = holder;
+    this.expiresAt = now + ttlMs;
+    this.acquisitions += 1;
+    return true;
+  }
+
+  async release(holder: string): Promise<void> {
+    if (this.holder === holder) this.holder = null;
+  }
+}

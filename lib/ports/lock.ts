@@ -1,0 +1,13 @@
+/**
+ * One writer at a time. Auto Scaling has no compare-and-set on tags or sizes, so two invocations
+ * deciding on the same snapshot (parallel SQS batches, the scheduled run) could interleave their
+ * writes into a state neither decided. A lease serialises them.
+ */
+import type { CallOptions } from './auto-scaling';
+
+export interface LockPort {
+  /** Take the lease for `ttlMs` unless someone else holds an unexpired one; true when taken. */
+  tryAcquire(holder: string, ttlMs: number, options?: CallOptions): Promise<boolean>;
+  /** Give it back, if still ours. */
+  release(holder: string, options?: CallOptions): Promise<void>;
+}
