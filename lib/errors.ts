@@ -12,9 +12,6 @@ export class CapacityGuardError extends Error {
 /** Config file missing, unreadable or invalid. Fatal at cold start. */
 export class ConfigError extends CapacityGuardError {}
 
-/** An inbound event or record that cannot be understood. Goes to the DLQ with this message. */
-export class InvalidEventError extends CapacityGuardError {}
-
 /** A cluster-autoscaler priorities document that cluster-autoscaler itself would reject. */
 export class PrioritiesError extends CapacityGuardError {}
 

@@ -9,7 +9,7 @@ export async function actOrPrint(actions: readonly Action[], deps: AppDeps, opti
   if (actions.length === 0) return { done: [], failed: [] };
   const dryRun = deps.policy.dryRun;
   deps.log.info(dryRun ? 'dry run: actions decided, not executed' : 'actions decided', { actions: actions.map(summarize), detail: actions });
-  for (const action of actions) deps.metrics.count(`action.${action.kind}`);
+  for (const action of actions) deps.metrics.count(action.kind === 'alert' ? `alert.${action.code}` : `action.${action.kind}`);
   if (dryRun) return { done: [], failed: [] };
   const result = await executeActions(actions, deps.autoScaling, deps.log, options);
   for (const { action, error } of result.failed) {

@@ -21,7 +21,3 @@ export interface Policy {
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
   clusters: readonly ClusterPolicy[];
 }
-
-export function clusterPolicy(policy: Policy, name: string): ClusterPolicy | undefined {
-  return policy.clusters.find((cluster) => cluster.name === name);
-}

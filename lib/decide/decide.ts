@@ -138,8 +138,8 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
 }
 
 function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
-  const target = runningTarget(group);
-  const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
+  const to = suspendedSizes(group);
+  const target = to.desiredCapacity;
   // "Not supported" (type or zone) does not heal with time like capacity does: wait the longest.
   const backoffSeconds = signal.failure === 'unsupported' ? policy.backoff.maxMs / 1000 : nextBackoffSeconds(group.memory, signal.time, policy.backoff);
   const manual = signal.failure === 'configuration';
@@ -180,8 +180,7 @@ function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group
   if (guard.state !== 'suspended') throw new Error('redateSuspension needs a suspended group');
   const backoffSeconds = group.memory.backoff?.seconds ?? policy.backoff.initialMs / 1000;
   const until = guard.until === null ? MANUAL : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
-  const [enforce] = enforceSuspension(cluster, group);
-  const sizes = enforce && enforce.kind === 'enforce-suspension' ? enforce.to : currentSizes(group);
+  const sizes = suspendedSizes(group);
   return {
     actions: [
       {
@@ -258,10 +257,15 @@ function probeWindowMs(group: GroupView, policy: Policy): number {
 }
 
 function enforceSuspension(cluster: ClusterSnapshot, group: GroupView): Action[] {
-  const target = runningTarget(group);
-  if (group.desiredCapacity === target && group.maxSize === target && group.minSize <= target) return [];
-  const to: Sizes = { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
+  const to = suspendedSizes(group);
+  if (group.desiredCapacity === to.desiredCapacity && group.maxSize === to.maxSize && group.minSize === to.minSize) return [];
   return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: {} }];
+}
+
+/** Out of rotation: desired and MaxSize at what runs, MinSize no higher. */
+function suspendedSizes(group: GroupView): Sizes {
+  const target = runningTarget(group);
+  return { minSize: Math.min(group.minSize, target), desiredCapacity: target, maxSize: target };
 }
 
 /** A probe whose MaxSize write was lost: write it again. */

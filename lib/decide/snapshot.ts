@@ -2,13 +2,12 @@
  * What decide sees: every managed group of every configured cluster, as observed, with
  * capacity-guard's tags decoded and cluster-autoscaler's failover order applied. Pure.
  */
+import { ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler-tags';
 import type { ClusterPolicy, Policy } from '../config/policy';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { failoverOrder } from '../priorities/expander';
 import { type GuardMemory, type GuardState, TAG, readGuardMemory, readGuardState } from './guard-tags';
 
-export const CLUSTER_TAG_PREFIX = 'k8s.io/cluster-autoscaler/';
-export const ENABLED_TAG = `${CLUSTER_TAG_PREFIX}enabled`;
 const DEFAULT_FAILOVER_SET = 'default';
 
 export interface GroupView {
@@ -63,7 +62,7 @@ export function buildSnapshot(observed: readonly ObservedGroup[], policy: Policy
 /** The configured cluster a group belongs to, from cluster-autoscaler's discovery tags. */
 export function clusterOf(group: Pick<ObservedGroup, 'tags'>, policy: Policy): string | null {
   if (group.tags[ENABLED_TAG] !== 'true') return null;
-  const match = policy.clusters.find((cluster) => `${CLUSTER_TAG_PREFIX}${cluster.name}` in group.tags);
+  const match = policy.clusters.find((cluster) => clusterTagKey(cluster.name) in group.tags);
   return match ? match.name : null;
 }
 

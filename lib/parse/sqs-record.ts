@@ -13,8 +13,6 @@ export const SqsRecord = z.object({
   eventSource: z.literal('aws:sqs').optional(),
 });
 
-export const LambdaSqsEvent = z.object({ Records: z.array(z.unknown()) });
-
 export type RecordOutcome = ParseOutcome & { messageId: string | null };
 
 export function parseSqsRecord(value: unknown, index?: number): RecordOutcome {

@@ -27,11 +27,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 
-import { createAutoScalingAdapter } from '../../lib/act/aws/auto-scaling-adapter.js';
-import { createAutoScalingClient } from '../../lib/act/aws/clients.js';
-import { GroupNotFoundError, TransientAwsError } from '../../lib/errors.js';
-import type { AutoScalingPort } from '../../lib/ports/auto-scaling.js';
-import { resetMoto } from '../support/moto-server.js';
+import { createAutoScalingAdapter } from '../../lib/act/aws/auto-scaling-adapter';
+import { createAutoScalingClient } from '../../lib/act/aws/clients';
+import { GroupNotFoundError, TransientAwsError } from '../../lib/errors';
+import type { AutoScalingPort } from '../../lib/ports/auto-scaling';
+import { resetMoto } from '../support/moto-server';
 import {
   clusterTags,
   motoAutoScalingClient,
@@ -39,7 +39,7 @@ import {
   MotoWorld,
   REGION,
   ZONE,
-} from '../support/moto-world.js';
+} from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
 

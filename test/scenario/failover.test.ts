@@ -51,7 +51,7 @@ describe('when every Spot pool is out of capacity and cluster-autoscaler asks fo
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
     for (let round = 0; round < 4; round++) await world.deliverEvents();
 
-    expect(world.metrics.get('action.alert')).toBeGreaterThan(0);
+    expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);
     for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b']) {
       expect(world.aws.view(name).tags[TAG.state], name).toBe('suspended');
     }

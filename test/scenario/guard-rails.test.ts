@@ -18,7 +18,7 @@ describe('the kill switch', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(world.aws.totalCalls()).toBe(1); // Describe only
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
-    expect(world.metrics.get('action.alert')).toBe(1);
+    expect(world.metrics.get('alert.kill-switch')).toBe(1);
   });
 });
 
@@ -33,7 +33,24 @@ describe('the change budget', () => {
 
     const states = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => world.aws.view(name).tags[TAG.state]);
     expect(states.filter((state) => state === 'suspended')).toHaveLength(1);
-    expect(world.metrics.get('action.alert')).toBe(1);
+    expect(world.metrics.get('alert.change-budget-exhausted')).toBe(1);
+  });
+});
+
+describe('the change budget in direct mode', () => {
+  it('does not move capacity for a group it refused to take out of rotation, however often the group fails', async () => {
+    const world = prodCluster({ mode: 'direct', extraConfig: 'changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 3);
+    await world.deliverEvents(); // spot-a out (the budget's one), its 3 nodes raised on spot-b...
+    for (let retry = 0; retry < 5; retry++) {
+      world.aws.advance('10s'); // ...which fails and retries, and is refused every time
+      await world.deliverEvents();
+    }
+
+    expect(world.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('on-demand-8x-a').desiredCapacity + world.aws.view('on-demand-8x-b').desiredCapacity).toBe(4);
+    expect(world.metrics.get('alert.change-budget-exhausted')).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -95,7 +95,7 @@ describe('a launch that fails because of the group configuration', () => {
     expect(group.tags[TAG.state]).toBe('suspended');
     expect(group.tags[TAG.until]).toBe('manual');
     expect(group.maxSize).toBe(2);
-    expect(world.metrics.get('action.alert')).toBeGreaterThanOrEqual(1);
+    expect(world.metrics.get('alert.needs-operator')).toBeGreaterThanOrEqual(1);
 
     // The operator fixes the launch template and ends the suspension by deleting one tag.
     world.aws.breakLaunches('spot-nodes-8x-a', null);

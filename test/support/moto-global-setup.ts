@@ -6,7 +6,7 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 
-import { type MotoServer, startMotoServer } from './moto-server.js';
+import { type MotoServer, startMotoServer } from './moto-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -15,17 +15,16 @@ import {
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 
-import { GroupNotFoundError, TransientAwsError } from '../../errors.js';
+import { GroupNotFoundError, TransientAwsError } from '../../errors';
+import { ENABLED_TAG, clusterTagKey } from '../../cluster-autoscaler-tags';
 import type {
   AutoScalingPort,
   CallOptions,
   ObservedGroup,
   ObservedInstance,
   ScalingActivity,
-} from '../../ports/auto-scaling.js';
+} from '../../ports/auto-scaling';
 
-export const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
-export const CA_CLUSTER_TAG_PREFIX = 'k8s.io/cluster-autoscaler/';
 
 /** DescribeAutoScalingGroups and DescribeScalingActivities accept at most 100. */
 const PAGE_SIZE = 100;
@@ -40,8 +39,8 @@ export function createAutoScalingAdapter(client: AutoScalingClient): AutoScaling
       // ORed, separate filters are ANDed. moto 5.2.5 does the same (verified by the adapter
       // tests), so no client-side re-check of the tags is needed.
       const filters = [
-        { Name: `tag:${CA_ENABLED_TAG}`, Values: ['true'] },
-        { Name: 'tag-key', Values: [...new Set(clusterNames)].map((n) => CA_CLUSTER_TAG_PREFIX + n) },
+        { Name: `tag:${ENABLED_TAG}`, Values: ['true'] },
+        { Name: 'tag-key', Values: [...new Set(clusterNames)].map(clusterTagKey) },
       ];
       const groups: ObservedGroup[] = [];
       let nextToken: string | undefined;
