@@ -17,6 +17,7 @@ import { SUSPENSION_TAG_KEYS, TAG } from '../lib/decide/guard-tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../lib/fake/aws-events';
 import { silentLog } from '../lib/ports/log';
 import { noMetrics } from '../lib/ports/metrics';
+import { noNotifier } from '../lib/ports/notifier';
 import { World } from '../lib/fake/world';
 import { startMotoServer } from '../test/support/moto-server';
 import { createLockTable, motoDynamoDbClient } from '../test/support/moto-lock';
@@ -55,7 +56,7 @@ async function failoverOnMoto(endpoint: string) {
   const autoScalingCalls = countCalls(client);
   const lockCalls = countCalls(dynamo);
   const calls = { count: () => autoScalingCalls.count() + lockCalls.count(), reset: () => (autoScalingCalls.reset(), lockCalls.reset()) };
-  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, now: () => new Date() };
+  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => new Date() };
 
   const timings: number[] = [];
   const callCounts: number[] = [];
@@ -87,7 +88,7 @@ async function reconcileOnMoto(endpoint: string) {
   const client = motoAutoScalingClient(endpoint);
   const calls = countCalls(client);
   const lock = await createLockTable(motoDynamoDbClient(endpoint));
-  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, now: () => new Date() };
+  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => new Date() };
   const started = performance.now();
   const result = await reconcile(deps);
   const elapsed = performance.now() - started;

@@ -4,6 +4,7 @@ import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { LockPort } from '../ports/lock';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
+import type { Notifier } from '../ports/notifier';
 
 export interface AppDeps {
   policy: Policy;
@@ -12,6 +13,8 @@ export interface AppDeps {
   lock: LockPort;
   log: Log;
   metrics: Metrics;
+  /** Told once per invocation what was done; never blocks an action. */
+  notifier: Notifier;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
 }

@@ -11,6 +11,7 @@ import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
 import { silentLog } from '../ports/log';
 import { MetricsRecorder } from '../ports/metrics';
+import { RecordingNotifier } from '../ports/notifier';
 import { type EventBridgeEvent, asSqsRecord } from './aws-events';
 import { FakeClock } from './clock';
 import { FakeAutoScaling, type FakeOptions } from './fake-auto-scaling';
@@ -27,6 +28,7 @@ export class World {
   readonly clock: FakeClock;
   readonly aws: FakeAutoScaling;
   readonly metrics = new MetricsRecorder();
+  readonly notifier = new RecordingNotifier();
   readonly policy: Policy;
   readonly deps: AppDeps;
   readonly lock: FakeLock;
@@ -36,7 +38,7 @@ export class World {
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: this.notifier, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

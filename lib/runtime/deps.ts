@@ -8,6 +8,7 @@ import { createDynamoDbLock } from '../act/aws/dynamodb-lock';
 import type { AppDeps } from '../app/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
 import { ConfigError } from '../errors';
+import { noNotifier } from '../ports/notifier';
 import { logger, metrics } from './powertools';
 
 /** The DynamoDB table holding the writers' lease (serverless.yml creates it). */
@@ -25,6 +26,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
     lock: createDynamoDbLock(createDynamoDbClient(), lockTable),
     log: logger,
     metrics,
+    notifier: noNotifier,
     now: () => new Date(),
   };
 }

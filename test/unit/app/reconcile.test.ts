@@ -6,6 +6,7 @@ import { TAG } from '../../../lib/decide/guard-tags';
 import type { AutoScalingPort, ScalingActivity } from '../../../lib/ports/auto-scaling';
 import { silentLog } from '../../../lib/ports/log';
 import { noMetrics } from '../../../lib/ports/metrics';
+import { noNotifier } from '../../../lib/ports/notifier';
 import { FakeLock } from '../../../lib/fake/fake-lock';
 import { at, group, policy } from '../decide/builders';
 
@@ -36,7 +37,7 @@ function stubPort(activities: ScalingActivity[]) {
     putTags: async (name, tags) => void writes.push(`tags ${name} ${tags[TAG.state] ?? ''} ${tags[TAG.since] ?? ''}`),
     deleteTags: async (name, keys) => void writes.push(`untag ${name} ${keys.join(' ')}`),
   };
-  const deps: AppDeps = { policy: policy(), autoScaling: port, lock: new FakeLock(() => NOW), log: silentLog, metrics: noMetrics, now: () => NOW };
+  const deps: AppDeps = { policy: policy(), autoScaling: port, lock: new FakeLock(() => NOW), log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => NOW };
   return { deps, writes };
 }
 
