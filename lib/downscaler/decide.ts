@@ -88,7 +88,7 @@ function wantedState(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolic
   return { up: false, schedule: describeSchedule(schedule) };
 }
 
-function excludedBecause(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): string | null {
+export function excludedBecause(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): string | null {
   const tags = group.tags;
   if (clusterPolicy.excludeControlPlane && (downscaler.controlPlane.test(group.name) || Object.keys(tags).some((key) => downscaler.controlPlane.test(key)))) {
     return `control-plane group (matches ${downscaler.controlPlane.source}): excluded`;
@@ -152,7 +152,7 @@ function describeSchedule(schedule: Schedule): string {
 }
 
 /** The group's own schedule; a bad tag names itself and the offending entry. */
-function scheduleFromTags(tags: Record<string, string>): Schedule | { note: string } {
+export function scheduleFromTags(tags: Record<string, string>): Schedule | { note: string } {
   const specs: Partial<Record<'uptime' | 'downtime', TimeSpec>> = {};
   for (const which of ['uptime', 'downtime'] as const) {
     const text = tags[DOWNSCALER_TAG[which]];
@@ -167,7 +167,7 @@ function scheduleFromTags(tags: Record<string, string>): Schedule | { note: stri
   return { uptime: specs.uptime ?? ALWAYS, downtime: specs.downtime ?? NEVER };
 }
 
-function isTrue(value: string | undefined): boolean {
+export function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
 }
 
@@ -183,7 +183,7 @@ function sizesText(sizes: Sizes): string {
   return `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
 }
 
-function readCount(value: string): number | null {
+export function readCount(value: string): number | null {
   return /^\s*\d+\s*$/.test(value) ? Number(value) : null;
 }
 
