@@ -24,3 +24,10 @@ export class GroupNotFoundError extends CapacityGuardError {
 
 /** AWS refused a write for a reason worth retrying later (throttling after retries, conflicts). */
 export class TransientAwsError extends CapacityGuardError {}
+
+/** A schedule (kube-downscaler grammar) that cannot be read; `entry` is the offending comma-separated part. */
+export class ScheduleError extends CapacityGuardError {
+  constructor(public readonly entry: string, reason: string) {
+    super(`schedule entry ${JSON.stringify(entry)}: ${reason}`);
+  }
+}

@@ -23,6 +23,14 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show each managed group's failover tier, sizes and capacity-guard state (reads AWS)",
     load: async () => (await import('./status')).status,
   },
+  schedule: {
+    summary: 'check a kube-downscaler time spec at an instant, or list its next transitions (offline)',
+    load: async () => (await import('./schedule')).scheduleCommand,
+  },
+  downscaler: {
+    summary: 'downscaler report: per group, the weekly instance-hours its schedule saves (reads AWS)',
+    load: async () => (await import('./downscaler-report')).downscalerCommand,
+  },
 };
 
 export function topLevelHelp(): string {

@@ -3,6 +3,7 @@
  * Example with every field: capacity-guard.example.yml.
  */
 import { z } from 'zod';
+import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { parseDuration } from './duration';
 
 const duration = z
@@ -32,6 +33,8 @@ const ClusterSchema = z
      * ConfigMap YAML, or the map itself. Kept inline so the deployed package holds one file.
      */
     priorities: z.union([z.string().min(1), z.record(z.string(), z.array(z.string()))]),
+    /** Scheduled downscaler (issue 6): see lib/config/downscaler-schema.ts. */
+    downscaler: ClusterDownscalerSchema,
   })
   .strict();
 
@@ -73,6 +76,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Scheduled downscaler (issue 6): see lib/config/downscaler-schema.ts. */
+    downscaler: DownscalerConfigSchema,
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
   })
   .strict()

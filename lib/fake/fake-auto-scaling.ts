@@ -26,6 +26,8 @@ export interface FakeGroupSpec {
   desiredCapacity: number;
   pools: Pool[];
   tags?: Record<string, string>;
+  /** When the group was created (ISO); default: now. */
+  createdTime?: string;
 }
 
 interface FakeInstance extends ObservedInstance {
@@ -102,7 +104,7 @@ export class FakeAutoScaling implements AutoScalingPort {
       pools: spec.pools,
       tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
       instances: [],
-      createdTime: new Date(now).toISOString(),
+      createdTime: spec.createdTime ?? new Date(now).toISOString(),
       lastAttempt: Number.NEGATIVE_INFINITY,
       nextPool: 0,
       brokenWith: null,
@@ -190,6 +192,26 @@ export class FakeAutoScaling implements AutoScalingPort {
     await this.enter('describeGroups');
     const keys = clusterNames.map((name) => `k8s.io/cluster-autoscaler/${name}`);
     return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags)).map(toObserved);
+  }
+
+  async describeGroupsWithTagKeys(tagKeys: readonly string[]): Promise<ObservedGroup[]> {
+    await this.enter('describeGroupsWithTagKeys');
+    return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && tagKeys.some((key) => key in group.tags)).map(toObserved);
+  }
+
+  /** An operator (or another tool) changes a group's sizes by hand: no call counted, no checks. */
+  setSizesByHand(groupName: string, sizes: GroupSizes): void {
+    Object.assign(this.get(groupName), sizes);
+    this.settle();
+  }
+
+  /** An operator edits a group's tags in the console: no call counted (`null` deletes the key). */
+  tagByHand(groupName: string, tags: Record<string, string | null>): void {
+    const group = this.get(groupName);
+    for (const [key, value] of Object.entries(tags)) {
+      if (value === null) delete group.tags[key];
+      else group.tags[key] = value;
+    }
   }
 
   async updateSizes(groupName: string, sizes: GroupSizes): Promise<void> {

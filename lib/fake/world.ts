@@ -4,6 +4,7 @@
  * drive this.
  */
 import type { AppDeps } from '../app/deps';
+import { type DownscaleResult, downscale } from '../app/downscale';
 import { type BatchResult, handleLaunchEvents } from '../app/handle-launch-events';
 import { type ReconcileResult, reconcile } from '../app/reconcile';
 import { policyFromText } from '../config/load';
@@ -49,5 +50,10 @@ export class World {
   /** The scheduled function's run. */
   async reconcile(): Promise<ReconcileResult> {
     return reconcile(this.deps);
+  }
+
+  /** The scheduled downscaler's run. */
+  async downscale(): Promise<DownscaleResult> {
+    return downscale(this.deps);
   }
 }

@@ -56,6 +56,13 @@ export interface AutoScalingPort {
    * (DescribeAutoScalingGroups with Filters, every page).
    */
   describeGroups(clusterNames: readonly string[], options?: CallOptions): Promise<ObservedGroup[]>;
+  /**
+   * Groups carrying `k8s.io/cluster-autoscaler/enabled=true` and at least one of `tagKeys`, whatever
+   * their cluster (DescribeAutoScalingGroups with a tag-key filter, every page). The downscaler finds
+   * groups with their own schedule tags this way. Optional so that hand-written ports in tests
+   * need not implement it; the AWS adapter and the fake do.
+   */
+  describeGroupsWithTagKeys?(tagKeys: readonly string[], options?: CallOptions): Promise<ObservedGroup[]>;
   /** UpdateAutoScalingGroup with only the given sizes. */
   updateSizes(groupName: string, sizes: GroupSizes, options?: CallOptions): Promise<void>;
   /** SetDesiredCapacity, HonorCooldown=false. */

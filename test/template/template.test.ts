@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -288,6 +288,37 @@ describe('reconcile schedule', () => {
       arnOf(functionLogicalId('reconcile')),
     ]);
     expect(props(resource(template, functionLogicalId('reconcile'))).Timeout).toBe(60);
+  });
+});
+
+describe('downscaler schedule and permissions', () => {
+  it('runs the downscaler every 5 minutes by default, without retries', () => {
+    const rules = eventRulesWithSchedule(template, 'rate(5 minutes)');
+    expect(rules).toHaveLength(1);
+    expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf(functionLogicalId('downscaler'))]);
+    expect(props(resource(template, functionLogicalId('downscaler'))).Timeout).toBe(60);
+    const retries = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')
+      .filter(([, r]) => JSON.stringify(props(r).FunctionName).includes(functionLogicalId('downscaler')))
+      .map(([, r]) => props(r).MaximumRetryAttempts);
+    expect(retries).toEqual([0]);
+  });
+
+  it('can write sizes and its own tags only on cluster-autoscaler groups, and only capacity-guard/* keys', () => {
+    const downscalerKeys = ['capacity-guard/downscaler-saved', 'capacity-guard/downscaler-set'];
+    for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags']) {
+      const granting = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
+      expect(granting.length, action).toBeGreaterThan(0);
+      for (const statement of granting) {
+        expect(requiresClusterAutoscalerTag(statement), `${action} in ${statement.Sid}`).toBe(true);
+        expect(JSON.stringify(statement.Resource), `${action} in ${statement.Sid}`).toContain(':autoScalingGroup:');
+        if (action !== 'autoscaling:UpdateAutoScalingGroup') {
+          const patterns = asArray(statement.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[]);
+          const allowed = (key: string) => patterns.some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key));
+          expect(downscalerKeys.every(allowed), `${statement.Sid} allows the downscaler's keys`).toBe(true);
+          expect(allowed('k8s.io/cluster-autoscaler/enabled'), `${statement.Sid} refuses other keys`).toBe(false);
+        }
+      }
+    }
   });
 });
 

@@ -57,6 +57,29 @@ export function createAutoScalingAdapter(client: AutoScalingClient): AutoScaling
       return groups;
     },
 
+    async describeGroupsWithTagKeys(tagKeys, options) {
+      if (tagKeys.length === 0) return [];
+      // Same AND/OR semantics as describeGroups: cluster-autoscaler groups (the only ones our IAM
+      // role may write) carrying any of the keys.
+      const filters = [
+        { Name: `tag:${ENABLED_TAG}`, Values: ['true'] },
+        { Name: 'tag-key', Values: [...new Set(tagKeys)] },
+      ];
+      const groups: ObservedGroup[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call(() =>
+          client.send(
+            new DescribeAutoScalingGroupsCommand({ Filters: filters, MaxRecords: PAGE_SIZE, NextToken: nextToken }),
+            http(options),
+          ),
+        );
+        for (const group of page.AutoScalingGroups ?? []) groups.push(toObservedGroup(group));
+        nextToken = page.NextToken || undefined;
+      } while (nextToken !== undefined);
+      return groups;
+    },
+
     async updateSizes(groupName, sizes, options) {
       const { minSize, maxSize, desiredCapacity } = sizes;
       if (minSize === undefined && maxSize === undefined && desiredCapacity === undefined) return;

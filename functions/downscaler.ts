@@ -1,0 +1,20 @@
+/** Every 5 minutes (serverless.yml): staging groups down at night and on weekends, restored exactly. Wiring only; see lib/app/downscale.ts. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { downscale } from '../lib/app/downscale';
+import { lambdaDeps } from '../lib/runtime/deps';
+import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+
+const deps = lambdaDeps();
+
+async function downscalerRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; skipped: number; failedActions: number }> {
+  const result = await downscale(deps, { abortSignal: signal });
+  if (result.failedActions > 0) throw new Error(`${result.failedActions} downscaler action(s) failed; the next run retries them`);
+  return { groups: result.groups, actions: result.actions.length, skipped: result.notes.length, failedActions: 0 };
+}
+
+export const handler = middy(downscalerRun, { timeoutEarlyInMillis: 5000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(powertoolsMetrics));

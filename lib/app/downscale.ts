@@ -1,0 +1,90 @@
+/**
+ * The scheduled downscaler run (every 5 minutes by default): describe the groups once, decide,
+ * act under the writers' lease, notify once if anything was done or failed. Convergent: a run that
+ * finds every group in its wanted state makes no write.
+ */
+import { executeDownscalerActions } from '../act/execute-downscaler';
+import { DOWNSCALER_OFF } from '../config/downscaler-schema';
+import { type DownscalerAction, type DownscalerNote, summarizeDownscaler } from '../downscaler/actions';
+import { decideDownscaler } from '../downscaler/decide';
+import { DISCOVERY_TAG_KEYS } from '../downscaler/tags';
+import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
+import type { AppDeps } from './deps';
+import { LockBusyError, withLock } from './with-lock';
+
+export interface DownscaleResult {
+  groups: number;
+  actions: DownscalerAction[];
+  notes: DownscalerNote[];
+  failedActions: number;
+}
+
+/** Skipping one run costs five minutes of idle staging at worst. */
+const LOCK_WAIT_MS = 5_000;
+const NOTHING: DownscaleResult = { groups: 0, actions: [], notes: [], failedActions: 0 };
+
+export async function downscale(deps: AppDeps, options: CallOptions = {}): Promise<DownscaleResult> {
+  if (!(deps.policy.downscaler ?? DOWNSCALER_OFF).enabled) {
+    deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
+    return NOTHING;
+  }
+  try {
+    return await withLock(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options), options);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    deps.metrics.count('lock.busy');
+    deps.log.warn('lease busy: this downscaler run is skipped; the next one catches up', { error: error.message });
+    return NOTHING;
+  }
+}
+
+/** Groups of staging clusters, and groups anywhere carrying a schedule tag or our saved sizes. */
+export async function observeDownscalerGroups(deps: Pick<AppDeps, 'policy' | 'autoScaling' | 'log'>, options: CallOptions = {}): Promise<ObservedGroup[]> {
+  const downscaler = deps.policy.downscaler ?? DOWNSCALER_OFF;
+  const staging = deps.policy.clusters.filter((cluster) => downscaler.clusters[cluster.name]?.staging).map((cluster) => cluster.name);
+  const byName = new Map<string, ObservedGroup>();
+  if (staging.length > 0) for (const group of await deps.autoScaling.describeGroups(staging, options)) byName.set(group.name, group);
+  if (deps.autoScaling.describeGroupsWithTagKeys) {
+    for (const group of await deps.autoScaling.describeGroupsWithTagKeys(DISCOVERY_TAG_KEYS, options)) byName.set(group.name, group);
+  } else {
+    deps.log.warn('this Auto Scaling port cannot filter by tag key: only groups of staging clusters are looked at');
+  }
+  return [...byName.values()];
+}
+
+async function downscaleLocked(deps: AppDeps, options: CallOptions): Promise<DownscaleResult> {
+  const now = deps.now();
+  const groups = await observeDownscalerGroups(deps, options);
+  const { actions, notes } = decideDownscaler(groups, deps.policy, now);
+  deps.metrics.count('downscaler.groups', groups.length);
+  for (const note of notes) deps.log.info('downscaler: group left alone', { ...note });
+  deps.metrics.count('downscaler.skipped', notes.length);
+  if (actions.length === 0) return { groups: groups.length, actions, notes, failedActions: 0 };
+
+  const dryRun = deps.policy.dryRun;
+  deps.log.info(dryRun ? 'dry run: downscaler actions decided, not executed' : 'downscaler actions decided', { actions: actions.map(summarizeDownscaler), detail: actions });
+  for (const action of actions) deps.metrics.count(`action.${action.kind}`);
+  const result = dryRun ? { done: [], failed: [] } : await executeDownscalerActions(actions, deps.autoScaling, deps.log, options);
+  for (const { action, error } of result.failed) {
+    deps.metrics.count('action.failed');
+    deps.log.error('downscaler action failed; the next run retries it', { action: summarizeDownscaler(action), error: error.message, errorName: error.name });
+  }
+  await notifyOnce(deps, now, dryRun ? actions : result.done, result.failed);
+  return { groups: groups.length, actions, notes, failedActions: result.failed.length };
+}
+
+async function notifyOnce(deps: AppDeps, now: Date, done: readonly DownscalerAction[], failed: readonly { action: DownscalerAction; error: Error }[]): Promise<void> {
+  if (done.length === 0 && failed.length === 0) return;
+  try {
+    await deps.notifier.notify({
+      source: 'downscaler',
+      dryRun: deps.policy.dryRun,
+      time: now.toISOString(),
+      done,
+      failed: failed.map(({ action, error }) => ({ action, error: error.message })),
+    });
+  } catch (error) {
+    // The contract says notify never throws; a broken one still must not fail a run that acted.
+    deps.log.warn('notification failed', { error: String(error) });
+  }
+}

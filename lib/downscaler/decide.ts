@@ -1,0 +1,195 @@
+/**
+ * The downscaler's pure decision: (observed groups, policy, now) → actions and notes.
+ *
+ * Which groups: those of clusters marked `staging` in the config, and any group carrying its own
+ * schedule tag (capacity-guard/uptime or /downtime). Groups carrying only our saved-sizes tag are
+ * looked at too, so a group we left down is brought back even after its schedule was removed.
+ *
+ * Which schedule: kube-downscaler's precedence (README: the resource's own annotations first, then
+ * the namespace's, then the defaults; the first level that has one wins): a group with either
+ * schedule tag uses its tags alone (the missing one defaults to always / never); otherwise its
+ * cluster's config. `force-uptime=true` wins over both.
+ *
+ * The operator-change rule: while down, a group's sizes are min = desired = max = the size we set
+ * (cluster-autoscaler cannot move them). Sizes that are neither that nor the saved sizes were
+ * changed by someone: they are never overwritten. During downtime the group is left as is; at
+ * uptime the downscaler drops its tags and leaves the sizes (a `scheduled-release`, notified).
+ * Sizes equal to the saved sizes mean our scale-down never landed (a lost write): during downtime
+ * it is written again, at uptime only the tags are dropped.
+ */
+import { CLUSTER_TAG_PREFIX, ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler-tags';
+import { CLUSTER_DEFAULTS, type ClusterDownscalerPolicy, DOWNSCALER_OFF, type DownscalerPolicy } from '../config/downscaler-schema';
+import type { Policy } from '../config/policy';
+import { type Sizes, TAG, sizesTag } from '../decide/guard-tags';
+import { ScheduleError } from '../errors';
+import type { ObservedGroup } from '../ports/auto-scaling';
+import { type Schedule, isUp } from '../schedule/schedule';
+import { ALWAYS, NEVER, type TimeSpec, parseTimeSpec } from '../schedule/spec';
+import type { DownscalerAction, DownscalerNote } from './actions';
+import { summarizeDownscaler } from './actions';
+import { DOWNSCALER_TAG, readExcludeUntil } from './tags';
+
+export interface DownscalerDecision {
+  actions: DownscalerAction[];
+  notes: DownscalerNote[];
+}
+
+type Wanted = { up: true; why: 'schedule' | 'excluded' | 'force-uptime' } | { up: false; schedule: string };
+type Outcome = { action: DownscalerAction } | { note: string } | null;
+
+export function decideDownscaler(groups: readonly ObservedGroup[], policy: Policy, now: Date): DownscalerDecision {
+  const downscaler = policy.downscaler ?? DOWNSCALER_OFF;
+  const decision: DownscalerDecision = { actions: [], notes: [] };
+  if (!downscaler.enabled) return decision;
+  for (const group of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
+    const cluster = clusterOf(group, policy);
+    const outcome = decideGroup(group, cluster, policy, downscaler, now);
+    if (outcome === null) continue;
+    if ('note' in outcome) decision.notes.push({ cluster, group: group.name, note: outcome.note });
+    else if (!policy.enabled) decision.notes.push({ cluster, group: group.name, note: `kill switch on: not done: ${summarizeDownscaler(outcome.action)}` });
+    else decision.actions.push(outcome.action);
+  }
+  return decision;
+}
+
+/** The group's cluster: a configured one whose discovery tag it carries, else the first cluster tag it has. */
+export function clusterOf(group: ObservedGroup, policy: Policy): string {
+  const configured = policy.clusters.find((cluster) => clusterTagKey(cluster.name) in group.tags);
+  if (configured) return configured.name;
+  const key = Object.keys(group.tags).find((tag) => tag.startsWith(CLUSTER_TAG_PREFIX) && tag !== ENABLED_TAG && !tag.slice(CLUSTER_TAG_PREFIX.length).includes('/'));
+  return key ? key.slice(CLUSTER_TAG_PREFIX.length) : '-';
+}
+
+function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, downscaler: DownscalerPolicy, now: Date): Outcome {
+  const tags = group.tags;
+  const clusterPolicy = downscaler.clusters[cluster] ?? CLUSTER_DEFAULTS;
+  const hasScheduleTag = DOWNSCALER_TAG.uptime in tags || DOWNSCALER_TAG.downtime in tags;
+  const down = DOWNSCALER_TAG.saved in tags;
+  if (!clusterPolicy.staging && !hasScheduleTag && !down) return null; // not ours
+  if (policy.clusters.find((entry) => entry.name === cluster)?.enabled === false) return { note: `cluster ${cluster} is disabled in the config` };
+  // The failover owns the group's sizes while its state tags are there; two writers would fight.
+  if (TAG.state in tags || TAG.savedSizes in tags) return { note: `failover in progress (${TAG.state}=${tags[TAG.state] ?? 'released'}): left to the failover` };
+
+  const wanted = wantedState(group, clusterPolicy, downscaler, now, hasScheduleTag);
+  if ('note' in wanted) return down ? { note: `${wanted.note}; left down` } : wanted;
+  const current = sizesOf(group);
+  return down ? whileDown(group, cluster, current, wanted) : whileUp(group, cluster, current, wanted, clusterPolicy, downscaler, now);
+}
+
+function wantedState(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date, hasScheduleTag: boolean): Wanted | { note: string } {
+  const tags = group.tags;
+  const exclusion = excludedBecause(group, clusterPolicy, downscaler, now);
+  // An exclusion ends our management; a group we had taken down comes back rather than stay stranded.
+  if (exclusion) return DOWNSCALER_TAG.saved in tags ? { up: true, why: 'excluded' } : { note: exclusion };
+  if (isTrue(tags[DOWNSCALER_TAG.forceUptime])) return { up: true, why: 'force-uptime' };
+  const schedule = hasScheduleTag ? scheduleFromTags(tags) : clusterPolicy.schedule;
+  if ('note' in schedule) return schedule;
+  if (isUp(schedule, now)) return { up: true, why: 'schedule' };
+  return { up: false, schedule: describeSchedule(schedule) };
+}
+
+export function excludedBecause(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): string | null {
+  const tags = group.tags;
+  if (clusterPolicy.excludeControlPlane && (downscaler.controlPlane.test(group.name) || Object.keys(tags).some((key) => downscaler.controlPlane.test(key)))) {
+    return `control-plane group (matches ${downscaler.controlPlane.source}): excluded`;
+  }
+  if (isTrue(tags[DOWNSCALER_TAG.exclude])) return `${DOWNSCALER_TAG.exclude}=true: excluded`;
+  const until = tags[DOWNSCALER_TAG.excludeUntil];
+  if (until !== undefined) {
+    const untilMs = readExcludeUntil(until);
+    // Unreadable: err on the side of leaving the group alone.
+    if (untilMs === null) return `${DOWNSCALER_TAG.excludeUntil}=${until} is not a time (e.g. 2026-12-01, 2026-12-01T08:00, 2026-12-01T08:00:00+01:00): excluded`;
+    if (now.getTime() < untilMs) return `${DOWNSCALER_TAG.excludeUntil}=${until}: excluded until ${new Date(untilMs).toISOString()}`;
+  }
+  return null;
+}
+
+function whileUp(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): Outcome {
+  if (wanted.up) return null;
+  const age = now.getTime() - Date.parse(group.createdTime);
+  if (age < downscaler.graceMs) return { note: `created ${group.createdTime}, within the ${Math.round(downscaler.graceMs / 60_000)} min grace period` };
+  const capacityTag = group.tags[DOWNSCALER_TAG.downtimeCapacity];
+  const capacity = capacityTag === undefined ? clusterPolicy.downtimeCapacity : readCount(capacityTag);
+  if (capacity === null) return { note: `${DOWNSCALER_TAG.downtimeCapacity}=${capacityTag} is not a whole number: left up` };
+  // Never raise a group: the downtime size is at most what it wants now.
+  const size = Math.min(capacity, current.desiredCapacity);
+  const to: Sizes = { minSize: size, desiredCapacity: size, maxSize: size };
+  if (sameSizes(current, to)) return null; // already as small as downtime wants; nothing to save
+  return {
+    action: {
+      kind: 'scheduled-downscale',
+      cluster,
+      group: group.name,
+      from: current,
+      to,
+      tags: { [DOWNSCALER_TAG.saved]: sizesTag(current), [DOWNSCALER_TAG.set]: String(size) },
+      schedule: wanted.schedule,
+    },
+  };
+}
+
+function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted): Outcome {
+  const saved = readSizes(group.tags[DOWNSCALER_TAG.saved]);
+  const set = readCount(group.tags[DOWNSCALER_TAG.set] ?? '');
+  if (!saved || set === null) return { note: `${DOWNSCALER_TAG.saved} / ${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.saved]} / ${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look` };
+  const ours: Sizes = { minSize: set, desiredCapacity: set, maxSize: set };
+  const removeTags = [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set];
+  if (wanted.up) {
+    if (sameSizes(current, ours) || sameSizes(current, saved)) return { action: { kind: 'scheduled-restore', cluster, group: group.name, why: wanted.why, from: current, to: saved, removeTags } };
+    return { action: { kind: 'scheduled-release', cluster, group: group.name, sizes: current, saved, removeTags } };
+  }
+  if (sameSizes(current, ours)) return null;
+  if (sameSizes(current, saved)) {
+    // Our tags are there but the sizes never changed: the scale-down write was lost. Finish it.
+    return { action: { kind: 'scheduled-downscale', cluster, group: group.name, from: current, to: ours, tags: {}, schedule: wanted.schedule } };
+  }
+  return { note: `sizes changed by hand while down (${sizesText(current)}, downscaler set ${sizesText(ours)}): left as they are` };
+}
+
+function describeSchedule(schedule: Schedule): string {
+  const parts = [`uptime ${schedule.uptime.text}`, `downtime ${schedule.downtime.text}`];
+  return parts.join('; ');
+}
+
+/** The group's own schedule; a bad tag names itself and the offending entry. */
+export function scheduleFromTags(tags: Record<string, string>): Schedule | { note: string } {
+  const specs: Partial<Record<'uptime' | 'downtime', TimeSpec>> = {};
+  for (const which of ['uptime', 'downtime'] as const) {
+    const text = tags[DOWNSCALER_TAG[which]];
+    if (text === undefined) continue;
+    try {
+      specs[which] = parseTimeSpec(text);
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      return { note: `invalid ${DOWNSCALER_TAG[which]} tag: ${error.message}` };
+    }
+  }
+  return { uptime: specs.uptime ?? ALWAYS, downtime: specs.downtime ?? NEVER };
+}
+
+export function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
+export function sizesOf(group: ObservedGroup): Sizes {
+  return { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: group.maxSize };
+}
+
+function sameSizes(a: Sizes, b: Sizes): boolean {
+  return a.minSize === b.minSize && a.desiredCapacity === b.desiredCapacity && a.maxSize === b.maxSize;
+}
+
+function sizesText(sizes: Sizes): string {
+  return `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
+}
+
+export function readCount(value: string): number | null {
+  return /^\s*\d+\s*$/.test(value) ? Number(value) : null;
+}
+
+export function readSizes(value: string | undefined): Sizes | null {
+  const parts = (value ?? '').split(',').map((part) => readCount(part));
+  const [minSize, desiredCapacity, maxSize] = parts;
+  if (parts.length !== 3 || minSize == null || desiredCapacity == null || maxSize == null) return null;
+  return { minSize, desiredCapacity, maxSize };
+}

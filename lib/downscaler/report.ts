@@ -1,0 +1,108 @@
+/**
+ * What a schedule saves, per group, over one reference week (pure; `capacity-guard downscaler
+ * report` prints it):
+ *
+ *   saved instance-hours = (usual desired − downtime size) × hours the schedule is down in the week
+ *
+ * where the week is the 7 × 24 h from `weekStart`, the usual desired is the saved desired for a
+ * group that is down now and the current desired otherwise, and the downtime size is
+ * min(downtime capacity, usual desired) — what the downscaler would set. Groups the downscaler
+ * would leave alone (excluded, control plane, force-uptime, a bad tag, in failover) save nothing
+ * and say why. The week is always 168 real hours; the schedule inside it is read on the wall clock,
+ * so office hours stay office hours in a DST week.
+ */
+import { CLUSTER_DEFAULTS, DOWNSCALER_OFF } from '../config/downscaler-schema';
+import type { Policy } from '../config/policy';
+import { TAG } from '../decide/guard-tags';
+import type { ObservedGroup } from '../ports/auto-scaling';
+import { isUp, nextTransitions } from '../schedule/schedule';
+import { clusterOf, excludedBecause, isTrue, readCount, readSizes, scheduleFromTags, sizesOf } from './decide';
+import { DOWNSCALER_TAG } from './tags';
+
+export interface SavingsRow {
+  cluster: string;
+  group: string;
+  /** The desired capacity the group runs with when up. */
+  desired: number;
+  downtimeSize: number;
+  downtimeHours: number;
+  savedInstanceHours: number;
+  /** The schedule used, or why the group saves nothing. */
+  note: string;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+const HOUR_MS = 3_600_000;
+
+export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, weekStart: Date): SavingsRow[] {
+  const downscaler = policy.downscaler ?? DOWNSCALER_OFF;
+  const rows: SavingsRow[] = [];
+  for (const group of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
+    const cluster = clusterOf(group, policy);
+    const clusterPolicy = downscaler.clusters[cluster] ?? CLUSTER_DEFAULTS;
+    const hasScheduleTag = DOWNSCALER_TAG.uptime in group.tags || DOWNSCALER_TAG.downtime in group.tags;
+    const down = DOWNSCALER_TAG.saved in group.tags;
+    if (!clusterPolicy.staging && !hasScheduleTag && !down) continue;
+    const desired = (down ? readSizes(group.tags[DOWNSCALER_TAG.saved]) : null)?.desiredCapacity ?? sizesOf(group).desiredCapacity;
+    const none = (note: string): SavingsRow => ({ cluster, group: group.name, desired, downtimeSize: desired, downtimeHours: 0, savedInstanceHours: 0, note });
+
+    if (TAG.state in group.tags) {
+      rows.push(none('in failover (capacity-guard/state): left alone while it lasts'));
+      continue;
+    }
+    const exclusion = excludedBecause(group, clusterPolicy, downscaler, weekStart);
+    if (exclusion) {
+      rows.push(none(exclusion));
+      continue;
+    }
+    if (isTrue(group.tags[DOWNSCALER_TAG.forceUptime])) {
+      rows.push(none(`${DOWNSCALER_TAG.forceUptime}=true: kept up`));
+      continue;
+    }
+    const schedule = hasScheduleTag ? scheduleFromTags(group.tags) : clusterPolicy.schedule;
+    if ('note' in schedule) {
+      rows.push(none(schedule.note));
+      continue;
+    }
+    const capacityTag = group.tags[DOWNSCALER_TAG.downtimeCapacity];
+    const capacity = capacityTag === undefined ? clusterPolicy.downtimeCapacity : readCount(capacityTag);
+    if (capacity === null) {
+      rows.push(none(`${DOWNSCALER_TAG.downtimeCapacity}=${capacityTag} is not a whole number`));
+      continue;
+    }
+    const downtimeSize = Math.min(capacity, desired);
+    const downtimeHours = downHours(schedule, weekStart.getTime());
+    rows.push({
+      cluster,
+      group: group.name,
+      desired,
+      downtimeSize,
+      downtimeHours,
+      savedInstanceHours: round((desired - downtimeSize) * downtimeHours),
+      note: `uptime ${schedule.uptime.text}; downtime ${schedule.downtime.text}${hasScheduleTag ? ' (group tags)' : ' (cluster config)'}`,
+    });
+  }
+  return rows;
+}
+
+/** Hours in [start, start + 7 days) during which the schedule is down. */
+function downHours(schedule: Parameters<typeof isUp>[0], start: number): number {
+  const end = start + WEEK_MS;
+  let up = isUp(schedule, start);
+  let since = start;
+  let downMs = 0;
+  // A week has at most a few hundred transitions even for busy specs.
+  for (const transition of nextTransitions(schedule, new Date(start), 10_000, 8)) {
+    const at = Date.parse(transition.at);
+    if (at >= end) break;
+    if (!up) downMs += at - since;
+    up = transition.up;
+    since = at;
+  }
+  if (!up) downMs += end - since;
+  return round(downMs / HOUR_MS);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,56 @@
+/**
+ * Wall-clock time of an instant in an IANA time zone, from the runtime's ICU data
+ * (`Intl.DateTimeFormat`, full ICU in Node 20 and in Lambda's nodejs22.x). No tz library.
+ */
+
+export interface WallClock {
+  /** 0 = Monday … 6 = Sunday (kube-downscaler's WEEKDAYS order). */
+  weekday: number;
+  /** Minutes since local midnight, 0–1439. */
+  minuteOfDay: number;
+  /** Local time minus UTC, in minutes (e.g. +60 for Europe/Paris in winter). */
+  offsetMinutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let found = formatters.get(zone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, found);
+  }
+  return found;
+}
+
+/** True when the runtime knows the zone (`Europe/Paris`, `UTC`, `CET`, …). */
+export function isKnownZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function wallClock(instantMs: number, zone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(zone).formatToParts(new Date(instantMs))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const { year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Both sides are whole seconds: the offset is exact.
+  const offsetMinutes = Math.round((localAsUtc - Math.floor(instantMs / 1000) * 1000) / 60_000);
+  const sundayFirst = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return { weekday: (sundayFirst + 6) % 7, minuteOfDay: hour * 60 + minute, offsetMinutes };
+}

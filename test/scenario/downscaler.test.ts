@@ -1,0 +1,311 @@
+/**
+ * Stories of a staging cluster that sleeps at night and on weekends (Europe/Paris office hours),
+ * next to a production cluster that must never be touched by accident.
+ */
+import { describe, expect, it } from 'vitest';
+import { TAG } from '../../lib/decide/guard-tags';
+import { DOWNSCALER_TAG } from '../../lib/downscaler/tags';
+import type { Pool } from '../../lib/fake/fake-auto-scaling';
+import { World } from '../../lib/fake/world';
+
+const ZONES = ['eu-west-3a', 'eu-west-3b'];
+const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
+
+const CONFIG = `
+downscaler:
+  enabled: true
+clusters:
+  - name: prod
+    priorities: |-
+      50: ["^prod-spot"]
+      10: [".*"]
+  - name: staging
+    priorities: |-
+      10: [".*"]
+    downscaler:
+      staging: true
+      uptime: Mon-Fri 07:30-20:30 Europe/Paris
+`;
+
+/** Friday 27 November 2026, 20:25 in Paris (UTC+1). */
+const FRIDAY_EVENING = '2026-11-27T19:25:00Z';
+const LONG_AGO = '2026-01-01T00:00:00Z';
+const WRITES = ['updateSizes', 'setDesiredCapacity', 'putTags', 'deleteTags'] as const;
+
+function stagingWorld(options: { start?: string } = {}): World {
+  const world = new World({ config: CONFIG, start: options.start ?? FRIDAY_EVENING });
+  const add = (name: string, cluster: string, [minSize, desiredCapacity, maxSize]: [number, number, number], tags: Record<string, string> = {}) =>
+    world.aws.addGroup({ name, cluster, minSize, desiredCapacity, maxSize, pools: spot('m5.large'), tags, createdTime: LONG_AGO });
+  add('staging-spot', 'staging', [0, 3, 10]);
+  add('staging-on-demand', 'staging', [1, 2, 5]);
+  add('staging-control-plane', 'staging', [3, 3, 3]);
+  add('prod-spot', 'prod', [2, 6, 50]);
+  return world;
+}
+
+const sizes = (world: World, name: string) => {
+  const group = world.aws.view(name);
+  return `${group.minSize}/${group.desiredCapacity}/${group.maxSize}`;
+};
+const writes = (world: World) => WRITES.reduce((sum, method) => sum + (world.aws.calls.get(method) ?? 0), 0);
+const downscalerTags = (world: World, name: string) => Object.keys(world.aws.view(name).tags).filter((key) => key.startsWith('capacity-guard/downscaler-'));
+
+/** Jump the clock (no ASG simulation in between: nothing happens in a sleeping cluster). */
+function jumpTo(world: World, iso: string): void {
+  world.clock.advance(Date.parse(iso) - world.clock.now().getTime());
+  world.aws.settle();
+}
+
+describe('a staging cluster over a weekend', () => {
+  it('goes down at Friday 20:30 Paris time, stays down, and comes back exactly at Monday 07:30', async () => {
+    const world = stagingWorld();
+
+    // 20:25: still office hours, nothing to do and nothing written.
+    let run = await world.downscale();
+    expect(run.actions).toEqual([]);
+    expect(writes(world)).toBe(0);
+
+    // 20:30: down. All three sizes go to 0 so cluster-autoscaler cannot scale the group back up.
+    jumpTo(world, '2026-11-27T19:30:00Z');
+    run = await world.downscale();
+    expect(run.actions.map((action) => `${action.kind} ${action.group}`)).toEqual(['scheduled-downscale staging-on-demand', 'scheduled-downscale staging-spot']);
+    expect(sizes(world, 'staging-spot')).toBe('0/0/0');
+    expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe('0,3,10');
+    expect(world.aws.view('staging-on-demand').tags[DOWNSCALER_TAG.saved]).toBe('1,2,5');
+    expect(world.aws.view('staging-spot').instances).toEqual([]);
+    // Control-plane groups and production are left alone.
+    expect(sizes(world, 'staging-control-plane')).toBe('3/3/3');
+    expect(run.notes).toContainEqual(expect.objectContaining({ group: 'staging-control-plane', note: expect.stringContaining('control-plane') }));
+    expect(sizes(world, 'prod-spot')).toBe('2/6/50');
+    expect(world.notifier.reports).toHaveLength(1);
+    expect(world.notifier.reports[0]).toMatchObject({ source: 'downscaler', dryRun: false });
+    expect(world.notifier.reports[0]?.done).toHaveLength(2);
+
+    // cluster-autoscaler sees pending pods on Saturday: the group is full at MaxSize 0.
+    jumpTo(world, '2026-11-28T10:00:00Z');
+    expect(world.aws.clusterAutoscalerScaleUp('staging-spot', 3)).toBe(0);
+
+    // Every run over the weekend finds nothing to change: zero writes, no notification.
+    world.aws.resetCallCounts();
+    for (const time of ['2026-11-28T10:05:00Z', '2026-11-29T23:00:00Z', '2026-11-30T06:29:00Z']) {
+      jumpTo(world, time);
+      expect((await world.downscale()).actions).toEqual([]);
+    }
+    expect(writes(world)).toBe(0);
+    expect(world.notifier.reports).toHaveLength(1);
+
+    // Monday 07:30 Paris: exactly the sizes of Friday, and no downscaler tag left.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    run = await world.downscale();
+    expect(run.actions.map((action) => `${action.kind} ${action.group}`)).toEqual(['scheduled-restore staging-on-demand', 'scheduled-restore staging-spot']);
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+    expect(downscalerTags(world, 'staging-on-demand')).toEqual([]);
+    world.aws.advance('2m');
+    expect(world.aws.view('staging-spot').instances.filter((instance) => instance.lifecycleState === 'InService')).toHaveLength(3);
+    expect(world.notifier.reports).toHaveLength(2);
+
+    // And the next run writes nothing.
+    world.aws.resetCallCounts();
+    expect((await world.downscale()).actions).toEqual([]);
+    expect(writes(world)).toBe(0);
+  });
+
+  it('keeps the downtime capacity a group asks for, and restores it exactly', async () => {
+    const world = stagingWorld();
+    world.aws.tagByHand('staging-on-demand', { [DOWNSCALER_TAG.downtimeCapacity]: '1' });
+
+    jumpTo(world, '2026-11-27T19:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-on-demand')).toBe('1/1/1');
+
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+  });
+});
+
+describe('operators stay in charge', () => {
+  it('leaves a group excluded until Friday 22:00 UTC up, then takes it down once the exclusion has expired', async () => {
+    const world = stagingWorld();
+    world.aws.tagByHand('staging-spot', { [DOWNSCALER_TAG.excludeUntil]: '2026-11-27T22:00' });
+
+    jumpTo(world, '2026-11-27T19:30:00Z');
+    const run = await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(run.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', note: expect.stringContaining('excluded until 2026-11-27T22:00:00.000Z') }));
+
+    jumpTo(world, '2026-11-27T22:00:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/0/0');
+  });
+
+  it('brings a sleeping group up for force-uptime=true and takes it down again when the tag goes', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/0/0');
+
+    // Saturday morning someone needs staging.
+    jumpTo(world, '2026-11-28T09:00:00Z');
+    world.aws.tagByHand('staging-spot', { [DOWNSCALER_TAG.forceUptime]: 'true' });
+    let run = await world.downscale();
+    expect(run.actions).toEqual([expect.objectContaining({ kind: 'scheduled-restore', group: 'staging-spot', why: 'force-uptime' })]);
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
+
+    // Done by noon: the tag goes, the schedule applies again.
+    jumpTo(world, '2026-11-28T11:00:00Z');
+    world.aws.tagByHand('staging-spot', { [DOWNSCALER_TAG.forceUptime]: null });
+    run = await world.downscale();
+    expect(run.actions).toEqual([expect.objectContaining({ kind: 'scheduled-downscale', group: 'staging-spot' })]);
+    expect(sizes(world, 'staging-spot')).toBe('0/0/0');
+  });
+
+  it('never overwrites sizes an operator set by hand on a sleeping group, and lets go of it on Monday', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+
+    // Saturday: an operator raises the group by hand in the console.
+    jumpTo(world, '2026-11-28T09:00:00Z');
+    world.aws.setSizesByHand('staging-spot', { minSize: 0, desiredCapacity: 2, maxSize: 2 });
+    world.aws.resetCallCounts();
+    const saturday = await world.downscale();
+    expect(saturday.actions).toEqual([]);
+    expect(saturday.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', note: expect.stringContaining('changed by hand') }));
+    expect(writes(world)).toBe(0);
+    expect(sizes(world, 'staging-spot')).toBe('0/2/2');
+
+    // Monday: their sizes stay; only our tags go, and the notification says so.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    const monday = await world.downscale();
+    expect(monday.actions).toContainEqual(expect.objectContaining({ kind: 'scheduled-release', group: 'staging-spot', sizes: { minSize: 0, desiredCapacity: 2, maxSize: 2 } }));
+    expect(sizes(world, 'staging-spot')).toBe('0/2/2');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+    expect(world.notifier.reports.at(-1)?.done.map((action) => action.kind)).toContain('scheduled-release');
+  });
+
+  it('leaves a group alone while the failover holds it out of rotation', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    world.aws.tagByHand('staging-spot', { [TAG.state]: 'suspended', [TAG.savedSizes]: '0,3,10', [TAG.since]: '2026-11-27T19:00:00Z' });
+
+    const run = await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(run.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', note: expect.stringContaining('failover in progress') }));
+  });
+
+  it('does not touch a group created less than 15 minutes ago', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    world.aws.addGroup({ name: 'staging-new', cluster: 'staging', minSize: 0, desiredCapacity: 1, maxSize: 4, pools: spot('m5.large'), createdTime: '2026-11-27T19:20:00Z' });
+
+    await world.downscale();
+    expect(sizes(world, 'staging-new')).toBe('0/1/4');
+    jumpTo(world, '2026-11-27T19:35:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-new')).toBe('0/0/0');
+  });
+});
+
+describe('production', () => {
+  it('is only scaled for a group that carries its own schedule tag', async () => {
+    const world = stagingWorld();
+    world.aws.addGroup({ name: 'prod-batch', cluster: 'prod', minSize: 0, desiredCapacity: 4, maxSize: 8, pools: spot('c5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Paris' } });
+
+    jumpTo(world, '2026-11-27T19:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'prod-batch')).toBe('0/4/8'); // Friday evening is not its downtime
+
+    jumpTo(world, '2026-11-27T23:00:00Z'); // Saturday 00:00 in Paris
+    await world.downscale();
+    expect(sizes(world, 'prod-batch')).toBe('0/0/0');
+    expect(sizes(world, 'prod-spot')).toBe('2/6/50'); // untagged production: never
+
+    jumpTo(world, '2026-11-29T23:00:00Z'); // Monday 00:00 in Paris
+    await world.downscale();
+    expect(sizes(world, 'prod-batch')).toBe('0/4/8');
+  });
+
+  it('is never touched while the downscaler is off (the default)', async () => {
+    const world = new World({ config: CONFIG.replace('enabled: true', 'enabled: false'), start: '2026-11-28T12:00:00Z' });
+    world.aws.addGroup({ name: 'prod-batch', cluster: 'prod', minSize: 0, desiredCapacity: 4, maxSize: 8, pools: spot('c5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 UTC' } });
+
+    await world.downscale();
+    expect(world.aws.totalCalls()).toBe(0);
+    expect(sizes(world, 'prod-batch')).toBe('0/4/8');
+  });
+});
+
+describe('lost writes', () => {
+  it('finishes a scale-down whose size write was lost, from the tags it left', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    world.aws.failNextCall('updateSizes', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+
+    const first = await world.downscale();
+    expect(first.failedActions).toBe(1);
+    const failed = first.actions.find((action) => sizes(world, action.group) !== '0/0/0');
+    expect(failed).toBeDefined();
+    expect(world.aws.view(failed!.group).tags[DOWNSCALER_TAG.saved]).toBeDefined();
+
+    jumpTo(world, '2026-11-27T19:35:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/0/0');
+    expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
+
+    // Monday restores both exactly.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+  });
+
+  it('never scales a group down before its sizes are saved: a lost tag write leaves it up until the next run', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    world.aws.failNextCall('putTags', new Error('network cut'));
+
+    const first = await world.downscale();
+    expect(first.failedActions).toBe(1);
+    const untouched = ['staging-spot', 'staging-on-demand'].find((name) => downscalerTags(world, name).length === 0);
+    expect(untouched).toBeDefined();
+    expect(sizes(world, untouched!)).not.toBe('0/0/0');
+
+    jumpTo(world, '2026-11-27T19:35:00Z');
+    await world.downscale();
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+  });
+
+  it('keeps the saved sizes until the restore has written them: a lost size write is retried on the next run', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    world.aws.failNextCall('updateSizes', new Error('network cut'));
+
+    expect((await world.downscale()).failedActions).toBe(1);
+    jumpTo(world, '2026-11-30T06:35:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+  });
+
+  it('drops the tags left by a restore whose tag delete was lost, without touching the sizes', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    world.aws.failNextCall('deleteTags', new Error('network cut'));
+
+    await world.downscale();
+    jumpTo(world, '2026-11-30T06:35:00Z');
+    world.aws.resetCallCounts();
+    await world.downscale();
+    expect(world.aws.calls.get('updateSizes') ?? 0).toBe(0);
+    expect(world.aws.calls.get('deleteTags')).toBe(1);
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+    expect(downscalerTags(world, 'staging-on-demand')).toEqual([]);
+  });
+});
