@@ -23,6 +23,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show each managed group's failover tier, sizes and capacity-guard state (reads AWS)",
     load: async () => (await import('./status')).status,
   },
+  simulate: {
+    summary: "what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone",
+    load: async () => (await import('./simulate')).simulate,
+  },
 };
 
 export function topLevelHelp(): string {
