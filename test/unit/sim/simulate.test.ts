@@ -1,0 +1,102 @@
+/**
+ * The simulator, end to end on small nights: deterministic for a seed, quiet when Spot is
+ * healthy, and a cluster-autoscaler model that behaves as documented.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../lib/sim/run';
+import { runStrategy } from '../../../lib/sim/run';
+import { scenarioFromText } from '../../../lib/sim/scenario';
+import { builtInScenario } from '../../../lib/sim/scenario-files';
+import { simulate } from '../../../lib/sim/simulate';
+import { scenarioYaml } from './story';
+
+const scenario = (options: Parameters<typeof scenarioYaml>[0] = {}) => scenarioFromText(scenarioYaml(options), 'test.yaml');
+
+/** Seconds until cluster-autoscaler first raised an on-demand group. */
+function onDemandReachedAt(run: RunResult): number | null {
+  return run.timeline.find((entry) => entry.who === 'cluster-autoscaler' && /^scale up on-demand-/.test(entry.text))?.t ?? null;
+}
+
+describe('simulate: determinism', () => {
+  it('replays the identical night for the same seed', async () => {
+    // Act
+    const first = await simulate(scenario({ seed: 11 }));
+    const second = await simulate(scenario({ seed: 11 }));
+
+    // Assess
+    expect(JSON.stringify([second.capacityGuard, second.baseline])).toBe(JSON.stringify([first.capacityGuard, first.baseline]));
+    expect(first.capacityGuard.timeline.length).toBeGreaterThan(5);
+  });
+
+  it('a different seed can break cluster-autoscaler ties differently', async () => {
+    // Act
+    const seeds = await Promise.all([1, 2, 3, 4, 5, 6].map(async (seed) => (await runStrategy(scenario({ seed, spotGroups: 4 }), 'baseline')).timeline.map((e) => e.text).join('\n')));
+
+    // Assess
+    expect(new Set(seeds).size).toBeGreaterThan(1);
+  });
+});
+
+describe('simulate: healthy Spot', () => {
+  it('capacity-guard takes no action and the peak is served from Spot in both runs', async () => {
+    // Act
+    const result = await simulate(scenario({ ice: false }));
+
+    // Assess
+    expect(result.capacityGuard.capacityGuardActions).toBe(0);
+    expect(result.capacityGuard.timeline.filter((entry) => entry.who === 'capacity-guard')).toEqual([]);
+    for (const run of [result.capacityGuard, result.baseline]) {
+      expect(run.headline.onDemandNodeHours).toBe(0);
+      expect(run.headline.timeToCapacitySeconds).toBeLessThanOrEqual(180);
+    }
+  });
+});
+
+describe('the cluster-autoscaler model (baseline)', () => {
+  it('with 10 Spot groups, 5 min provision time and backoffs that outlast the tier, reaches on-demand after ~50 min (each Spot group tried once)', async () => {
+    // Prepare: the operators' description — "it will try all the ASGs in this group before moving on" —
+    // with the whole peak at once (a ramp spreads CA's scale-ups over several groups in parallel).
+    const night = scenario({ spotGroups: 10, duration: '70m', initialBackoff: '2h', rampOver: '0s' });
+
+    // Act
+    const run = await runStrategy(night, 'baseline');
+
+    // Assess
+    const reached = onDemandReachedAt(run);
+    expect(reached).not.toBeNull();
+    expect(reached! / 60).toBeGreaterThanOrEqual(48);
+    expect(reached! / 60).toBeLessThanOrEqual(53);
+    expect(run.timeline.filter((entry) => /timed out \(5 min\)/.test(entry.text))).toHaveLength(10);
+  });
+
+  it("with CA's own backoff (5 → 30 min) expired Spot groups are tried again: 10 Spot groups have not reached on-demand after 50 min", async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 10, duration: '55m' }), 'baseline');
+
+    // Assess
+    expect(onDemandReachedAt(run)).toBeNull();
+    expect(run.timeline.filter((entry) => /timed out/.test(entry.text)).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('backs a group off 5 min after its first timeout and doubles it after the next', async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 2, duration: '30m' }), 'baseline');
+
+    // Assess
+    const backoffs = run.timeline.flatMap((entry) => /timed out .* backed off (\d+) min/.exec(entry.text)?.[1] ?? []);
+    expect(backoffs.slice(0, 4)).toEqual(['5', '5', '10', '10']);
+  });
+});
+
+describe('tv-peak', () => {
+  it('capacity-guard has the demanded capacity within a few minutes, the baseline model takes ≥ 5x as long', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak')!);
+
+    // Assess
+    expect(result.capacityGuard.headline.timeToCapacitySeconds).toBeLessThanOrEqual(240);
+    expect(result.baseline.headline.timeToCapacitySeconds).toBeGreaterThanOrEqual(15 * 60);
+    expect(result.timeToCapacityRatio).toBeGreaterThanOrEqual(5);
+    expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
+  });
+});
