@@ -135,10 +135,21 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
 
   // ---- the world, second by second: what AWS emitted, metrics ------------------------------
   const failing = new Set<string>();
+  // Launches are told as bursts: one line per group while it keeps launching (the ASG retries every few seconds).
+  const bursts = new Map<string, { from: number; count: number; last: number }>();
+  const flushBursts = (all: boolean) => {
+    for (const [group, burst] of bursts) {
+      if (!all && now - burst.last <= scenario.asgRetryInterval) continue;
+      bursts.delete(group);
+      const over = burst.last > burst.from ? ` (until ${clockOf(burst.last - start)})` : '';
+      timeline.push({ t: Math.round((burst.from - start) / 100) / 10, who: 'AWS', text: `${group}: ${burst.count} instance(s) launching${over}` });
+    }
+  };
   const samples: Sample[] = [];
   let unmetNodeSeconds = 0;
   let onDemandNodeSeconds = 0;
   let wasReady = true;
+  let trough: { ready: number; at: number } | null = null;
   let readyAt: number | null = null;
   const incident = incidentWindow(scenario, start);
   sim.every(start, 1000, 'world', () => {
@@ -156,7 +167,11 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
         if (guarded) deliverLater(event, scenario.eventDelivery);
       }
     }
-    for (const [group, count] of launched) say('AWS', `${group}: ${count} instance(s) launching`);
+    for (const [group, count] of launched) {
+      const burst = bursts.get(group) ?? { from: now, count: 0, last: now };
+      bursts.set(group, { ...burst, count: burst.count + count, last: now });
+    }
+    flushBursts(false);
 
     let ready = 0;
     let onDemand = 0;
@@ -169,7 +184,9 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     unmetNodeSeconds += Math.max(0, wanted - ready);
     onDemandNodeSeconds += onDemand;
     const isReady = ready >= wanted;
-    if (isReady && !wasReady) say('cluster', `all ${wanted} demanded nodes ready`);
+    if (!isReady && (trough === null || ready < trough.ready)) trough = { ready, at: now };
+    if (isReady && !wasReady) say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
+    if (isReady) trough = null;
     if (!isReady && wasReady) say('cluster', `short of capacity: ${ready} of ${wanted} nodes ready`);
     wasReady = isReady;
     if (readyAt === null && incident && isReady && now >= incident.settled) readyAt = now;
@@ -218,6 +235,9 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   }
 
   await sim.runUntil(end);
+  flushBursts(true);
+  // Bursts are told at their start: keep the timeline in time order (stable: same-time lines keep their order).
+  timeline.sort((a, b) => a.t - b.t);
   return {
     strategy,
     headline: {
@@ -265,6 +285,11 @@ function describePools(match: { market?: string; zone?: string; instanceType?: s
 function shortFailure(message: string): string {
   const code = /(InsufficientInstanceCapacity|no Spot capacity|sufficient \S+ capacity)/.exec(message)?.[1];
   return code ? `${code.startsWith('no Spot') ? 'no Spot capacity' : code === 'InsufficientInstanceCapacity' ? 'InsufficientInstanceCapacity' : 'insufficient on-demand capacity'}` : message.slice(0, 120);
+}
+
+function clockOf(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `+${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 function round1(value: number): number {

@@ -100,3 +100,58 @@ describe('tv-peak', () => {
     expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
   });
 });
+
+describe('Spot interruptions', () => {
+  const storm = (spotHandlerWired: boolean) =>
+    scenarioFromText(
+      `
+name: storm
+description: a small storm
+duration: 10m
+priorities: '50: ["^spot-"]'
+groups:
+  - { name: spot-a, market: spot, instanceTypes: [m5.8xlarge], zones: [eu-west-3a, eu-west-3b], max: 60, desired: 30 }
+events:
+  - { at: 1m, interrupt: { zone: eu-west-3a, count: 12, over: 1m } }
+  - { at: 1m, outOfCapacity: { market: spot, zone: eu-west-3a } }
+`,
+      spotHandlerWired ? 'wired.yaml' : 'storm.yaml',
+    );
+
+  it('warns each instance, reclaims it 2 min later, and the group replaces it in another AZ', async () => {
+    // Prepare
+    const warned: { type: string; instance: string; at: number }[] = [];
+
+    // Act
+    const run = await runStrategy(storm(true), 'capacity-guard', {
+      spotHandler: async (events, world) => {
+        for (const event of events) warned.push({ type: event['detail-type'], instance: String(event.detail['instance-id']), at: world.clock.now().getTime() });
+      },
+    });
+
+    // Assess
+    expect(warned).toHaveLength(12);
+    expect(new Set(warned.map((w) => w.type))).toEqual(new Set(['EC2 Spot Instance Interruption Warning']));
+    expect(new Set(warned.map((w) => w.instance)).size).toBe(12);
+    expect(run.timeline.map((e) => e.text)).toContain('all 30 demanded nodes ready (fewest ready: 18, at +03:55)');
+    expect(run.notes).toEqual([]);
+    expect(run.headline.timeToCapacitySeconds).toBeGreaterThan(3 * 60);
+  });
+
+  it('says so when the spot handling is not wired', async () => {
+    // Act
+    const run = await runStrategy(storm(false), 'capacity-guard');
+
+    // Assess
+    expect(run.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text)).toEqual(['spot handling not wired yet (issue 3): interruption warnings are not acted on']);
+    expect(run.notes).toEqual([expect.stringContaining('spot handling not wired yet')]);
+  });
+
+  it('ships a spot-storm scenario of 200 interruptions in one AZ over 2 minutes', () => {
+    // Act
+    const scenario = builtInScenario('spot-storm')!;
+
+    // Assess
+    expect(scenario.events).toContainEqual({ at: 60_000, interrupt: { zone: 'eu-west-3a', count: 200, over: 120_000 } });
+  });
+});
