@@ -8,8 +8,8 @@ import type { RunResult, Sample } from './run';
 import type { Comparison } from './simulate';
 
 const W = 900;
-const H = 360;
-const PAD = { left: 50, right: 20, top: 20, bottom: 40 };
+const H = 400;
+const PAD = { left: 50, right: 20, top: 20, bottom: 80 };
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -34,12 +34,12 @@ function plot(comparison: Comparison): string {
   for (let m = 0; m * 60 <= tMax; m += stepMin) ticks.push(`<line x1="${x(m * 60)}" y1="${H - PAD.bottom}" x2="${x(m * 60)}" y2="${H - PAD.bottom + 5}" stroke="#888"/><text x="${x(m * 60)}" y="${H - PAD.bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`);
   const yStep = Math.max(1, Math.ceil(yMax / 6));
   for (let v = 0; v <= yMax; v += yStep) ticks.push(`<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="#eee"/><text x="${PAD.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}</text>`);
-  const legend = series.map((s, i) => `<g transform="translate(${PAD.left + 10 + (i % 3) * 260},${PAD.top + 6 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`);
+  const legend = series.map((s, i) => `<g transform="translate(${PAD.left + 10 + (i % 3) * 260},${H - 28 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="nodes ready versus demanded over time">
 ${ticks.join('\n')}
 ${series.map((s) => `<path d="${s.d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`).join('\n')}
 ${legend.join('\n')}
-<text x="${W / 2}" y="${H - 4}" font-size="12" text-anchor="middle">time since the scenario started</text>
+<text x="${W / 2}" y="${H - PAD.bottom + 34}" font-size="12" text-anchor="middle">time since the scenario started</text>
 <text x="14" y="${H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">nodes</text>
 </svg>`;
 }

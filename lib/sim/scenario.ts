@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration';
+import { policyFromText } from '../config/load';
 import { CapacityGuardError } from '../errors';
 import { describeIssues } from '../parse/zod-issues';
 import { type ClusterAutoscalerModel, DEFAULT_CLUSTER_AUTOSCALER } from './cluster-autoscaler-model';
@@ -117,7 +118,15 @@ export function scenarioFromText(text: string, source: string): Scenario {
   const parsed = ScenarioSchema.safeParse(document ?? {});
   if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error)}`);
   const overrides = Object.fromEntries(Object.entries(parsed.data.clusterAutoscaler).filter(([, value]) => value !== undefined));
-  return { ...parsed.data, clusterAutoscaler: { ...DEFAULT_CLUSTER_AUTOSCALER, ...overrides }, source };
+  const scenario: Scenario = { ...parsed.data, clusterAutoscaler: { ...DEFAULT_CLUSTER_AUTOSCALER, ...overrides }, source };
+  // The capacity-guard config and the priorities are checked here, so a bad one is a scenario error naming the file.
+  try {
+    policyFromText(capacityGuardConfig(scenario), `${source} (capacityGuard + priorities)`, { env: {} });
+  } catch (error) {
+    if (error instanceof CapacityGuardError) throw new ScenarioError(error.message, { cause: error });
+    throw error;
+  }
+  return scenario;
 }
 
 /** The capacity-guard config the scenario runs with. */

@@ -71,3 +71,17 @@ describe('simulate', () => {
     expect(stderrLines()).toEqual([expect.stringMatching(/^simulate: bad\.yaml: groups\.2\.desired: /)]);
   });
 });
+
+describe('simulate: a scenario whose capacity-guard config is wrong', () => {
+  it('exits 2 with one line naming the file and the config field', async () => {
+    // Prepare
+    const { io, stderrLines } = fakeIo({ 'bad.yaml': scenarioYaml().replace('clusterAutoscaler:', 'capacityGuard:\n  mode: sideways\nclusterAutoscaler:') });
+
+    // Act
+    const code = await simulate(['bad.yaml'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderrLines()).toEqual([expect.stringMatching(/^simulate: bad\.yaml \(capacityGuard \+ priorities\): mode: /)]);
+  });
+});
