@@ -99,6 +99,16 @@ describe('tv-peak', () => {
     expect(result.timeToCapacityRatio).toBeGreaterThanOrEqual(5);
     expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
   });
+
+  it("capacity-guard's failover acts on the launch-failure event, after AWS's delays (event 20 s + delivery 1 s)", async () => {
+    // Act
+    const { timeline } = (await simulate(builtInScenario('tv-peak')!)).capacityGuard;
+
+    // Assess
+    const failed = timeline.find((e) => e.who === 'AWS' && e.text.startsWith('spot-nodes-8x-a: launch failed'))!;
+    const suspended = timeline.find((e) => e.who === 'capacity-guard' && e.text.startsWith('take spot-nodes-8x-a out of rotation'))!;
+    expect(suspended.t - failed.t).toBe(21);
+  });
 });
 
 describe('Spot interruptions', () => {
