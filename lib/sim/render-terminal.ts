@@ -46,7 +46,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push('Fake AWS on a virtual clock, no AWS account. capacity-guard runs its real app code (what the Lambda functions run);');
   out.push('cluster-autoscaler is a MODEL (parameters below), in both runs.');
   out.push('');
-  out.push(`With capacity-guard (${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
+  out.push(`With capacity-guard (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
   out.push(...capacityGuard.timeline.map(line));
   if (capacityGuard.slackMessages === 0) out.push('  (no Slack messages recorded: the runs do not call the notifier yet)');
   out.push('');
@@ -68,7 +68,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
 
 /** The comparison as one JSON-ready object. */
 export function toJson(comparison: Comparison): Record<string, unknown> {
-  const run = (result: RunResult) => ({ headline: result.headline, capacityGuardActions: result.capacityGuardActions, slackMessages: result.slackMessages, notes: result.notes, timeline: result.timeline });
+  const run = (result: RunResult) => ({ headline: result.headline, eventsDelivered: result.eventsDelivered, capacityGuardActions: result.capacityGuardActions, slackMessages: result.slackMessages, notes: result.notes, timeline: result.timeline });
   const { scenario } = comparison;
   return {
     scenario: scenario.name,

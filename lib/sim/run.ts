@@ -46,6 +46,8 @@ export interface RunResult {
   timeline: TimelineEntry[];
   samples: Sample[];
   capacityGuardActions: number;
+  /** Events handed to capacity-guard's failover code (0 for the baseline). */
+  eventsDelivered: number;
   slackMessages: number;
   notes: string[];
 }
@@ -110,6 +112,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   const guarded = strategy === 'capacity-guard';
   const pending = new Map<number, EventBridgeEvent[]>();
   let reportsSeen = 0;
+  let eventsDelivered = 0;
   const announceReports = () => {
     for (const report of world.notifier.reports.slice(reportsSeen)) say('Slack', describeReport(report));
     reportsSeen = world.notifier.reports.length;
@@ -122,6 +125,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     sim.at(due, 'failover', async () => {
       const events = pending.get(due) ?? [];
       pending.delete(due);
+      eventsDelivered += events.length;
       for (let i = 0; i < events.length; i += SQS_BATCH) await world.deliverEvents(events.slice(i, i + SQS_BATCH));
       announceReports();
     });
@@ -248,6 +252,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     timeline,
     samples,
     capacityGuardActions,
+    eventsDelivered,
     slackMessages: world.notifier.reports.length,
     notes,
   };

@@ -43,6 +43,7 @@ describe('simulate: healthy Spot', () => {
     const result = await simulate(scenario({ ice: false }));
 
     // Assess
+    expect(result.capacityGuard.eventsDelivered).toBeGreaterThanOrEqual(20);
     expect(result.capacityGuard.capacityGuardActions).toBe(0);
     expect(result.capacityGuard.timeline.filter((entry) => entry.who === 'capacity-guard')).toEqual([]);
     for (const run of [result.capacityGuard, result.baseline]) {
