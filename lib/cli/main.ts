@@ -31,6 +31,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'downscaler report: per group, the weekly instance-hours its schedule saves (reads AWS)',
     load: async () => (await import('./downscaler-report')).downscalerCommand,
   },
+  simulate: {
+    summary: "what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone",
+    load: async () => (await import('./simulate')).simulate,
+  },
 };
 
 export function topLevelHelp(): string {

@@ -125,6 +125,23 @@ export class FakeAutoScaling implements AutoScalingPort {
     }
   }
 
+  /**
+   * EC2 takes an instance back (the end of a Spot interruption's two minutes): it leaves its group
+   * with desired unchanged, so the group launches a replacement. Returns the group, or null if no
+   * group holds the instance any more.
+   */
+  reclaimInstance(instanceId: string): string | null {
+    for (const group of this.groups.values()) {
+      const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
+      if (index >= 0) {
+        group.instances.splice(index, 1);
+        this.settle();
+        return group.name;
+      }
+    }
+    return null;
+  }
+
   breakLaunches(groupName: string, statusMessage: string | null): void {
     this.get(groupName).brokenWith = statusMessage;
   }

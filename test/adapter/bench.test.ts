@@ -1,15 +1,19 @@
-/** The bench runs end to end on a tiny input and prints its figures as JSON on the last line (no timing asserted). */
+/** The bench runs end to end on a tiny input (5 events, 1 import per function) and prints its figures as JSON on the last line (no timing asserted). */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 describe('npm run bench', () => {
   it('prints every figure as one JSON object on the last line', () => {
-    const output = execFileSync('node_modules/.bin/tsx', ['scripts/bench.ts', '--events', '5', '--json'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const output = execFileSync('node_modules/.bin/tsx', ['scripts/bench.ts', '--events', '5', '--imports', '1', '--json'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] });
 
     const figures = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
 
-    expect(Object.keys(figures)).toEqual(expect.arrayContaining(['failover_handler_ms_p99', 'failover_aws_calls', 'reconcile_500_asgs_describe_calls']));
+    expect(Object.keys(figures)).toEqual(
+      expect.arrayContaining(['failover_handler_ms_p99', 'failover_aws_calls', 'reconcile_500_asgs_describe_calls', 'cold_import_ms', 'bundle_kb', 'cold_import_ms_failover', 'bundle_kb_reconcile', 'sim_time_to_capacity_ratio']),
+    );
     expect(figures.failover_aws_calls).toBeLessThanOrEqual(6);
     expect(figures.reconcile_500_asgs_describe_calls).toBe(5);
+    expect(figures.bundle_kb).toBeGreaterThan(0);
+    expect(figures.sim_time_to_capacity_ratio).toBeGreaterThan(1);
   }, 120_000);
 });

@@ -1,0 +1,85 @@
+/**
+ * `capacity-guard simulate <scenario>`: the what-if simulator. Runs a scenario twice on the fake
+ * AWS — with capacity-guard's real code and with a model of cluster-autoscaler alone — and prints
+ * the timeline and headline figures; writes an HTML report.
+ */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderHtml } from '../sim/render-html';
+import { renderTerminal, toJson } from '../sim/render-terminal';
+import { type Scenario, ScenarioError, scenarioFromText } from '../sim/scenario';
+import { builtInScenario, builtInScenarioNames } from '../sim/scenario-files';
+import { simulate as runComparison } from '../sim/simulate';
+import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
+
+const NAME = 'simulate';
+
+export const HELP = `Usage: capacity-guard simulate <scenario> [--report <file.html>] [--json] [--seed <n>]
+
+Replays a night on a fake AWS with a virtual clock (no AWS account): once with capacity-guard's
+real code next to a model of cluster-autoscaler, once with the model alone (the baseline), and
+prints what happened, when, and the headline figures: time until demanded capacity is ready,
+unmet node-minutes, on-demand node-hours. The baseline is a model; its parameters are printed.
+
+<scenario> is a shipped scenario (${builtInScenarioNames().join(', ')}) or a path to a scenario YAML file.
+
+Options:
+  --report <file>  write the HTML report there (default: a file in the temp directory; none with --json)
+  --json           print the comparison as one JSON object instead of the timeline
+  --seed <n>       replace the scenario's seed
+  -h, --help       show this help
+
+Exit status: 0 done; 2 unknown scenario, invalid scenario file or bad usage.
+`;
+
+export const simulate: Command = async (args, io) => {
+  const parsed = parseCommandArgs(args, { report: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' } });
+  if (!parsed.ok) return usageError(io, NAME, parsed.error);
+  if (parsed.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (name === undefined) return usageError(io, NAME, 'missing <scenario> argument');
+  if (extra.length > 0) return usageError(io, NAME, `expected one <scenario>, got ${parsed.positionals.length}`);
+  const seedText = stringOption(parsed.values, 'seed');
+  if (seedText !== undefined && !/^-?\d+$/.test(seedText)) return usageError(io, NAME, `--seed must be an integer, got ${JSON.stringify(seedText)}`);
+
+  let scenario: Scenario;
+  try {
+    const loaded = await loadScenario(name, io);
+    if (typeof loaded === 'string') {
+      writeError(io, `${NAME}: ${loaded}`);
+      return EXIT_USAGE;
+    }
+    scenario = loaded;
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    writeError(io, `${NAME}: ${error.message}`);
+    return EXIT_USAGE;
+  }
+  if (seedText !== undefined) scenario = { ...scenario, seed: Number(seedText) };
+
+  const comparison = await runComparison(scenario);
+  const json = parsed.values.json === true;
+  const requested = stringOption(parsed.values, 'report');
+  const reportPath = requested ?? (json ? undefined : join(tmpdir(), `capacity-guard-${scenario.name}.html`));
+  if (reportPath) await writeFile(reportPath, renderHtml(comparison), 'utf8');
+  if (json) writeJson(io, { ...toJson(comparison), reportPath: reportPath ?? null });
+  else io.stdout(renderTerminal(comparison, { reportPath }));
+  return EXIT_OK;
+};
+
+/** A shipped scenario by name, or a file; a string is the one-line reason it cannot be had. */
+async function loadScenario(name: string, io: CliIo): Promise<Scenario | string> {
+  const isPath = name.includes('/') || /\.ya?ml$/.test(name);
+  if (!isPath) return builtInScenario(name) ?? `unknown scenario ${name} (scenarios: ${builtInScenarioNames().join(', ')}; or a path to a .yaml file)`;
+  let text: string;
+  try {
+    text = await io.readFile(name);
+  } catch (error) {
+    return `${name}: cannot read: ${describeReadError(error)}`;
+  }
+  return scenarioFromText(text, name);
+}

@@ -1,0 +1,75 @@
+/**
+ * A self-contained HTML report: headline table, an inline SVG plot (nodes ready vs demanded over
+ * time, both strategies; on-demand nodes dashed), parameters and timelines. No script, no network.
+ */
+import { formatDuration } from '../config/duration';
+import { clock, headlineRows, modelParameters } from './render-terminal';
+import type { RunResult, Sample } from './run';
+import type { Comparison } from './simulate';
+
+const W = 900;
+const H = 400;
+const PAD = { left: 50, right: 20, top: 20, bottom: 80 };
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function plot(comparison: Comparison): string {
+  const all = [...comparison.capacityGuard.samples, ...comparison.baseline.samples];
+  const tMax = Math.max(1, ...all.map((s) => s.t));
+  const yMax = Math.max(1, ...all.map((s) => Math.max(s.demand, s.ready, s.onDemand))) * 1.1;
+  const x = (t: number) => PAD.left + (t / tMax) * (W - PAD.left - PAD.right);
+  const y = (v: number) => H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom);
+  const path = (samples: Sample[], pick: (s: Sample) => number) => samples.map((s, i) => `${i ? 'L' : 'M'}${x(s.t).toFixed(1)},${y(pick(s)).toFixed(1)}`).join(' ');
+  const series = [
+    { label: 'demanded', d: path(comparison.capacityGuard.samples, (s) => s.demand), color: '#222', dash: '' },
+    { label: 'ready, capacity-guard', d: path(comparison.capacityGuard.samples, (s) => s.ready), color: '#1a7f37', dash: '' },
+    { label: 'ready, baseline (model)', d: path(comparison.baseline.samples, (s) => s.ready), color: '#cf222e', dash: '' },
+    { label: 'on-demand nodes, capacity-guard', d: path(comparison.capacityGuard.samples, (s) => s.onDemand), color: '#1a7f37', dash: '6 4' },
+    { label: 'on-demand nodes, baseline', d: path(comparison.baseline.samples, (s) => s.onDemand), color: '#cf222e', dash: '6 4' },
+  ];
+  const ticks: string[] = [];
+  const stepMin = tMax > 3600 ? 15 : 5;
+  for (let m = 0; m * 60 <= tMax; m += stepMin) ticks.push(`<line x1="${x(m * 60)}" y1="${H - PAD.bottom}" x2="${x(m * 60)}" y2="${H - PAD.bottom + 5}" stroke="#888"/><text x="${x(m * 60)}" y="${H - PAD.bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`);
+  const yStep = Math.max(1, Math.ceil(yMax / 6));
+  for (let v = 0; v <= yMax; v += yStep) ticks.push(`<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="#eee"/><text x="${PAD.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}</text>`);
+  const legend = series.map((s, i) => `<g transform="translate(${PAD.left + 10 + (i % 3) * 260},${H - 28 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="nodes ready versus demanded over time">
+${ticks.join('\n')}
+${series.map((s) => `<path d="${s.d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`).join('\n')}
+${legend.join('\n')}
+<text x="${W / 2}" y="${H - PAD.bottom + 34}" font-size="12" text-anchor="middle">time since the scenario started</text>
+<text x="14" y="${H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">nodes</text>
+</svg>`;
+}
+
+function timeline(run: RunResult): string {
+  return `<table class="timeline">${run.timeline.map((e) => `<tr><td>${clock(e.t)}</td><td>${escape(e.who)}</td><td>${escape(e.text)}</td></tr>`).join('\n')}</table>`;
+}
+
+export function renderHtml(comparison: Comparison): string {
+  const { scenario } = comparison;
+  const rows = headlineRows(comparison)
+    .map(([label, guard, base]) => `<tr><th>${escape(label)}</th><td>${escape(guard)}</td><td>${escape(base)}</td></tr>`)
+    .join('\n');
+  const notes = [...comparison.capacityGuard.notes, ...comparison.baseline.notes].map((note) => `<li>${escape(note)}</li>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>capacity-guard simulation: ${escape(scenario.name)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;vertical-align:top}
+.timeline td{font-family:ui-monospace,monospace;font-size:12px}.headline td,.headline th{border-bottom:1px solid #ddd}</style></head>
+<body>
+<h1>${escape(scenario.name)}</h1>
+<p>${escape(scenario.description)} — ${formatDuration(scenario.duration)} simulated from ${escape(scenario.start)}, seed ${scenario.seed}.</p>
+<p><strong>The baseline is a model of cluster-autoscaler, not cluster-autoscaler.</strong> capacity-guard runs its real code against a fake AWS.</p>
+<table class="headline"><tr><th></th><th>capacity-guard</th><th>baseline (model)</th></tr>
+${rows}
+<tr><th>baseline ÷ capacity-guard time to capacity</th><td colspan="2">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
+${notes ? `<ul>${notes}</ul>` : ''}
+${plot(comparison)}
+<h2>Model parameters</h2><ul>${modelParameters(comparison).map((text) => `<li>${escape(text)}</li>`).join('')}</ul>
+<h2>With capacity-guard</h2>${timeline(comparison.capacityGuard)}
+<h2>Baseline</h2>${timeline(comparison.baseline)}
+</body></html>
+`;
+}

@@ -1,0 +1,135 @@
+/**
+ * A simulator scenario: the world (groups, pools, boot time, event delays), what happens to it
+ * (capacity going away and coming back, demand, Spot interruptions) and the model parameters of
+ * cluster-autoscaler. Scenarios are YAML files under scenarios/, validated here; every error names
+ * the file and the field.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from '../config/duration';
+import { policyFromText } from '../config/load';
+import { CapacityGuardError } from '../errors';
+import { describeIssues } from '../parse/zod-issues';
+import { type ClusterAutoscalerModel, DEFAULT_CLUSTER_AUTOSCALER } from './cluster-autoscaler-model';
+
+export class ScenarioError extends CapacityGuardError {}
+
+const duration = z.union([z.string(), z.number()]).transform((value, context) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const market = z.enum(['spot', 'on-demand']);
+const poolMatch = z.object({ market: market.optional(), zone: z.string().optional(), instanceType: z.string().optional() }).strict();
+
+const GroupSchema = z
+  .object({
+    name: z.string().min(1),
+    market,
+    instanceTypes: z.array(z.string().min(1)).min(1),
+    zones: z.array(z.string().min(1)).min(1),
+    min: z.number().int().min(0).default(0),
+    max: z.number().int().min(0),
+    desired: z.number().int().min(0),
+  })
+  .strict()
+  .refine((group) => group.min <= group.desired && group.desired <= group.max, { message: 'needs min ≤ desired ≤ max', path: ['desired'] });
+
+const EventSchema = z.union([
+  z.object({ at: duration, outOfCapacity: poolMatch }).strict(),
+  z.object({ at: duration, capacityBack: poolMatch }).strict(),
+  z.object({ at: duration, demand: z.object({ add: z.number().int(), over: duration.default(0) }).strict() }).strict(),
+  z
+    .object({
+      at: duration,
+      interrupt: z.object({ zone: z.string(), count: z.number().int().min(1), over: duration.default(0) }).strict(),
+    })
+    .strict(),
+]);
+
+const ClusterAutoscalerSchema = z
+  .object({
+    scanInterval: duration.optional(),
+    maxNodeProvisionTime: duration.optional(),
+    initialBackoff: duration.optional(),
+    maxBackoff: duration.optional(),
+    backoffResetAfter: duration.optional(),
+    cacheRefresh: duration.optional(),
+  })
+  .strict()
+  .prefault({});
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().min(1),
+    seed: z.number().int().default(1),
+    start: z.string().datetime().default('2026-11-27T20:55:00Z'),
+    duration: duration,
+    cluster: z.string().default('prod'),
+    /** Launch to node registered (InService). */
+    bootTime: duration.default(90_000),
+    /** Seconds between an ASG's launch attempts while short of capacity. */
+    asgRetryInterval: duration.default(10_000),
+    /** From a failed launch to AWS emitting "EC2 Instance Launch Unsuccessful". */
+    launchFailureEventDelay: duration.default(20_000),
+    /** EventBridge → SQS → Lambda. */
+    eventDelivery: duration.default(1_000),
+    reconcileEvery: duration.default(60_000),
+    /** cluster-autoscaler's priority expander `priorities`; also capacity-guard's view of the tiers. */
+    priorities: z.string().min(1),
+    /** capacity-guard config fields other than clusters (mode, backoff, ...), as in its YAML file. */
+    capacityGuard: z.record(z.string(), z.unknown()).default({}),
+    clusterAutoscaler: ClusterAutoscalerSchema,
+    groups: z.array(GroupSchema).min(1),
+    events: z.array(EventSchema).default([]),
+  })
+  .strict()
+  .superRefine((scenario, context) => {
+    const seen = new Set<string>();
+    scenario.groups.forEach((group, index) => {
+      if (seen.has(group.name)) context.addIssue({ code: 'custom', message: `duplicate group name ${group.name}`, path: ['groups', index, 'name'] });
+      seen.add(group.name);
+    });
+  });
+
+type Parsed = z.output<typeof ScenarioSchema>;
+export type ScenarioGroup = Parsed['groups'][number];
+export type ScenarioEvent = Parsed['events'][number];
+export type PoolMatch = z.output<typeof poolMatch>;
+
+export interface Scenario extends Omit<Parsed, 'clusterAutoscaler'> {
+  clusterAutoscaler: ClusterAutoscalerModel;
+  /** Where it was read from, for messages. */
+  source: string;
+}
+
+export function scenarioFromText(text: string, source: string): Scenario {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ScenarioError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  const parsed = ScenarioSchema.safeParse(document ?? {});
+  if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error)}`);
+  const overrides = Object.fromEntries(Object.entries(parsed.data.clusterAutoscaler).filter(([, value]) => value !== undefined));
+  const scenario: Scenario = { ...parsed.data, clusterAutoscaler: { ...DEFAULT_CLUSTER_AUTOSCALER, ...overrides }, source };
+  // The capacity-guard config and the priorities are checked here, so a bad one is a scenario error naming the file.
+  try {
+    policyFromText(capacityGuardConfig(scenario), `${source} (capacityGuard + priorities)`, { env: {} });
+  } catch (error) {
+    if (error instanceof CapacityGuardError) throw new ScenarioError(error.message, { cause: error });
+    throw error;
+  }
+  return scenario;
+}
+
+/** The capacity-guard config the scenario runs with. */
+export function capacityGuardConfig(scenario: Scenario): string {
+  return JSON.stringify({ ...scenario.capacityGuard, clusters: [{ name: scenario.cluster, priorities: scenario.priorities }] });
+}

@@ -1,0 +1,24 @@
+/**
+ * A scenario run twice on the same world, same seed: capacity-guard (with the cluster-autoscaler
+ * model) and the baseline (the model alone). The comparison is what `simulate` prints.
+ */
+import { type RunOptions, type RunResult, runStrategy } from './run';
+import type { Scenario } from './scenario';
+import { spotHandler } from './spot-hook';
+
+export interface Comparison {
+  scenario: Scenario;
+  capacityGuard: RunResult;
+  baseline: RunResult;
+  /** baseline ÷ capacity-guard time to capacity; null when either never got there. */
+  timeToCapacityRatio: number | null;
+}
+
+export async function simulate(scenario: Scenario, options: RunOptions = { spotHandler }): Promise<Comparison> {
+  const capacityGuard = await runStrategy(scenario, 'capacity-guard', options);
+  const baseline = await runStrategy(scenario, 'baseline');
+  const guard = capacityGuard.headline.timeToCapacitySeconds;
+  const base = baseline.headline.timeToCapacitySeconds;
+  const ratio = guard !== null && base !== null && guard > 0 ? Math.round((base / guard) * 10) / 10 : null;
+  return { scenario, capacityGuard, baseline, timeToCapacityRatio: ratio };
+}

@@ -1,0 +1,168 @@
+/**
+ * The simulator, end to end on small nights: deterministic for a seed, quiet when Spot is
+ * healthy, and a cluster-autoscaler model that behaves as documented.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../lib/sim/run';
+import { runStrategy } from '../../../lib/sim/run';
+import { scenarioFromText } from '../../../lib/sim/scenario';
+import { builtInScenario } from '../../../lib/sim/scenario-files';
+import { simulate } from '../../../lib/sim/simulate';
+import { scenarioYaml } from './story';
+
+const scenario = (options: Parameters<typeof scenarioYaml>[0] = {}) => scenarioFromText(scenarioYaml(options), 'test.yaml');
+
+/** Seconds until cluster-autoscaler first raised an on-demand group. */
+function onDemandReachedAt(run: RunResult): number | null {
+  return run.timeline.find((entry) => entry.who === 'cluster-autoscaler' && /^scale up on-demand-/.test(entry.text))?.t ?? null;
+}
+
+describe('simulate: determinism', () => {
+  it('replays the identical night for the same seed', async () => {
+    // Act
+    const first = await simulate(scenario({ seed: 11 }));
+    const second = await simulate(scenario({ seed: 11 }));
+
+    // Assess
+    expect(JSON.stringify([second.capacityGuard, second.baseline])).toBe(JSON.stringify([first.capacityGuard, first.baseline]));
+    expect(first.capacityGuard.timeline.length).toBeGreaterThan(5);
+  });
+
+  it('a different seed can break cluster-autoscaler ties differently', async () => {
+    // Act
+    const seeds = await Promise.all([1, 2, 3, 4, 5, 6].map(async (seed) => (await runStrategy(scenario({ seed, spotGroups: 4 }), 'baseline')).timeline.map((e) => e.text).join('\n')));
+
+    // Assess
+    expect(new Set(seeds).size).toBeGreaterThan(1);
+  });
+});
+
+describe('simulate: healthy Spot', () => {
+  it('capacity-guard takes no action and the peak is served from Spot in both runs', async () => {
+    // Act
+    const result = await simulate(scenario({ ice: false }));
+
+    // Assess
+    expect(result.capacityGuard.eventsDelivered).toBeGreaterThanOrEqual(20);
+    expect(result.capacityGuard.capacityGuardActions).toBe(0);
+    expect(result.capacityGuard.timeline.filter((entry) => entry.who === 'capacity-guard')).toEqual([]);
+    for (const run of [result.capacityGuard, result.baseline]) {
+      expect(run.headline.onDemandNodeHours).toBe(0);
+      expect(run.headline.timeToCapacitySeconds).toBeLessThanOrEqual(180);
+    }
+  });
+});
+
+describe('the cluster-autoscaler model (baseline)', () => {
+  it('with 10 Spot groups, 5 min provision time and backoffs that outlast the tier, reaches on-demand after ~50 min (each Spot group tried once)', async () => {
+    // Prepare: the operators' description — "it will try all the ASGs in this group before moving on" —
+    // with the whole peak at once (a ramp spreads CA's scale-ups over several groups in parallel).
+    const night = scenario({ spotGroups: 10, duration: '70m', initialBackoff: '2h', rampOver: '0s' });
+
+    // Act
+    const run = await runStrategy(night, 'baseline');
+
+    // Assess
+    const reached = onDemandReachedAt(run);
+    expect(reached).not.toBeNull();
+    expect(reached! / 60).toBeGreaterThanOrEqual(48);
+    expect(reached! / 60).toBeLessThanOrEqual(53);
+    expect(run.timeline.filter((entry) => /timed out \(5 min\)/.test(entry.text))).toHaveLength(10);
+  });
+
+  it("with CA's own backoff (5 → 30 min) expired Spot groups are tried again: 10 Spot groups have not reached on-demand after 50 min", async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 10, duration: '55m' }), 'baseline');
+
+    // Assess
+    expect(onDemandReachedAt(run)).toBeNull();
+    expect(run.timeline.filter((entry) => /timed out/.test(entry.text)).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('backs a group off 5 min after its first timeout and doubles it after the next', async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 2, duration: '30m' }), 'baseline');
+
+    // Assess
+    const backoffs = run.timeline.flatMap((entry) => /timed out .* backed off (\d+) min/.exec(entry.text)?.[1] ?? []);
+    expect(backoffs.slice(0, 4)).toEqual(['5', '5', '10', '10']);
+  });
+});
+
+describe('tv-peak', () => {
+  it('capacity-guard has the demanded capacity within a few minutes, the baseline model takes ≥ 5x as long', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak')!);
+
+    // Assess
+    expect(result.capacityGuard.headline.timeToCapacitySeconds).toBeLessThanOrEqual(240);
+    expect(result.baseline.headline.timeToCapacitySeconds).toBeGreaterThanOrEqual(15 * 60);
+    expect(result.timeToCapacityRatio).toBeGreaterThanOrEqual(5);
+    expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
+  });
+
+  it("capacity-guard's failover acts on the launch-failure event, after AWS's delays (event 20 s + delivery 1 s)", async () => {
+    // Act
+    const { timeline } = (await simulate(builtInScenario('tv-peak')!)).capacityGuard;
+
+    // Assess
+    const failed = timeline.find((e) => e.who === 'AWS' && e.text.startsWith('spot-nodes-8x-a: launch failed'))!;
+    const suspended = timeline.find((e) => e.who === 'capacity-guard' && e.text.startsWith('take spot-nodes-8x-a out of rotation'))!;
+    expect(suspended.t - failed.t).toBe(21);
+  });
+});
+
+describe('Spot interruptions', () => {
+  const storm = (spotHandlerWired: boolean) =>
+    scenarioFromText(
+      `
+name: storm
+description: a small storm
+duration: 10m
+priorities: '50: ["^spot-"]'
+groups:
+  - { name: spot-a, market: spot, instanceTypes: [m5.8xlarge], zones: [eu-west-3a, eu-west-3b], max: 60, desired: 30 }
+events:
+  - { at: 1m, interrupt: { zone: eu-west-3a, count: 12, over: 1m } }
+  - { at: 1m, outOfCapacity: { market: spot, zone: eu-west-3a } }
+`,
+      spotHandlerWired ? 'wired.yaml' : 'storm.yaml',
+    );
+
+  it('warns each instance, reclaims it 2 min later, and the group replaces it in another AZ', async () => {
+    // Prepare
+    const warned: { type: string; instance: string; at: number }[] = [];
+
+    // Act
+    const run = await runStrategy(storm(true), 'capacity-guard', {
+      spotHandler: async (events, world) => {
+        for (const event of events) warned.push({ type: event['detail-type'], instance: String(event.detail['instance-id']), at: world.clock.now().getTime() });
+      },
+    });
+
+    // Assess
+    expect(warned).toHaveLength(12);
+    expect(new Set(warned.map((w) => w.type))).toEqual(new Set(['EC2 Spot Instance Interruption Warning']));
+    expect(new Set(warned.map((w) => w.instance)).size).toBe(12);
+    expect(run.timeline.map((e) => e.text)).toContain('all 30 demanded nodes ready (fewest ready: 18, at +03:55)');
+    expect(run.notes).toEqual([]);
+    expect(run.headline.timeToCapacitySeconds).toBeGreaterThan(3 * 60);
+  });
+
+  it('says so when the spot handling is not wired', async () => {
+    // Act
+    const run = await runStrategy(storm(false), 'capacity-guard');
+
+    // Assess
+    expect(run.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text)).toEqual(['spot handling not wired yet (issue 3): interruption warnings are not acted on']);
+    expect(run.notes).toEqual([expect.stringContaining('spot handling not wired yet')]);
+  });
+
+  it('ships a spot-storm scenario of 200 interruptions in one AZ over 2 minutes', () => {
+    // Act
+    const scenario = builtInScenario('spot-storm')!;
+
+    // Assess
+    expect(scenario.events).toContainEqual({ at: 60_000, interrupt: { zone: 'eu-west-3a', count: 200, over: 120_000 } });
+  });
+});
