@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { CapacityGuardError, ConfigError } from '../errors';
 import { describeIssues } from '../parse/zod-issues';
 import { type PriorityRule, parsePriorities, rulesFrom } from '../priorities/expander';
+import { resolveNotifications } from './notify-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
 
@@ -76,6 +77,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       mode: cluster.mode ?? config.mode,
       rules: clusterRules(cluster, index, path),
     })),
+    notifications: resolveNotifications(config.notifications),
   };
 }
 

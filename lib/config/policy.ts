@@ -3,6 +3,7 @@
  * Policy flags are read in decide, never inside act.
  */
 import type { PriorityRule } from '../priorities/expander';
+import type { NotificationPolicy } from './notify-schema';
 import type { Mode } from './schema';
 
 export interface ClusterPolicy {
@@ -20,4 +21,5 @@ export interface Policy {
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
   clusters: readonly ClusterPolicy[];
+  notifications: NotificationPolicy;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { NotificationsSchema } from './notify-schema';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -74,6 +75,8 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
+    /** Slack notifications (lib/config/notify-schema.ts). */
+    notifications: NotificationsSchema,
   })
   .strict()
   .superRefine((config, context) => {

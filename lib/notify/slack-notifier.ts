@@ -1,0 +1,99 @@
+/**
+ * The Notifier in Lambda: a run report → folded → one message per cluster → the webhooks routed
+ * for its severity. Called after the actions ran; it never throws, and a failed send is logged
+ * (with the parameter name, never the URL) and counted as `notify.failed`.
+ */
+import { type NotificationPolicy, SEVERITIES, type Severity } from '../config/notify-schema';
+import type { FoldEntry, FoldStore } from '../ports/fold-store';
+import type { Log } from '../ports/log';
+import type { Metrics } from '../ports/metrics';
+import type { Notifier, RunReport } from '../ports/notifier';
+import type { WebhookUrls } from '../ports/webhook-urls';
+import { keysToRead, planFold, foldKey } from './fold';
+import { type SlackMessage, buildMessages } from './message';
+import { reportItems } from './report-items';
+import { type SendOptions, sendToSlack } from './send';
+
+export interface SlackNotifierDeps {
+  policy: NotificationPolicy;
+  webhookUrls: WebhookUrls;
+  folds: FoldStore;
+  log: Log;
+  metrics: Metrics;
+  /** Test seams for the HTTP retry loop. */
+  send?: Pick<SendOptions, 'sleep' | 'backoffMs' | 'maxRetryAfterMs'>;
+}
+
+/** The parameters a message of this severity goes to: its own route, else the nearest lower one configured. */
+export function routeFor(policy: Pick<NotificationPolicy, 'routes'>, severity: Severity): readonly string[] {
+  for (let index = SEVERITIES.indexOf(severity); index >= 0; index--) {
+    const routes = policy.routes[SEVERITIES[index]!];
+    if (routes.length > 0) return routes;
+  }
+  return [];
+}
+
+export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
+  return {
+    async notify(report) {
+      try {
+        await notifyUnsafe(report, deps);
+      } catch (error) {
+        deps.metrics.count('notify.failed');
+        deps.log.error('notification failed; the actions stand', { error: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  };
+}
+
+async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise<void> {
+  const items = reportItems(report);
+  if (items.length === 0) return;
+  const toSend = await fold(items, report, deps);
+  for (const message of buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend)) {
+    await deliver(message, deps);
+  }
+}
+
+async function fold(items: ReturnType<typeof reportItems>, report: RunReport, deps: SlackNotifierDeps) {
+  let state: Map<string, FoldEntry>;
+  try {
+    state = await deps.folds.read(keysToRead(items));
+  } catch (error) {
+    // Better a repeat than silence.
+    deps.metrics.count('notify.fold-unavailable');
+    deps.log.warn('fold store unreadable: sending without folding', { error: error instanceof Error ? error.message : String(error) });
+    return items;
+  }
+  const plan = planFold(items, state, Date.parse(report.time), deps.policy.foldWindowMs);
+  let lost: string[] = [];
+  try {
+    lost = await deps.folds.write(plan.changes, state);
+  } catch (error) {
+    deps.metrics.count('notify.fold-unavailable');
+    deps.log.warn('fold store unwritable: the next repeat may be sent again', { error: error instanceof Error ? error.message : String(error) });
+  }
+  if (plan.folded > 0) deps.metrics.count('notify.folded', plan.folded);
+  // Another run wrote these keys first: it told (or counted) the incident already.
+  const raced = new Set(lost);
+  return plan.send.filter((item) => item.error !== null || !raced.has(foldKey(item)));
+}
+
+async function deliver(message: SlackMessage, deps: SlackNotifierDeps): Promise<void> {
+  const parameters = routeFor(deps.policy, message.severity);
+  if (parameters.length === 0) {
+    deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
+    return;
+  }
+  for (const parameter of parameters) {
+    try {
+      const url = await deps.webhookUrls(parameter);
+      const attempts = await sendToSlack(url, message, { timeoutMs: deps.policy.timeoutMs, maxRetries: deps.policy.maxRetries, ...deps.send });
+      deps.metrics.count('notify.sent');
+      deps.log.info('Slack message sent', { parameter, cluster: message.cluster, severity: message.severity, attempts });
+    } catch (error) {
+      deps.metrics.count('notify.failed');
+      deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
