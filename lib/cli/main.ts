@@ -23,6 +23,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show each managed group's failover tier, sizes and capacity-guard state (reads AWS)",
     load: async () => (await import('./status')).status,
   },
+  notify: {
+    summary: 'send a sample Slack message to an incoming webhook (notify test --webhook-url <url>)',
+    load: async () => (await import('./notify')).notifyCommand,
+  },
 };
 
 export function topLevelHelp(): string {

@@ -67,7 +67,7 @@ describe('capacity-guard', () => {
   });
 
   it.each([
-    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status; /],
+    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, notify; /],
     [['--frob'], /^capacity-guard: unknown option --frob /],
     [[], /^capacity-guard: missing command/],
     [['explain', '--frob', 'x.json'], /^explain: unknown option --frob/],
