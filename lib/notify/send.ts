@@ -20,6 +20,8 @@ export interface SendOptions {
   backoffMs?: number;
   /** Injected so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms after which nothing is tried or waited for (the whole notification's budget). */
+  deadlineMs?: number;
 }
 
 export interface SlackPayload {
@@ -40,28 +42,28 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export async function sendToSlack(url: string, payload: SlackPayload, options: SendOptions): Promise<number> {
   const { maxRetryAfterMs, backoffMs } = { ...DEFAULTS, ...options };
   const sleep = options.sleep ?? realSleep;
+  const deadlineMs = options.deadlineMs ?? Number.POSITIVE_INFINITY;
   let retryAfter: string | null = null;
-  const webhook = new IncomingWebhook(url, {
-    timeout: options.timeoutMs,
-    retryConfig: { retries: 0 },
-    // Only to read Retry-After, which the library's errors do not carry.
-    fetch: async (input, init) => {
-      const response = await globalThis.fetch(input, init as RequestInit);
-      retryAfter = response.headers.get('retry-after');
-      return response;
-    },
-  });
+  // Only to read Retry-After, which the library's errors do not carry.
+  const fetch = async (input: string | URL, init?: unknown) => {
+    const response = await globalThis.fetch(input, init as RequestInit);
+    retryAfter = response.headers.get('retry-after');
+    return response;
+  };
   for (let attempt = 1; ; attempt++) {
     retryAfter = null;
+    const timeoutMs = Math.floor(Math.min(options.timeoutMs, deadlineMs - Date.now()));
+    if (timeoutMs <= 0) throw new SlackSendError('no time left to send', attempt - 1, null);
     try {
-      await webhook.send({ text: payload.text, blocks: payload.blocks as never });
+      await new IncomingWebhook(url, { timeout: timeoutMs, retryConfig: { retries: 0 }, fetch }).send({ text: payload.text, blocks: payload.blocks as never });
       return attempt;
     } catch (error) {
-      const failure = classify(error, url, options.timeoutMs, retryAfter);
+      const failure = classify(error, url, timeoutMs, retryAfter);
       const last = attempt > options.maxRetries;
-      if (failure.waitMs === 'never' || last) throw new SlackSendError(`${failure.what}${last && failure.waitMs !== 'never' ? ` (gave up after ${attempt} attempts)` : ''}`, attempt, failure.status, { cause: error });
+      if (failure.waitMs === 'never' || last) throw new SlackSendError(`${failure.what}${last && failure.waitMs !== 'never' ? ` (gave up after ${attempts(attempt)})` : ''}`, attempt, failure.status, { cause: error });
       const waitMs = failure.waitMs === 'backoff' ? backoffMs * 2 ** (attempt - 1) : failure.waitMs;
       if (waitMs > maxRetryAfterMs) throw new SlackSendError(`${failure.what}: Slack asks to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait`, attempt, failure.status, { cause: error });
+      if (Date.now() + waitMs >= deadlineMs) throw new SlackSendError(`${failure.what} (no time left to retry after ${attempts(attempt)})`, attempt, failure.status, { cause: error });
       await sleep(waitMs);
     }
   }
@@ -97,6 +99,8 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
+
+const attempts = (count: number) => `${count} ${count === 1 ? 'attempt' : 'attempts'}`;
 
 function redact(text: string, url: string): string {
   return url ? text.split(url).join('<webhook URL>') : text;

@@ -22,7 +22,14 @@ export interface SlackNotifierDeps {
   metrics: Metrics;
   /** Test seams for the HTTP retry loop. */
   send?: Pick<SendOptions, 'sleep' | 'backoffMs' | 'maxRetryAfterMs'>;
+  /**
+   * All sends of one notification end within this (default 8 s): the failover function has 20 s,
+   * and a run that times out fails its whole batch — a slow Slack must not do that.
+   */
+  budgetMs?: number;
 }
+
+export const NOTIFY_BUDGET_MS = 8_000;
 
 /** The parameters a message of this severity goes to: its own route, else the nearest lower one configured. */
 export function routeFor(policy: Pick<NotificationPolicy, 'routes'>, severity: Severity): readonly string[] {
@@ -49,9 +56,13 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
 async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise<void> {
   const items = reportItems(report);
   if (items.length === 0) return;
+  const deadlineMs = Date.now() + (deps.budgetMs ?? NOTIFY_BUDGET_MS);
   const toSend = await fold(items, report, deps);
-  for (const message of buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend)) {
-    await deliver(message, deps);
+  const messages = buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend);
+  // In parallel: one slow channel or cluster must not eat the others' time.
+  await Promise.all(messages.flatMap((message) => routeFor(deps.policy, message.severity).map((parameter) => deliver(message, parameter, deadlineMs, deps))));
+  for (const message of messages) {
+    if (routeFor(deps.policy, message.severity).length === 0) deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
   }
 }
 
@@ -79,21 +90,14 @@ async function fold(items: ReturnType<typeof reportItems>, report: RunReport, de
   return plan.send.filter((item) => item.error !== null || !raced.has(foldKey(item)));
 }
 
-async function deliver(message: SlackMessage, deps: SlackNotifierDeps): Promise<void> {
-  const parameters = routeFor(deps.policy, message.severity);
-  if (parameters.length === 0) {
-    deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
-    return;
-  }
-  for (const parameter of parameters) {
-    try {
-      const url = await deps.webhookUrls(parameter);
-      const attempts = await sendToSlack(url, message, { timeoutMs: deps.policy.timeoutMs, maxRetries: deps.policy.maxRetries, ...deps.send });
-      deps.metrics.count('notify.sent');
-      deps.log.info('Slack message sent', { parameter, cluster: message.cluster, severity: message.severity, attempts });
-    } catch (error) {
-      deps.metrics.count('notify.failed');
-      deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
-    }
+async function deliver(message: SlackMessage, parameter: string, deadlineMs: number, deps: SlackNotifierDeps): Promise<void> {
+  try {
+    const url = await deps.webhookUrls(parameter);
+    const attempts = await sendToSlack(url, message, { timeoutMs: deps.policy.timeoutMs, maxRetries: deps.policy.maxRetries, deadlineMs, ...deps.send });
+    deps.metrics.count('notify.sent');
+    deps.log.info('Slack message sent', { parameter, cluster: message.cluster, severity: message.severity, attempts });
+  } catch (error) {
+    deps.metrics.count('notify.failed');
+    deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
   }
 }

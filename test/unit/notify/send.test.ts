@@ -69,6 +69,21 @@ describe('sending to a Slack webhook', () => {
     expect(receiver.received).toHaveLength(2);
   });
 
+  it('gives up when the next retry would pass the deadline', async () => {
+    receiver = await startSlackReceiver({ status: 503 });
+    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 2000, maxRetries: 5, backoffMs: 10_000, maxRetryAfterMs: 60_000, deadlineMs: Date.now() + 5_000, sleep }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('Slack answered HTTP 503 (error) (no time left to retry after 1 attempt)');
+    expect(slept).toEqual([]);
+  });
+
+  it('shortens the request timeout to the deadline', async () => {
+    receiver = await startSlackReceiver('hang');
+    const started = Date.now();
+    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 10_000, maxRetries: 0, deadlineMs: Date.now() + 200, sleep }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/^no answer from Slack within \d+ ms \(gave up after 1 attempt\)$/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('reports a refused connection without the URL (it is a secret)', async () => {
     const url = await closedPortUrl();
     const error = await sendToSlack(url, payload, { timeoutMs: 500, maxRetries: 1, sleep }).catch((caught: unknown) => caught);

@@ -121,8 +121,28 @@ describe('the Slack notifier', () => {
     expect(metrics.get('notify.failed')).toBe(2);
     expect(working.received).toHaveLength(1); // one broken channel does not silence the others
     const errors = lines.filter((line) => line.level === 'error');
-    expect(errors.map((line) => line.extra[0]?.parameter)).toEqual(['/cg/dead', '/cg/missing']);
+    expect(errors.map((line) => line.extra[0]?.parameter).sort()).toEqual(['/cg/dead', '/cg/missing']);
     expect(JSON.stringify(lines)).not.toContain('secret-token');
+  });
+});
+
+describe('the time a notification may take', () => {
+  it('ends within its budget however slow Slack is, so the run cannot time out', async () => {
+    const hanging = await startSlackReceiver('hang');
+    const metrics = new MetricsRecorder();
+    const notifier = createSlackNotifier({
+      policy: resolveNotifications(NotificationsSchema.parse({ routes: { info: ['/a', '/b'] }, timeout: '5s', maxRetries: 3 })),
+      webhookUrls: fixedWebhookUrls({ '/a': hanging.url, '/b': hanging.url }),
+      folds: new MemoryFoldStore(),
+      log: recordingLog().log,
+      metrics,
+      budgetMs: 300,
+    });
+    const started = Date.now();
+    await notifier.notify(report([SAMPLE['suspend-group'], { ...SAMPLE['suspend-group'], cluster: 'staging' }]));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(metrics.get('notify.failed')).toBe(4); // 2 clusters x 2 channels
+    await hanging.close();
   });
 });
 
