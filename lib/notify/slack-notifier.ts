@@ -92,12 +92,25 @@ async function fold(items: ReturnType<typeof reportItems>, report: RunReport, de
 
 async function deliver(message: SlackMessage, parameter: string, deadlineMs: number, deps: SlackNotifierDeps): Promise<void> {
   try {
-    const url = await deps.webhookUrls(parameter);
+    const url = await beforeDeadline(deps.webhookUrls(parameter), deadlineMs, 'reading the webhook URL took too long');
     const attempts = await sendToSlack(url, message, { timeoutMs: deps.policy.timeoutMs, maxRetries: deps.policy.maxRetries, deadlineMs, ...deps.send });
     deps.metrics.count('notify.sent');
     deps.log.info('Slack message sent', { parameter, cluster: message.cluster, severity: message.severity, attempts });
   } catch (error) {
     deps.metrics.count('notify.failed');
     deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The promise, or a rejection once the deadline passes (the call itself is left to finish). */
+async function beforeDeadline<T>(promise: Promise<T>, deadlineMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), Math.max(0, deadlineMs - Date.now()));
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

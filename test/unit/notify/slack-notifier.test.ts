@@ -144,6 +144,20 @@ describe('the time a notification may take', () => {
     expect(metrics.get('notify.failed')).toBe(4); // 2 clusters x 2 channels
     await hanging.close();
   });
+
+  it('does not wait past its budget for SSM either', async () => {
+    const { log, lines } = recordingLog();
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/slow'] }),
+      webhookUrls: () => new Promise(() => {}),
+      folds: new MemoryFoldStore(),
+      log,
+      metrics: new MetricsRecorder(),
+      budgetMs: 100,
+    });
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    expect(lines.find((line) => line.level === 'error')?.extra[0]).toMatchObject({ parameter: '/slow', error: 'reading the webhook URL took too long' });
+  });
 });
 
 describe('routing', () => {
