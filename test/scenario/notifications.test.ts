@@ -78,6 +78,20 @@ describe('when Slack is down', () => {
   });
 });
 
+describe('when a notifier breaks its promise and throws', () => {
+  it('the batch still succeeds and the failure is counted', async () => {
+    const world = prodCluster({ notifier: { notify: async () => Promise.reject(new Error('bug in a notifier')) } });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags['capacity-guard/state']).toBe('suspended');
+    expect(world.metrics.get('notify.failed')).toBe(1);
+  });
+});
+
 describe('when Slack is up', () => {
   let receiver: SlackReceiver | undefined;
   afterEach(async () => {
