@@ -60,7 +60,7 @@ const key = (...parts: (string | null)[]): string => parts.map((part) => part ??
 const groupKeys = (cluster: string, group: string): string[] => ['suspend-group', 'enforce-suspension', 'start-probe', 'count-unknown-failure'].map((kind) => key(kind, cluster, group));
 
 const SUSPENSION_HINT = (cluster: string) =>
-  `To end a suspension early, delete the tag ${code(TAG.state)} on the group: its saved sizes come back at the next reconcile (within a minute). ` +
+  `To end a suspension early, delete the tag ${code(TAG.state)} on the group (${code(`aws autoscaling delete-tags --tags ResourceId=<group>,ResourceType=auto-scaling-group,Key=${TAG.state}`)}): its saved sizes come back at the next reconcile, within a minute. ` +
   `To keep capacity-guard away from a group, tag it ${code(`${TAG.ignore}=true`)}. State of every group: ${code(`capacity-guard status --cluster ${cluster}`)}.`;
 
 export const KINDS: KindTable = {
