@@ -3,7 +3,7 @@
  * for its severity. Called after the actions ran; it never throws, and a failed send is logged
  * (with the parameter name, never the URL) and counted as `notify.failed`.
  */
-import { type NotificationPolicy, SEVERITIES, type Severity } from '../config/notify-schema';
+import { type NotificationPolicy, SEVERITIES, type Severity, routeParameters } from '../config/notify-schema';
 import type { FoldEntry, FoldStore } from '../ports/fold-store';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
@@ -55,7 +55,8 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
 
 async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise<void> {
   const items = reportItems(report);
-  if (items.length === 0) return;
+  // Nothing to tell, or nobody to tell it to: not even the fold store is touched.
+  if (items.length === 0 || routeParameters(deps.policy).length === 0) return;
   const deadlineMs = Date.now() + (deps.budgetMs ?? NOTIFY_BUDGET_MS);
   const toSend = await fold(items, report, deps);
   const messages = buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend);

@@ -53,6 +53,14 @@ describe('the Slack notifier', () => {
     expect(metrics.get('notify.sent')).toBe(3);
   });
 
+  it('touches nothing when no route is configured', async () => {
+    const untouchable: FoldStore = { read: async () => Promise.reject(new Error('must not be read')), write: async () => Promise.reject(new Error('must not be written')) };
+    const metrics = new MetricsRecorder();
+    const notifier = createSlackNotifier({ policy: policy({}), webhookUrls: fixedWebhookUrls({}), folds: untouchable, log: recordingLog().log, metrics });
+    await notifier.notify(report([SAMPLE.alert]));
+    expect([...metrics.counts]).toEqual([]);
+  });
+
   it('sends nothing for an empty run', async () => {
     const team = await receiver();
     const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: new MemoryFoldStore(), log: recordingLog().log, metrics: new MetricsRecorder() });
