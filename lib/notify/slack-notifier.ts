@@ -10,8 +10,9 @@ import type { Metrics } from '../ports/metrics';
 import type { Notifier, RunReport } from '../ports/notifier';
 import type { WebhookUrls } from '../ports/webhook-urls';
 import { keysToRead, planFold, foldKey } from './fold';
-import { type SlackMessage, buildMessages } from './message';
-import { reportItems } from './report-items';
+import { entryFor } from './describe';
+import { type SlackMessage, buildMessages, clusterOf } from './message';
+import { type ReportItem, reportItems } from './report-items';
 import { type SendOptions, sendToSlack } from './send';
 
 export interface SlackNotifierDeps {
@@ -61,9 +62,27 @@ async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise
   const toSend = await fold(items, report, deps);
   const messages = buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend);
   // In parallel: one slow channel or cluster must not eat the others' time.
-  await Promise.all(messages.flatMap((message) => routeFor(deps.policy, message.severity).map((parameter) => deliver(message, parameter, deadlineMs, deps))));
-  for (const message of messages) {
-    if (routeFor(deps.policy, message.severity).length === 0) deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
+  await Promise.all(
+    messages.map(async (message) => {
+      const parameters = routeFor(deps.policy, message.severity);
+      if (parameters.length === 0) {
+        deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
+        return;
+      }
+      const delivered = await Promise.all(parameters.map((parameter) => deliver(message, parameter, deadlineMs, deps)));
+      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => clusterOf(item) === message.cluster), deps);
+    }),
+  );
+}
+
+/** Nobody got the message: clear its incidents, so their next repeat is sent instead of folded. */
+async function forget(items: readonly ReportItem[], deps: SlackNotifierDeps): Promise<void> {
+  const keys = items.filter((item) => item.error === null && entryFor(item.action).foldable).map(foldKey);
+  if (keys.length === 0) return;
+  try {
+    await deps.folds.write(new Map(keys.map((key) => [key, null])), new Map());
+  } catch (error) {
+    deps.log.warn('could not clear the fold state of an unsent message', { error: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -91,15 +110,18 @@ async function fold(items: ReturnType<typeof reportItems>, report: RunReport, de
   return plan.send.filter((item) => item.error !== null || !raced.has(foldKey(item)));
 }
 
-async function deliver(message: SlackMessage, parameter: string, deadlineMs: number, deps: SlackNotifierDeps): Promise<void> {
+/** True when Slack took the message. */
+async function deliver(message: SlackMessage, parameter: string, deadlineMs: number, deps: SlackNotifierDeps): Promise<boolean> {
   try {
     const url = await beforeDeadline(deps.webhookUrls(parameter), deadlineMs, 'reading the webhook URL took too long');
     const attempts = await sendToSlack(url, message, { timeoutMs: deps.policy.timeoutMs, maxRetries: deps.policy.maxRetries, deadlineMs, ...deps.send });
     deps.metrics.count('notify.sent');
     deps.log.info('Slack message sent', { parameter, cluster: message.cluster, severity: message.severity, attempts });
+    return true;
   } catch (error) {
     deps.metrics.count('notify.failed');
     deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
+    return false;
   }
 }
 

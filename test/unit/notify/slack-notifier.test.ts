@@ -84,6 +84,21 @@ describe('the Slack notifier', () => {
     expect(JSON.stringify(team.received[1]!.body.blocks)).toContain('+9 earlier updates folded');
   });
 
+  it('sends the next repeat again when nobody got the first (Slack was down): no silent window', async () => {
+    const team = await receiver({ status: 500 });
+    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: new MemoryFoldStore(), log: recordingLog().log, metrics: new MetricsRecorder(), send: { sleep } });
+
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    team.script({ status: 200 });
+    await notifier.notify(report([SAMPLE['suspend-group']], { time: '2026-11-27T21:01:00.000Z' }));
+
+    expect(team.received.map((request) => request.body.text)).toEqual([
+      'capacity-guard · prod: 1 out of rotation',
+      'capacity-guard · prod: 1 out of rotation',
+      'capacity-guard · prod: 1 out of rotation',
+    ]); // a failed first attempt, its retry, then the repeat a minute later
+  });
+
   it('does not send what a concurrent run already sent (its write won the race)', async () => {
     const team = await receiver();
     const inner = new MemoryFoldStore();
