@@ -62,7 +62,7 @@ export async function sendToSlack(url: string, payload: SlackPayload, options: S
       const last = attempt > options.maxRetries;
       if (failure.waitMs === 'never' || last) throw new SlackSendError(`${failure.what}${last && failure.waitMs !== 'never' ? ` (gave up after ${attempts(attempt)})` : ''}`, attempt, failure.status, { cause: error });
       const waitMs = failure.waitMs === 'backoff' ? backoffMs * 2 ** (attempt - 1) : failure.waitMs;
-      if (waitMs > maxRetryAfterMs) throw new SlackSendError(`${failure.what}: Slack asks to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait`, attempt, failure.status, { cause: error });
+      if (failure.waitMs !== 'backoff' && waitMs > maxRetryAfterMs) throw new SlackSendError(`${failure.what}: Slack asks to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait`, attempt, failure.status, { cause: error });
       if (Date.now() + waitMs >= deadlineMs) throw new SlackSendError(`${failure.what} (no time left to retry after ${attempts(attempt)})`, attempt, failure.status, { cause: error });
       await sleep(waitMs);
     }

@@ -71,7 +71,7 @@ describe('sending to a Slack webhook', () => {
 
   it('gives up when the next retry would pass the deadline', async () => {
     receiver = await startSlackReceiver({ status: 503 });
-    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 2000, maxRetries: 5, backoffMs: 10_000, maxRetryAfterMs: 60_000, deadlineMs: Date.now() + 5_000, sleep }).catch((caught: unknown) => caught);
+    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 2000, maxRetries: 5, backoffMs: 10_000, deadlineMs: Date.now() + 5_000, sleep }).catch((caught: unknown) => caught);
     expect((error as Error).message).toBe('Slack answered HTTP 503 (error) (no time left to retry after 1 attempt)');
     expect(slept).toEqual([]);
   });
