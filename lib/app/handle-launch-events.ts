@@ -10,6 +10,7 @@ import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../signals';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from './deps';
+import { RunReporter } from './run-report';
 import { decideInOrder } from './run-signals';
 import { LockBusyError, withLock } from './with-lock';
 
@@ -41,21 +42,23 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
   });
 
   if (signals.length > 0) {
+    const reporter = new RunReporter('failover', deps);
     try {
-      await withLock(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, options), options);
+      await withLock(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), options);
     } catch (error) {
       if (!(error instanceof LockBusyError)) throw error;
       deps.metrics.count('lock.busy');
       deps.log.warn('lease busy: the batch is retried', { error: error.message });
       for (const { item } of signals) failed.add(item);
     }
+    await reporter.notify();
   }
   // SQS always sets messageId; a record without one cannot be reported back.
   const batchItemFailures = [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
   return { batchItemFailures, records: annotated };
 }
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, options: CallOptions): Promise<void> {
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter, options: CallOptions): Promise<void> {
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   for (const { item, signal, actions, notes, owned } of decided) {
@@ -66,6 +69,7 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
     if (notes.length) deps.log.info('no further action', { notes });
     if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
     const result = await actOrPrint(actions, deps, options);
+    reporter.add(actions, result);
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
   }

@@ -10,6 +10,7 @@ import { activityToLaunchFailure, isFailedLaunch, isLaunch } from '../parse/scal
 import type { LaunchFailure, Signal } from '../signals';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from './deps';
+import { RunReporter } from './run-report';
 import { type Decided, decideInOrder } from './run-signals';
 import { LockBusyError, withLock } from './with-lock';
 
@@ -23,8 +24,11 @@ export interface ReconcileResult {
 const LOCK_WAIT_MS = 5_000;
 
 export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promise<ReconcileResult> {
+  const reporter = new RunReporter('reconcile', deps);
   try {
-    return await withLock(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, options), options);
+    const result = await withLock(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, reporter, options), options);
+    await reporter.notify();
+    return result;
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
     deps.metrics.count('lock.busy');
@@ -33,7 +37,7 @@ export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promi
   }
 }
 
-async function reconcileLocked(deps: AppDeps, options: CallOptions): Promise<ReconcileResult> {
+async function reconcileLocked(deps: AppDeps, reporter: RunReporter, options: CallOptions): Promise<ReconcileResult> {
   const now = deps.now();
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const snapshot = buildSnapshot(observed, deps.policy);
@@ -46,6 +50,7 @@ async function reconcileLocked(deps: AppDeps, options: CallOptions): Promise<Rec
   const { decided } = decideInOrder(signals, snapshot, deps.policy, now);
   const actions = decided.flatMap((entry) => entry.actions);
   const result = await actOrPrint(actions, deps, options);
+  reporter.add(actions, result);
   deps.metrics.count('reconcile.groups', observed.length);
   deps.metrics.count('groups.out-of-rotation', snapshot.clusters.flatMap((cluster) => cluster.groups).filter((group) => group.guard.state === 'suspended' || group.guard.state === 'probing').length);
   return { groups: observed.length, decided, failedActions: result.failed.length };

@@ -35,6 +35,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone",
     load: async () => (await import('./simulate')).simulate,
   },
+  notify: {
+    summary: 'send a sample Slack message to an incoming webhook (notify test --webhook-url <url>)',
+    load: async () => (await import('./notify')).notifyCommand,
+  },
 };
 
 export function topLevelHelp(): string {

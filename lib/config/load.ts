@@ -8,6 +8,7 @@ import { CapacityGuardError, ConfigError } from '../errors';
 import { describeIssues } from '../parse/zod-issues';
 import { type PriorityRule, parsePriorities, rulesFrom } from '../priorities/expander';
 import { resolveDownscaler } from './downscaler-schema';
+import { resolveNotifications } from './notify-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
 
@@ -78,6 +79,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       rules: clusterRules(cluster, index, path),
     })),
     downscaler: resolveDownscaler(config.downscaler, config.clusters),
+    notifications: resolveNotifications(config.notifications),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { PriorityRule } from '../priorities/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
+import type { NotificationPolicy } from './notify-schema';
 import type { Mode } from './schema';
 
 export interface ClusterPolicy {
@@ -23,4 +24,5 @@ export interface Policy {
   clusters: readonly ClusterPolicy[];
   /** Scheduled downscaler (issue 6); absent in hand-built policies = off (DOWNSCALER_OFF). */
   downscaler?: DownscalerPolicy;
+  notifications: NotificationPolicy;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { parseDuration } from './duration';
+import { NotificationsSchema } from './notify-schema';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -79,6 +80,8 @@ export const ConfigSchema = z
     /** Scheduled downscaler (issue 6): see lib/config/downscaler-schema.ts. */
     downscaler: DownscalerConfigSchema,
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
+    /** Slack notifications (lib/config/notify-schema.ts). */
+    notifications: NotificationsSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -12,7 +12,7 @@ import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
 import { silentLog } from '../ports/log';
 import { MetricsRecorder } from '../ports/metrics';
-import { RecordingNotifier } from '../ports/notifier';
+import { type Notifier, RecordingNotifier } from '../ports/notifier';
 import { type EventBridgeEvent, asSqsRecord } from './aws-events';
 import { FakeClock } from './clock';
 import { FakeAutoScaling, type FakeOptions } from './fake-auto-scaling';
@@ -23,6 +23,8 @@ export interface WorldOptions extends FakeOptions {
   /** capacity-guard YAML config text. */
   config: string;
   log?: Log;
+  /** The notifier the app code talks to (default: `world.notifier`, a recorder), e.g. a Slack notifier against a local server. */
+  notifier?: Notifier;
 }
 
 export class World {
@@ -39,7 +41,7 @@ export class World {
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: this.notifier, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

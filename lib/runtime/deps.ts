@@ -4,11 +4,13 @@
  */
 import { createAutoScalingAdapter } from '../act/aws/auto-scaling-adapter';
 import { createAutoScalingClient, createDynamoDbClient } from '../act/aws/clients';
+import { createDynamoDbFoldStore } from '../act/aws/dynamodb-fold-store';
 import { createDynamoDbLock } from '../act/aws/dynamodb-lock';
+import { createSsmWebhookUrls } from '../act/aws/ssm-webhook-urls';
 import type { AppDeps } from '../app/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
 import { ConfigError } from '../errors';
-import { noNotifier } from '../ports/notifier';
+import { createSlackNotifier } from '../notify/slack-notifier';
 import { logger, metrics } from './powertools';
 
 /** The DynamoDB table holding the writers' lease (serverless.yml creates it). */
@@ -20,13 +22,20 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   if (!lockTable) throw new ConfigError(`${LOCK_TABLE_VARIABLE} is not set: it names the DynamoDB table of the writers' lease`);
   const policy = loadPolicy(path, { env });
   logger.info('config loaded', { path, clusters: policy.clusters.map((cluster) => `${cluster.name} (${cluster.mode})`), enabled: policy.enabled, dryRun: policy.dryRun });
+  const dynamoDb = createDynamoDbClient();
   return {
     policy,
     autoScaling: createAutoScalingAdapter(createAutoScalingClient()),
-    lock: createDynamoDbLock(createDynamoDbClient(), lockTable),
+    lock: createDynamoDbLock(dynamoDb, lockTable),
     log: logger,
     metrics,
-    notifier: noNotifier,
+    notifier: createSlackNotifier({
+      policy: policy.notifications,
+      webhookUrls: createSsmWebhookUrls(policy.notifications.cacheMs),
+      folds: createDynamoDbFoldStore(dynamoDb, lockTable),
+      log: logger,
+      metrics,
+    }),
     now: () => new Date(),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
+import type { Notifier } from '../../lib/ports/notifier';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
@@ -21,8 +22,8 @@ clusters:
 `;
 }
 
-export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number } = {}): World {
-  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed });
+export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number; notifier?: Notifier } = {}): World {
+  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed, notifier: options.notifier });
   for (const [name, pools] of [
     ['spot-nodes-8x-a', spot('m5.8xlarge')],
     ['spot-nodes-8x-b', spot('r5.8xlarge')],

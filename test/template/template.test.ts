@@ -262,7 +262,11 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     const table = props(resource(template, 'WritersLeaseTable'));
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     const dynamoStatements = roleStatements(template).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')));
-    expect(dynamoStatements.map((statement) => [asArray(statement.Action).sort(), statement.Resource])).toEqual([[['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]]]);
+    expect(dynamoStatements.map((statement) => [asArray(statement.Action).sort(), statement.Resource])).toEqual([
+      [['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
+      // Slack notification folding: its own notify#* items (see the observability block below).
+      [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
+    ]);
   });
 
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
@@ -450,5 +454,113 @@ describe('function packages', () => {
       env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-3', LAMBDA_TASK_ROOT: dir, ...env },
     });
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
+
+describe('observability and Slack access (issue 4)', () => {
+  const APP_METRICS = [
+    'signal.launch-failure',
+    'signal.launch-success',
+    'action.suspend-group',
+    'action.raise-desired',
+    'action.start-probe',
+    'action.restore-group',
+    'action.enforce-suspension',
+    'action.count-unknown-failure',
+    'action.failed',
+    'alert.no-fallback-capacity',
+    'alert.change-budget-exhausted',
+    'alert.kill-switch',
+    'alert.needs-operator',
+    'alert.unknown-failure',
+    'record.ignored',
+    'record.invalid',
+    'failover.latency',
+    'groups.out-of-rotation',
+    'notify.failed',
+  ];
+
+  /** Queues some queue's RedrivePolicy sends to: every one needs an alarm. */
+  function deadLetterQueues(): string[] {
+    return resourcesOfType(template, 'AWS::SQS::Queue').flatMap(([, queue]) => {
+      const target = (props(queue).RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': [string, string] } } | undefined)?.deadLetterTargetArn;
+      return target ? [target['Fn::GetAtt'][0]] : [];
+    });
+  }
+
+  function alarms(): Record<string, Json>[] {
+    return resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => props(alarm));
+  }
+
+  const alarmActions = { 'Fn::If': ['HasAlarmTopic', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }] };
+
+  it('alarms on every dead-letter queue holding a message', () => {
+    expect(deadLetterQueues().length).toBeGreaterThan(0);
+    for (const queue of deadLetterQueues()) {
+      expect(alarms(), queue).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: alarmActions,
+        }),
+      );
+    }
+  });
+
+  it('alarms on errors of every function', () => {
+    for (const name of FUNCTIONS) {
+      expect(alarms(), name).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(name) } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: alarmActions,
+        }),
+      );
+    }
+  });
+
+  it('sends alarm actions to the alarmTopicArn parameter only when one is given', () => {
+    const parameters = (template as unknown as { Parameters: Record<string, { Default: string }> }).Parameters;
+    expect(parameters.AlarmTopicArn?.Default).toBe('');
+    const conditions = (template as unknown as { Conditions: Record<string, Json> }).Conditions;
+    expect(conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
+  });
+
+  it('has a dashboard of the app metrics, the dead-letter queues and the functions', () => {
+    const dashboards = resourcesOfType(template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = (props(dashboards[0]![1]).DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+    const references = [...body.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1]);
+    const parsed = JSON.parse(body.replace(/\$\{[^}]+\}/g, 'x')) as { widgets: { properties: { metrics: Json[][] } }[] };
+    const metricNames = parsed.widgets.flatMap((widget) => widget.properties.metrics.map((metric) => `${metric[0]} ${metric[1]}`));
+    for (const name of APP_METRICS) expect(metricNames, name).toContain(`CapacityGuard ${name}`);
+    for (const queue of deadLetterQueues()) expect(references).toContain(`${queue}.QueueName`);
+    for (const name of FUNCTIONS) expect(references).toContain(functionLogicalId(name));
+    // Every ${...} is a pseudo parameter or a resource of this template (Fn::Sub would fail the deploy otherwise).
+    for (const reference of references) expect(reference!.startsWith('AWS::') || reference!.split('.')[0]! in template.Resources, reference).toBe(true);
+  });
+
+  it('lets the functions read exactly the SSM parameters the config routes Slack to, nothing else of SSM', async () => {
+    const { loadPolicy } = await import('../../lib/config/load');
+    const { routeParameters } = await import('../../lib/config/notify-schema');
+    const configFile = functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
+    const names = routeParameters(loadPolicy(join(ROOT, configFile), { env: {} }).notifications);
+    expect(names.length).toBeGreaterThan(0);
+
+    const ssm = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('ssm:')));
+    expect(ssm.map((s) => [s.Effect, asArray(s.Action)])).toEqual([['Allow', ['ssm:GetParameter']]]);
+    const arns = asArray(ssm[0]!.Resource as Json[]).map((arn) => (arn as { 'Fn::Sub': string })['Fn::Sub']);
+    expect(arns.sort()).toEqual(names.map((name) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`).sort());
+  });
+
+  it('limits the notification items in the lease table to notify#* keys', () => {
+    const folds = statements.find((s) => s.Sid === 'NotificationFolds');
+    expect(folds?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['notify#*'] } });
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * Where notification folding keeps its counts between invocations. ASG tags do not fit (an
+ * incident spans groups and clusters, and tags cannot compare-and-set), so in Lambda this is the
+ * writers' lease table (lib/act/aws/dynamodb-fold-store.ts); in tests and the simulator, memory.
+ */
+export interface FoldEntry {
+  /** Occurrences inside the window end here (epoch ms). */
+  windowEndsMs: number;
+  /** Occurrences counted, not sent, since the last one sent. */
+  folded: number;
+}
+
+export interface FoldStore {
+  read(keys: readonly string[]): Promise<Map<string, FoldEntry>>;
+  /**
+   * Writes each change (null clears the key) unless the entry differs from `expected` (what
+   * `read` returned; absent = must not exist), i.e. another run changed it meanwhile.
+   * Returns the keys whose write lost that race.
+   */
+  write(changes: ReadonlyMap<string, FoldEntry | null>, expected: ReadonlyMap<string, FoldEntry>): Promise<string[]>;
+}
+
+export class MemoryFoldStore implements FoldStore {
+  readonly entries = new Map<string, FoldEntry>();
+  async read(keys: readonly string[]): Promise<Map<string, FoldEntry>> {
+    return new Map(keys.flatMap((key) => (this.entries.has(key) ? [[key, { ...this.entries.get(key)! }] as const] : [])));
+  }
+  async write(changes: ReadonlyMap<string, FoldEntry | null>, expected: ReadonlyMap<string, FoldEntry>): Promise<string[]> {
+    const lost: string[] = [];
+    for (const [key, entry] of changes) {
+      if (entry === null) {
+        this.entries.delete(key);
+        continue;
+      }
+      if (JSON.stringify(this.entries.get(key)) !== JSON.stringify(expected.get(key))) {
+        lost.push(key);
+        continue;
+      }
+      this.entries.set(key, { ...entry });
+    }
+    return lost;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The deployed failover handler tells Slack, end to end on moto: webhook URLs from SSM SecureString
+ * parameters (Powertools Parameters), fold state in the lease table, the message posted to a local
+ * HTTP server standing in for Slack — and when that server fails, the batch still succeeds.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { TAG } from '../../lib/decide/guard-tags';
+import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
+import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
+import { resetMoto } from '../support/moto-server';
+import { MotoWorld, REGION, clusterTags, motoAutoScalingClient } from '../support/moto-world';
+import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver';
+
+const endpoint = inject('motoEndpoint');
+const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const context = { functionName: 'capacity-guard-test-failover', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+describe('the deployed failover handler and Slack', () => {
+  const world = new MotoWorld(motoAutoScalingClient(endpoint));
+  const stdout: string[] = [];
+  let slack: SlackReceiver;
+
+  beforeAll(async () => {
+    await resetMoto(endpoint);
+    slack = await startSlackReceiver();
+    const ssm = new SSMClient({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    // The example config routes critical to .../oncall and the rest to .../platform.
+    for (const name of ['/capacity-guard/slack/oncall', '/capacity-guard/slack/platform']) {
+      await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: slack.url }));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'capacity-guard-'));
+    const config = join(dir, 'capacity-guard.yml');
+    writeFileSync(config, readFileSync('capacity-guard.example.yml', 'utf8').replace('timeout: 3s', 'timeout: 300ms').replace('maxRetries: 2', 'maxRetries: 0'));
+    vi.stubEnv('CAPACITY_GUARD_CONFIG', config);
+    vi.stubEnv('CAPACITY_GUARD_LOCK_TABLE', LOCK_TABLE);
+    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
+    vi.stubEnv('AWS_REGION', REGION);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'capacity-guard');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CapacityGuard');
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+    await createLockTable(motoDynamoDbClient(endpoint));
+    for (const name of ['spot-nodes-a', 'spot-nodes-b']) await world.group(name, { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+    await slack.close();
+  });
+
+  const failureOf = (group: string, id: string) => asSqsRecord(launchUnsuccessfulEvent({ group, time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }), id);
+
+  it('posts one message for the batch; the same failure delivered again tells nothing new', async () => {
+    const { handler } = await import('../../functions/failover');
+
+    expect(await handler({ Records: [failureOf('spot-nodes-a', 'one')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    expect(slack.received.map((request) => request.body.text)).toEqual(['capacity-guard · prod-eu: 1 out of rotation']);
+
+    // SQS delivers the same failure again: the group is already out, nothing is done, nothing told.
+    expect(await handler({ Records: [failureOf('spot-nodes-a', 'again')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    expect(slack.received).toHaveLength(1);
+    expect(JSON.stringify(stdout)).not.toContain('secret-token');
+  });
+
+  it('still acts and succeeds when Slack fails, counting notify.failed', async () => {
+    const { handler } = await import('../../functions/failover');
+    slack.script({ status: 500, body: 'internal_error' });
+
+    expect(await handler({ Records: [failureOf('spot-nodes-b', 'two')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+
+    expect((await world.tags('spot-nodes-b'))[TAG.state]).toBe('suspended');
+    expect(stdout.join('')).toContain('"notify.failed"');
+    expect(stdout.join('')).not.toContain('secret-token');
+  });
+});

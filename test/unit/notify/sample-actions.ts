@@ -1,0 +1,34 @@
+/** One realistic action of every reported kind, as decide and the downscaler return them. */
+import type { Action } from '../../../lib/decide/actions';
+import type { Notable, RunReport } from '../../../lib/ports/notifier';
+
+export const NOW = '2026-11-27T21:00:00.000Z';
+const sizes = (minSize: number, desiredCapacity: number, maxSize: number) => ({ minSize, desiredCapacity, maxSize });
+
+export const SAMPLE = {
+  'suspend-group': {
+    kind: 'suspend-group',
+    cluster: 'prod',
+    group: 'spot-nodes-8x-a',
+    failure: 'capacity',
+    reason: 'We currently do not have sufficient m5.8xlarge capacity in the Availability Zone you requested (eu-west-3a). <Launching EC2 instance failed>',
+    until: '2026-11-27T21:03:00.000Z',
+    backoffSeconds: 180,
+    from: sizes(0, 7, 50),
+    to: sizes(0, 2, 2),
+    tags: {},
+  },
+  'enforce-suspension': { kind: 'enforce-suspension', cluster: 'prod', group: 'spot-nodes-8x-a', from: sizes(0, 4, 4), to: sizes(0, 2, 2), tags: {} },
+  'raise-desired': { kind: 'raise-desired', cluster: 'prod', group: 'on-demand-8x-a', from: 2, to: 5, replacing: 'spot-nodes-8x-a', tier: 1 },
+  'start-probe': { kind: 'start-probe', cluster: 'prod', group: 'spot-nodes-8x-a', from: sizes(0, 2, 2), to: sizes(0, 2, 3), tags: {} },
+  'restore-group': { kind: 'restore-group', cluster: 'prod', group: 'spot-nodes-8x-a', why: 'probe-succeeded', from: sizes(0, 3, 3), to: sizes(0, 3, 50), removeTags: [], tags: {} },
+  'count-unknown-failure': { kind: 'count-unknown-failure', cluster: 'prod', group: 'spot-nodes-8x-b', count: 2, tags: {} },
+  alert: { kind: 'alert', severity: 'critical', code: 'no-fallback-capacity', cluster: 'prod', group: 'spot-nodes-8x-a', message: 'no group of cluster prod can take the 5 nodes spot-nodes-8x-a could not launch' },
+  'scheduled-downscale': { kind: 'scheduled-downscale', cluster: 'staging', group: 'spot-nodes-4x-a', from: sizes(1, 6, 40), to: sizes(0, 0, 0), tags: {}, schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris, downtime never' },
+  'scheduled-restore': { kind: 'scheduled-restore', cluster: 'staging', group: 'spot-nodes-4x-a', why: 'schedule', from: sizes(0, 0, 0), to: sizes(1, 6, 40), removeTags: [] },
+  'scheduled-release': { kind: 'scheduled-release', cluster: 'staging', group: 'spot-nodes-4x-b', sizes: sizes(0, 3, 3), saved: sizes(1, 6, 40), removeTags: [] },
+} satisfies { [K in Notable['kind']]: Extract<Notable, { kind: K }> };
+
+export function report(done: Action[], extra: Partial<RunReport> = {}): RunReport {
+  return { source: 'failover', dryRun: false, time: NOW, done, failed: [], ...extra };
+}
