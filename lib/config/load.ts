@@ -9,6 +9,7 @@ import { describeIssues } from '../parse/zod-issues';
 import { type PriorityRule, parsePriorities, rulesFrom } from '../priorities/expander';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
+import { resolveSpotPolicy } from './spot-schema';
 
 export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
 /** Set to "on" on the function to stop every write without a redeploy. */
@@ -76,6 +77,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       mode: cluster.mode ?? config.mode,
       rules: clusterRules(cluster, index, path),
     })),
+    spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { PriorityRule } from '../priorities/expander';
 import type { Mode } from './schema';
+import type { SpotPolicy } from './spot-schema';
 
 export interface ClusterPolicy {
   name: string;
@@ -20,4 +21,6 @@ export interface Policy {
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
   clusters: readonly ClusterPolicy[];
+  /** The spot function's policy (lib/config/spot-schema.ts). */
+  spot: SpotPolicy;
 }

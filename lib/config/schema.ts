@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { SpotSchema } from './spot-schema';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -74,6 +75,8 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
+    /** Spot interruptions and rebalance recommendations (lib/config/spot-schema.ts). */
+    spot: SpotSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -3,9 +3,10 @@
  * per invocation, after the actions ran, so a notification can never stop or undo one.
  */
 import type { Action } from '../decide/actions';
+import type { SpotAction } from '../spot/actions';
 
 /** Every action kind a run can report. Each feature adds its action union here. */
-export type Notable = Action;
+export type Notable = Action | SpotAction;
 
 export interface RunReport {
   /** The function that ran: failover, reconcile, spot, downscaler. */
