@@ -112,8 +112,9 @@ export class FakeEc2 implements Ec2Port {
     this.outbox.push(...due.map((entry) => entry.event));
     const ending = this.terminations.filter((entry) => entry.at <= now);
     this.terminations = this.terminations.filter((entry) => entry.at > now);
+    const index = ending.length > 0 ? this.index() : new Map<string, Known>();
     for (const { at, instanceId } of ending) {
-      const known = this.find(instanceId);
+      const known = index.get(instanceId);
       if (!known) continue;
       this.gone.set(instanceId, { ...known, state: 'terminated' });
       this.asg.removeInstance(instanceId);
@@ -128,8 +129,9 @@ export class FakeEc2 implements Ec2Port {
     const found: Ec2Instance[] = [];
     for (let start = 0; start < ids.length; start += 1000) {
       await this.enter('describeInstances');
+      const index = this.index();
       for (const id of ids.slice(start, start + 1000)) {
-        const known = this.find(id);
+        const known = index.get(id);
         if (known) found.push(this.view(known));
       }
     }
@@ -161,8 +163,9 @@ export class FakeEc2 implements Ec2Port {
     for (let start = 0; start < instanceIds.length; start += 1000) {
       await this.enter(method);
       const chunk = instanceIds.slice(start, start + 1000);
+      const index = this.index();
       // EC2 refuses the whole call when one id is unknown.
-      const unknown = chunk.find((id) => !this.find(id));
+      const unknown = chunk.find((id) => !index.has(id));
       if (unknown) throw new FakeAwsError('InvalidInstanceID.NotFound', `The instance ID '${unknown}' does not exist`);
       chunk.forEach(apply);
     }
@@ -189,7 +192,13 @@ export class FakeEc2 implements Ec2Port {
   }
 
   private find(instanceId: string): Known | undefined {
-    return this.gone.get(instanceId) ?? this.live().find((known) => known.instanceId === instanceId);
+    return this.index().get(instanceId);
+  }
+
+  private index(): Map<string, Known> {
+    const index = new Map(this.live().map((known) => [known.instanceId, known]));
+    for (const [id, known] of this.gone) index.set(id, known);
+    return index;
   }
 
   private view(known: Known): Ec2Instance {
