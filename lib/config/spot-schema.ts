@@ -107,10 +107,10 @@ export function resolveSpotPolicy(config: SpotConfig, clusterNames: readonly str
 }
 
 /** The policy of one group: the first matching group override, else the cluster's, else the global defaults. */
-export function groupSpotPolicy(spot: SpotPolicy, cluster: string, group: string): GroupSpotPolicy {
+export function groupSpotPolicy(spot: SpotPolicy, cluster: string, group: string | null): GroupSpotPolicy {
   const forCluster = spot.clusters[cluster];
   if (!forCluster) return spot.defaults;
-  const override = forCluster.groups.find((candidate) => candidate.match.test(group));
+  const override = group === null ? undefined : forCluster.groups.find((candidate) => candidate.match.test(group));
   return { ...forCluster.defaults, ...override?.policy };
 }
 

@@ -186,8 +186,8 @@ export class FakeEc2 implements Ec2Port {
     const detached = this.asg
       .detachedInstances()
       .filter((instance) => !this.gone.has(instance.instanceId))
-      // Detached instances keep aws:autoscaling:groupName and the propagated tags.
-      .map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: 'running' }));
+      // Detached instances keep the propagated tags but lose aws:autoscaling:groupName (as moto 5.2.5 does).
+      .map((instance) => ({ instanceId: instance.instanceId, group: null, groupTags: instance.groupTags, pool: instance.pool, state: 'running' }));
     return [...inGroups, ...detached];
   }
 

@@ -8,7 +8,8 @@ import type { DrainReason } from './tags';
 export interface InstanceRef {
   instanceId: string;
   cluster: string;
-  group: string;
+  /** null once detached (for replacement) from its group. */
+  group: string | null;
 }
 
 /** CreateTags on all the instances at once (the same tags for all: one call). */
@@ -22,7 +23,7 @@ export interface TagForDrain {
 export interface DrainRequest {
   instanceId: string;
   nodeName: string | null;
-  group: string;
+  group: string | null;
   cluster: string;
   reason: DrainReason;
   deadline: string | null;

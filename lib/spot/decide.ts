@@ -179,7 +179,7 @@ export function planReplacements<T>(
   const notes = new Map<T, string>();
   const live = new Map((groups ?? []).map((group) => [group.name, new Set(group.instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).map((i) => i.instanceId))]));
   for (const { item, signal, ownership } of decided) {
-    if (!ownership.owned || signal.kind === 'instance-state-change') continue;
+    if (!ownership.owned || ownership.group === null || signal.kind === 'instance-state-change') continue;
     const instance = instances.get(signal.instanceId);
     if (!instance) continue;
     const group = groupSpotPolicy(policy.spot, ownership.cluster, ownership.group);

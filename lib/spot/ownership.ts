@@ -6,8 +6,10 @@
  */
 import { CLUSTER_TAG_PREFIX, ENABLED_TAG } from '../cluster-autoscaler-tags';
 import type { Ec2Instance } from '../ports/ec2';
+import { SPOT_TAG } from './tags';
 
-export type Ownership = { owned: true; cluster: string; group: string } | { owned: false; reason: string };
+/** `group` is null for an instance we detached ourselves (Auto Scaling removes aws:autoscaling:groupName). */
+export type Ownership = { owned: true; cluster: string; group: string | null } | { owned: false; reason: string };
 
 /**
  * Cluster tags, in the order they are read: cluster-autoscaler's discovery tag (kops and most
@@ -27,8 +29,10 @@ export function clustersNamedBy(tags: Record<string, string>): string[] {
 
 export function ownershipOf(instance: Ec2Instance | undefined, clusters: readonly string[]): Ownership {
   if (!instance) return { owned: false, reason: 'instance unknown to DescribeInstances (gone, or another region)' };
-  if (!instance.autoScalingGroupName) return { owned: false, reason: `${instance.instanceId} is in no Auto Scaling group` };
+  // Detached for replacement by us: no group any more, but our drain tag says it was one of ours.
+  const detachedByUs = !instance.autoScalingGroupName && instance.tags[SPOT_TAG.drain] !== undefined;
+  if (!instance.autoScalingGroupName && !detachedByUs) return { owned: false, reason: `${instance.instanceId} is in no Auto Scaling group` };
   const cluster = clustersNamedBy(instance.tags).find((name) => clusters.includes(name));
-  if (!cluster) return { owned: false, reason: `${instance.instanceId} (${instance.autoScalingGroupName}) belongs to no configured cluster` };
+  if (!cluster) return { owned: false, reason: `${instance.instanceId} (${instance.autoScalingGroupName ?? 'detached'}) belongs to no configured cluster` };
   return { owned: true, cluster, group: instance.autoScalingGroupName };
 }

@@ -475,15 +475,17 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('limits ec2:CreateTags/DeleteTags to Auto Scaling instances and capacity-guard/* keys', () => {
+  it('limits ec2:CreateTags/DeleteTags to Auto Scaling instances (or ones we already tagged) and capacity-guard/* keys', () => {
     const tagging = statements.filter((s) => asArray(s.Action).some((a) => a === 'ec2:CreateTags' || a === 'ec2:DeleteTags'));
-    expect(tagging).toHaveLength(1);
-    const [statement] = tagging;
-    expect(asArray(statement!.Action).sort()).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
-    expect(JSON.stringify(statement!.Resource)).toContain(':instance/*');
-    expect(statement!.Condition).toEqual({
-      Null: { 'aws:ResourceTag/aws:autoscaling:groupName': 'false', 'aws:TagKeys': 'false' },
-      'ForAllValues:StringLike': { 'aws:TagKeys': ['capacity-guard/*'] },
+    expect(tagging.map((s) => s.Sid)).toEqual(['SpotTagGroupInstances', 'SpotTagDetachedInstances']);
+    const requiredTags = ['aws:autoscaling:groupName', 'capacity-guard/drain'];
+    tagging.forEach((statement, index) => {
+      expect(asArray(statement.Action).sort()).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
+      expect(JSON.stringify(statement.Resource)).toContain(':instance/*');
+      expect(statement.Condition).toEqual({
+        Null: { [`aws:ResourceTag/${requiredTags[index]}`]: 'false', 'aws:TagKeys': 'false' },
+        'ForAllValues:StringLike': { 'aws:TagKeys': ['capacity-guard/*'] },
+      });
     });
   });
 
