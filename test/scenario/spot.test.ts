@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
+import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, awsCalls, spotCluster, spotConfig } from './spot-cluster';
@@ -170,6 +171,23 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
     expect(world.metrics.get('action.suspend-group')).toBe(1);
     expect(world.ec2.calls.get('createTags')).toBe(tags);
     expect(world.poolSignals.read(pool('eu-west-3a', 'm5.8xlarge'), 600_000)?.interruptions).toBe(8);
+  });
+
+  it('retries the storm records when the core cannot suspend a group, and hands the storm over again on redelivery', async () => {
+    const world = spotCluster({ spotNodes: 30 });
+    world.ec2.interrupt({ zone: 'eu-west-3a', instanceType: 'm5.8xlarge' }, 6, '20s');
+    world.aws.advance('20s');
+    const events = world.ec2.takeEvents();
+    world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
+
+    const [first] = await world.deliverSpotEvents(events);
+
+    expect(first!.batchItemFailures).toHaveLength(6);
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(530); // still in rotation
+    const [retry] = await world.deliverSpotEvents(events);
+    expect(retry!.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(30);
   });
 
   it('below the threshold it is no storm: groups stay in rotation and the nodes are replaced at once', async () => {

@@ -74,12 +74,15 @@ async function decideAndAct(items: { item: number; signal: SpotSignal }[], annot
     annotated[item] = { ...annotated[item]!, notes };
   }
   const report = { done: [] as Notable[], failed: [] as { action: Notable; error: string }[] };
+  /** The records about these instances go back to SQS. */
+  const retry = (instanceIds: ReadonlySet<string>): void => {
+    for (const { item, signal } of items) if (instanceIds.has(signal.instanceId)) failed.add(item);
+  };
   const failItemsOf = (action: SpotAction, error: Error): void => {
     report.failed.push({ action, error: error.message });
     deps.metrics.count('action.failed');
     deps.log.error('spot action failed; its records will be retried', { action: describe(action), error: error.message, errorName: error.name });
-    const touched = instanceIdsOf(action);
-    for (const { item, signal } of items) if (touched.has(signal.instanceId)) failed.add(item);
+    retry(instanceIdsOf(action));
   };
 
   const writes = deps.policy.enabled && !deps.policy.dryRun;
@@ -114,7 +117,7 @@ async function decideAndAct(items: { item: number; signal: SpotSignal }[], annot
   const stormPending = poolStates.some((state) => isStorming(state, deps.policy) && !(state.stormSignaledAt && deps.now().getTime() - Date.parse(state.stormSignaledAt) < deps.policy.spot.storm.windowMs));
   if (candidates.actions.length > 0 || stormPending) {
     try {
-      await withLock(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(plan.items, instances, states, annotated, failItemsOf, report, result, announce, writes, deps, options), options);
+      await withLock(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(plan.items, instances, states, annotated, failItemsOf, retry, report, result, announce, writes, deps, options), options);
     } catch (error) {
       if (!(error instanceof LockBusyError)) throw error;
       deps.metrics.count('lock.busy');
@@ -135,6 +138,7 @@ async function replaceAndHandStorms(
   states: ReadonlyMap<string, PoolState>,
   annotated: Annotated[],
   failItemsOf: (action: SpotAction, error: Error) => void,
+  retry: (instanceIds: ReadonlySet<string>) => void,
   report: { done: Notable[]; failed: { action: Notable; error: string }[] },
   result: SpotBatchResult,
   announce: (actions: readonly SpotAction[]) => void,
@@ -165,20 +169,20 @@ async function replaceAndHandStorms(
     report.done.push(...(deps.policy.dryRun ? actions : acted.done));
     report.failed.push(...acted.failed.map(({ action, error }) => ({ action, error: error.message })));
     if (acted.failed.length > 0) {
-      failPoolItems(storm.pool, decided, instances, failItemsOf);
+      // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
+      retry(instancesInPool(storm.pool, decided, instances));
     } else if (writes) {
       await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options);
     }
   }
 }
 
-/** A storm the core could not finish: retry the batch's records of that pool, so the storm is handed over again. */
-function failPoolItems(state: PoolState, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, failItemsOf: (action: SpotAction, error: Error) => void): void {
+function instancesInPool(state: PoolState, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>): Set<string> {
   const ids = decided
     .map(({ signal }) => instances.get(signal.instanceId))
     .filter((instance): instance is Ec2Instance => instance !== undefined && poolId({ zoneId: instance.availabilityZoneId, instanceType: instance.instanceType, market: instance.market }) === poolId(state.pool))
-    .map((instance) => ({ instanceId: instance.instanceId, time: '', group: null }));
-  failItemsOf({ kind: 'record-pool-interruptions', pool: state.pool, zoneName: state.zoneName, interruptions: ids }, new Error(`storm of ${poolId(state.pool)} not fully handled`));
+    .map((instance) => instance.instanceId);
+  return new Set(ids);
 }
 
 /** Instances whose drain event did not go out get their tags without the "published" marker, so a retry publishes again. */
