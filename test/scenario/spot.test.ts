@@ -38,6 +38,10 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(group.instances.map((i) => i.instanceId)).not.toContain(first);
     expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([first, second]);
+    // One report for the invocation, after acting.
+    expect(world.notifier.reports).toHaveLength(1);
+    expect(world.notifier.reports[0]).toMatchObject({ source: 'spot', dryRun: false, failed: [] });
+    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'detach-for-replacement']);
   });
 
   it('does nothing twice when SQS delivers the same events again', async () => {
