@@ -41,7 +41,8 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     // One report for the invocation, after acting.
     expect(world.notifier.reports).toHaveLength(1);
     expect(world.notifier.reports[0]).toMatchObject({ source: 'spot', dryRun: false, failed: [] });
-    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'detach-for-replacement']);
+    // The two nodes are in two zones: two pools recorded.
+    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
   });
 
   it('does nothing twice when SQS delivers the same events again', async () => {
