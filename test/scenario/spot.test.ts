@@ -112,6 +112,17 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.ec2.tagsOf(node!)[SPOT_TAG.drainEvent]).toBe('published');
   });
 
+  it('in dry-run decides and prints, writes nothing', async () => {
+    const world = spotCluster({ config: `dryRun: true\n${spotConfig()}` });
+    const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
+
+    const [result] = await world.deliverSpotEvents();
+
+    expect(result!.actions.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'detach-for-replacement']);
+    expect(world.ec2.tagsOf(node!)[SPOT_TAG.drain]).toBeUndefined();
+    expect([world.ec2.calls.get('createTags'), world.aws.calls.get('detachInstances'), world.eventBus.events.length, world.poolSignals.totalCalls()]).toEqual([undefined, undefined, 0, 0]);
+  });
+
   it('only tags with replace: none for the group', async () => {
     const world = spotCluster({ config: spotConfig('      groups:\n        - match: "-8x-a$"\n          replace: none') });
     world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
