@@ -9,7 +9,7 @@
  *   3. stormSignals: pools over the threshold → launch failures for the groups that depend on them,
  *      decided by the core (suspension, backoff, budget, probe are the core's).
  */
-import { type GroupSpotPolicy, drainEventBusOf, groupSpotPolicy } from '../config/spot-schema';
+import { type GroupSpotPolicy, REBALANCE_POLICIES, REPLACE_POLICIES, drainEventBusOf, groupSpotPolicy } from '../config/spot-schema';
 import type { Policy } from '../config/policy';
 import type { Snapshot } from '../decide/snapshot';
 import { findGroup } from '../decide/snapshot';
@@ -60,7 +60,7 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
       notes.push(`${signal.instanceId} is ${instance?.state ?? 'gone'}: nothing to drain`);
       continue;
     }
-    const group = groupSpotPolicy(policy.spot, ownership.cluster, ownership.group);
+    const group = instancePolicy(policy, ownership.cluster, ownership.group, instance);
     const reason = drainReason(signal, group);
     if (reason === null) {
       notes.push(signal.kind === 'instance-state-change' ? `${signal.instanceId} entered ${signal.state}` : `rebalance policy of ${ownership.group} is ignore`);
@@ -102,6 +102,21 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
     }
   }
   return { items: decided, publish, tags: tagActions(requests, policy), pools: [...pools.values()] };
+}
+
+/**
+ * The group's policy from the config, overridden by the tags `capacity-guard/spot-replace` and
+ * `capacity-guard/spot-rebalance` when the group propagates them to its instances (PropagateAtLaunch):
+ * a team can opt a group out without a config change. Values that are not valid are ignored.
+ */
+export function instancePolicy(policy: Policy, cluster: string, group: string | null, instance: Ec2Instance): GroupSpotPolicy {
+  const configured = groupSpotPolicy(policy.spot, cluster, group);
+  const replace = instance.tags[SPOT_TAG.replacePolicy];
+  const rebalance = instance.tags[SPOT_TAG.rebalancePolicy];
+  return {
+    replace: (REPLACE_POLICIES as readonly string[]).includes(replace ?? '') ? (replace as GroupSpotPolicy['replace']) : configured.replace,
+    rebalance: (REBALANCE_POLICIES as readonly string[]).includes(rebalance ?? '') ? (rebalance as GroupSpotPolicy['rebalance']) : configured.rebalance,
+  };
 }
 
 function drainReason(signal: SpotSignal, group: GroupSpotPolicy): DrainReason | null {
@@ -182,7 +197,7 @@ export function planReplacements<T>(
     if (!ownership.owned || ownership.group === null || signal.kind === 'instance-state-change') continue;
     const instance = instances.get(signal.instanceId);
     if (!instance) continue;
-    const group = groupSpotPolicy(policy.spot, ownership.cluster, ownership.group);
+    const group = instancePolicy(policy, ownership.cluster, ownership.group, instance);
     const wanted = signal.kind === 'spot-interruption' ? group.replace === 'detach' : group.rebalance === 'replace';
     if (!wanted) continue;
     const pool = poolId({ zoneId: instance.availabilityZoneId, instanceType: instance.instanceType, market: instance.market });

@@ -12,6 +12,10 @@ export const SPOT_TAG = {
   rebalanceAt: 'capacity-guard/rebalance-at',
   /** "published": the "Node Drain Requested" event went out for this instance. */
   drainEvent: 'capacity-guard/drain-event',
+  /** Set by a team on its group (propagated to instances): overrides the config's `replace`. */
+  replacePolicy: 'capacity-guard/spot-replace',
+  /** Set by a team on its group (propagated to instances): overrides the config's `rebalance`. */
+  rebalancePolicy: 'capacity-guard/spot-rebalance',
 } as const;
 
 export const DRAIN_REASONS = ['spot-interruption', 'rebalance-recommendation', 'rebalance-replace'] as const;

@@ -121,6 +121,15 @@ describe('planDrains', () => {
     expect(ignored.tags).toEqual([]);
   });
 
+  it('lets a group opt out by a tag it propagates to its instances', () => {
+    const optedOut = instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.rebalancePolicy]: 'ignore', [SPOT_TAG.replacePolicy]: 'none' } });
+    expect(planDrains(items(hint('i-1')), byId(optedOut), policy()).tags).toEqual([]);
+    const decided = planDrains(items(itn('i-1')), byId(optedOut), policy()).items;
+    expect(planReplacements(decided, byId(optedOut), new Map(), [group('spot-a', ['i-1'])], policy()).actions).toEqual([]);
+    const typo = instance('i-2', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.rebalancePolicy]: 'ignored' } });
+    expect(planDrains(items(hint('i-2')), byId(typo), policy()).tags).toHaveLength(1);
+  });
+
   it('without a drain bus only tags', () => {
     const plan = planDrains(items(itn('i-1')), byId(instance('i-1')), policyFromText(CONFIG().replace(/spot:[\s\S]*/, ''), 't.yml', { env: {} }));
     expect(plan.publish).toEqual([]);
