@@ -2,7 +2,7 @@
  * Stories of Spot nodes going away: interruption warnings, storms, rebalance hints, other
  * clusters' instances — on the fake EC2 and Auto Scaling, through the spot function's code.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
@@ -110,6 +110,36 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(retry!.batchItemFailures).toEqual([]);
     expect(world.eventBus.events).toHaveLength(1);
     expect(world.ec2.tagsOf(node!)[SPOT_TAG.drainEvent]).toBe('published');
+  });
+
+  it('tags at once even while another run holds the lease; only the detach waits for the retry', async () => {
+    const world = spotCluster();
+    const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
+    const events = world.ec2.takeEvents();
+    await world.lock.tryAcquire('another run', 60_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      let settled = false;
+      const delivery = world.deliverSpotEvents(events).finally(() => (settled = true));
+      // The lease wait (10 s, on the real clock) runs out: let the fakes' turns run, move timers on.
+      for (let step = 0; step < 1000 && !settled; step++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(50);
+      }
+
+      const [result] = await delivery;
+
+      expect(result!.batchItemFailures).toHaveLength(1);
+      expect(world.ec2.tagsOf(node!)[SPOT_TAG.drain]).toBe('spot-interruption');
+      expect(world.aws.detachedInstances()).toEqual([]);
+      expect(world.metrics.get('lock.busy')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await world.lock.release('another run');
+    const [retry] = await world.deliverSpotEvents(events);
+    expect(retry!.batchItemFailures).toEqual([]);
+    expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
   });
 
   it('in dry-run decides and prints, writes nothing', async () => {
