@@ -218,6 +218,12 @@ export function planReplacements<T>(
   return { actions: [...byGroup.values()], notes };
 }
 
+/** Storming, and not handed to the core within the last window. */
+export function needsHandOver(state: PoolState, policy: Policy, now: Date): boolean {
+  if (!isStorming(state, policy)) return false;
+  return !(state.stormSignaledAt && now.getTime() - Date.parse(state.stormSignaledAt) < policy.spot.storm.windowMs);
+}
+
 export interface Storm {
   pool: PoolState;
   signals: LaunchFailure[];
@@ -230,8 +236,7 @@ export interface Storm {
 export function stormSignals(poolStates: Iterable<PoolState>, snapshot: Snapshot, policy: Policy, now: Date): Storm[] {
   const storms: Storm[] = [];
   for (const state of poolStates) {
-    if (!isStorming(state, policy)) continue;
-    if (state.stormSignaledAt && now.getTime() - Date.parse(state.stormSignaledAt) < policy.spot.storm.windowMs) continue;
+    if (!needsHandOver(state, policy, now)) continue;
     const message = `Spot interruption storm: ${state.interruptions} interruptions in pool ${poolId(state.pool)} (${state.zoneName}) within ${policy.spot.storm.windowMs / 60_000} min`;
     const signals = state.groups
       .filter((group) => findGroup(snapshot, group) !== null)

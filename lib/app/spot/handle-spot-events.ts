@@ -19,13 +19,13 @@ import { type PoolState, poolId } from '../../ports/pool-signals';
 import { type RecordOutcome, parseSqsRecord } from '../../parse/sqs-record';
 import { type SpotSignal, isSpotSignal } from '../../signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from '../../spot/actions';
-import { type ItemDecision, isStorming, planDrains, planReplacements, stormSignals } from '../../spot/decide';
+import { type DrainPlan, type ItemDecision, isStorming, needsHandOver, planDrains, planReplacements, stormSignals } from '../../spot/decide';
 import { SPOT_TAG } from '../../spot/tags';
 import { actOrPrint } from '../act-or-print';
 import { decideInOrder } from '../run-signals';
 import { LockBusyError, withLock } from '../with-lock';
 import type { SpotDeps } from './deps';
-import { executeSpotActions } from './execute';
+import { type SpotExecution, executeSpotActions } from './execute';
 
 /** A batch waits this long for the lease before its detaches and storm are retried. */
 const LOCK_WAIT_MS = 10_000;
@@ -73,107 +73,120 @@ async function decideAndAct(items: { item: number; signal: SpotSignal }[], annot
     if (!ownership.owned) deps.metrics.count('spot.ignored');
     annotated[item] = { ...annotated[item]!, notes };
   }
-  const report = { done: [] as Notable[], failed: [] as { action: Notable; error: string }[] };
-  /** The records about these instances go back to SQS. */
-  const retry = (instanceIds: ReadonlySet<string>): void => {
-    for (const { item, signal } of items) if (instanceIds.has(signal.instanceId)) failed.add(item);
-  };
-  const failItemsOf = (action: SpotAction, error: Error): void => {
-    report.failed.push({ action, error: error.message });
-    deps.metrics.count('action.failed');
-    deps.log.error('spot action failed; its records will be retried', { action: describe(action), error: error.message, errorName: error.name });
-    retry(instanceIdsOf(action));
-  };
-
-  const writes = deps.policy.enabled && !deps.policy.dryRun;
-  const announce = (actions: readonly SpotAction[]): void => {
-    if (actions.length === 0) return;
-    result.actions.push(...actions);
-    deps.log.info(writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: actions.map(describe) });
-    for (const action of actions) deps.metrics.count(`action.${action.kind}`);
-  };
+  const run = new SpotRun(items, annotated, failed, result, deps, options);
 
   // 1. Drain: the bus first, so a tag saying "published" is only written once the event went out.
-  announce([...plan.publish, ...plan.tags, ...plan.pools]);
-  let poolStates: PoolState[];
-  if (writes) {
-    const published = await executeSpotActions(plan.publish, deps, options);
-    published.failed.forEach(({ action, error }) => failItemsOf(action, error));
-    const tagged = await executeSpotActions(withoutUnpublishedMarker(plan.tags, published.failed.map(({ action }) => action as PublishDrainRequested)), deps, options);
-    tagged.failed.forEach(({ action, error }) => failItemsOf(action, error));
-    const recorded = await executeSpotActions(plan.pools, deps, options);
-    recorded.failed.forEach(({ action, error }) => failItemsOf(action, error));
-    report.done.push(...published.done, ...tagged.done, ...recorded.done);
-    poolStates = recorded.pools;
-  } else {
-    // Dry-run: this batch's interruptions only, nothing stored.
-    poolStates = plan.pools.map((entry) => ({ pool: entry.pool, zoneName: entry.zoneName, interruptions: entry.interruptions.length, groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))], stormSignaledAt: null }));
-  }
-  const states = new Map(poolStates.map((state) => [poolId(state.pool), state]));
-  for (const state of poolStates) if (isStorming(state, deps.policy)) deps.metrics.count('spot.pool-storming');
+  const states = await run.drain(plan);
 
   // 2 and 3 write to groups: only then the lease and a Describe of the groups.
   const candidates = planReplacements(plan.items, instances, states, null, deps.policy);
-  const stormPending = poolStates.some((state) => isStorming(state, deps.policy) && !(state.stormSignaledAt && deps.now().getTime() - Date.parse(state.stormSignaledAt) < deps.policy.spot.storm.windowMs));
-  if (candidates.actions.length > 0 || stormPending) {
+  const storming = [...states.values()].filter((state) => needsHandOver(state, deps.policy, deps.now()));
+  if (candidates.actions.length > 0 || storming.length > 0) {
     try {
-      await withLock(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(plan.items, instances, states, annotated, failItemsOf, retry, report, result, announce, writes, deps, options), options);
+      await withLock(deps, LOCK_WAIT_MS, () => run.replaceAndHandStorms(plan.items, instances, states), options);
     } catch (error) {
       if (!(error instanceof LockBusyError)) throw error;
       deps.metrics.count('lock.busy');
       deps.log.warn('lease busy: detaches and storm handling are retried with the records', { error: error.message });
-      const waiting = new Set([...candidates.actions.flatMap((action) => action.instanceIds), ...poolStates.filter((state) => isStorming(state, deps.policy)).flatMap((state) => plan.pools.find((entry) => poolId(entry.pool) === poolId(state.pool))?.interruptions.map((i) => i.instanceId) ?? [])]);
-      for (const { item, signal } of items) if (waiting.has(signal.instanceId)) failed.add(item);
+      run.retry(new Set(candidates.actions.flatMap((action) => action.instanceIds)));
+      for (const state of storming) run.retry(instancesInPool(state, plan.items, instances));
     }
   }
-
-  if (report.done.length > 0 || report.failed.length > 0) {
-    await deps.notifier.notify({ source: 'spot', dryRun: !writes, time: deps.now().toISOString(), done: report.done, failed: report.failed }).catch((error: unknown) => deps.log.warn('notifier failed', { error: String(error) }));
-  }
+  await run.notify();
 }
 
-async function replaceAndHandStorms(
-  decided: ItemDecision<number>[],
-  instances: ReadonlyMap<string, Ec2Instance>,
-  states: ReadonlyMap<string, PoolState>,
-  annotated: Annotated[],
-  failItemsOf: (action: SpotAction, error: Error) => void,
-  retry: (instanceIds: ReadonlySet<string>) => void,
-  report: { done: Notable[]; failed: { action: Notable; error: string }[] },
-  result: SpotBatchResult,
-  announce: (actions: readonly SpotAction[]) => void,
-  writes: boolean,
-  deps: SpotDeps,
-  options: CallOptions,
-): Promise<void> {
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
-  const snapshot = buildSnapshot(observed, deps.policy);
-  const replacements = planReplacements(decided, instances, states, observed, deps.policy);
-  for (const [item, note] of replacements.notes) annotated[item] = { ...annotated[item]!, notes: [...(annotated[item]?.notes ?? []), note] };
-  announce(replacements.actions);
-  if (writes) {
-    const detached = await executeSpotActions(replacements.actions, deps, options);
-    detached.failed.forEach(({ action, error }) => failItemsOf(action, error));
-    report.done.push(...detached.done);
+/** One batch's bookkeeping: what was done or failed, which records go back to SQS. */
+class SpotRun {
+  private readonly report = { done: [] as Notable[], failed: [] as { action: Notable; error: string }[] };
+  private readonly writes: boolean;
+
+  constructor(
+    private readonly items: readonly { item: number; signal: SpotSignal }[],
+    private readonly annotated: Annotated[],
+    private readonly failed: Set<number>,
+    private readonly result: SpotBatchResult,
+    private readonly deps: SpotDeps,
+    private readonly options: CallOptions,
+  ) {
+    this.writes = deps.policy.enabled && !deps.policy.dryRun;
   }
 
-  // Storms: the core decides, on the snapshot from before the detaches (their replacements are
-  // inside desired; a suspension keeps them and stops anything more going into the pool).
-  for (const storm of stormSignals(states.values(), snapshot, deps.policy, deps.now())) {
-    deps.metrics.count('spot.storm');
-    deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
-    const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
-    const actions = core.flatMap((entry) => entry.actions);
-    result.coreActions.push(...actions);
-    const acted = await actOrPrint(actions, deps, options);
-    report.done.push(...(deps.policy.dryRun ? actions : acted.done));
-    report.failed.push(...acted.failed.map(({ action, error }) => ({ action, error: error.message })));
-    if (acted.failed.length > 0) {
-      // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
-      retry(instancesInPool(storm.pool, decided, instances));
-    } else if (writes) {
-      await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options);
+  /** Publish, tag, record the pools; returns the pools' states by pool id (this batch's alone in dry-run). */
+  async drain(plan: DrainPlan<number>): Promise<Map<string, PoolState>> {
+    this.announce([...plan.publish, ...plan.tags, ...plan.pools]);
+    let poolStates: PoolState[];
+    if (this.writes) {
+      const published = await this.execute(plan.publish);
+      const unpublished = published.failed.map(({ action }) => action as PublishDrainRequested);
+      await this.execute(withoutUnpublishedMarker(plan.tags, unpublished));
+      poolStates = (await this.execute(plan.pools)).pools;
+    } else {
+      poolStates = plan.pools.map((entry) => ({ pool: entry.pool, zoneName: entry.zoneName, interruptions: entry.interruptions.length, groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))], stormSignaledAt: null }));
     }
+    for (const state of poolStates) if (isStorming(state, this.deps.policy)) this.deps.metrics.count('spot.pool-storming');
+    return new Map(poolStates.map((state) => [poolId(state.pool), state]));
+  }
+
+  /** Under the lease: detach for replacement, then hand storms to the core. */
+  async replaceAndHandStorms(decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, states: ReadonlyMap<string, PoolState>): Promise<void> {
+    const { deps, options } = this;
+    const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+    const snapshot = buildSnapshot(observed, deps.policy);
+    const replacements = planReplacements(decided, instances, states, observed, deps.policy);
+    for (const [item, note] of replacements.notes) this.annotated[item] = { ...this.annotated[item]!, notes: [...(this.annotated[item]?.notes ?? []), note] };
+    this.announce(replacements.actions);
+    if (this.writes) await this.execute(replacements.actions);
+
+    // Storms: the core decides, on the snapshot from before the detaches (their replacements are
+    // inside desired; a suspension keeps them and stops anything more going into the pool).
+    for (const storm of stormSignals(states.values(), snapshot, deps.policy, deps.now())) {
+      deps.metrics.count('spot.storm');
+      deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
+      const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
+      const actions = core.flatMap((entry) => entry.actions);
+      this.result.coreActions.push(...actions);
+      const acted = await actOrPrint(actions, deps, options);
+      this.report.done.push(...(deps.policy.dryRun ? actions : acted.done));
+      this.report.failed.push(...acted.failed.map(({ action, error }) => ({ action, error: error.message })));
+      if (acted.failed.length > 0) {
+        // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
+        this.retry(instancesInPool(storm.pool, decided, instances));
+      } else if (this.writes) {
+        // Losing the mark costs one more hand-over, which the core answers with "already out of rotation".
+        await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options).catch((error: unknown) => deps.log.warn('could not mark the storm as handed over', { error: String(error) }));
+      }
+    }
+  }
+
+  /** The records about these instances go back to SQS. */
+  retry(instanceIds: ReadonlySet<string>): void {
+    for (const { item, signal } of this.items) if (instanceIds.has(signal.instanceId)) this.failed.add(item);
+  }
+
+  /** Once per invocation, after acting; never throws. */
+  async notify(): Promise<void> {
+    const { done, failed } = this.report;
+    if (done.length === 0 && failed.length === 0) return;
+    await this.deps.notifier.notify({ source: 'spot', dryRun: !this.writes, time: this.deps.now().toISOString(), done, failed }).catch((error: unknown) => this.deps.log.warn('notifier failed', { error: String(error) }));
+  }
+
+  private announce(actions: readonly SpotAction[]): void {
+    if (actions.length === 0) return;
+    this.result.actions.push(...actions);
+    this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: actions.map(describe) });
+    for (const action of actions) this.deps.metrics.count(`action.${action.kind}`);
+  }
+
+  private async execute(actions: readonly SpotAction[]): Promise<SpotExecution> {
+    const execution = await executeSpotActions(actions, this.deps, this.options);
+    this.report.done.push(...execution.done);
+    for (const { action, error } of execution.failed) {
+      this.report.failed.push({ action, error: error.message });
+      this.deps.metrics.count('action.failed');
+      this.deps.log.error('spot action failed; its records will be retried', { action: describe(action), error: error.message, errorName: error.name });
+      this.retry(instanceIdsOf(action));
+    }
+    return execution;
   }
 }
 
