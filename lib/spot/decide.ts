@@ -46,6 +46,12 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
   const pools = new Map<string, RecordPoolInterruptions>();
 
   for (const { item, signal } of items) {
+    if (signal.kind === 'instance-state-change') {
+      // Informational: EC2 takes the instance (and its tags) away; its group replaces it. Not worth a
+      // DescribeInstances in the batch of terminations that follows every storm.
+      decided.push({ item, signal, ownership: { owned: false, reason: 'state changes are informational' }, notes: [`${signal.instanceId} entered ${signal.state}: nothing to do`] });
+      continue;
+    }
     const instance = instances.get(signal.instanceId);
     const ownership = ownershipOf(instance, clusters);
     const notes: string[] = [];
@@ -63,7 +69,7 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
     const group = instancePolicy(policy, ownership.cluster, ownership.group, instance);
     const reason = drainReason(signal, group);
     if (reason === null) {
-      notes.push(signal.kind === 'instance-state-change' ? `${signal.instanceId} entered ${signal.state}` : `rebalance policy of ${ownership.group} is ignore`);
+      notes.push(`rebalance policy of ${ownership.group} is ignore`);
       continue;
     }
     const bus = drainEventBusOf(policy.spot, ownership.cluster);

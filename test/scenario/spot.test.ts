@@ -196,6 +196,11 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
 
     // At the deadline the nodes go; the groups launch their replacements.
     world.aws.advance('3m');
+    // The 1,000 "terminated" state changes cost no DescribeInstances.
+    const describes = world.ec2.calls.get('describeInstances');
+    const terminations = await world.deliverSpotEvents();
+    expect(terminations.flatMap((result) => result.records.map((record) => record.outcome))).toEqual(Array(1000).fill('signal'));
+    expect(world.ec2.calls.get('describeInstances')).toBe(describes);
     expect(inService(world, 'spot-nodes-8x-a')).toBe(1500);
     expect(inService(world, 'spot-nodes-8x-b')).toBe(1500);
     expect(interrupted.filter((id) => world.aws.view('spot-nodes-8x-a').instances.some((i) => i.instanceId === id))).toEqual([]);

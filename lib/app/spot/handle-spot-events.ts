@@ -66,11 +66,11 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
 }
 
 async function decideAndAct(items: { item: number; signal: SpotSignal }[], annotated: Annotated[], failed: Set<number>, result: SpotBatchResult, deps: SpotDeps, options: CallOptions): Promise<void> {
-  const ids = [...new Set(items.map(({ signal }) => signal.instanceId))];
-  const instances = new Map((await deps.ec2.describeInstances(ids, options)).map((instance) => [instance.instanceId, instance]));
+  const ids = [...new Set(items.flatMap(({ signal }) => (signal.kind === 'instance-state-change' ? [] : [signal.instanceId])))];
+  const instances = new Map(ids.length ? (await deps.ec2.describeInstances(ids, options)).map((instance) => [instance.instanceId, instance]) : []);
   const plan = planDrains(items, instances, deps.policy);
-  for (const { item, ownership, notes } of plan.items) {
-    if (!ownership.owned) deps.metrics.count('spot.ignored');
+  for (const { item, signal, ownership, notes } of plan.items) {
+    if (!ownership.owned && signal.kind !== 'instance-state-change') deps.metrics.count('spot.ignored');
     annotated[item] = { ...annotated[item]!, notes };
   }
   const run = new SpotRun(items, annotated, failed, result, deps, options);
