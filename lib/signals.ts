@@ -40,7 +40,47 @@ export interface Tick {
   time: string;
 }
 
-export type Signal = LaunchFailure | LaunchSuccess | Tick;
+/**
+ * A Spot instance will be reclaimed at `deadline` (event time + 2 minutes; for hibernation the
+ * action starts at once, the deadline is then the event time). Source: aws.ec2 events.
+ */
+export interface SpotInterruption {
+  kind: 'spot-interruption';
+  instanceId: string;
+  deadline: string;
+  instanceAction: 'terminate' | 'stop' | 'hibernate';
+  time: string;
+  eventId: string;
+}
+
+/** A hint that the instance is at elevated risk of interruption; often never followed by one. */
+export interface RebalanceRecommendation {
+  kind: 'rebalance-recommendation';
+  instanceId: string;
+  time: string;
+  eventId: string;
+}
+
+export const ENDING_STATES = ['shutting-down', 'terminated', 'stopping', 'stopped'] as const;
+export type EndingState = (typeof ENDING_STATES)[number];
+
+/** The instance is going away (only the states that end a node are subscribed to). */
+export interface InstanceStateChange {
+  kind: 'instance-state-change';
+  instanceId: string;
+  state: EndingState;
+  time: string;
+  eventId: string;
+}
+
+/** The aws.ec2 signals of the spot pipeline (lib/spot); the core decide treats them as not its own. */
+export type SpotSignal = SpotInterruption | RebalanceRecommendation | InstanceStateChange;
+
+export type Signal = LaunchFailure | LaunchSuccess | Tick | SpotSignal;
+
+export function isSpotSignal(signal: Signal): signal is SpotSignal {
+  return signal.kind === 'spot-interruption' || signal.kind === 'rebalance-recommendation' || signal.kind === 'instance-state-change';
+}
 
 /** What a parser made of one inbound event. */
 export type ParseOutcome =

@@ -4,7 +4,6 @@
  * with `--json` one JSON object holding every figure on the last line. Never part of npm test
  * (timings vary with the machine).
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startMotoServer } from '../test/support/moto-server';
 import { benchColdImport } from './bench/cold-import';
@@ -13,6 +12,7 @@ import { downscalerBench } from './bench/downscaler';
 import { benchFailover } from './bench/failover';
 import { benchReconcile } from './bench/reconcile';
 import { benchSim } from './bench/sim';
+import { benchStorm } from './bench/storm';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, events: { type: 'string', default: '200' }, imports: { type: 'string', default: '7' } } });
@@ -21,7 +21,7 @@ const { values } = parseArgs({ options: { json: { type: 'boolean', default: fals
 const TARGETS: Record<string, string> = {
   failover_handler_ms_p99: '≤ 1000',
   failover_aws_calls: '≤ 6',
-  storm_1000_itn_aws_calls: '',
+  storm_1000_itn_aws_calls: '≤ 25',
   reconcile_500_asgs_describe_calls: '≤ 6',
   cold_import_ms: '≤ 200 (2-core machine)',
   sim_time_to_capacity_ratio: '≥ 10',
@@ -29,21 +29,12 @@ const TARGETS: Record<string, string> = {
 
 type Module = { name: string; run: (context: BenchContext) => Promise<BenchFigures> };
 
-/** The spot helper's storm bench (issue 3), when its file is there. */
-async function optionalStorm(): Promise<Module[]> {
-  const file = new URL('./bench/storm.ts', import.meta.url);
-  if (!existsSync(file)) return [];
-  // TODO(integrator): import it statically once issue 3 is merged.
-  const module = (await import(file.href)) as { benchStorm: (context: BenchContext) => Promise<BenchFigures> };
-  return [{ name: 'storm', run: (context) => module.benchStorm(context) }];
-}
-
 const moto = await startMotoServer();
 try {
   const context: BenchContext = { motoEndpoint: moto.endpoint, events: Number(values.events), imports: Number(values.imports) };
   const modules: Module[] = [
     { name: 'failover', run: benchFailover },
-    ...(await optionalStorm()),
+    { name: 'storm', run: () => benchStorm() },
     { name: 'reconcile', run: benchReconcile },
     { name: 'cold import', run: benchColdImport },
     { name: 'simulator', run: benchSim },

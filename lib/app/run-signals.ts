@@ -25,7 +25,7 @@ export function decideInOrder<T>(items: readonly { item: T; signal: Signal }[], 
   const decided: Decided<T>[] = [];
   for (const { item, signal } of ordered) {
     const { actions, notes } = decideWithNotes(signal, current, policy, now);
-    const owned = signal.kind === 'tick' || findGroup(current, signal.autoScalingGroupName) !== null;
+    const owned = 'autoScalingGroupName' in signal ? findGroup(current, signal.autoScalingGroupName) !== null : signal.kind === 'tick';
     decided.push({ item, signal, actions, notes, owned });
     current = project(current, actions);
   }

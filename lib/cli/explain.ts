@@ -13,6 +13,11 @@ from <file>, or from standard input with -, and prints what capacity-guard makes
   {"outcome":"signal","signal":{...}}     an event capacity-guard acts on
   {"outcome":"ignored","reason":"..."}    an event it does not act on
 
+Spot events (aws.ec2) give signals such as
+  {"kind":"spot-interruption","instanceId":"i-…","deadline":"<ISO>",...}
+  {"kind":"rebalance-recommendation","instanceId":"i-…",...}
+  {"kind":"instance-state-change","instanceId":"i-…","state":"terminated",...}
+
 For a Lambda SQS event it prints an array with one entry per record (with its messageId);
 a record that cannot be understood is {"outcome":"invalid","error":"..."}.
 

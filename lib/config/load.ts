@@ -11,6 +11,7 @@ import { resolveDownscaler } from './downscaler-schema';
 import { resolveNotifications } from './notify-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
+import { resolveSpotPolicy } from './spot-schema';
 
 export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
 /** Set to "on" on the function to stop every write without a redeploy. */
@@ -80,6 +81,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
     })),
     downscaler: resolveDownscaler(config.downscaler, config.clusters),
     notifications: resolveNotifications(config.notifications),
+    spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PriorityRule } from '../priorities/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
 import type { Mode } from './schema';
+import type { SpotPolicy } from './spot-schema';
 
 export interface ClusterPolicy {
   name: string;
@@ -25,4 +26,6 @@ export interface Policy {
   /** Scheduled downscaler (issue 6); absent in hand-built policies = off (DOWNSCALER_OFF). */
   downscaler?: DownscalerPolicy;
   notifications: NotificationPolicy;
+  /** The spot function's policy (lib/config/spot-schema.ts). */
+  spot: SpotPolicy;
 }

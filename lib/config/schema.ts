@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { parseDuration } from './duration';
 import { NotificationsSchema } from './notify-schema';
+import { SpotSchema } from './spot-schema';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -82,6 +83,8 @@ export const ConfigSchema = z
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),
     /** Slack notifications (lib/config/notify-schema.ts). */
     notifications: NotificationsSchema,
+    /** Spot interruptions and rebalance recommendations (lib/config/spot-schema.ts). */
+    spot: SpotSchema,
   })
   .strict()
   .superRefine((config, context) => {

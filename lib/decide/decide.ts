@@ -45,6 +45,11 @@ function decideSignal(signal: Signal, snapshot: Snapshot, policy: Policy, now: D
       return onLaunchSuccess(signal, snapshot);
     case 'tick':
       return onTick(snapshot, policy, now);
+    case 'spot-interruption':
+    case 'rebalance-recommendation':
+    case 'instance-state-change':
+      // The spot pipeline's own (lib/spot); it reaches the core only as launch failures of a storm.
+      return note(`${signal.kind} of ${signal.instanceId} is handled by the spot function`);
     default:
       return assertNever(signal);
   }

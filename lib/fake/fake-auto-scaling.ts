@@ -82,6 +82,8 @@ export class FakeAutoScaling implements AutoScalingPort {
   private readonly jitter: (() => number) | null;
   /** When false, AWS "loses" the events (the reconcile backstop must catch the failure). */
   emitEvents = true;
+  /** Run at the start of every settle(): other fakes of the same world (EC2) move with the clock. */
+  readonly settleHooks: (() => void)[] = [];
 
   constructor(
     private readonly clock: FakeClock,
@@ -192,6 +194,7 @@ export class FakeAutoScaling implements AutoScalingPort {
 
   /** One pass of what the ASGs do at this instant. */
   settle(): void {
+    for (const hook of this.settleHooks) hook();
     const now = this.clock.now().getTime();
     for (const group of this.groups.values()) {
       for (const instance of group.instances) {
@@ -281,6 +284,55 @@ export class FakeAutoScaling implements AutoScalingPort {
       .filter((activity) => activity.autoScalingGroupName === groupName && Date.parse(activity.startTime) >= since.getTime())
       .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
   }
+
+  // ---- for the spot fakes (lib/fake/fake-ec2.ts) ---------------------------------------------
+
+  /** Every instance of every group, with its group and pool. */
+  allInstances(): { group: string; groupTags: Record<string, string>; instanceId: string; lifecycleState: string; pool: Pool; launchedAt: number }[] {
+    return [...this.groups.values()].flatMap((group) =>
+      group.instances.map((instance) => ({ group: group.name, groupTags: { ...group.tags }, instanceId: instance.instanceId, lifecycleState: instance.lifecycleState, pool: instance.pool, launchedAt: instance.launchedAt })),
+    );
+  }
+
+  /** EC2 reclaimed the instance: it leaves its group, which launches a replacement (desired is unchanged). */
+  removeInstance(instanceId: string): boolean {
+    for (const group of this.groups.values()) {
+      const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
+      if (index >= 0) {
+        group.instances.splice(index, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * DetachInstances (up to 20 ids a call, as the API): the instances leave the group and keep
+   * running; without decrementing desired, the group launches replacements at once.
+   */
+  async detachInstances(groupName: string, instanceIds: readonly string[], shouldDecrementDesiredCapacity = false): Promise<void> {
+    for (let start = 0; start < instanceIds.length; start += 20) {
+      await this.enter('detachInstances');
+      const group = this.get(groupName);
+      for (const instanceId of instanceIds.slice(start, start + 20)) {
+        const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
+        if (index < 0) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
+        const [instance] = group.instances.splice(index, 1);
+        this.detached.push({ group: groupName, groupTags: { ...group.tags }, instance: instance! });
+        if (shouldDecrementDesiredCapacity) group.desiredCapacity = Math.max(group.minSize, group.desiredCapacity - 1);
+      }
+    }
+    // The group notices at once that it runs fewer than desired.
+    this.get(groupName).lastAttempt = Number.NEGATIVE_INFINITY;
+    this.settle();
+  }
+
+  /** Instances detached from their groups (still running, outside any group). */
+  detachedInstances(): { group: string; groupTags: Record<string, string>; instanceId: string; pool: Pool }[] {
+    return this.detached.map(({ group, groupTags, instance }) => ({ group, groupTags, instanceId: instance.instanceId, pool: instance.pool }));
+  }
+
+  private readonly detached: { group: string; groupTags: Record<string, string>; instance: FakeInstance }[] = [];
 
   // ---- internals -------------------------------------------------------------------------
 

@@ -7,6 +7,9 @@ import type { AppDeps } from '../app/deps';
 import { type DownscaleResult, downscale } from '../app/downscale';
 import { type BatchResult, handleLaunchEvents } from '../app/handle-launch-events';
 import { type ReconcileResult, reconcile } from '../app/reconcile';
+import type { SpotDeps } from '../app/spot/deps';
+import { type SpotBatchResult, handleSpotEvents } from '../app/spot/handle-spot-events';
+import { type SweepResult, sweepRebalanceTags } from '../app/spot/sweep';
 import { policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
@@ -16,6 +19,8 @@ import { type Notifier, RecordingNotifier } from '../ports/notifier';
 import { type EventBridgeEvent, asSqsRecord } from './aws-events';
 import { FakeClock } from './clock';
 import { FakeAutoScaling, type FakeOptions } from './fake-auto-scaling';
+import { FakeEc2 } from './fake-ec2';
+import { FakeEventBus, FakePoolSignalStore } from './fake-spot-stores';
 import { FakeLock } from './fake-lock';
 
 export interface WorldOptions extends FakeOptions {
@@ -47,6 +52,52 @@ export class World {
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
   async deliverEvents(events: EventBridgeEvent[] = this.aws.takeEvents()): Promise<BatchResult> {
     return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps);
+  }
+
+  // ---- the spot function (issue 3) ------------------------------------------------------
+
+  /** EC2 of this world: Spot interruptions and rebalance recommendations, instance tags. */
+  get ec2(): FakeEc2 {
+    this.spot ??= this.createSpot();
+    return this.spot.ec2;
+  }
+
+  get eventBus(): FakeEventBus {
+    this.spot ??= this.createSpot();
+    return this.spot.eventBus;
+  }
+
+  get poolSignals(): FakePoolSignalStore {
+    this.spot ??= this.createSpot();
+    return this.spot.poolSignals;
+  }
+
+  get spotDeps(): SpotDeps {
+    this.spot ??= this.createSpot();
+    return this.spot.deps;
+  }
+
+  /** Deliver the aws.ec2 events emitted so far to the spot function's code, in SQS batches of `batchSize` (serverless.yml: 1000). */
+  async deliverSpotEvents(events: EventBridgeEvent[] = this.ec2.takeEvents(), batchSize = 1000): Promise<SpotBatchResult[]> {
+    const results: SpotBatchResult[] = [];
+    for (let start = 0; start < events.length; start += batchSize) {
+      results.push(await handleSpotEvents(events.slice(start, start + batchSize).map((event) => asSqsRecord(event)), this.spotDeps));
+    }
+    return results;
+  }
+
+  /** The spot sweep's scheduled run (rebalance tag expiry). */
+  async sweepSpot(): Promise<SweepResult> {
+    return sweepRebalanceTags(this.spotDeps);
+  }
+
+  private spot: { ec2: FakeEc2; eventBus: FakeEventBus; poolSignals: FakePoolSignalStore; deps: SpotDeps } | undefined;
+
+  private createSpot(): { ec2: FakeEc2; eventBus: FakeEventBus; poolSignals: FakePoolSignalStore; deps: SpotDeps } {
+    const ec2 = new FakeEc2(this.clock, this.aws);
+    const eventBus = new FakeEventBus();
+    const poolSignals = new FakePoolSignalStore(this.clock.now);
+    return { ec2, eventBus, poolSignals, deps: { ...this.deps, ec2, detach: this.aws, eventBus, poolSignals } };
   }
 
   /** The scheduled function's run. */

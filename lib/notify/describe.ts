@@ -9,8 +9,10 @@ import type { Severity } from '../config/notify-schema';
 import { TAG } from '../decide/guard-tags';
 import { DOWNSCALER_TAG } from '../downscaler/tags';
 import type { Notable } from '../ports/notifier';
+import { poolId } from '../ports/pool-signals';
 import type { FailureClass } from '../signals';
-import { clip, code, duration, escape, when } from './mrkdwn';
+import { SPOT_TAG } from '../spot/tags';
+import { clip, code, duration, escape, plural, when } from './mrkdwn';
 
 export type NotableKind = Notable['kind'];
 type Of<K extends NotableKind> = Extract<Notable, { kind: K }>;
@@ -176,7 +178,64 @@ export const KINDS: KindTable = {
       dedupeKey: key('scheduled-release', action.cluster, action.group),
     }),
   },
+  'tag-for-drain': {
+    title: 'Nodes marked for drain',
+    summary: ['drain batch', 'drain batches'],
+    foldable: true,
+    hint: () => `In-cluster consumers drain nodes tagged ${code(SPOT_TAG.drain)} (and the "Node Drain Requested" events, if a drain bus is set).`,
+    describe: (action) => {
+      const deadline = action.tags[SPOT_TAG.deadline];
+      return {
+        severity: 'info',
+        line: `${plural(action.instances.length, 'node')} tagged ${code(`${SPOT_TAG.drain}=${action.reason}`)}${deadline ? `, gone by ${when(deadline)}` : ''}: ${idList(action.instances.map((instance) => instance.instanceId))}.`,
+        dedupeKey: key('tag-for-drain', action.reason),
+      };
+    },
+  },
+  'publish-drain-requested': {
+    title: 'Drain requested in the cluster',
+    summary: ['drain event', 'drain events'],
+    foldable: true,
+    describe: (action) => ({
+      severity: 'info',
+      line: `${plural(action.nodes.length, 'node')} announced on event bus ${code(action.eventBusName)}.`,
+      dedupeKey: key('publish-drain-requested', action.cluster),
+    }),
+  },
+  'detach-for-replacement': {
+    title: 'Replacements started',
+    summary: ['replacement', 'replacements'],
+    foldable: true,
+    describe: (action) => ({
+      severity: 'info',
+      line: `${code(action.group)} — ${plural(action.instanceIds.length, 'node')} detached with desired unchanged, so the group launches ${action.instanceIds.length === 1 ? 'a replacement' : 'replacements'} now (${action.reason}).`,
+      dedupeKey: key('detach-for-replacement', action.cluster, action.group),
+    }),
+  },
+  'record-pool-interruptions': {
+    title: 'Spot interruptions by pool',
+    summary: ['pool counted', 'pools counted'],
+    foldable: true,
+    describe: (action) => ({
+      severity: 'info',
+      line: `${code(`${action.pool.instanceType} ${action.pool.market}`)} in ${escape(action.zoneName)} (${escape(action.pool.zoneId)}): ${plural(action.interruptions.length, 'interruption')} recorded; enough of them in the storm window take the groups using this pool out of rotation.`,
+      dedupeKey: key('record-pool-interruptions', poolId(action.pool)),
+    }),
+  },
+  'untag-expired-rebalance': {
+    title: 'Rebalance tags expired',
+    summary: ['expiry', 'expiries'],
+    foldable: true,
+    describe: (action) => ({
+      severity: 'info',
+      line: `${plural(action.instanceIds.length, 'node')}: no interruption followed the rebalance recommendation; the drain tags are removed: ${idList(action.instanceIds)}.`,
+      dedupeKey: key('untag-expired-rebalance', null),
+    }),
+  },
 };
+
+/** Instance ids, cut short in storms. */
+const idList = (ids: readonly string[]): string => (ids.length > 5 ? `${ids.slice(0, 5).map(code).join(', ')} and ${ids.length - 5} more` : ids.map(code).join(', '));
 
 const sizesText = (sizes: { minSize: number; desiredCapacity: number; maxSize: number }): string => `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
 

@@ -4,9 +4,10 @@
  */
 import type { Action } from '../decide/actions';
 import type { DownscalerAction } from '../downscaler/actions';
+import type { SpotAction } from '../spot/actions';
 
 /** Every action kind a run can report. Each feature adds its action union here. */
-export type Notable = Action | DownscalerAction;
+export type Notable = Action | DownscalerAction | SpotAction;
 
 export interface RunReport {
   /** The function that ran: failover, reconcile, spot, downscaler. */

@@ -61,6 +61,8 @@ export interface RunOptions {
 
 const SAMPLE_EVERY_MS = 10_000;
 const SQS_BATCH = 10;
+/** The spot queue's maximumBatchingWindow in serverless.yml. */
+const SPOT_BATCH_WINDOW_MS = 5_000;
 
 export async function runStrategy(scenario: Scenario, strategy: StrategyName, options: RunOptions = {}): Promise<RunResult> {
   const start = Date.parse(scenario.start);
@@ -114,7 +116,8 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   let reportsSeen = 0;
   let eventsDelivered = 0;
   const announceReports = () => {
-    for (const report of world.notifier.reports.slice(reportsSeen)) say('Slack', describeReport(report));
+    // A run that did nothing sends nothing to Slack.
+    for (const report of world.notifier.reports.slice(reportsSeen)) if (report.done.length + report.failed.length > 0) say('Slack', describeReport(report));
     reportsSeen = world.notifier.reports.length;
   };
   const deliverLater = (event: EventBridgeEvent, delay: number) => {
@@ -200,6 +203,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   // ---- the scenario's events ----------------------------------------------------------------
   let warnings = 0;
   let spotNoted = false;
+  const spotBatch: EventBridgeEvent[] = [];
   for (const event of scenario.events) {
     sim.at(start + event.at, 'scenario', () => {
       if ('outOfCapacity' in event) {
@@ -224,7 +228,9 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
             if (guarded) {
               if (options.spotHandler) {
                 const handler = options.spotHandler;
-                sim.after(scenario.eventDelivery, 'spot', () => handler([warning], world));
+                // Lambda collects the spot queue's records for its batching window (serverless.yml: 5 s).
+                spotBatch.push(warning);
+                if (spotBatch.length === 1) sim.after(scenario.eventDelivery + SPOT_BATCH_WINDOW_MS, 'spot', () => handler(spotBatch.splice(0), world));
               } else if (!spotNoted) {
                 spotNoted = true;
                 say('capacity-guard', 'spot handling not wired yet (issue 3): interruption warnings are not acted on');

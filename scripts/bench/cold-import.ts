@@ -57,6 +57,8 @@ export async function benchColdImport(context: Pick<BenchContext, 'imports'>): P
       ...yml.provider.environment,
       CAPACITY_GUARD_CONFIG: config,
       CAPACITY_GUARD_LOCK_TABLE: 'capacity-guard-bench-lease',
+      // functions.<name>.environment holds CloudFormation refs: the bench names the table itself.
+      CAPACITY_GUARD_SIGNALS_TABLE: 'capacity-guard-bench-signals',
       AWS_REGION: 'eu-west-3',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };

@@ -42,13 +42,13 @@ export async function downscalerBench(groups = 500): Promise<Record<string, numb
   const idleRunMs = performance.now() - started;
   const idleCalls = world.aws.totalCalls();
   return {
-    'downscaler.isUp.us': round(isUpMicros),
-    'downscaler.next100Transitions.ms': round(next100Ms),
-    'downscaler.next100Transitions.found': transitions.length,
-    [`downscaler.downRun${groups}.ms`]: round(downRunMs),
-    [`downscaler.downRun${groups}.calls`]: downCalls,
-    [`downscaler.idleRun${groups}.ms`]: round(idleRunMs),
-    [`downscaler.idleRun${groups}.calls`]: idleCalls,
+    downscaler_is_up_us: round(isUpMicros),
+    downscaler_next_100_transitions_ms: round(next100Ms),
+    downscaler_next_100_transitions_found: transitions.length,
+    [`downscaler_down_run_${groups}_asgs_ms`]: round(downRunMs),
+    [`downscaler_down_run_${groups}_asgs_aws_calls`]: downCalls,
+    [`downscaler_idle_run_${groups}_asgs_ms`]: round(idleRunMs),
+    [`downscaler_idle_run_${groups}_asgs_aws_calls`]: idleCalls,
   };
 }
 

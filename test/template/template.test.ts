@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -145,6 +145,11 @@ function functionLogicalId(name: string): string {
   return `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`;
 }
 
+/** The bundled handler's path in the zip: `functions/spot-sweep.handler` → `functions/spot-sweep.mjs`. */
+function handlerFile(template: CfnTemplate, name: string): string {
+  return `${String(props(resource(template, functionLogicalId(name))).Handler).replace(/\.[^.]+$/, '')}.mjs`;
+}
+
 /** The function's variables; a `Ref` to a resource stands in as that resource's logical id (what a deploy would resolve). */
 function functionEnv(template: CfnTemplate, name: string): Record<string, string> {
   const environment = props(resource(template, functionLogicalId(name))).Environment;
@@ -266,11 +271,13 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       [['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // Slack notification folding: its own notify#* items (see the observability block below).
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
+      // The spot function's pool store (its own describe block below).
+      [['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
     ]);
   });
 
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r));
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r)).filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify(arnOf('LaunchEventsQueue')));
     expect(mappings).toEqual([
       expect.objectContaining({
         EventSourceArn: arnOf('LaunchEventsQueue'),
@@ -297,7 +304,7 @@ describe('reconcile schedule', () => {
 
 describe('downscaler schedule and permissions', () => {
   it('runs the downscaler every 5 minutes by default, without retries', () => {
-    const rules = eventRulesWithSchedule(template, 'rate(5 minutes)');
+    const rules = eventRulesWithSchedule(template, 'rate(5 minutes)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('downscaler')));
     expect(rules).toHaveLength(1);
     expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf(functionLogicalId('downscaler'))]);
     expect(props(resource(template, functionLogicalId('downscaler'))).Timeout).toBe(60);
@@ -428,12 +435,12 @@ describe('function packages', () => {
     const configInZip = functionEnv(template, name).CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
 
     expect(files).toContain(configInZip);
-    expect(files).toContain(`functions/${name}.mjs`);
+    expect(files).toContain(handlerFile(template, name));
     expect(files.filter((f) => f.includes('node_modules/'))).toEqual([]);
 
     const zipSize = statSync(join(dirname(templatePath), `${name}.zip`)).size;
-    const bundleSize = statSync(join(dir, `functions/${name}.mjs`)).size;
-    console.log(`${name}: zip ${kib(zipSize)}, functions/${name}.mjs ${kib(bundleSize)} (${files.length} files)`);
+    const bundleSize = statSync(join(dir, handlerFile(template, name))).size;
+    console.log(`${name}: zip ${kib(zipSize)}, ${handlerFile(template, name)} ${kib(bundleSize)} (${files.length} files)`);
   });
 
   it.each(FUNCTIONS)('%s handler imports under plain Node ESM and exports handler()', (name) => {
@@ -445,7 +452,7 @@ describe('function packages', () => {
         value.startsWith(LAMBDA_TASK_ROOT) ? join(dir, value.slice(LAMBDA_TASK_ROOT.length)) : value,
       ]),
     );
-    const entry = pathToFileURL(join(dir, `functions/${name}.mjs`)).href;
+    const entry = pathToFileURL(join(dir, handlerFile(template, name))).href;
     const script =
       `import(${JSON.stringify(entry)})` + `.then(m => { if (typeof m.handler !== 'function') process.exit(3) })`;
     const run = spawnSync(process.execPath, ['-e', script], {
@@ -562,5 +569,73 @@ describe('observability and Slack access (issue 4)', () => {
   it('limits the notification items in the lease table to notify#* keys', () => {
     const folds = statements.find((s) => s.Sid === 'NotificationFolds');
     expect(folds?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['notify#*'] } });
+  });
+});
+
+describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; pool store (issue 3)', () => {
+  it('subscribes to the interruption warning and rebalance recommendation, and to state changes only for the four ending states', () => {
+    const rule = props(resource(template, 'SpotEventsRule'));
+    expect(rule.EventPattern).toEqual({ source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
+    const states = props(resource(template, 'SpotStateChangeRule'));
+    expect(states.EventPattern).toEqual({
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Instance State-change Notification'],
+      detail: { state: ['shutting-down', 'terminated', 'stopping', 'stopped'] },
+    });
+    for (const r of [rule, states]) {
+      expect(r.EventBusName ?? 'default').toBe('default');
+      expect((r.Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf('SpotEventsQueue')]);
+    }
+  });
+
+  it('lets only those two rules send to the queue, which redrives to an encrypted DLQ', () => {
+    const policy = props(resource(template, 'SpotEventsQueuePolicy'));
+    expect((policy.PolicyDocument as { Statement: PolicyStatement[] }).Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arnOf('SpotEventsQueue'), Condition: { ArnEquals: { 'aws:SourceArn': [arnOf('SpotEventsRule'), arnOf('SpotStateChangeRule')] } } }),
+    ]);
+    const queue = props(resource(template, 'SpotEventsQueue'));
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf('SpotEventsDLQ'), maxReceiveCount: 5 });
+    expect(props(resource(template, 'SpotEventsDLQ')).SqsManagedSseEnabled).toBe(true);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (props(resource(template, functionLogicalId('spot'))).Timeout as number));
+  });
+
+  it('feeds the spot function large batches with partial batch responses, the window well inside the 2-minute notice', () => {
+    const mapping = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => props(r))
+      .find((m) => JSON.stringify(m.EventSourceArn) === JSON.stringify(arnOf('SpotEventsQueue')));
+    expect(mapping).toMatchObject({ FunctionName: arnOf(functionLogicalId('spot')), FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 1000, MaximumBatchingWindowInSeconds: 5 });
+    expect(mapping!.MaximumBatchingWindowInSeconds as number).toBeLessThanOrEqual(10);
+  });
+
+  it('runs the sweep every 5 minutes; both spot functions know the pool store table, which has a TTL', () => {
+    const rules = eventRulesWithSchedule(template, 'rate(5 minutes)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('spotSweep')));
+    expect(rules.flatMap((r) => (props(r).Targets as { Arn: Json }[]).map((t) => t.Arn))).toEqual([arnOf(functionLogicalId('spotSweep'))]);
+    for (const name of ['spot', 'spotSweep']) expect(functionEnv(template, name).CAPACITY_GUARD_SIGNALS_TABLE).toBe('CapacitySignalsTable');
+    const table = props(resource(template, 'CapacitySignalsTable'));
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('limits ec2:CreateTags/DeleteTags to Auto Scaling instances (or ones we already tagged) and capacity-guard/* keys', () => {
+    const tagging = statements.filter((s) => asArray(s.Action).some((a) => a === 'ec2:CreateTags' || a === 'ec2:DeleteTags'));
+    expect(tagging.map((s) => s.Sid)).toEqual(['SpotTagGroupInstances', 'SpotTagDetachedInstances']);
+    const requiredTags = ['aws:autoscaling:groupName', 'capacity-guard/drain'];
+    tagging.forEach((statement, index) => {
+      expect(asArray(statement.Action).sort()).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
+      expect(JSON.stringify(statement.Resource)).toContain(':instance/*');
+      expect(statement.Condition).toEqual({
+        Null: { [`aws:ResourceTag/${requiredTags[index]}`]: 'false', 'aws:TagKeys': 'false' },
+        'ForAllValues:StringLike': { 'aws:TagKeys': ['capacity-guard/*'] },
+      });
+    });
+  });
+
+  it('guards DetachInstances with the cluster-autoscaler tag, PutEvents to the drain buses, DescribeInstances alone on "*"', () => {
+    expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
+    expect(unguardedAutoScalingWrites(statements)).toEqual([]);
+    const put = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
+    expect(put.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringContaining(':event-bus/capacity-guard-drain-*')]);
+    const onAny = statements.filter(allowsAnyResource).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ec2:'));
+    expect(onAny.sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
   });
 });

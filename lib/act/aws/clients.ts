@@ -7,6 +7,8 @@
  */
 import { AutoScalingClient, type AutoScalingClientConfig } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
 
 /**
  * Throttling is normal during capacity storms: adaptive retry adds client-side rate limiting on
@@ -21,4 +23,14 @@ export function createAutoScalingClient(overrides: AutoScalingClientConfig = {})
 
 export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): DynamoDBClient {
   return new DynamoDBClient({ ...AWS_RETRY, ...overrides });
+}
+
+// ---- the spot function's clients (issue 3) ------------------------------------------------------
+
+export function createEc2Client(overrides: EC2ClientConfig = {}): EC2Client {
+  return new EC2Client({ ...AWS_RETRY, ...overrides });
+}
+
+export function createEventBridgeClient(overrides: EventBridgeClientConfig = {}): EventBridgeClient {
+  return new EventBridgeClient({ ...AWS_RETRY, ...overrides });
 }

@@ -27,6 +27,26 @@ export const SAMPLE = {
   'scheduled-downscale': { kind: 'scheduled-downscale', cluster: 'staging', group: 'spot-nodes-4x-a', from: sizes(1, 6, 40), to: sizes(0, 0, 0), tags: {}, schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris, downtime never' },
   'scheduled-restore': { kind: 'scheduled-restore', cluster: 'staging', group: 'spot-nodes-4x-a', why: 'schedule', from: sizes(0, 0, 0), to: sizes(1, 6, 40), removeTags: [] },
   'scheduled-release': { kind: 'scheduled-release', cluster: 'staging', group: 'spot-nodes-4x-b', sizes: sizes(0, 3, 3), saved: sizes(1, 6, 40), removeTags: [] },
+  'tag-for-drain': {
+    kind: 'tag-for-drain',
+    reason: 'spot-interruption',
+    instances: ['i-0a1', 'i-0a2', 'i-0a3', 'i-0a4', 'i-0a5', 'i-0a6', 'i-0a7'].map((instanceId) => ({ instanceId, cluster: 'prod', group: 'spot-nodes-8x-a' })),
+    tags: { 'capacity-guard/drain': 'spot-interruption', 'capacity-guard/drain-deadline': '2026-11-27T21:02:00.000Z' },
+  },
+  'publish-drain-requested': {
+    kind: 'publish-drain-requested',
+    cluster: 'prod',
+    eventBusName: 'capacity-guard-drain-prod',
+    nodes: [{ instanceId: 'i-0a1', nodeName: 'ip-10-0-1-17.eu-west-3.compute.internal', group: 'spot-nodes-8x-a', cluster: 'prod', reason: 'spot-interruption', deadline: '2026-11-27T21:02:00.000Z', time: '2026-11-27T21:00:00.000Z' }],
+  },
+  'detach-for-replacement': { kind: 'detach-for-replacement', cluster: 'prod', group: 'spot-nodes-8x-a', instanceIds: ['i-0a1', 'i-0a2'], reason: 'spot-interruption' },
+  'record-pool-interruptions': {
+    kind: 'record-pool-interruptions',
+    pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' },
+    zoneName: 'eu-west-3a',
+    interruptions: [{ instanceId: 'i-0a1', time: '2026-11-27T21:00:00.000Z', group: 'spot-nodes-8x-a' }],
+  },
+  'untag-expired-rebalance': { kind: 'untag-expired-rebalance', instanceIds: ['i-0b1'], keys: ['capacity-guard/drain', 'capacity-guard/rebalance-at', 'capacity-guard/drain-event'] },
 } satisfies { [K in Notable['kind']]: Extract<Notable, { kind: K }> };
 
 export function report(done: Action[], extra: Partial<RunReport> = {}): RunReport {

@@ -118,15 +118,15 @@ describe('parseEventBridgeEvent', () => {
   it('ignores an unknown detail-type with a reason naming source|detail-type', () => {
     // Prepare
     const event = structuredClone(unsuccessful);
-    event.source = 'aws.ec2';
-    event['detail-type'] = 'EC2 Spot Instance Interruption Warning';
+    event.source = 'aws.health';
+    event['detail-type'] = 'AWS Health Event';
 
     // Act
     const outcome = parseEventBridgeEvent(event);
 
     // Assess
     expect(outcome.outcome).toBe('ignored');
-    expect(outcome).toHaveProperty('reason', expect.stringContaining('aws.ec2|EC2 Spot Instance Interruption Warning'));
+    expect(outcome).toHaveProperty('reason', expect.stringContaining('aws.health|AWS Health Event'));
   });
 
   it('rejects an event without detail.AutoScalingGroupName, naming the field', () => {

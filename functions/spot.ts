@@ -1,0 +1,23 @@
+/**
+ * EventBridge (aws.ec2: Spot interruption warnings, rebalance recommendations, ending state
+ * changes) → SQS → here, in large batches. Wiring only: the work is in
+ * lib/app/spot/handle-spot-events.ts (one DescribeInstances, one CreateTags per batch).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { handleSpotEvents } from '../lib/app/spot/handle-spot-events';
+import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
+
+const deps = lambdaSpotDeps();
+
+async function spot(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
+  const result = await handleSpotEvents(event.Records, deps, { abortSignal: signal });
+  return { batchItemFailures: result.batchItemFailures };
+}
+
+export const handler = middy(spot, { timeoutEarlyInMillis: 3000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(powertoolsMetrics));

@@ -1,0 +1,46 @@
+/**
+ * Account-wide capacity signals per pool (AZ ID, instance type, market), readable by every
+ * function of the account. ASG tags cannot serve: a pool spans groups, clusters and functions,
+ * and counts need an atomic add. A DynamoDB table with a TTL (lib/act/aws/pool-signal-store.ts).
+ */
+import type { Market } from '../signals';
+import type { CallOptions } from './auto-scaling';
+
+export interface PoolKey {
+  zoneId: string;
+  instanceType: string;
+  market: Market;
+}
+
+export function poolId(pool: PoolKey): string {
+  return `${pool.zoneId}|${pool.instanceType}|${pool.market}`;
+}
+
+export interface PoolInterruption {
+  instanceId: string;
+  /** The interruption event's time. */
+  time: string;
+  /** The instance's group, if any: the groups that depend on the pool. */
+  group: string | null;
+}
+
+export interface PoolState {
+  pool: PoolKey;
+  /** The zone's name in this account, for the core's launch-failure signals. */
+  zoneName: string;
+  /** Distinct interrupted instances whose event falls in the window. */
+  interruptions: number;
+  groups: string[];
+  /** When a storm of this pool was last handed to the core (null: never, or expired). */
+  stormSignaledAt: string | null;
+}
+
+export interface PoolSignalStore {
+  /**
+   * Adds the interruptions (a duplicate instance id counts once) and returns the pool's state
+   * after the write: one call per pool.
+   */
+  recordInterruptions(pool: PoolKey, zoneName: string, interruptions: readonly PoolInterruption[], windowMs: number, now: Date, options?: CallOptions): Promise<PoolState>;
+  /** Notes that the storm went through the core's path, so the next batches do not repeat it. */
+  markStormSignaled(pool: PoolKey, at: Date, windowMs: number, options?: CallOptions): Promise<void>;
+}

@@ -1,0 +1,195 @@
+/**
+ * The spot function's adapters against moto 5.2.5: EC2 (DescribeInstances, tags, AZ IDs),
+ * DetachInstances, EventBridge PutEvents (checked through a rule → SQS, as moto has no
+ * TestEventPattern), and the DynamoDB pool store.
+ *
+ * moto gaps seen here: DetachInstances removes aws:autoscaling:groupName from the instance (we
+ * assume AWS does too and do not rely on either); instances of moto's groups are on-demand.
+ */
+import { CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { createAutoScalingClient, createEc2Client, createEventBridgeClient } from '../../lib/act/aws/clients';
+import { createDetachAdapter } from '../../lib/act/aws/detach-adapter';
+import { createEc2Adapter } from '../../lib/act/aws/ec2-adapter';
+import { createEventBusAdapter } from '../../lib/act/aws/event-bus-adapter';
+import { createPoolSignalStore } from '../../lib/act/aws/pool-signal-store';
+import { motoDynamoDbClient } from '../support/moto-lock';
+import { resetMoto } from '../support/moto-server';
+import { REGION, ZONE, clusterTags } from '../support/moto-world';
+
+const endpoint = inject('motoEndpoint');
+const config = () => ({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+
+/** SQS through its query API (no SQS SDK client in the project): create a queue, read its messages. */
+async function sqs(params: Record<string, string>): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-3/sqs/aws4_request, SignedHeaders=host, Signature=x' },
+    body: new URLSearchParams({ Version: '2012-11-05', ...params }).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`SQS ${params.Action}: HTTP ${response.status} ${text}`);
+  return text;
+}
+const xmlValues = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((match) => match[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+
+async function groupWithInstances(name: string, desired: number, tags: Record<string, string>): Promise<string[]> {
+  const autoScaling = createAutoScalingClient(config());
+  await autoScaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: `${name}-lc`, ImageId: 'ami-12c6146b', InstanceType: 'm5.large' }));
+  await autoScaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      LaunchConfigurationName: `${name}-lc`,
+      AvailabilityZones: [ZONE],
+      MinSize: 0,
+      MaxSize: 10,
+      DesiredCapacity: desired,
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ ResourceId: name, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: true })),
+    }),
+  );
+  const described = await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  return (described.AutoScalingGroups?.[0]?.Instances ?? []).map((instance) => instance.InstanceId ?? '');
+}
+
+describe('the EC2 adapter', () => {
+  beforeEach(() => resetMoto(endpoint));
+
+  it('describes a batch of instances in one call: group, cluster tags, AZ name and ID, type, market, node name; unknown ids left out', async () => {
+    const ids = await groupWithInstances('spot-nodes-a', 3, clusterTags('prod'));
+    const ec2 = createEc2Adapter(createEc2Client(config()));
+
+    const instances = await ec2.describeInstances([...ids, 'i-0123456789abcdef0']);
+
+    expect(instances.map((instance) => instance.instanceId).sort()).toEqual([...ids].sort());
+    const [first] = instances;
+    expect(first).toMatchObject({
+      state: 'running',
+      availabilityZone: ZONE,
+      availabilityZoneId: expect.stringMatching(/^euw3-az\d$/),
+      instanceType: 'm5.large',
+      market: 'on-demand',
+      autoScalingGroupName: 'spot-nodes-a',
+      privateDnsName: expect.stringContaining('.internal'),
+    });
+    expect(first!.tags).toMatchObject({ 'aws:autoscaling:groupName': 'spot-nodes-a', 'k8s.io/cluster-autoscaler/prod': 'owned' });
+  });
+
+  it('reads the Spot lifecycle', async () => {
+    const ec2Client = createEc2Client(config());
+    const run = await ec2Client.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, InstanceMarketOptions: { MarketType: 'spot' } }));
+    const id = run.Instances?.[0]?.InstanceId ?? '';
+
+    const [instance] = await createEc2Adapter(ec2Client).describeInstances([id]);
+
+    expect(instance).toMatchObject({ instanceId: id, market: 'spot', autoScalingGroupName: null });
+  });
+
+  it('tags many instances in one call, finds them by tag, removes the tags', async () => {
+    const ids = await groupWithInstances('spot-nodes-a', 3, clusterTags('prod'));
+    const ec2 = createEc2Adapter(createEc2Client(config()));
+
+    await ec2.createTags(ids.slice(0, 2), { 'capacity-guard/drain': 'rebalance-recommendation', 'capacity-guard/rebalance-at': '2026-11-27T20:00:00.000Z' });
+    const tagged = await ec2.findTagged('capacity-guard/drain', ['rebalance-recommendation']);
+    expect(tagged.map((instance) => instance.instanceId).sort()).toEqual(ids.slice(0, 2).sort());
+
+    await ec2.deleteTags(ids.slice(0, 2), ['capacity-guard/drain', 'capacity-guard/rebalance-at']);
+    expect(await ec2.findTagged('capacity-guard/drain', ['rebalance-recommendation'])).toEqual([]);
+    const [after] = await ec2.describeInstances([ids[0]!]);
+    expect(after!.tags['k8s.io/cluster-autoscaler/prod']).toBe('owned');
+  });
+});
+
+describe('the DetachInstances adapter', () => {
+  beforeEach(() => resetMoto(endpoint));
+
+  it('detaches without decrementing desired: the group launches replacements; an instance already gone is skipped', async () => {
+    const ids = await groupWithInstances('spot-nodes-a', 3, clusterTags('prod'));
+    const autoScaling = createAutoScalingClient(config());
+    const detach = createDetachAdapter(autoScaling);
+
+    await detach.detachInstances('spot-nodes-a', [ids[0]!, ids[1]!]);
+    await detach.detachInstances('spot-nodes-a', [ids[0]!]); // a duplicate: already detached
+
+    const group = (await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['spot-nodes-a'] }))).AutoScalingGroups![0]!;
+    expect(group.DesiredCapacity).toBe(3);
+    const members = (group.Instances ?? []).map((instance) => instance.InstanceId);
+    expect(members).toHaveLength(3);
+    expect(members).not.toContain(ids[0]);
+    expect(members).not.toContain(ids[1]);
+  });
+});
+
+describe('the EventBridge adapter', () => {
+  beforeEach(() => resetMoto(endpoint));
+
+  it('publishes drain events on a bus, 10 entries a call, delivered through a rule to SQS', async () => {
+    const events = createEventBridgeClient(config());
+    await events.send(new CreateEventBusCommand({ Name: 'capacity-guard-drain-prod' }));
+    const queueUrl = xmlValues(await sqs({ Action: 'CreateQueue', QueueName: 'drains' }), 'QueueUrl')[0]!;
+    const queueArn = `arn:aws:sqs:${REGION}:123456789012:drains`;
+    await events.send(new PutRuleCommand({ Name: 'drains', EventBusName: 'capacity-guard-drain-prod', EventPattern: JSON.stringify({ source: ['capacity-guard'], 'detail-type': ['Node Drain Requested'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'drains', EventBusName: 'capacity-guard-drain-prod', Targets: [{ Id: 'q', Arn: queueArn }] }));
+
+    const bus = createEventBusAdapter(events);
+    const entries = Array.from({ length: 12 }, (_, index) => ({ eventBusName: 'capacity-guard-drain-prod', source: 'capacity-guard', detailType: 'Node Drain Requested', detail: { cluster: 'prod', nodes: [{ instanceId: `i-${index}` }] } }));
+    const result = await bus.putEvents(entries);
+
+    expect(result.failed).toEqual([]);
+    const received: string[] = [];
+    for (let attempt = 0; attempt < 5 && received.length < 12; attempt++) {
+      const page = await sqs({ Action: 'ReceiveMessage', QueueUrl: queueUrl, MaxNumberOfMessages: '10' });
+      for (const body of xmlValues(page, 'Body')) received.push(JSON.parse(body).detail.nodes[0].instanceId);
+    }
+    expect(received.sort()).toEqual(entries.map((entry) => entry.detail.nodes[0]!.instanceId).sort());
+  });
+});
+
+describe('the DynamoDB pool store', () => {
+  const TABLE = 'capacity-guard-test-signals';
+  const pool = { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' as const };
+  const windowMs = 600_000;
+  const at = (offsetMs: number) => new Date(Date.parse('2026-11-27T21:00:00Z') + offsetMs);
+  let client: DynamoDBClient;
+
+  beforeEach(async () => {
+    await resetMoto(endpoint);
+    client = motoDynamoDbClient(endpoint);
+    await client.send(
+      new CreateTableCommand({ TableName: TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
+    );
+  });
+
+  it('counts distinct instances per pool in the window, a duplicate once, and remembers the groups', async () => {
+    const store = createPoolSignalStore(client, TABLE);
+    const first = await store.recordInterruptions(pool, 'eu-west-3a', [
+      { instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' },
+      { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' },
+    ], windowMs, at(30_000));
+    expect(first).toMatchObject({ interruptions: 2, groups: ['spot-nodes-a', 'spot-nodes-b'], zoneName: 'eu-west-3a', stormSignaledAt: null });
+
+    const again = await store.recordInterruptions(pool, 'eu-west-3a', [
+      { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' }, // duplicate
+      { instanceId: 'i-3', time: at(60_000).toISOString(), group: null },
+    ], windowMs, at(60_000));
+    expect(again.interruptions).toBe(3);
+
+    // Twelve minutes on, i-1..i-3 fell out of the 10-minute window: only the new one counts.
+    const later = await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-4', time: at(720_000).toISOString(), group: 'spot-nodes-a' }], windowMs, at(720_000));
+    expect(later.interruptions).toBe(1);
+  });
+
+  it('remembers when a storm was handed to the core', async () => {
+    const store = createPoolSignalStore(client, TABLE);
+    await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-1', time: at(0).toISOString(), group: 'g' }], windowMs, at(0));
+
+    await store.markStormSignaled(pool, at(5_000), windowMs);
+
+    const state = await store.recordInterruptions(pool, 'eu-west-3a', [], windowMs, at(6_000));
+    expect(state.stormSignaledAt).toBe(at(5_000).toISOString());
+    expect(state.interruptions).toBe(1);
+  });
+});
+

@@ -1,0 +1,44 @@
+/**
+ * The cluster of the Spot stories: two big Spot groups (m5 and r5, three zones) first, two
+ * on-demand fallbacks second, a drain bus for the cluster; and a group of another cluster
+ * (staging) in the same account, whose instances the spot function must leave alone.
+ */
+import type { Pool } from '../../lib/fake/fake-auto-scaling';
+import { World } from '../../lib/fake/world';
+
+const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
+const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
+const onDemand = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'on-demand' as const, instanceType: type, zone }));
+
+export const DRAIN_BUS = 'arn:aws:events:eu-west-3:123456789012:event-bus/prod-nodes';
+
+export function spotConfig(spot = ''): string {
+  return `
+clusters:
+  - name: prod
+    priorities: |-
+      50: ["^spot-nodes-"]
+      10: ["^on-demand-"]
+spot:
+  clusters:
+    prod:
+      drainEventBus: ${DRAIN_BUS}
+${spot}
+`;
+}
+
+export function spotCluster(options: { spotNodes?: number; config?: string } = {}): World {
+  const world = new World({ config: options.config ?? spotConfig() });
+  const nodes = options.spotNodes ?? 6;
+  world.aws.addGroup({ name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('m5.8xlarge') });
+  world.aws.addGroup({ name: 'spot-nodes-8x-b', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('r5.8xlarge') });
+  world.aws.addGroup({ name: 'on-demand-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: onDemand('m5.8xlarge') });
+  world.aws.addGroup({ name: 'on-demand-8x-b', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: onDemand('r5.8xlarge') });
+  world.aws.addGroup({ name: 'staging-spot-nodes', cluster: 'staging', minSize: 0, maxSize: 10, desiredCapacity: 3, pools: spot('m5.8xlarge') });
+  return world;
+}
+
+/** Every AWS call the world's fakes counted (the lease: a put and a delete per acquisition). */
+export function awsCalls(world: World): number {
+  return world.aws.totalCalls() + world.ec2.totalCalls() + world.eventBus.totalCalls() + world.poolSignals.totalCalls() + world.lock.acquisitions * 2;
+}
