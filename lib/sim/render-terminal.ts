@@ -48,7 +48,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push('');
   out.push(`With capacity-guard (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
   out.push(...capacityGuard.timeline.map(line));
-  if (capacityGuard.slackMessages === 0) out.push('  (no Slack messages recorded: the runs do not call the notifier yet)');
+  if (capacityGuard.slackMessages === 0) out.push('  (no Slack message: capacity-guard had nothing to tell)');
   out.push('');
   out.push('Baseline, the cluster-autoscaler model alone:');
   out.push(...baseline.timeline.map(line));

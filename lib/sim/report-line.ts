@@ -1,13 +1,9 @@
 /**
- * A run's report as one short line for the simulator's timeline: what capacity-guard would have
- * told Slack. The Slack message builders live elsewhere; this stays one small function so the
- * timeline can switch to them.
+ * A Slack message as one short line for the simulator's timeline: its severity and its
+ * notification text (the summary header the channel shows).
  */
-import { summarizeNotable as summarize } from '../app/summarize-notable';
-import type { RunReport } from '../ports/notifier';
+import type { SlackMessage } from '../notify/message';
 
-export function describeReport(report: RunReport): string {
-  const done = report.done.map((action) => summarize(action));
-  const failed = report.failed.map(({ action, error }) => `FAILED ${summarize(action)}: ${error}`);
-  return `[${report.source}${report.dryRun ? ', dry run' : ''}] ${[...done, ...failed].join('; ') || 'nothing to report'}`;
+export function describeMessage(message: SlackMessage): string {
+  return `[${message.severity}] ${message.text}`;
 }

