@@ -5,7 +5,7 @@
  */
 import { executeDownscalerActions } from '../act/execute-downscaler';
 import { DOWNSCALER_OFF } from '../config/downscaler-schema';
-import { type DownscalerAction, type DownscalerNote, summarizeDownscaler } from '../downscaler/actions';
+import { ACTIONABLE_NOTE_REASONS, type DownscalerAction, type DownscalerNote, summarizeDownscaler } from '../downscaler/actions';
 import { decideDownscaler } from '../downscaler/decide';
 import { DISCOVERY_TAG_KEYS } from '../downscaler/tags';
 import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
@@ -57,8 +57,7 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions): Promise<Dow
   const groups = await observeDownscalerGroups(deps, options);
   const { actions, notes } = decideDownscaler(groups, deps.policy, now);
   deps.metrics.count('downscaler.groups', groups.length);
-  for (const note of notes) deps.log.info('downscaler: group left alone', { ...note });
-  deps.metrics.count('downscaler.skipped', notes.length);
+  logNotes(deps, notes);
   if (actions.length === 0) return { groups: groups.length, actions, notes, failedActions: 0 };
 
   const dryRun = deps.policy.dryRun;
@@ -71,6 +70,25 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions): Promise<Dow
   }
   await notifyOnce(deps, now, dryRun ? actions : result.done, result.failed);
   return { groups: groups.length, actions, notes, failedActions: result.failed.length };
+}
+
+/**
+ * Hundreds of groups are left alone every 5 minutes for ordinary reasons (excluded, control plane,
+ * grace): one summary line by reason, the detail at debug. A bad tag or unreadable saved sizes is
+ * someone's mistake to fix: warned per group, naming the tag, and counted.
+ */
+function logNotes(deps: Pick<AppDeps, 'log' | 'metrics'>, notes: readonly DownscalerNote[]): void {
+  deps.metrics.count('downscaler.skipped', notes.length);
+  if (notes.length === 0) return;
+  const byReason: Record<string, number> = {};
+  for (const note of notes) {
+    byReason[note.reason] = (byReason[note.reason] ?? 0) + 1;
+    if (ACTIONABLE_NOTE_REASONS.has(note.reason)) deps.log.warn('downscaler: group left alone until its tags are fixed', { ...note });
+    else deps.log.debug('downscaler: group left alone', { ...note });
+  }
+  const invalid = notes.filter((note) => note.reason === 'invalid-tag').length;
+  if (invalid > 0) deps.metrics.count('downscaler.invalid_tags', invalid);
+  deps.log.info('downscaler: groups left alone', { count: notes.length, byReason });
 }
 
 async function notifyOnce(deps: AppDeps, now: Date, done: readonly DownscalerAction[], failed: readonly { action: DownscalerAction; error: Error }[]): Promise<void> {

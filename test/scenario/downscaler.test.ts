@@ -309,3 +309,33 @@ describe('lost writes', () => {
     expect(downscalerTags(world, 'staging-on-demand')).toEqual([]);
   });
 });
+
+describe('what a run logs about the groups it leaves alone', () => {
+  function recordingLog() {
+    const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+    const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => lines.push({ level, message, extra: Object.assign({}, ...extra) });
+    return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+  }
+
+  it('says it once per run, by reason, and warns per group only for a tag someone must fix, naming the entry', async () => {
+    const { lines, log } = recordingLog();
+    const world = new World({ config: CONFIG, start: '2026-11-27T19:30:00Z', log });
+    for (let i = 0; i < 50; i++) world.aws.addGroup({ name: `staging-kept-${i}`, cluster: 'staging', minSize: 0, desiredCapacity: 1, maxSize: 2, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.exclude]: 'true' } });
+    world.aws.addGroup({ name: 'staging-masters', cluster: 'staging', minSize: 3, desiredCapacity: 3, maxSize: 3, pools: spot('m5.large'), createdTime: LONG_AGO });
+    world.aws.addGroup({ name: 'staging-typo', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 4, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Pariss' } });
+
+    const run = await world.downscale();
+
+    expect(run.notes).toHaveLength(52);
+    const summaries = lines.filter((line) => line.level === 'info' && line.message === 'downscaler: groups left alone');
+    expect(summaries.map((line) => line.extra)).toEqual([{ count: 52, byReason: { excluded: 50, 'control-plane': 1, 'invalid-tag': 1 } }]);
+    expect(lines.filter((line) => line.level === 'info' && line.extra.group !== undefined)).toEqual([]);
+    const warnings = lines.filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.extra).toMatchObject({ group: 'staging-typo', reason: 'invalid-tag', note: expect.stringContaining('"Sat-Sun 00:00-24:00 Europe/Pariss"') });
+    expect(lines.filter((line) => line.level === 'debug' && line.extra.group !== undefined)).toHaveLength(51);
+    expect(world.metrics.get('downscaler.skipped')).toBe(52);
+    expect(world.metrics.get('downscaler.invalid_tags')).toBe(1);
+    expect(sizes(world, 'staging-typo')).toBe('0/2/4');
+  });
+});
