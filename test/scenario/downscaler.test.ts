@@ -339,3 +339,22 @@ describe('what a run logs about the groups it leaves alone', () => {
     expect(sizes(world, 'staging-typo')).toBe('0/2/4');
   });
 });
+
+describe('dry run', () => {
+  it('notifies a decided scale-down once, at the run where the schedule turned, not on every run all night', async () => {
+    const world = new World({ config: `dryRun: true\n${CONFIG}`, start: FRIDAY_EVENING });
+    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 0, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO });
+
+    const decided: number[] = [];
+    for (const minute of [25, 30, 35, 40, 45]) {
+      jumpTo(world, `2026-11-27T19:${minute}:00Z`);
+      decided.push((await world.downscale()).actions.length);
+    }
+
+    expect(decided).toEqual([0, 1, 1, 1, 1]); // decided (and logged) on every run of the night
+    expect(writes(world)).toBe(0);
+    expect(world.notifier.reports.map((report) => [report.time, report.dryRun, report.done.map((action) => `${action.kind} ${'group' in action ? action.group : ''}`)])).toEqual([
+      ['2026-11-27T19:30:00.000Z', true, ['scheduled-downscale staging-spot']],
+    ]);
+  });
+});
