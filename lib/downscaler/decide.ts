@@ -95,8 +95,9 @@ export function excludedBecause(group: ObservedGroup, clusterPolicy: ClusterDown
 
 function exclusionOf(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): Skip | null {
   const tags = group.tags;
-  if (clusterPolicy.excludeControlPlane && (downscaler.controlPlane.test(group.name) || Object.keys(tags).some((key) => downscaler.controlPlane.test(key)))) {
-    return { reason: 'control-plane', note: `control-plane group (matches ${downscaler.controlPlane.source}): excluded` };
+  const controlPlane = clusterPolicy.controlPlane ?? downscaler.controlPlane;
+  if (clusterPolicy.excludeControlPlane && (controlPlane.test(group.name) || Object.keys(tags).some((key) => controlPlane.test(key)))) {
+    return { reason: 'control-plane', note: `control-plane group (matches ${controlPlane.source}): excluded` };
   }
   if (isTrue(tags[DOWNSCALER_TAG.exclude])) return { reason: 'excluded', note: `${DOWNSCALER_TAG.exclude}=true: excluded` };
   const until = tags[DOWNSCALER_TAG.excludeUntil];
@@ -112,7 +113,8 @@ function exclusionOf(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolic
 function whileUp(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): Outcome {
   if (wanted.up) return null;
   const age = now.getTime() - Date.parse(group.createdTime);
-  if (age < downscaler.graceMs) return { reason: 'grace', note: `created ${group.createdTime}, within the ${Math.round(downscaler.graceMs / 60_000)} min grace period` };
+  const graceMs = clusterPolicy.graceMs ?? downscaler.graceMs;
+  if (age < graceMs) return { reason: 'grace', note: `created ${group.createdTime}, within the ${Math.round(graceMs / 60_000)} min grace period` };
   const capacityTag = group.tags[DOWNSCALER_TAG.downtimeCapacity];
   const capacity = capacityTag === undefined ? clusterPolicy.downtimeCapacity : readCount(capacityTag);
   if (capacity === null) return { reason: 'invalid-tag', note: `${DOWNSCALER_TAG.downtimeCapacity}=${capacityTag} is not a whole number: left up` };

@@ -121,6 +121,27 @@ describe('decideDownscaler', () => {
     expect(decideDownscaler(groups, off, SATURDAY).actions).toHaveLength(2);
   });
 
+  it('lets a cluster set its own grace period and control-plane pattern, other clusters keep the global ones', () => {
+    const config = `downscaler:\n  enabled: true\n  grace: 15m\nclusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: Sat-Sun 00:00-24:00 UTC\n  - name: qa\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: Sat-Sun 00:00-24:00 UTC\n      grace: 1h\n      controlPlanePattern: '^qa-(cp|system)-'\n`;
+    const policy = policyFromText(config, 'cg.yml', { env: {} });
+    const thirtyMinutesOld = (g: ObservedGroup): ObservedGroup => ({ ...g, createdTime: '2026-11-28T11:30:00.000Z' });
+    const groups = [
+      thirtyMinutesOld(group('staging-new', 'staging', [0, 2, 4])),
+      thirtyMinutesOld(group('qa-new', 'qa', [0, 2, 4])),
+      group('qa-system-pool', 'qa', [0, 2, 4]),
+      group('qa-masters', 'qa', [0, 2, 4]), // "master" is the global pattern's, not qa's
+      group('staging-masters', 'staging', [0, 2, 4]),
+    ];
+    const { actions, notes } = decideDownscaler(groups, policy, SATURDAY);
+    expect(actions.map((action) => action.group)).toEqual(['qa-masters', 'staging-new']);
+    expect(notes.map((note) => [note.group, note.reason])).toEqual([
+      ['qa-new', 'grace'],
+      ['qa-system-pool', 'control-plane'],
+      ['staging-masters', 'control-plane'],
+    ]);
+    expect(notes[0]?.note).toContain('60 min grace period');
+  });
+
   it('decides nothing while the downscaler is off, and only notes what it would do under the kill switch', () => {
     const groups = [group('web', 'staging', [1, 3, 6])];
     const offPolicy = policyFromText(`clusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: always\n`, 'cg.yml', { env: {} });
