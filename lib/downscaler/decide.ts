@@ -80,9 +80,13 @@ function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, down
 function wantedState(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date, hasScheduleTag: boolean): Wanted | Skip {
   const tags = group.tags;
   const exclusion = exclusionOf(group, clusterPolicy, downscaler, now);
+  // A tag we cannot read leaves the group as it is, up or down, until someone fixes it.
+  if (exclusion?.reason === 'invalid-tag') return exclusion;
   // An exclusion ends our management; a group we had taken down comes back rather than stay stranded.
   if (exclusion) return DOWNSCALER_TAG.saved in tags ? { up: true, why: 'excluded' } : exclusion;
-  if (isTrue(tags[DOWNSCALER_TAG.forceUptime])) return { up: true, why: 'force-uptime' };
+  const force = readFlag(DOWNSCALER_TAG.forceUptime, tags);
+  if (typeof force === 'object') return force;
+  if (force) return { up: true, why: 'force-uptime' };
   const schedule = hasScheduleTag ? scheduleFromTags(tags) : clusterPolicy.schedule;
   if ('note' in schedule) return schedule;
   if (isUp(schedule, now)) return { up: true, why: 'schedule' };
@@ -99,7 +103,9 @@ function exclusionOf(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolic
   if (clusterPolicy.excludeControlPlane && (controlPlane.test(group.name) || Object.keys(tags).some((key) => controlPlane.test(key)))) {
     return { reason: 'control-plane', note: `control-plane group (matches ${controlPlane.source}): excluded` };
   }
-  if (isTrue(tags[DOWNSCALER_TAG.exclude])) return { reason: 'excluded', note: `${DOWNSCALER_TAG.exclude}=true: excluded` };
+  const exclude = readFlag(DOWNSCALER_TAG.exclude, tags);
+  if (typeof exclude === 'object') return exclude;
+  if (exclude) return { reason: 'excluded', note: `${DOWNSCALER_TAG.exclude}=true: excluded` };
   const until = tags[DOWNSCALER_TAG.excludeUntil];
   if (until !== undefined) {
     const untilMs = readExcludeUntil(until);
@@ -174,9 +180,19 @@ export function scheduleFromTags(tags: Record<string, string>): Schedule | Skip 
   return { uptime: specs.uptime ?? ALWAYS, downtime: specs.downtime ?? NEVER };
 }
 
-export function isTrue(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === 'true';
+/**
+ * A true/false tag (any case, spaces ignored; absent = false). Anything else (`yes`, `1`) is not
+ * guessed: kube-downscaler only honours `true`, and reading `yes` as false would scale down a
+ * group someone meant to keep up.
+ */
+export function readFlag(key: string, tags: Record<string, string>): boolean | Skip {
+  const value = tags[key];
+  if (value === undefined) return false;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === 'false') return text === 'true';
+  return { reason: 'invalid-tag', note: `${key}=${value} is not true or false: left as it is` };
 }
+
 
 export function sizesOf(group: ObservedGroup): Sizes {
   return { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: group.maxSize };

@@ -17,7 +17,7 @@ import type { Policy } from '../config/policy';
 import { TAG } from '../decide/guard-tags';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { isUp, nextTransitions } from '../schedule/schedule';
-import { clusterOf, excludedBecause, isTrue, readCount, readSizes, scheduleFromTags, sizesOf } from './decide';
+import { clusterOf, excludedBecause, readCount, readFlag, readSizes, scheduleFromTags, sizesOf } from './decide';
 import { DOWNSCALER_TAG } from './tags';
 
 export interface SavingsRow {
@@ -58,8 +58,9 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
       rows.push(none(exclusion));
       continue;
     }
-    if (isTrue(group.tags[DOWNSCALER_TAG.forceUptime])) {
-      rows.push(none(`${DOWNSCALER_TAG.forceUptime}=true: kept up`));
+    const force = readFlag(DOWNSCALER_TAG.forceUptime, group.tags);
+    if (force !== false) {
+      rows.push(none(force === true ? `${DOWNSCALER_TAG.forceUptime}=true: kept up` : force.note));
       continue;
     }
     const schedule = hasScheduleTag ? scheduleFromTags(group.tags) : clusterPolicy.schedule;

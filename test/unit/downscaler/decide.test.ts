@@ -110,6 +110,19 @@ describe('decideDownscaler', () => {
     expect(until('next monday').actions).toEqual([]);
   });
 
+  it('does not guess a true/false tag: exclude=yes or force-uptime=1 leaves the group as it is, up or down, and says which tag', () => {
+    for (const [key, value] of [[DOWNSCALER_TAG.exclude, 'yes'], [DOWNSCALER_TAG.forceUptime, '1']] as const) {
+      for (const [sizes, tags] of [[[1, 3, 6], {}], [[0, 0, 0], down('1,3,6')]] as const) {
+        const { actions, notes } = decideDownscaler([group('web', 'staging', [...sizes], { ...tags, [key]: value })], policy(), SATURDAY);
+        expect(actions, `${key}=${value}`).toEqual([]);
+        expect(notes).toEqual([expect.objectContaining({ reason: 'invalid-tag', note: expect.stringContaining(`${key}=${value} is not true or false`) })]);
+      }
+    }
+    // Any case, spaces ignored, like kube-downscaler's "true".
+    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: ' TRUE ' })], policy(), SATURDAY).notes[0]?.reason).toBe('excluded');
+    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: 'false' })], policy(), SATURDAY).actions).toHaveLength(1);
+  });
+
   it('excludes control-plane groups by name or tag key, unless the cluster says otherwise', () => {
     const groups = [group('staging-masters', 'staging', [3, 3, 3]), group('nodes-cp', 'staging', [3, 3, 3], { 'k8s.io/role/control-plane': '1' })];
     expect(decideDownscaler(groups, policy(), SATURDAY).actions).toEqual([]);
