@@ -358,3 +358,61 @@ describe('dry run', () => {
     ]);
   });
 });
+
+describe('with the failover (issue 2) in the same night', () => {
+  const DIRECT = CONFIG.replace('downscaler:\n  enabled: true', 'mode: direct\ndownscaler:\n  enabled: true');
+
+  it('a group kept at its downtime capacity that loses its Spot node is the failover\'s until it is back, then restored exactly', async () => {
+    const world = new World({ config: DIRECT, start: '2026-11-27T19:30:00Z' });
+    const onDemand = ZONES.map((zone) => ({ market: 'on-demand' as const, instanceType: 'm5.large', zone }));
+    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 1, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtimeCapacity]: '1' } });
+    world.aws.addGroup({ name: 'staging-on-demand', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 5, pools: onDemand, createdTime: LONG_AGO });
+    world.aws.settle();
+
+    await world.downscale();
+    expect([sizes(world, 'staging-spot'), sizes(world, 'staging-on-demand')]).toEqual(['1/1/1', '0/0/0']);
+
+    // Saturday 03:00: Spot is gone and EC2 takes the last Spot node back; its replacement cannot launch.
+    jumpTo(world, '2026-11-28T02:00:00Z');
+    world.aws.outOfCapacity({ market: 'spot' });
+    const [node] = world.aws.view('staging-spot').instances;
+    world.aws.reclaimInstance(node!.instanceId);
+    await world.deliverEvents();
+    const spotGroup = world.aws.view('staging-spot');
+    expect(spotGroup.tags[TAG.state]).toBe('suspended');
+    expect(spotGroup.tags[TAG.savedSizes]).toBe('1,1,1'); // the failover saved the downtime sizes
+    // The fallback sleeps at 0/0/0: the failover does not wake it (MaxSize 0), it says so.
+    expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
+    expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);
+    // A sleeping staging cluster short of its one night node is a warning, not a page at 03:00.
+    const alerts = world.notifier.reports.flatMap((report) => report.done).filter((action) => action.kind === 'alert');
+    expect(alerts.map((action) => [action.severity, action.code])).toContainEqual(['warning', 'no-fallback-capacity']);
+    expect(alerts.filter((action) => action.severity === 'critical')).toEqual([]);
+    expect(alerts.find((action) => action.code === 'no-fallback-capacity')?.message).toContain('scheduled downtime');
+
+    // The downscaler leaves the group to the failover; nothing fights.
+    world.aws.resetCallCounts();
+    const night = await world.downscale();
+    expect(night.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', reason: 'failover' }));
+    expect(writes(world)).toBe(0);
+
+    // Monday 07:30: the on-demand fallback comes back exactly; the Spot group stays the failover's.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-on-demand')).toBe('0/2/5');
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe('1,3,10');
+
+    // Spot capacity returns; the failover probes and restores the downtime sizes it saved...
+    world.aws.capacityBack();
+    for (let minute = 0; minute < 60 && TAG.state in world.aws.view('staging-spot').tags; minute++) {
+      world.aws.advance('1m');
+      await world.deliverEvents();
+      await world.reconcile();
+    }
+    expect(world.aws.view('staging-spot').tags[TAG.state]).toBeUndefined();
+    // ...and the next downscaler run restores the day sizes saved on Friday.
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('1/3/10');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+  });
+});
