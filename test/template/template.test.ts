@@ -502,6 +502,11 @@ describe('observability and Slack access (issue 4)', () => {
     'failover.latency',
     'groups.out-of-rotation',
     'notify.failed',
+    'action.scheduled-downscale',
+    'action.scheduled-restore',
+    'action.scheduled-release',
+    'downscaler.skipped',
+    'downscaler.invalid_tags',
   ];
 
   /** Queues some queue's RedrivePolicy sends to: every one needs an alarm. */
