@@ -360,6 +360,18 @@ describe('dry run', () => {
 });
 
 describe('with the failover (issue 2) in the same night', () => {
+  it('a sleeping group is no drift to the failover\'s reconcile: it writes nothing', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    world.aws.resetCallCounts();
+    await world.reconcile();
+    jumpTo(world, '2026-11-28T12:00:00Z');
+    await world.reconcile();
+    expect(writes(world)).toBe(0);
+    expect([sizes(world, 'staging-spot'), sizes(world, 'staging-on-demand')]).toEqual(['0/0/0', '0/0/0']);
+  });
+
+
   const DIRECT = CONFIG.replace('downscaler:\n  enabled: true', 'mode: direct\ndownscaler:\n  enabled: true');
 
   it('a group kept at its downtime capacity that loses its Spot node is the failover\'s until it is back, then restored exactly', async () => {
