@@ -14,8 +14,10 @@
  * (cluster-autoscaler cannot move them). Sizes that are neither that nor the saved sizes were
  * changed by someone: they are never overwritten. During downtime the group is left as is; at
  * uptime the downscaler drops its tags and leaves the sizes (a `scheduled-release`, notified).
- * Sizes equal to the saved sizes mean our scale-down never landed (a lost write): during downtime
- * it is written again, at uptime only the tags are dropped.
+ * Sizes equal to the saved sizes within LOST_WRITE_WINDOW_MS of the scale-down (tag
+ * capacity-guard/downscaler-since) mean our size write was lost: it is written again. Later, they
+ * mean an operator put the group back by hand (the usual sizes are right there in the saved tag):
+ * left as they are, like any other change by hand. At uptime only the tags are dropped.
  */
 import { CLUSTER_TAG_PREFIX, ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler-tags';
 import { CLUSTER_DEFAULTS, type ClusterDownscalerPolicy, DOWNSCALER_OFF, type DownscalerPolicy } from '../config/downscaler-schema';
@@ -33,6 +35,13 @@ export interface DownscalerDecision {
   actions: DownscalerAction[];
   notes: DownscalerNote[];
 }
+
+/**
+ * How long after a scale-down sizes still equal to the saved ones count as our lost write (retried
+ * by the next two 5-minute runs) rather than an operator's. If every run fails for longer, the
+ * group stays up: the safe side.
+ */
+export const LOST_WRITE_WINDOW_MS = 15 * 60_000;
 
 type Wanted = { up: true; why: 'schedule' | 'excluded' | 'force-uptime' } | { up: false; schedule: string };
 type Skip = { note: string; reason: DownscalerNoteReason };
@@ -74,7 +83,7 @@ function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, down
   const wanted = wantedState(group, clusterPolicy, downscaler, now, hasScheduleTag);
   if ('note' in wanted) return down ? { ...wanted, note: `${wanted.note}; left down` } : wanted;
   const current = sizesOf(group);
-  return down ? whileDown(group, cluster, current, wanted) : whileUp(group, cluster, current, wanted, clusterPolicy, downscaler, now);
+  return down ? whileDown(group, cluster, current, wanted, now) : whileUp(group, cluster, current, wanted, clusterPolicy, downscaler, now);
 }
 
 function wantedState(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date, hasScheduleTag: boolean): Wanted | Skip {
@@ -135,26 +144,33 @@ function whileUp(group: ObservedGroup, cluster: string, current: Sizes, wanted: 
       group: group.name,
       from: current,
       to,
-      tags: { [DOWNSCALER_TAG.saved]: sizesTag(current), [DOWNSCALER_TAG.set]: String(size) },
+      tags: { [DOWNSCALER_TAG.saved]: sizesTag(current), [DOWNSCALER_TAG.set]: String(size), [DOWNSCALER_TAG.since]: now.toISOString() },
       schedule: wanted.schedule,
     },
   };
 }
 
-function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted): Outcome {
+function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted, now: Date): Outcome {
   const saved = readSizes(group.tags[DOWNSCALER_TAG.saved]);
   const set = readCount(group.tags[DOWNSCALER_TAG.set] ?? '');
   if (!saved || set === null) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.saved} / ${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.saved]} / ${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look` };
   const ours: Sizes = { minSize: set, desiredCapacity: set, maxSize: set };
-  const removeTags = [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set];
+  const removeTags = [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set, DOWNSCALER_TAG.since].filter((key) => key in group.tags);
   if (wanted.up) {
     if (sameSizes(current, ours) || sameSizes(current, saved)) return { action: { kind: 'scheduled-restore', cluster, group: group.name, why: wanted.why, from: current, to: saved, removeTags } };
     return { action: { kind: 'scheduled-release', cluster, group: group.name, sizes: current, saved, removeTags } };
   }
   if (sameSizes(current, ours)) return null;
   if (sameSizes(current, saved)) {
-    // Our tags are there but the sizes never changed: the scale-down write was lost. Finish it.
-    return { action: { kind: 'scheduled-downscale', cluster, group: group.name, from: current, to: ours, tags: {}, schedule: wanted.schedule } };
+    // Our tags are there but the sizes are the saved ones: our size write was lost (finish it), or,
+    // well after the scale-down, an operator set the group back by hand (leave it).
+    const since = group.tags[DOWNSCALER_TAG.since];
+    const sinceMs = since === undefined ? Number.NaN : Date.parse(since);
+    // Tags written before downscaler-since existed: read as a lost write, as then.
+    if (since === undefined || now.getTime() - sinceMs < LOST_WRITE_WINDOW_MS) {
+      return { action: { kind: 'scheduled-downscale', cluster, group: group.name, from: current, to: ours, tags: {}, schedule: wanted.schedule } };
+    }
+    return { reason: 'changed-by-hand', note: `sizes set back to the saved ${sizesText(saved)} by hand while down (scaled down at ${since}): left as they are` };
   }
   return { reason: 'changed-by-hand', note: `sizes changed by hand while down (${sizesText(current)}, downscaler set ${sizesText(ours)}): left as they are` };
 }

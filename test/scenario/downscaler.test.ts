@@ -187,6 +187,27 @@ describe('operators stay in charge', () => {
     expect(world.notifier.reports.at(-1)?.done.map((action) => action.kind)).toContain('scheduled-release');
   });
 
+  it('tells an operator who puts the saved sizes back by hand at night from a lost write, and keeps their sizes', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.since]).toBe('2026-11-27T19:30:00.000Z');
+
+    // Saturday: someone needs staging and types back the sizes the saved tag shows.
+    jumpTo(world, '2026-11-28T09:00:00Z');
+    world.aws.setSizesByHand('staging-spot', { minSize: 0, desiredCapacity: 3, maxSize: 10 });
+    world.aws.resetCallCounts();
+    const saturday = await world.downscale();
+    expect(saturday.actions).toEqual([]);
+    expect(writes(world)).toBe(0);
+    expect(saturday.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', reason: 'changed-by-hand', note: expect.stringContaining('set back to the saved 0/3/10 by hand') }));
+
+    // Monday: nothing to resize; our tags go.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+  });
+
   it('leaves a group alone while the failover holds it out of rotation', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
     world.aws.tagByHand('staging-spot', { [TAG.state]: 'suspended', [TAG.savedSizes]: '0,3,10', [TAG.since]: '2026-11-27T19:00:00Z' });

@@ -332,7 +332,7 @@ describe('downscaler schedule and permissions', () => {
   }, 60_000);
 
   it('can write sizes and its own tags only on cluster-autoscaler groups, and only capacity-guard/* keys', () => {
-    const downscalerKeys = ['capacity-guard/downscaler-saved', 'capacity-guard/downscaler-set'];
+    const downscalerKeys = ['capacity-guard/downscaler-saved', 'capacity-guard/downscaler-set', 'capacity-guard/downscaler-since'];
     for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags']) {
       const granting = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
       expect(granting.length, action).toBeGreaterThan(0);

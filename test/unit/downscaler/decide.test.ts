@@ -41,7 +41,7 @@ describe('decideDownscaler', () => {
         group: 'web',
         from: { minSize: 1, desiredCapacity: 3, maxSize: 6 },
         to: { minSize: 0, desiredCapacity: 0, maxSize: 0 },
-        tags: { [DOWNSCALER_TAG.saved]: '1,3,6', [DOWNSCALER_TAG.set]: '0' },
+        tags: { [DOWNSCALER_TAG.saved]: '1,3,6', [DOWNSCALER_TAG.set]: '0', [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' },
         schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris; downtime never',
       },
     ]);
