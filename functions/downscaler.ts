@@ -4,13 +4,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { downscale } from '../lib/app/downscale';
+import { DOWNSCALER_SCHEDULE_VARIABLE, runEveryMs } from '../lib/downscaler/run-every';
 import { lambdaDeps } from '../lib/runtime/deps';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
 const deps = lambdaDeps();
+const period = runEveryMs(process.env[DOWNSCALER_SCHEDULE_VARIABLE]);
 
 async function downscalerRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; skipped: number; failedActions: number }> {
-  const result = await downscale(deps, { abortSignal: signal });
+  const result = await downscale(deps, { abortSignal: signal }, period);
   if (result.failedActions > 0) throw new Error(`${result.failedActions} downscaler action(s) failed; the next run retries them`);
   return { groups: result.groups, actions: result.actions.length, skipped: result.notes.length, failedActions: 0 };
 }

@@ -5,8 +5,9 @@
  */
 import { executeDownscalerActions } from '../act/execute-downscaler';
 import { DOWNSCALER_OFF } from '../config/downscaler-schema';
-import { type DownscalerAction, type DownscalerNote, summarizeDownscaler } from '../downscaler/actions';
+import { ACTIONABLE_NOTE_REASONS, type DownscalerAction, type DownscalerNote, summarizeDownscaler } from '../downscaler/actions';
 import { decideDownscaler } from '../downscaler/decide';
+import { DEFAULT_RUN_EVERY_MS } from '../downscaler/run-every';
 import { DISCOVERY_TAG_KEYS } from '../downscaler/tags';
 import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
 import type { AppDeps } from './deps';
@@ -23,13 +24,18 @@ export interface DownscaleResult {
 const LOCK_WAIT_MS = 5_000;
 const NOTHING: DownscaleResult = { groups: 0, actions: [], notes: [], failedActions: 0 };
 
-export async function downscale(deps: AppDeps, options: CallOptions = {}): Promise<DownscaleResult> {
+/**
+ * `runEveryMs`: the function's schedule period. Only dry-run uses it: nothing is written there, so
+ * every run decides the same actions again; only those that were not decided one period earlier
+ * (the schedule turned, an exclusion expired, …) are notified, once. The log has them every run.
+ */
+export async function downscale(deps: AppDeps, options: CallOptions = {}, runEveryMs = DEFAULT_RUN_EVERY_MS): Promise<DownscaleResult> {
   if (!(deps.policy.downscaler ?? DOWNSCALER_OFF).enabled) {
     deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
     return NOTHING;
   }
   try {
-    return await withLock(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options), options);
+    return await withLock(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options, runEveryMs), options);
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
     deps.metrics.count('lock.busy');
@@ -52,13 +58,12 @@ export async function observeDownscalerGroups(deps: Pick<AppDeps, 'policy' | 'au
   return [...byName.values()];
 }
 
-async function downscaleLocked(deps: AppDeps, options: CallOptions): Promise<DownscaleResult> {
+async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: number): Promise<DownscaleResult> {
   const now = deps.now();
   const groups = await observeDownscalerGroups(deps, options);
   const { actions, notes } = decideDownscaler(groups, deps.policy, now);
   deps.metrics.count('downscaler.groups', groups.length);
-  for (const note of notes) deps.log.info('downscaler: group left alone', { ...note });
-  deps.metrics.count('downscaler.skipped', notes.length);
+  logNotes(deps, notes);
   if (actions.length === 0) return { groups: groups.length, actions, notes, failedActions: 0 };
 
   const dryRun = deps.policy.dryRun;
@@ -69,8 +74,34 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions): Promise<Dow
     deps.metrics.count('action.failed');
     deps.log.error('downscaler action failed; the next run retries it', { action: summarizeDownscaler(action), error: error.message, errorName: error.name });
   }
-  await notifyOnce(deps, now, dryRun ? actions : result.done, result.failed);
+  await notifyOnce(deps, now, dryRun ? newSincePreviousRun(actions, groups, deps, now, runEveryMs) : result.done, result.failed);
   return { groups: groups.length, actions, notes, failedActions: result.failed.length };
+}
+
+/** Dry-run: the actions that the same groups would not have got one run earlier. */
+function newSincePreviousRun(actions: readonly DownscalerAction[], groups: readonly ObservedGroup[], deps: Pick<AppDeps, 'policy'>, now: Date, runEveryMs: number): DownscalerAction[] {
+  const key = (action: DownscalerAction) => `${action.kind} ${action.group}`;
+  const before = new Set(decideDownscaler(groups, deps.policy, new Date(now.getTime() - runEveryMs)).actions.map(key));
+  return actions.filter((action) => !before.has(key(action)));
+}
+
+/**
+ * Hundreds of groups are left alone every 5 minutes for ordinary reasons (excluded, control plane,
+ * grace): one summary line by reason, the detail at debug. A bad tag or unreadable saved sizes is
+ * someone's mistake to fix: warned per group, naming the tag, and counted.
+ */
+function logNotes(deps: Pick<AppDeps, 'log' | 'metrics'>, notes: readonly DownscalerNote[]): void {
+  deps.metrics.count('downscaler.skipped', notes.length);
+  if (notes.length === 0) return;
+  const byReason: Record<string, number> = {};
+  for (const note of notes) {
+    byReason[note.reason] = (byReason[note.reason] ?? 0) + 1;
+    if (ACTIONABLE_NOTE_REASONS.has(note.reason)) deps.log.warn('downscaler: group left alone until its tags are fixed', { ...note });
+    else deps.log.debug('downscaler: group left alone', { ...note });
+  }
+  const invalid = notes.filter((note) => note.reason === 'invalid-tag').length;
+  if (invalid > 0) deps.metrics.count('downscaler.invalid_tags', invalid);
+  deps.log.info('downscaler: groups left alone', { count: notes.length, byReason });
 }
 
 async function notifyOnce(deps: AppDeps, now: Date, done: readonly DownscalerAction[], failed: readonly { action: DownscalerAction; error: Error }[]): Promise<void> {

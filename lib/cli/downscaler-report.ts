@@ -6,7 +6,7 @@
 import { observeDownscalerGroups } from '../app/downscale';
 import { CONFIG_PATH_VARIABLE, policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
-import { type SavingsRow, weeklySavings } from '../downscaler/report';
+import { type SavingsRow, totalSavings, weeklySavings } from '../downscaler/report';
 import { CapacityGuardError } from '../errors';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
@@ -19,13 +19,16 @@ For every Auto Scaling group the downscaler manages (groups of clusters with
 downscaler.staging: true in the config, and groups tagged capacity-guard/uptime or
 capacity-guard/downtime), prints what its schedule saves in one week:
 
-  CLUSTER  GROUP  DESIRED  DOWN-SIZE  DOWN-HOURS  SAVED-INSTANCE-HOURS  SCHEDULE / WHY
+  CLUSTER  GROUP  DESIRED  DOWN-SIZE  DOWN-HOURS  SAVED-INSTANCE-HOURS  SAVED-%  SCHEDULE / WHY
 
   DESIRED     the desired capacity when up (the saved one for a group that is down now)
   DOWN-SIZE   what downtime leaves: min(downtime capacity, DESIRED)
   DOWN-HOURS  hours of the week the schedule is down (wall-clock schedule, real hours)
   SAVED-…     (DESIRED - DOWN-SIZE) x DOWN-HOURS
-A last line sums the savings. Groups the downscaler leaves alone save 0 and say why.
+  SAVED-%     SAVED-INSTANCE-HOURS / (DESIRED x 168 h): the share of an always-up week
+A last line sums the savings (SAVED-% over all listed groups' desired capacity).
+Groups the downscaler leaves alone save 0 and say why. Office hours Mon-Fri
+07:30-20:30 with downtime size 0 save 103 of 168 hours: 61.31 %.
 
 The week is the 7 x 24 hours from --week-start (default: now); <time> is ISO-8601 with a zone.
 Config file, first found: --config <file>; the ${CONFIG_PATH_VARIABLE} environment variable;
@@ -113,14 +116,14 @@ async function loadConfig(io: CliIo, option: string | undefined): Promise<Policy
   }
 }
 
-const HEADER = ['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SCHEDULE / WHY'];
+const HEADER = ['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SAVED-%', 'SCHEDULE / WHY'];
 
 function table(rows: readonly SavingsRow[]): string {
-  const total = Math.round(rows.reduce((sum, row) => sum + row.savedInstanceHours, 0) * 100) / 100;
+  const total = totalSavings(rows);
   const cells = [
     HEADER,
-    ...rows.map((row) => [row.cluster, row.group, String(row.desired), String(row.downtimeSize), String(row.downtimeHours), String(row.savedInstanceHours), row.note]),
-    ['TOTAL', '', '', '', '', String(total), ''],
+    ...rows.map((row) => [row.cluster, row.group, String(row.desired), String(row.downtimeSize), String(row.downtimeHours), String(row.savedInstanceHours), String(row.savedPercent), row.note]),
+    ['TOTAL', '', '', '', '', String(total.savedInstanceHours), String(total.savedPercent), ''],
   ];
   const widths = HEADER.map((_, column) => Math.max(...cells.map((line) => (line[column] ?? '').length)));
   return cells.map((line) => `${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd()}\n`).join('');

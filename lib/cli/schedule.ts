@@ -5,6 +5,7 @@
 import { ScheduleError } from '../errors';
 import { nextTransitions } from '../schedule/schedule';
 import { NEVER, type TimeSpec, matchesTimeSpec, parseTimeSpec } from '../schedule/spec';
+import { localTime } from '../schedule/zoned-time';
 import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
 
 export const HELP = `Usage: capacity-guard schedule check --spec <spec> [--at <time>]
@@ -20,9 +21,14 @@ tags capacity-guard/uptime and capacity-guard/downtime:
     2026-12-24T00:00:00+01:00-2026-12-27T00:00:00+01:00
                                         an absolute range, both ends included
 
-check   prints true when the spec matches at --at (default: now), else false.
-next    prints the next --count (default 5) instants at which the answer changes, one per line:
-        <ISO time UTC> <true|false>   (the answer from that instant on), within a year.
+check   prints true when the spec matches at --at (default: now), else false. As an uptime
+        spec, true means "up"; as a downtime spec, true means "down".
+next    prints the next --count (default 5) instants after --from (default: now) at which the
+        answer changes, within a year, one per line: the instant in UTC, the same instant on
+        the wall clock of each zone the spec names (weekday, local time and offset: DST
+        changes show), and the answer from that instant on:
+          2026-03-27T19:30:00Z  Fri 2026-03-27T20:30:00+01:00 Europe/Paris  false
+          2026-03-30T05:30:00Z  Mon 2026-03-30T07:30:00+02:00 Europe/Paris  true
 
 <time> is ISO-8601 with a zone: 2026-11-27T20:30:00+01:00 or 2026-11-27T19:30:00Z.
 
@@ -33,7 +39,7 @@ Options:
   --at <time>      check: the instant to test
   --from <time>    next: start after this instant
   --count <n>      next: how many transitions (1-100)
-  --json           next: print [{"at": …, "matches": …}] instead
+  --json           next: print [{"at", "matches", "local": [{"zone", "time", "weekday"}]}]
   -h, --help       show this help
 `;
 
@@ -74,14 +80,29 @@ export function createScheduleCommand(deps: ScheduleCommandDeps = {}): Command {
     const countText = stringOption(parsed.values, 'count') ?? '5';
     const count = /^\d+$/.test(countText) ? Number(countText) : Number.NaN;
     if (!(count >= 1 && count <= 100)) return usageError(io, NAME, `--count must be a whole number from 1 to 100, got ${JSON.stringify(countText)}`);
-    const transitions = nextTransitions({ uptime: spec, downtime: NEVER }, from, count).map((transition) => ({ at: transition.at, matches: transition.up }));
+    const zones = zonesOf(spec);
+    const transitions = nextTransitions({ uptime: spec, downtime: NEVER }, from, count).map((transition) => {
+      const ms = Date.parse(transition.at);
+      return { at: transition.at, matches: transition.up, local: zones.map((zone) => ({ zone, ...timeAndWeekday(ms, zone) })) };
+    });
     if (parsed.values.json === true) writeJson(io, transitions);
-    else io.stdout(transitions.map((transition) => `${transition.at} ${transition.matches}\n`).join(''));
+    else io.stdout(transitions.map((transition) => `${[transition.at.replace('.000Z', 'Z'), ...transition.local.map((local) => `${local.weekday} ${local.time} ${local.zone}`), String(transition.matches)].join('  ')}\n`).join(''));
+    if (transitions.length < count) writeError(io, `note: ${transitions.length === 0 ? 'no' : `only ${transitions.length}`} transition(s) within a year`);
     return EXIT_OK;
   };
 }
 
 export const scheduleCommand: Command = createScheduleCommand();
+
+/** The zones the spec's recurring entries name, in order of appearance (absolute entries carry their own offsets). */
+function zonesOf(spec: TimeSpec): string[] {
+  return [...new Set(spec.entries.flatMap((entry) => (entry.kind === 'recurring' ? [entry.zone] : [])))];
+}
+
+function timeAndWeekday(ms: number, zone: string): { time: string; weekday: string } {
+  const { iso, weekday } = localTime(ms, zone);
+  return { time: iso, weekday };
+}
 
 function readSpec(io: CliIo, text: string): TimeSpec | null {
   try {

@@ -65,6 +65,10 @@ export const ClusterDownscalerSchema = z
     /** Instances kept during downtime (min = desired = max); the tag capacity-guard/downtime-capacity overrides it. */
     downtimeCapacity: z.number().int().min(0).default(0),
     excludeControlPlane: z.boolean().default(true),
+    /** This cluster's grace period, instead of the global downscaler.grace. */
+    grace: grace.optional(),
+    /** This cluster's control-plane pattern, instead of the global downscaler.controlPlanePattern. */
+    controlPlanePattern: pattern.optional(),
   })
   .strict()
   .optional();
@@ -75,6 +79,9 @@ export interface ClusterDownscalerPolicy {
   schedule: Schedule;
   downtimeCapacity: number;
   excludeControlPlane: boolean;
+  /** Overrides of the global grace and control-plane pattern; absent = the global ones. */
+  graceMs?: number;
+  controlPlane?: RegExp;
 }
 
 export interface DownscalerPolicy {
@@ -108,6 +115,8 @@ export function resolveDownscaler(
       schedule: { uptime: block.uptime ?? CLUSTER_DEFAULTS.schedule.uptime, downtime: block.downtime ?? CLUSTER_DEFAULTS.schedule.downtime },
       downtimeCapacity: block.downtimeCapacity,
       excludeControlPlane: block.excludeControlPlane,
+      ...(block.grace === undefined ? {} : { graceMs: block.grace }),
+      ...(block.controlPlanePattern === undefined ? {} : { controlPlane: block.controlPlanePattern }),
     };
   }
   return { enabled: global.enabled, graceMs: global.grace, controlPlane: global.controlPlanePattern, clusters: byName };

@@ -4,6 +4,7 @@
  * event decides nothing new.
  */
 import type { Policy } from '../config/policy';
+import { DOWNSCALER_TAG } from '../downscaler/tags';
 import type { LaunchFailure, LaunchSuccess, Signal } from '../signals';
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
@@ -221,7 +222,10 @@ function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: nu
   }
   if (leftover > 0) {
     const where = cluster.policy.mode === 'direct' ? 'could not be placed' : 'have no group left to go to';
-    actions.push(alert('critical', 'no-fallback-capacity', cluster, group, `${leftover} of ${unmet} node(s) that ${group.name} could not launch ${where}: every fallback group is out of rotation or at MaxSize`));
+    // In scheduled downtime (issue 6) the fallbacks sit at MaxSize 0 on purpose: worth a warning, not a page.
+    const sleeping = DOWNSCALER_TAG.saved in group.tags;
+    const why = sleeping ? `; scheduled downtime: the downscaler holds ${group.name} and its fallbacks at their downtime sizes until uptime` : '';
+    actions.push(alert(sleeping ? 'warning' : 'critical', 'no-fallback-capacity', cluster, group, `${leftover} of ${unmet} node(s) that ${group.name} could not launch ${where}: every fallback group is out of rotation or at MaxSize${why}`));
   }
   return actions;
 }

@@ -44,10 +44,29 @@ export interface ScheduledRelease extends OnGroup {
 
 export type DownscalerAction = ScheduledDownscale | ScheduledRestore | ScheduledRelease;
 
+/**
+ * Why a group was left alone, as a closed set: runs count them by reason (one summary line, not one
+ * line per group per run). `invalid-tag` and `needs-a-person` are someone's mistake to fix and are
+ * logged per group at warn; the rest are normal (debug per group).
+ */
+export type DownscalerNoteReason =
+  | 'cluster-disabled'
+  | 'failover'
+  | 'control-plane'
+  | 'excluded'
+  | 'grace'
+  | 'invalid-tag'
+  | 'needs-a-person'
+  | 'changed-by-hand'
+  | 'kill-switch';
+
+export const ACTIONABLE_NOTE_REASONS: ReadonlySet<DownscalerNoteReason> = new Set(['invalid-tag', 'needs-a-person']);
+
 /** A group looked at and left alone, with why (logged; counted; shown by the CLI). */
 export interface DownscalerNote {
   cluster: string;
   group: string;
+  reason: DownscalerNoteReason;
   note: string;
 }
 

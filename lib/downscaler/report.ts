@@ -3,6 +3,7 @@
  * report` prints it):
  *
  *   saved instance-hours = (usual desired − downtime size) × hours the schedule is down in the week
+ *   saved percent        = saved instance-hours / (usual desired × 168 h)
  *
  * where the week is the 7 × 24 h from `weekStart`, the usual desired is the saved desired for a
  * group that is down now and the current desired otherwise, and the downtime size is
@@ -16,7 +17,7 @@ import type { Policy } from '../config/policy';
 import { TAG } from '../decide/guard-tags';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { isUp, nextTransitions } from '../schedule/schedule';
-import { clusterOf, excludedBecause, isTrue, readCount, readSizes, scheduleFromTags, sizesOf } from './decide';
+import { clusterOf, excludedBecause, readCount, readFlag, readSizes, scheduleFromTags, sizesOf } from './decide';
 import { DOWNSCALER_TAG } from './tags';
 
 export interface SavingsRow {
@@ -27,6 +28,8 @@ export interface SavingsRow {
   downtimeSize: number;
   downtimeHours: number;
   savedInstanceHours: number;
+  /** Share of the group's always-up week (desired × 168 h) saved, 0–100; 0 for an empty group. */
+  savedPercent: number;
   /** The schedule used, or why the group saves nothing. */
   note: string;
 }
@@ -44,7 +47,7 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
     const down = DOWNSCALER_TAG.saved in group.tags;
     if (!clusterPolicy.staging && !hasScheduleTag && !down) continue;
     const desired = (down ? readSizes(group.tags[DOWNSCALER_TAG.saved]) : null)?.desiredCapacity ?? sizesOf(group).desiredCapacity;
-    const none = (note: string): SavingsRow => ({ cluster, group: group.name, desired, downtimeSize: desired, downtimeHours: 0, savedInstanceHours: 0, note });
+    const none = (note: string): SavingsRow => ({ cluster, group: group.name, desired, downtimeSize: desired, downtimeHours: 0, savedInstanceHours: 0, savedPercent: 0, note });
 
     if (TAG.state in group.tags) {
       rows.push(none('in failover (capacity-guard/state): left alone while it lasts'));
@@ -55,8 +58,9 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
       rows.push(none(exclusion));
       continue;
     }
-    if (isTrue(group.tags[DOWNSCALER_TAG.forceUptime])) {
-      rows.push(none(`${DOWNSCALER_TAG.forceUptime}=true: kept up`));
+    const force = readFlag(DOWNSCALER_TAG.forceUptime, group.tags);
+    if (force !== false) {
+      rows.push(none(force === true ? `${DOWNSCALER_TAG.forceUptime}=true: kept up` : force.note));
       continue;
     }
     const schedule = hasScheduleTag ? scheduleFromTags(group.tags) : clusterPolicy.schedule;
@@ -72,17 +76,30 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
     }
     const downtimeSize = Math.min(capacity, desired);
     const downtimeHours = downHours(schedule, weekStart.getTime());
+    const savedInstanceHours = round((desired - downtimeSize) * downtimeHours);
     rows.push({
       cluster,
       group: group.name,
       desired,
       downtimeSize,
       downtimeHours,
-      savedInstanceHours: round((desired - downtimeSize) * downtimeHours),
+      savedInstanceHours,
+      savedPercent: percentOfWeek(savedInstanceHours, desired),
       note: `uptime ${schedule.uptime.text}; downtime ${schedule.downtime.text}${hasScheduleTag ? ' (group tags)' : ' (cluster config)'}`,
     });
   }
   return rows;
+}
+
+/** Saved instance-hours and the share they are of the rows' always-up week, all rows together. */
+export function totalSavings(rows: readonly SavingsRow[]): { savedInstanceHours: number; savedPercent: number } {
+  const saved = rows.reduce((sum, row) => sum + row.savedInstanceHours, 0);
+  const desired = rows.reduce((sum, row) => sum + row.desired, 0);
+  return { savedInstanceHours: round(saved), savedPercent: percentOfWeek(saved, desired) };
+}
+
+function percentOfWeek(savedInstanceHours: number, desired: number): number {
+  return desired === 0 ? 0 : round((savedInstanceHours / (desired * WEEK_MS / HOUR_MS)) * 100);
 }
 
 /** Hours in [start, start + 7 days) during which the schedule is down. */

@@ -22,6 +22,11 @@ export const DOWNSCALER_TAG = {
   saved: `${TAG_PREFIX}downscaler-saved`,
   /** The size we set (min = desired = max); a group at other sizes was changed by someone else. */
   set: `${TAG_PREFIX}downscaler-set`,
+  /**
+   * When the scale-down was decided (ISO-8601). Sizes still equal to the saved ones shortly after
+   * it mean our size write was lost; long after it, that an operator put them back by hand.
+   */
+  since: `${TAG_PREFIX}downscaler-since`,
 } as const;
 
 /** Tag keys the tag-key discovery looks for: scheduled groups, and groups we left down. */

@@ -54,3 +54,15 @@ export function wallClock(instantMs: number, zone: string): WallClock {
   const sundayFirst = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   return { weekday: (sundayFirst + 6) % 7, minuteOfDay: hour * 60 + minute, offsetMinutes };
 }
+
+/** ISO-8601 local time with its offset in `zone`, and the weekday: `{ iso: '2026-03-30T07:30:00+02:00', weekday: 'Mon' }`. */
+export function localTime(instantMs: number, zone: string): { iso: string; weekday: string } {
+  const { weekday, offsetMinutes } = wallClock(instantMs, zone);
+  const local = new Date(Math.floor(instantMs / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return { iso: `${local}${offset}`, weekday: WEEKDAY_NAMES[weekday] ?? '?' };
+}
+
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

@@ -52,14 +52,16 @@ describe('downscaler report', () => {
   it('sums (desired - downtime size) x downtime hours over the week, per group', async () => {
     const { code, stdout } = await report(['report', '--config', 'cg.yml', '--json']);
     expect(code).toBe(0);
-    const rows = JSON.parse(stdout()) as { group: string; desired: number; downtimeSize: number; downtimeHours: number; savedInstanceHours: number }[];
-    const byGroup = Object.fromEntries(rows.map((row) => [row.group, [row.desired, row.downtimeSize, row.downtimeHours, row.savedInstanceHours]]));
-    // Office hours are 5 x 13 h = 65 h of 168: 103 h down.
+    const rows = JSON.parse(stdout()) as { group: string; desired: number; downtimeSize: number; downtimeHours: number; savedInstanceHours: number; savedPercent: number }[];
+    const byGroup = Object.fromEntries(rows.map((row) => [row.group, [row.desired, row.downtimeSize, row.downtimeHours, row.savedInstanceHours, row.savedPercent]]));
+    // By hand. Office hours are Mon-Fri 07:30-20:30, 5 x 13 h = 65 h of 168: 103 h down.
+    // staging-spot: (4 - 0) x 103 = 412 instance-hours of 4 x 168 = 672: 61.31 % (the operators' "60 %").
+    // prod-batch: weekend downtime, 48 h, keeps 1 of 5: (5 - 1) x 48 = 192 of 5 x 168 = 840: 22.86 %.
     expect(byGroup).toEqual({
-      'prod-batch': [5, 1, 48, 192],
-      'staging-masters': [3, 3, 0, 0],
-      'staging-od': [2, 0, 103, 206],
-      'staging-spot': [4, 0, 103, 412],
+      'prod-batch': [5, 1, 48, 192, 22.86],
+      'staging-masters': [3, 3, 0, 0, 0],
+      'staging-od': [2, 0, 103, 206, 61.31],
+      'staging-spot': [4, 0, 103, 412, 61.31],
     });
   });
 
@@ -67,8 +69,10 @@ describe('downscaler report', () => {
     const { code, stdout } = await report(['report', '--config', 'cg.yml']);
     expect(code).toBe(0);
     const lines = stdout().trimEnd().split('\n');
-    expect(lines[0]?.split(/\s{2,}/)).toEqual(['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SCHEDULE / WHY']);
-    expect(lines.at(-1)?.split(/\s{2,}/)).toEqual(['TOTAL', '810']);
+    expect(lines[0]?.split(/\s{2,}/)).toEqual(['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SAVED-%', 'SCHEDULE / WHY']);
+    expect(lines[0]?.split(/\s{2,}/)).toContain('SAVED-%');
+    // By hand: 810 instance-hours saved of (5 + 3 + 2 + 4) x 168 = 2352 always-up: 34.44 %.
+    expect(lines.at(-1)?.split(/\s{2,}/)).toEqual(['TOTAL', '810', '34.44']);
     expect(lines.find((line) => line.includes('staging-masters'))).toContain('control-plane');
   });
 

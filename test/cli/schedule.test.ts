@@ -50,12 +50,38 @@ describe('schedule next', () => {
   it('prints the next transitions, one per line, across the weekend', async () => {
     const { code, stdout } = await run(['next', '--spec', 'Mon-Fri 07:30-20:30 Europe/Paris', '--count', '3']);
     expect(code).toBe(0);
-    expect(stdout()).toBe('2026-11-27T19:30:00.000Z false\n2026-11-30T06:30:00.000Z true\n2026-11-30T19:30:00.000Z false\n');
+    expect(stdout()).toBe(
+      [
+        '2026-11-27T19:30:00Z  Fri 2026-11-27T20:30:00+01:00 Europe/Paris  false',
+        '2026-11-30T06:30:00Z  Mon 2026-11-30T07:30:00+01:00 Europe/Paris  true',
+        '2026-11-30T19:30:00Z  Mon 2026-11-30T20:30:00+01:00 Europe/Paris  false',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows the offset change over a DST weekend, on each zone the spec names, once per transition', async () => {
+    const spec = 'Mon-Fri 07:30-20:30 Europe/Paris, Mon-Mon 00:00-01:00 Asia/Tokyo';
+    const { code, stdout } = await run(['next', '--spec', spec, '--from', '2026-03-27T12:00:00Z', '--count', '4']);
+    expect(code).toBe(0);
+    // Spring forward in Paris on Sunday 29 March; Monday 00:00 in Tokyo is Sunday 15:00 UTC (weekday differs from UTC's).
+    expect(stdout().trimEnd().split('\n')).toEqual([
+      '2026-03-27T19:30:00Z  Fri 2026-03-27T20:30:00+01:00 Europe/Paris  Sat 2026-03-28T04:30:00+09:00 Asia/Tokyo  false',
+      '2026-03-29T15:00:00Z  Sun 2026-03-29T17:00:00+02:00 Europe/Paris  Mon 2026-03-30T00:00:00+09:00 Asia/Tokyo  true',
+      '2026-03-29T16:00:00Z  Sun 2026-03-29T18:00:00+02:00 Europe/Paris  Mon 2026-03-30T01:00:00+09:00 Asia/Tokyo  false',
+      '2026-03-30T05:30:00Z  Mon 2026-03-30T07:30:00+02:00 Europe/Paris  Mon 2026-03-30T14:30:00+09:00 Asia/Tokyo  true',
+    ]);
+  });
+
+  it('says so on stderr when fewer transitions than asked exist within a year', async () => {
+    const { code, stdout, stderrLines } = await run(['next', '--spec', 'always']);
+    expect([code, stdout()]).toEqual([0, '']);
+    expect(stderrLines()).toEqual(['note: no transition(s) within a year']);
   });
 
   it('prints JSON with --json, from --from', async () => {
     const { stdout } = await run(['next', '--spec', 'Sat-Sun 00:00-24:00 UTC', '--from', '2026-11-28T12:00:00Z', '--count', '1', '--json']);
-    expect(JSON.parse(stdout())).toEqual([{ at: '2026-11-30T00:00:00.000Z', matches: false }]);
+    expect(JSON.parse(stdout())).toEqual([{ at: '2026-11-30T00:00:00.000Z', matches: false, local: [{ zone: 'UTC', time: '2026-11-30T00:00:00+00:00', weekday: 'Mon' }] }]);
   });
 
   it('rejects a count out of range', async () => {

@@ -187,6 +187,27 @@ describe('operators stay in charge', () => {
     expect(world.notifier.reports.at(-1)?.done.map((action) => action.kind)).toContain('scheduled-release');
   });
 
+  it('tells an operator who puts the saved sizes back by hand at night from a lost write, and keeps their sizes', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.since]).toBe('2026-11-27T19:30:00.000Z');
+
+    // Saturday: someone needs staging and types back the sizes the saved tag shows.
+    jumpTo(world, '2026-11-28T09:00:00Z');
+    world.aws.setSizesByHand('staging-spot', { minSize: 0, desiredCapacity: 3, maxSize: 10 });
+    world.aws.resetCallCounts();
+    const saturday = await world.downscale();
+    expect(saturday.actions).toEqual([]);
+    expect(writes(world)).toBe(0);
+    expect(saturday.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', reason: 'changed-by-hand', note: expect.stringContaining('set back to the saved 0/3/10 by hand') }));
+
+    // Monday: nothing to resize; our tags go.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('0/3/10');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
+  });
+
   it('leaves a group alone while the failover holds it out of rotation', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
     world.aws.tagByHand('staging-spot', { [TAG.state]: 'suspended', [TAG.savedSizes]: '0,3,10', [TAG.since]: '2026-11-27T19:00:00Z' });
@@ -307,5 +328,124 @@ describe('lost writes', () => {
     expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
     expect(downscalerTags(world, 'staging-spot')).toEqual([]);
     expect(downscalerTags(world, 'staging-on-demand')).toEqual([]);
+  });
+});
+
+describe('what a run logs about the groups it leaves alone', () => {
+  function recordingLog() {
+    const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+    const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => lines.push({ level, message, extra: Object.assign({}, ...extra) });
+    return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+  }
+
+  it('says it once per run, by reason, and warns per group only for a tag someone must fix, naming the entry', async () => {
+    const { lines, log } = recordingLog();
+    const world = new World({ config: CONFIG, start: '2026-11-27T19:30:00Z', log });
+    for (let i = 0; i < 50; i++) world.aws.addGroup({ name: `staging-kept-${i}`, cluster: 'staging', minSize: 0, desiredCapacity: 1, maxSize: 2, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.exclude]: 'true' } });
+    world.aws.addGroup({ name: 'staging-masters', cluster: 'staging', minSize: 3, desiredCapacity: 3, maxSize: 3, pools: spot('m5.large'), createdTime: LONG_AGO });
+    world.aws.addGroup({ name: 'staging-typo', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 4, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Pariss' } });
+
+    const run = await world.downscale();
+
+    expect(run.notes).toHaveLength(52);
+    const summaries = lines.filter((line) => line.level === 'info' && line.message === 'downscaler: groups left alone');
+    expect(summaries.map((line) => line.extra)).toEqual([{ count: 52, byReason: { excluded: 50, 'control-plane': 1, 'invalid-tag': 1 } }]);
+    expect(lines.filter((line) => line.level === 'info' && line.extra.group !== undefined)).toEqual([]);
+    const warnings = lines.filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.extra).toMatchObject({ group: 'staging-typo', reason: 'invalid-tag', note: expect.stringContaining('"Sat-Sun 00:00-24:00 Europe/Pariss"') });
+    expect(lines.filter((line) => line.level === 'debug' && line.extra.group !== undefined)).toHaveLength(51);
+    expect(world.metrics.get('downscaler.skipped')).toBe(52);
+    expect(world.metrics.get('downscaler.invalid_tags')).toBe(1);
+    expect(sizes(world, 'staging-typo')).toBe('0/2/4');
+  });
+});
+
+describe('dry run', () => {
+  it('notifies a decided scale-down once, at the run where the schedule turned, not on every run all night', async () => {
+    const world = new World({ config: `dryRun: true\n${CONFIG}`, start: FRIDAY_EVENING });
+    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 0, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO });
+
+    const decided: number[] = [];
+    for (const minute of [25, 30, 35, 40, 45]) {
+      jumpTo(world, `2026-11-27T19:${minute}:00Z`);
+      decided.push((await world.downscale()).actions.length);
+    }
+
+    expect(decided).toEqual([0, 1, 1, 1, 1]); // decided (and logged) on every run of the night
+    expect(writes(world)).toBe(0);
+    expect(world.notifier.reports.map((report) => [report.time, report.dryRun, report.done.map((action) => `${action.kind} ${'group' in action ? action.group : ''}`)])).toEqual([
+      ['2026-11-27T19:30:00.000Z', true, ['scheduled-downscale staging-spot']],
+    ]);
+  });
+});
+
+describe('with the failover (issue 2) in the same night', () => {
+  it('a sleeping group is no drift to the failover\'s reconcile: it writes nothing', async () => {
+    const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
+    await world.downscale();
+    world.aws.resetCallCounts();
+    await world.reconcile();
+    jumpTo(world, '2026-11-28T12:00:00Z');
+    await world.reconcile();
+    expect(writes(world)).toBe(0);
+    expect([sizes(world, 'staging-spot'), sizes(world, 'staging-on-demand')]).toEqual(['0/0/0', '0/0/0']);
+  });
+
+
+  const DIRECT = CONFIG.replace('downscaler:\n  enabled: true', 'mode: direct\ndownscaler:\n  enabled: true');
+
+  it('a group kept at its downtime capacity that loses its Spot node is the failover\'s until it is back, then restored exactly', async () => {
+    const world = new World({ config: DIRECT, start: '2026-11-27T19:30:00Z' });
+    const onDemand = ZONES.map((zone) => ({ market: 'on-demand' as const, instanceType: 'm5.large', zone }));
+    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 1, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtimeCapacity]: '1' } });
+    world.aws.addGroup({ name: 'staging-on-demand', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 5, pools: onDemand, createdTime: LONG_AGO });
+    world.aws.settle();
+
+    await world.downscale();
+    expect([sizes(world, 'staging-spot'), sizes(world, 'staging-on-demand')]).toEqual(['1/1/1', '0/0/0']);
+
+    // Saturday 03:00: Spot is gone and EC2 takes the last Spot node back; its replacement cannot launch.
+    jumpTo(world, '2026-11-28T02:00:00Z');
+    world.aws.outOfCapacity({ market: 'spot' });
+    const [node] = world.aws.view('staging-spot').instances;
+    world.aws.reclaimInstance(node!.instanceId);
+    await world.deliverEvents();
+    const spotGroup = world.aws.view('staging-spot');
+    expect(spotGroup.tags[TAG.state]).toBe('suspended');
+    expect(spotGroup.tags[TAG.savedSizes]).toBe('1,1,1'); // the failover saved the downtime sizes
+    // The fallback sleeps at 0/0/0: the failover does not wake it (MaxSize 0), it says so.
+    expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
+    expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);
+    // A sleeping staging cluster short of its one night node is a warning, not a page at 03:00.
+    const alerts = world.notifier.reports.flatMap((report) => report.done).filter((action) => action.kind === 'alert');
+    expect(alerts.map((action) => [action.severity, action.code])).toContainEqual(['warning', 'no-fallback-capacity']);
+    expect(alerts.filter((action) => action.severity === 'critical')).toEqual([]);
+    expect(alerts.find((action) => action.code === 'no-fallback-capacity')?.message).toContain('scheduled downtime');
+
+    // The downscaler leaves the group to the failover; nothing fights.
+    world.aws.resetCallCounts();
+    const night = await world.downscale();
+    expect(night.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', reason: 'failover' }));
+    expect(writes(world)).toBe(0);
+
+    // Monday 07:30: the on-demand fallback comes back exactly; the Spot group stays the failover's.
+    jumpTo(world, '2026-11-30T06:30:00Z');
+    await world.downscale();
+    expect(sizes(world, 'staging-on-demand')).toBe('0/2/5');
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe('1,3,10');
+
+    // Spot capacity returns; the failover probes and restores the downtime sizes it saved...
+    world.aws.capacityBack();
+    for (let minute = 0; minute < 60 && TAG.state in world.aws.view('staging-spot').tags; minute++) {
+      world.aws.advance('1m');
+      await world.deliverEvents();
+      await world.reconcile();
+    }
+    expect(world.aws.view('staging-spot').tags[TAG.state]).toBeUndefined();
+    // ...and the next downscaler run restores the day sizes saved on Friday.
+    await world.downscale();
+    expect(sizes(world, 'staging-spot')).toBe('1/3/10');
+    expect(downscalerTags(world, 'staging-spot')).toEqual([]);
   });
 });

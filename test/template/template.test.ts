@@ -314,8 +314,25 @@ describe('downscaler schedule and permissions', () => {
     expect(retries).toEqual([0]);
   });
 
+  it('tells the downscaler its own period (dry-run notifies a decision once per period)', () => {
+    expect(functionEnv(template, 'downscaler').CAPACITY_GUARD_DOWNSCALER_SCHEDULE).toBe('rate(5 minutes)');
+  });
+
+  it('follows --param downscalerSchedule for the rule and the period alike', () => {
+    // `serverless print` resolves the params without packaging (offline, a few seconds).
+    const printed = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['print', '--stage', 'ci', '--param=downscalerSchedule=rate(10 minutes)', '--path', 'functions.downscaler', '--format', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: Object.fromEntries(Object.entries({ ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' }).filter(([key]) => !['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'].includes(key))),
+    });
+    expect(printed.status, printed.stderr).toBe(0);
+    const downscaler = JSON.parse(printed.stdout) as { events: { schedule: string }[]; environment: Record<string, string> };
+    expect(downscaler.events).toEqual([{ schedule: 'rate(10 minutes)' }]);
+    expect(downscaler.environment.CAPACITY_GUARD_DOWNSCALER_SCHEDULE).toBe('rate(10 minutes)');
+  }, 60_000);
+
   it('can write sizes and its own tags only on cluster-autoscaler groups, and only capacity-guard/* keys', () => {
-    const downscalerKeys = ['capacity-guard/downscaler-saved', 'capacity-guard/downscaler-set'];
+    const downscalerKeys = ['capacity-guard/downscaler-saved', 'capacity-guard/downscaler-set', 'capacity-guard/downscaler-since'];
     for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags']) {
       const granting = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
       expect(granting.length, action).toBeGreaterThan(0);
@@ -485,6 +502,11 @@ describe('observability and Slack access (issue 4)', () => {
     'failover.latency',
     'groups.out-of-rotation',
     'notify.failed',
+    'action.scheduled-downscale',
+    'action.scheduled-restore',
+    'action.scheduled-release',
+    'downscaler.skipped',
+    'downscaler.invalid_tags',
   ];
 
   /** Queues some queue's RedrivePolicy sends to: every one needs an alarm. */

@@ -41,7 +41,7 @@ describe('decideDownscaler', () => {
         group: 'web',
         from: { minSize: 1, desiredCapacity: 3, maxSize: 6 },
         to: { minSize: 0, desiredCapacity: 0, maxSize: 0 },
-        tags: { [DOWNSCALER_TAG.saved]: '1,3,6', [DOWNSCALER_TAG.set]: '0' },
+        tags: { [DOWNSCALER_TAG.saved]: '1,3,6', [DOWNSCALER_TAG.set]: '0', [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' },
         schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris; downtime never',
       },
     ]);
@@ -110,6 +110,19 @@ describe('decideDownscaler', () => {
     expect(until('next monday').actions).toEqual([]);
   });
 
+  it('does not guess a true/false tag: exclude=yes or force-uptime=1 leaves the group as it is, up or down, and says which tag', () => {
+    for (const [key, value] of [[DOWNSCALER_TAG.exclude, 'yes'], [DOWNSCALER_TAG.forceUptime, '1']] as const) {
+      for (const [sizes, tags] of [[[1, 3, 6], {}], [[0, 0, 0], down('1,3,6')]] as const) {
+        const { actions, notes } = decideDownscaler([group('web', 'staging', [...sizes], { ...tags, [key]: value })], policy(), SATURDAY);
+        expect(actions, `${key}=${value}`).toEqual([]);
+        expect(notes).toEqual([expect.objectContaining({ reason: 'invalid-tag', note: expect.stringContaining(`${key}=${value} is not true or false`) })]);
+      }
+    }
+    // Any case, spaces ignored, like kube-downscaler's "true".
+    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: ' TRUE ' })], policy(), SATURDAY).notes[0]?.reason).toBe('excluded');
+    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: 'false' })], policy(), SATURDAY).actions).toHaveLength(1);
+  });
+
   it('excludes control-plane groups by name or tag key, unless the cluster says otherwise', () => {
     const groups = [group('staging-masters', 'staging', [3, 3, 3]), group('nodes-cp', 'staging', [3, 3, 3], { 'k8s.io/role/control-plane': '1' })];
     expect(decideDownscaler(groups, policy(), SATURDAY).actions).toEqual([]);
@@ -119,6 +132,27 @@ describe('decideDownscaler', () => {
       { env: {} },
     );
     expect(decideDownscaler(groups, off, SATURDAY).actions).toHaveLength(2);
+  });
+
+  it('lets a cluster set its own grace period and control-plane pattern, other clusters keep the global ones', () => {
+    const config = `downscaler:\n  enabled: true\n  grace: 15m\nclusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: Sat-Sun 00:00-24:00 UTC\n  - name: qa\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: Sat-Sun 00:00-24:00 UTC\n      grace: 1h\n      controlPlanePattern: '^qa-(cp|system)-'\n`;
+    const policy = policyFromText(config, 'cg.yml', { env: {} });
+    const thirtyMinutesOld = (g: ObservedGroup): ObservedGroup => ({ ...g, createdTime: '2026-11-28T11:30:00.000Z' });
+    const groups = [
+      thirtyMinutesOld(group('staging-new', 'staging', [0, 2, 4])),
+      thirtyMinutesOld(group('qa-new', 'qa', [0, 2, 4])),
+      group('qa-system-pool', 'qa', [0, 2, 4]),
+      group('qa-masters', 'qa', [0, 2, 4]), // "master" is the global pattern's, not qa's
+      group('staging-masters', 'staging', [0, 2, 4]),
+    ];
+    const { actions, notes } = decideDownscaler(groups, policy, SATURDAY);
+    expect(actions.map((action) => action.group)).toEqual(['qa-masters', 'staging-new']);
+    expect(notes.map((note) => [note.group, note.reason])).toEqual([
+      ['qa-new', 'grace'],
+      ['qa-system-pool', 'control-plane'],
+      ['staging-masters', 'control-plane'],
+    ]);
+    expect(notes[0]?.note).toContain('60 min grace period');
   });
 
   it('decides nothing while the downscaler is off, and only notes what it would do under the kill switch', () => {

@@ -79,3 +79,14 @@ describe('next transitions', () => {
     expect(nextTransitions(parseSchedule('always', undefined), new Date('2026-12-01T00:00:00Z'), 5)).toEqual([]);
   });
 });
+
+describe('localTime', () => {
+  it('writes the wall clock with its offset, west of UTC, with a quarter-hour offset, and on a DST night', async () => {
+    const { localTime } = await import('../../../lib/schedule/zoned-time');
+    const at = Date.parse('2026-03-29T00:59:30Z');
+    expect(localTime(at, 'America/New_York')).toEqual({ iso: '2026-03-28T20:59:30-04:00', weekday: 'Sat' });
+    expect(localTime(at, 'Asia/Kathmandu')).toEqual({ iso: '2026-03-29T06:44:30+05:45', weekday: 'Sun' });
+    expect(localTime(at, 'Europe/Paris')).toEqual({ iso: '2026-03-29T01:59:30+01:00', weekday: 'Sun' });
+    expect(localTime(at + 60_000, 'Europe/Paris')).toEqual({ iso: '2026-03-29T03:00:30+02:00', weekday: 'Sun' });
+  });
+});
