@@ -100,6 +100,17 @@ describe('the EC2 adapter', () => {
     const [after] = await ec2.describeInstances([ids[0]!]);
     expect(after!.tags['k8s.io/cluster-autoscaler/prod']).toBe('owned');
   });
+
+  it('terminates instances in one call, leaving out ids EC2 no longer knows', async () => {
+    const ids = await groupWithInstances('spot-nodes-a', 2, clusterTags('prod'));
+    const ec2 = createEc2Adapter(createEc2Client(config()));
+
+    await ec2.terminateInstances([ids[0]!, 'i-0123456789abcdef0']);
+
+    const states = new Map((await ec2.describeInstances(ids)).map((instance) => [instance.instanceId, instance.state]));
+    expect(['shutting-down', 'terminated']).toContain(states.get(ids[0]!));
+    expect(states.get(ids[1]!)).toBe('running');
+  });
 });
 
 describe('the DetachInstances adapter', () => {

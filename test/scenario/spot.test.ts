@@ -295,7 +295,7 @@ describe('rebalance recommendations', () => {
     expect(world.ec2.calls.get('createTags')).toBeUndefined();
   });
 
-  it('with rebalance: replace, drains and replaces the node now, and the sweep never expires it', async () => {
+  it('with rebalance: replace, drains and replaces the node now; the sweep never expires its tag, and terminates it 30 minutes later', async () => {
     const world = spotCluster({ config: spotConfig('      rebalance: replace') });
     const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
     world.ec2.recommendRebalance([node!]);
@@ -306,7 +306,34 @@ describe('rebalance recommendations', () => {
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
     expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
     expect(world.eventBus.events).toHaveLength(1);
+
+    // Drained by the cluster meanwhile, the detached node still runs outside its group: no one else would remove it.
+    world.aws.advance('29m');
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
+
+    world.aws.advance('1m');
+    const swept = await world.sweepSpot();
+
+    expect(swept).toMatchObject({ expired: null, terminated: { kind: 'terminate-detached', instanceIds: [node] } });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('terminated');
+    // Its replacement stays: the group is whole.
+    expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
+    expect(world.ec2.calls.get('terminateInstances')).toBe(1);
+    // Terminated once: a later sweep finds nothing to do.
+    world.aws.advance('5m');
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+  });
+
+  it('with terminateDetachedAfter: never, a detached node is left running (someone else owns its end)', async () => {
+    const world = spotCluster({ config: spotConfig('      rebalance: replace').replace('spot:\n', 'spot:\n  terminateDetachedAfter: never\n') });
+    const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
+    world.ec2.recommendRebalance([node!]);
+    await world.deliverSpotEvents();
+
     world.aws.advance('2h');
-    expect((await world.sweepSpot()).expired).toBeNull();
+
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
   });
 });

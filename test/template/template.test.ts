@@ -658,6 +658,17 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     ]);
   });
 
+  it('lets the sweep terminate only instances out of any group that carry a detach drain tag', () => {
+    const terminate = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('ec2:Terminate') || a === 'ec2:*'));
+    expect(terminate).toHaveLength(1);
+    expect(terminate[0]).toMatchObject({ Effect: 'Allow', Action: ['ec2:TerminateInstances'] });
+    expect(JSON.stringify(terminate[0]!.Resource)).toContain(':instance/*');
+    expect(terminate[0]!.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/capacity-guard/drain': ['rebalance-replace', 'spot-interruption'] },
+      Null: { 'aws:ResourceTag/aws:autoscaling:groupName': 'true' },
+    });
+  });
+
   it('guards DetachInstances with the cluster-autoscaler tag, PutEvents to the drain buses, DescribeInstances alone on "*"', () => {
     expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);

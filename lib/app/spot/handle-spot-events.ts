@@ -218,6 +218,7 @@ function instanceIdsOf(action: SpotAction): Set<string> {
       return new Set(action.nodes.map((node) => node.instanceId));
     case 'detach-for-replacement':
     case 'untag-expired-rebalance':
+    case 'terminate-detached':
       return new Set(action.instanceIds);
     case 'record-pool-interruptions':
       return new Set(action.interruptions.map((interruption) => interruption.instanceId));
@@ -241,5 +242,7 @@ export function describe(action: SpotAction | Action): string {
       return `record-pool-interruptions ${poolId(spot.pool)} [${shown}]`;
     case 'untag-expired-rebalance':
       return `untag-expired-rebalance [${shown}]`;
+    case 'terminate-detached':
+      return `terminate-detached [${shown}]`;
   }
 }

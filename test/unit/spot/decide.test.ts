@@ -8,7 +8,7 @@ import type { PoolState } from '../../../lib/ports/pool-signals';
 import type { SpotSignal } from '../../../lib/signals';
 import { planDrains, planReplacements, stormSignals } from '../../../lib/spot/decide';
 import { countInWindow, bucketOf } from '../../../lib/spot/pool-window';
-import { planRebalanceExpiry } from '../../../lib/spot/sweep';
+import { planDetachedTermination, planRebalanceExpiry } from '../../../lib/spot/sweep';
 import { SPOT_TAG } from '../../../lib/spot/tags';
 
 const CONFIG = (spot = '') => `
@@ -187,6 +187,48 @@ describe('planRebalanceExpiry', () => {
 
   it('follows the configured expiry', () => {
     expect(planRebalanceExpiry([tagged('i-1', '2026-11-27T21:25:00.000Z')], policy('  rebalanceTagExpiry: 5m'), now)?.instanceIds).toEqual(['i-1']);
+  });
+});
+
+describe('planDetachedTermination', () => {
+  const now = new Date('2026-11-27T21:30:00Z');
+  /** Detached by us: no group tag any more, the cluster tags and our drain tag kept. */
+  const detached = (id: string, drain: string, since: string, extra: Partial<Ec2Instance> = {}) =>
+    instance(id, { autoScalingGroupName: null, tags: { 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: drain, [drain === 'spot-interruption' ? SPOT_TAG.deadline : SPOT_TAG.rebalanceAt]: since }, ...extra });
+
+  it('terminates detached nodes 30 minutes past the recommendation (rebalance-replace) or the deadline (interruption EC2 did not carry out)', () => {
+    const plan = planDetachedTermination(
+      [
+        detached('i-1', 'rebalance-replace', '2026-11-27T21:00:00.000Z'),
+        detached('i-2', 'rebalance-replace', '2026-11-27T21:00:01.000Z'),
+        detached('i-3', 'spot-interruption', '2026-11-27T20:59:00.000Z'),
+        detached('i-4', 'spot-interruption', '2026-11-27T21:10:00.000Z'),
+      ],
+      policy(),
+      now,
+    );
+    expect(plan).toEqual({ kind: 'terminate-detached', instanceIds: ['i-1', 'i-3'] });
+  });
+
+  it('never terminates a node still in a group, of another cluster, only hinted (tag policy), already ending, or without a readable time', () => {
+    const old = '2026-11-27T20:00:00.000Z';
+    const candidates = [
+      // The detach did not happen (storming pool, lease busy): its group still owns it.
+      instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
+      detached('i-2', 'rebalance-replace', old, { tags: { 'k8s.io/cluster-autoscaler/staging': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
+      detached('i-3', 'rebalance-recommendation', old),
+      detached('i-4', 'rebalance-replace', old, { state: 'shutting-down' }),
+      detached('i-5', 'rebalance-replace', 'soon'),
+    ];
+    expect(planDetachedTermination(candidates, policy(), now)).toBeNull();
+    expect(planDetachedTermination([detached('i-6', 'rebalance-replace', old)], policy(), now)?.instanceIds).toEqual(['i-6']);
+  });
+
+  it('follows the configured time, and never with "never"', () => {
+    const node = detached('i-1', 'rebalance-replace', '2026-11-27T21:20:00.000Z');
+    expect(planDetachedTermination([node], policy(), now)).toBeNull();
+    expect(planDetachedTermination([node], policy('  terminateDetachedAfter: 10m'), now)?.instanceIds).toEqual(['i-1']);
+    expect(planDetachedTermination([detached('i-2', 'rebalance-replace', '2026-11-01T00:00:00.000Z')], policy('  terminateDetachedAfter: never'), now)).toBeNull();
   });
 });
 
