@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
+import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, awsCalls, spotCluster, spotConfig } from './spot-cluster';
 
@@ -323,6 +324,22 @@ describe('rebalance recommendations', () => {
     // Terminated once: a later sweep finds nothing to do.
     world.aws.advance('5m');
     expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+  });
+
+  it('under the kill switch or in dry-run the sweep only says what it would terminate', async () => {
+    const world = spotCluster({ config: spotConfig('      rebalance: replace') });
+    const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
+    world.ec2.recommendRebalance([node!]);
+    await world.deliverSpotEvents();
+    world.aws.advance('31m');
+
+    for (const policy of [{ ...world.policy, enabled: false }, { ...world.policy, dryRun: true }]) {
+      const swept = await sweepRebalanceTags({ ...world.spotDeps, policy });
+      expect(swept.terminated?.instanceIds).toEqual([node]);
+    }
+
+    expect(world.ec2.calls.get('terminateInstances')).toBeUndefined();
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
   });
 
   it('with terminateDetachedAfter: never, a detached node is left running (someone else owns its end)', async () => {
