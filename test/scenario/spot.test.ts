@@ -143,8 +143,8 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
   });
 
-  it('in dry-run decides and prints, writes nothing', async () => {
-    const world = spotCluster({ config: `dryRun: true\n${spotConfig()}` });
+  it.each([['in dry-run', 'dryRun: true'], ['under the kill switch', 'enabled: false']])('%s decides and prints, writes nothing', async (_name, setting) => {
+    const world = spotCluster({ config: `${setting}\n${spotConfig()}` });
     const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
 
     const [result] = await world.deliverSpotEvents();
