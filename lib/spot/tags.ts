@@ -6,7 +6,11 @@
 export const SPOT_TAG = {
   /** Why the node must be drained: one of DRAIN_REASONS. */
   drain: 'capacity-guard/drain',
-  /** ISO time by which the node is gone (interruptions only). */
+  /**
+   * ISO time by which the node is gone (interruptions only): the earliest deadline of the batch's
+   * tag set, so at most one SQS batching window (5 s) early, never late; the node's own deadline
+   * (event time + 2 min) is in the "Node Drain Requested" event.
+   */
   deadline: 'capacity-guard/drain-deadline',
   /** ISO time of the rebalance recommendation: the sweep removes the tags after the expiry. */
   rebalanceAt: 'capacity-guard/rebalance-at',
