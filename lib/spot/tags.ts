@@ -8,8 +8,9 @@ export const SPOT_TAG = {
   drain: 'capacity-guard/drain',
   /**
    * ISO time by which the node is gone (interruptions only): the earliest deadline of the batch's
-   * tag set, so at most one SQS batching window (5 s) early, never late; the node's own deadline
-   * (event time + 2 min) is in the "Node Drain Requested" event.
+   * tag set (one CreateTags a batch), so early by the spread of the batch's event times (usually
+   * within the 5 s SQS batching window; a retried record's node is gone by then), never late. The
+   * node's own deadline (event time + 2 min) is in the "Node Drain Requested" event.
    */
   deadline: 'capacity-guard/drain-deadline',
   /** ISO time of the rebalance recommendation: the sweep removes the tags after the expiry. */
