@@ -7,6 +7,7 @@ import { TAG } from '../../lib/decide/guard-tags';
 import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
 import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
+import { silentLog } from '../../lib/ports/log';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, awsCalls, spotCluster, spotConfig } from './spot-cluster';
 
@@ -80,8 +81,9 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.poolSignals.read(pool(zone!, 'm5.8xlarge'), 600_000)?.interruptions).toBe(1);
   });
 
-  it('fails a malformed record alone, so it reaches the dead-letter queue', async () => {
-    const world = spotCluster();
+  it('fails a malformed record alone, so it reaches the dead-letter queue, its reason logged', async () => {
+    const errors: { message: string; extra: Record<string, unknown> }[] = [];
+    const world = spotCluster({ log: { ...silentLog, error: (message, extra = {}) => void errors.push({ message, extra }) } });
     world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
     const [event] = world.ec2.takeEvents();
     const broken = structuredClone(event!);
@@ -92,6 +94,7 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.batchItemFailures).toHaveLength(1);
     expect(result!.records[1]).toMatchObject({ outcome: 'invalid', error: expect.stringContaining('detail.instance-id') });
     expect(result!.records[0]!.outcome).toBe('signal');
+    expect(errors).toEqual([{ message: 'malformed record: failing it so it reaches the dead-letter queue', extra: { error: expect.stringContaining('detail.instance-id'), messageId: result!.batchItemFailures[0]!.itemIdentifier } }]);
   });
 
   it('keeps a record for retry when the drain event cannot be published, and publishes it on the retry', async () => {
