@@ -25,7 +25,9 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.batchItemFailures).toEqual([]);
     const deadline = new Date(Date.parse('2026-11-27T20:00:00Z') + 120_000).toISOString();
     expect(world.ec2.tagsOf(first!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: deadline, [SPOT_TAG.drainEvent]: 'published' });
-    expect(world.ec2.tagsOf(second!)[SPOT_TAG.drain]).toBe('spot-interruption');
+    // Two distinct deadlines in the batch: each node's tag holds its own (one CreateTags each).
+    expect(world.ec2.tagsOf(second!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString() });
+    expect(world.ec2.calls.get('createTags')).toBe(2);
     // One drain event for the cluster, each node with its own exact deadline and node name.
     expect(world.eventBus.events).toHaveLength(1);
     const event = world.eventBus.events[0]!;
@@ -44,7 +46,7 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.notifier.reports).toHaveLength(1);
     expect(world.notifier.reports[0]).toMatchObject({ source: 'spot', dryRun: false, failed: [] });
     // The two nodes are in two zones: two pools recorded.
-    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
+    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
   });
 
   it('does nothing twice when SQS delivers the same events again', async () => {

@@ -2,7 +2,8 @@
  * One SQS batch of aws.ec2 events (Spot interruption warnings, rebalance recommendations, ending
  * state changes), with as few AWS calls as the APIs allow:
  *   DescribeInstances once for all the batch's instances (ownership, pool, node name);
- *   PutEvents once per cluster with a drain bus; CreateTags once per tag set (usually one);
+ *   PutEvents once per cluster with a drain bus; CreateTags once per tag set (one in a storm; one
+ *   per deadline when the batch has at most EXACT_DEADLINE_CALLS of them, so the tag is exact);
  *   one pool-store write per pool;
  *   and only when there is something to detach or a storm to hand over: the writers' lease,
  *   DescribeAutoScalingGroups, DetachInstances per group (20 ids a call), the core's suspension.
