@@ -1,4 +1,4 @@
-/** Every 5 minutes: rebalance tags that no interruption followed expire. Wiring only; see lib/app/spot/sweep.ts. */
+/** Every 5 minutes: rebalance tags that no interruption followed expire, detached nodes past their time go. Wiring only; see lib/app/spot/sweep.ts. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -9,10 +9,10 @@ import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 
 const deps = lambdaSpotDeps();
 
-async function sweep(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ tagged: number; expired: number }> {
+async function sweep(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ tagged: number; expired: number; terminated: number }> {
   const result = await sweepRebalanceTags(deps, { abortSignal: signal });
-  if (result.failed) throw new Error('could not remove expired rebalance tags; the next run retries');
-  return { tagged: result.tagged, expired: result.expired?.instanceIds.length ?? 0 };
+  if (result.failed) throw new Error('the sweep could not expire rebalance tags or terminate detached nodes; the next run retries');
+  return { tagged: result.tagged, expired: result.expired?.instanceIds.length ?? 0, terminated: result.terminated?.instanceIds.length ?? 0 };
 }
 
 export const handler = middy(sweep, { timeoutEarlyInMillis: 5000 })

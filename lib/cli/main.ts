@@ -23,6 +23,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show each managed group's failover tier, sizes and capacity-guard state (reads AWS)",
     load: async () => (await import('./status')).status,
   },
+  pools: {
+    summary: 'show Spot interruptions per pool (AZ ID, type, market) and which pools are storming (reads AWS)',
+    load: async () => (await import('./pools')).poolsCommand,
+  },
   schedule: {
     summary: 'check a kube-downscaler time spec at an instant, or list its next transitions (offline)',
     load: async () => (await import('./schedule')).scheduleCommand,

@@ -6,6 +6,7 @@
  *     replace: detach            # detach | none: on an interruption, start the replacement at once
  *     rebalance: tag             # ignore | tag | replace
  *     rebalanceTagExpiry: 30m    # a rebalance tag no interruption followed is removed after this
+ *     terminateDetachedAfter: 30m # a node we detached and that is still running is terminated after this (or never)
  *     storm: { interruptions: 5, window: 10m }
  *     clusters:
  *       prod-eu:
@@ -28,6 +29,17 @@ const duration = z.union([z.string(), z.number()]).transform((value, context) =>
   const ms = parseDuration(value);
   if (ms === null) {
     context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A duration, or "never" (null). */
+const durationOrNever = z.union([z.string(), z.number()]).transform((value, context) => {
+  if (value === 'never') return null;
+  const ms = parseDuration(value);
+  if (ms === null) {
+    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "30m", "2h", or never)` });
     return z.NEVER;
   }
   return ms;
@@ -58,6 +70,8 @@ export const SpotSchema = z
     replace: z.enum(REPLACE_POLICIES).default('detach'),
     rebalance: z.enum(REBALANCE_POLICIES).default('tag'),
     rebalanceTagExpiry: duration.default(1_800_000),
+    // A detached node leaves its group's count and CA's node groups: nothing else ever removes it.
+    terminateDetachedAfter: durationOrNever.default(1_800_000),
     storm: z
       .object({
         interruptions: z.number().int().min(1).default(5),
@@ -80,6 +94,8 @@ export interface GroupSpotPolicy {
 export interface SpotPolicy {
   defaults: GroupSpotPolicy;
   rebalanceTagExpiryMs: number;
+  /** null: never terminate detached nodes (someone else does). */
+  terminateDetachedAfterMs: number | null;
   storm: { interruptions: number; windowMs: number };
   clusters: Record<string, { drainEventBus: string | null; defaults: GroupSpotPolicy; groups: { match: RegExp; policy: Partial<GroupSpotPolicy> }[] }>;
 }
@@ -103,7 +119,11 @@ export function resolveSpotPolicy(config: SpotConfig, clusterNames: readonly str
       }),
     };
   }
-  return { defaults, rebalanceTagExpiryMs: config.rebalanceTagExpiry, storm: { interruptions: config.storm.interruptions, windowMs: config.storm.window }, clusters };
+  return {
+    defaults,
+    rebalanceTagExpiryMs: config.rebalanceTagExpiry,
+    terminateDetachedAfterMs: config.terminateDetachedAfter,
+    storm: { interruptions: config.storm.interruptions, windowMs: config.storm.window }, clusters };
 }
 
 /** The policy of one group: the first matching group override, else the cluster's, else the global defaults. */

@@ -115,7 +115,7 @@ export class FakeEc2 implements Ec2Port {
     const index = ending.length > 0 ? this.index() : new Map<string, Known>();
     for (const { at, instanceId } of ending) {
       const known = index.get(instanceId);
-      if (!known) continue;
+      if (!known || this.gone.has(instanceId)) continue;
       this.gone.set(instanceId, { ...known, state: 'terminated' });
       this.asg.removeInstance(instanceId);
       if (this.emitStateChanges) this.outbox.push(ec2Event('EC2 Instance State-change Notification', at, instanceId, { 'instance-id': instanceId, state: 'terminated' }));
@@ -147,6 +147,18 @@ export class FakeEc2 implements Ec2Port {
 
   async createTags(instanceIds: readonly string[], tags: Record<string, string>): Promise<void> {
     await this.chunked('createTags', instanceIds, (id) => this.ownTags.set(id, { ...this.ownTags.get(id), ...tags }));
+  }
+
+  /** The instance goes now (shutting-down is skipped); one still in a group is replaced by it. */
+  async terminateInstances(instanceIds: readonly string[]): Promise<void> {
+    const at = this.clock.now().getTime();
+    await this.chunked('terminateInstances', instanceIds, (id) => {
+      const known = this.find(id);
+      if (!known || known.state === 'terminated') return;
+      this.gone.set(id, { ...known, state: 'terminated' });
+      this.asg.removeInstance(id);
+      if (this.emitStateChanges) this.outbox.push(ec2Event('EC2 Instance State-change Notification', at, id, { 'instance-id': id, state: 'terminated' }));
+    });
   }
 
   async deleteTags(instanceIds: readonly string[], keys: readonly string[]): Promise<void> {

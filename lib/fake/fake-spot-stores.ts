@@ -6,7 +6,7 @@
 import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
 import { type PoolInterruption, type PoolKey, type PoolSignalStore, type PoolState, poolId } from '../ports/pool-signals';
-import { bucketOf, countInWindow, staleBuckets } from '../spot/pool-window';
+import { bucketOf, countInWindow, sortPools, staleBuckets } from '../spot/pool-window';
 
 export class FakeEventBus implements EventBusPort {
   readonly calls = new Map<string, number>();
@@ -67,6 +67,17 @@ export class FakePoolSignalStore implements PoolSignalStore {
       item.stormSignaledAt = at.toISOString();
       item.expiresAt = Math.max(item.expiresAt, at.getTime() + windowMs);
     }
+  }
+
+  async listPools(windowMs: number, now: Date): Promise<PoolState[]> {
+    await this.enter('listPools');
+    const states: PoolState[] = [];
+    for (const id of [...this.items.keys()]) {
+      const item = this.fresh(id);
+      const [zoneId = '', instanceType = '', market = 'spot'] = id.split('|');
+      if (item) states.push(this.stateOf({ zoneId, instanceType, market: market as PoolKey['market'] }, item, now, windowMs));
+    }
+    return sortPools(states);
   }
 
   /** For tests: the pool as every function of the account would read it now. */

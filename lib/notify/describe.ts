@@ -232,6 +232,16 @@ export const KINDS: KindTable = {
       dedupeKey: key('untag-expired-rebalance', null),
     }),
   },
+  'terminate-detached': {
+    title: 'Detached nodes terminated',
+    summary: ['termination', 'terminations'],
+    foldable: true,
+    describe: (action) => ({
+      severity: 'info',
+      line: `${plural(action.instanceIds.length, 'node')} detached for replacement and still running past their time, terminated (their replacements run in the groups): ${idList(action.instanceIds)}.`,
+      dedupeKey: key('terminate-detached', null),
+    }),
+  },
 };
 
 /** Instance ids, cut short in storms. */

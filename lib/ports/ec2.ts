@@ -32,6 +32,8 @@ export interface Ec2Port {
   findTagged(key: string, values: readonly string[], options?: CallOptions): Promise<Ec2Instance[]>;
   /** CreateTags: the same tags on every instance, in one call per 1,000 ids. */
   createTags(instanceIds: readonly string[], tags: Record<string, string>, options?: CallOptions): Promise<void>;
+  /** TerminateInstances, in one call per 1,000 ids (ids already gone are left out). */
+  terminateInstances(instanceIds: readonly string[], options?: CallOptions): Promise<void>;
   /** DeleteTags (keys only), in one call per 1,000 ids. */
   deleteTags(instanceIds: readonly string[], keys: readonly string[], options?: CallOptions): Promise<void>;
 }

@@ -41,6 +41,11 @@ export interface PoolSignalStore {
    * after the write: one call per pool.
    */
   recordInterruptions(pool: PoolKey, zoneName: string, interruptions: readonly PoolInterruption[], windowMs: number, now: Date, options?: CallOptions): Promise<PoolState>;
+  /**
+   * Every pool with a live item (not past its TTL), as any function or `capacity-guard pools`
+   * reads it: interruptions counted in the window that ends at `now`, most first.
+   */
+  listPools(windowMs: number, now: Date, options?: CallOptions): Promise<PoolState[]>;
   /** Notes that the storm went through the core's path, so the next batches do not repeat it. */
   markStormSignaled(pool: PoolKey, at: Date, windowMs: number, options?: CallOptions): Promise<void>;
 }

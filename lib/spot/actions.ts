@@ -63,4 +63,14 @@ export interface UntagExpiredRebalance {
   keys: string[];
 }
 
-export type SpotAction = TagForDrain | PublishDrainRequested | DetachForReplacement | RecordPoolInterruptions | UntagExpiredRebalance;
+/**
+ * The sweep: nodes we detached from their group (rebalance: replace, or replace: detach on an
+ * interruption EC2 did not carry out) still running past their time. Outside any group nothing
+ * else removes them: cluster-autoscaler only scales down nodes of its node groups.
+ */
+export interface TerminateDetached {
+  kind: 'terminate-detached';
+  instanceIds: string[];
+}
+
+export type SpotAction = TagForDrain | PublishDrainRequested | DetachForReplacement | RecordPoolInterruptions | UntagExpiredRebalance | TerminateDetached;

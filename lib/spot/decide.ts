@@ -143,15 +143,25 @@ function drainReason(signal: SpotSignal, group: GroupSpotPolicy): DrainReason | 
 const rank = (reason: DrainReason): number => ['rebalance-recommendation', 'rebalance-replace', 'spot-interruption'].indexOf(reason);
 
 /**
+ * A batch whose interruptions have at most this many distinct deadlines gets each node's exact
+ * deadline, one CreateTags per deadline; beyond (a storm: about one deadline per second of the
+ * batching window), one call with the earliest.
+ */
+export const EXACT_DEADLINE_CALLS = 3;
+
+/**
  * One CreateTags per distinct tag set. The deadline (and rebalance time) of a set is its earliest
  * one: a node drained a few seconds early loses nothing, and the batch needs one call, not one per
- * event time. The exact deadline of each node is in the drain event.
+ * event time. The exact deadline of each node is in the drain event, and in the tag too when the
+ * batch has few distinct deadlines (EXACT_DEADLINE_CALLS).
  */
 function tagActions(requests: readonly DrainRequest[], policy: Policy): TagForDrain[] {
+  const deadlines = new Set(requests.flatMap((request) => (request.deadline ? [request.deadline] : [])));
+  const exact = deadlines.size <= EXACT_DEADLINE_CALLS;
   const sets = new Map<string, { reason: DrainReason; published: boolean; instances: InstanceRef[]; earliest: string | null; firstSeen: string | null }>();
   for (const request of requests) {
     const published = drainEventBusOf(policy.spot, request.cluster) !== null;
-    const key = `${request.reason}|${published}`;
+    const key = `${request.reason}|${published}|${exact ? (request.deadline ?? '') : ''}`;
     const set = sets.get(key) ?? { reason: request.reason, published, instances: [], earliest: null, firstSeen: null };
     set.instances.push({ instanceId: request.instanceId, cluster: request.cluster, group: request.group });
     const at = request.deadline;

@@ -5,6 +5,8 @@
  * window. Resolution: one bucket (a tenth of the window). Pure; shared by the DynamoDB store and
  * the fake.
  */
+import { type PoolState, poolId } from '../ports/pool-signals';
+
 export const BUCKETS_PER_WINDOW = 10;
 
 export function bucketMs(windowMs: number): number {
@@ -36,4 +38,9 @@ export function countInWindow(buckets: ReadonlyMap<number, readonly string[]>, n
 export function staleBuckets(nowMs: number, windowMs: number): number[] {
   const first = bucketOf(nowMs - windowMs, windowMs) + 1;
   return Array.from({ length: BUCKETS_PER_WINDOW }, (_, index) => first - 1 - index).filter((bucket) => bucket >= 0);
+}
+
+/** Most interruptions first, then by pool id: the order `capacity-guard pools` prints. */
+export function sortPools(states: PoolState[]): PoolState[] {
+  return states.sort((a, b) => b.interruptions - a.interruptions || poolId(a.pool).localeCompare(poolId(b.pool)));
 }

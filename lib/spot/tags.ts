@@ -6,7 +6,13 @@
 export const SPOT_TAG = {
   /** Why the node must be drained: one of DRAIN_REASONS. */
   drain: 'capacity-guard/drain',
-  /** ISO time by which the node is gone (interruptions only). */
+  /**
+   * ISO time by which the node is gone (interruptions only): the node's own (event time + 2 min)
+   * when the batch has at most EXACT_DEADLINE_CALLS distinct deadlines; in a storm, the batch's
+   * earliest (one CreateTags a batch), so early by the spread of its event times (usually within
+   * the 5 s SQS batching window; a retried record's node is gone by then), never late. The node's
+   * own deadline is always in the "Node Drain Requested" event.
+   */
   deadline: 'capacity-guard/drain-deadline',
   /** ISO time of the rebalance recommendation: the sweep removes the tags after the expiry. */
   rebalanceAt: 'capacity-guard/rebalance-at',

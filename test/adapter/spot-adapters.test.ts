@@ -100,6 +100,17 @@ describe('the EC2 adapter', () => {
     const [after] = await ec2.describeInstances([ids[0]!]);
     expect(after!.tags['k8s.io/cluster-autoscaler/prod']).toBe('owned');
   });
+
+  it('terminates instances in one call, leaving out ids EC2 no longer knows', async () => {
+    const ids = await groupWithInstances('spot-nodes-a', 2, clusterTags('prod'));
+    const ec2 = createEc2Adapter(createEc2Client(config()));
+
+    await ec2.terminateInstances([ids[0]!, 'i-0123456789abcdef0']);
+
+    const states = new Map((await ec2.describeInstances(ids)).map((instance) => [instance.instanceId, instance.state]));
+    expect(['shutting-down', 'terminated']).toContain(states.get(ids[0]!));
+    expect(states.get(ids[1]!)).toBe('running');
+  });
 });
 
 describe('the DetachInstances adapter', () => {
@@ -190,6 +201,23 @@ describe('the DynamoDB pool store', () => {
     const state = await store.recordInterruptions(pool, 'eu-west-3a', [], windowMs, at(6_000));
     expect(state.stormSignaledAt).toBe(at(5_000).toISOString());
     expect(state.interruptions).toBe(1);
+  });
+
+  it('lists every live pool as any reader of the account sees it, most interruptions first, expired items left out', async () => {
+    const store = createPoolSignalStore(client, TABLE);
+    const other = { zoneId: 'euw3-az2', instanceType: 'r5.8xlarge', market: 'spot' as const };
+    const old = { zoneId: 'euw3-az3', instanceType: 'c5.4xlarge', market: 'spot' as const };
+    await store.recordInterruptions(old, 'eu-west-3c', [{ instanceId: 'i-9', time: at(-3_600_000).toISOString(), group: 'g' }], windowMs, at(-3_600_000));
+    await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' }], windowMs, at(0));
+    await store.recordInterruptions(other, 'eu-west-3b', ['i-2', 'i-3'].map((instanceId) => ({ instanceId, time: at(0).toISOString(), group: 'spot-nodes-b' })), windowMs, at(0));
+    await store.markStormSignaled(other, at(1_000), windowMs);
+
+    const pools = await store.listPools(windowMs, at(60_000));
+
+    expect(pools).toEqual([
+      { pool: other, zoneName: 'eu-west-3b', interruptions: 2, groups: ['spot-nodes-b'], stormSignaledAt: at(1_000).toISOString() },
+      { pool, zoneName: 'eu-west-3a', interruptions: 1, groups: ['spot-nodes-a'], stormSignaledAt: null },
+    ]);
   });
 });
 

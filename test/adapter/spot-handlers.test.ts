@@ -98,8 +98,22 @@ describe('the deployed spot handlers on moto', () => {
 
     const result = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never, context);
 
-    expect(result).toEqual({ tagged: 1, expired: 1 });
+    expect(result).toEqual({ tagged: 1, expired: 1, terminated: 0 });
     const [instance] = await createEc2Adapter(createEc2Client(plain())).describeInstances([ours[2]!]);
     expect(instance!.tags[SPOT_TAG.drain]).toBeUndefined();
+  });
+
+  it('spot-sweep: terminates a node detached for replacement that is still running past its time, not one within it', async () => {
+    const { handler } = await import('../../functions/spot-sweep');
+    const ec2 = createEc2Adapter(createEc2Client(plain()));
+    // ours[0] and ours[1] were detached by the first test (deadline in two minutes); EC2 (moto) never took ours[0].
+    await ec2.createTags([ours[0]!], { [SPOT_TAG.deadline]: new Date(Date.now() - 3_600_000).toISOString() });
+
+    const result = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never, context);
+
+    expect(result).toEqual({ tagged: 0, expired: 0, terminated: 1 });
+    const states = new Map((await ec2.describeInstances([ours[0]!, ours[1]!])).map((instance) => [instance.instanceId, instance.state]));
+    expect(['shutting-down', 'terminated']).toContain(states.get(ours[0]!));
+    expect(states.get(ours[1]!)).toBe('running');
   });
 });

@@ -67,7 +67,7 @@ describe('capacity-guard', () => {
   });
 
   it.each([
-    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, schedule, downscaler, simulate, notify; /],
+    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, pools, schedule, downscaler, simulate, notify; /],
     [['--frob'], /^capacity-guard: unknown option --frob /],
     [[], /^capacity-guard: missing command/],
     [['explain', '--frob', 'x.json'], /^explain: unknown option --frob/],

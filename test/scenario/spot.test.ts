@@ -6,6 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
+import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
+import { silentLog } from '../../lib/ports/log';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, awsCalls, spotCluster, spotConfig } from './spot-cluster';
 
@@ -23,7 +25,9 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.batchItemFailures).toEqual([]);
     const deadline = new Date(Date.parse('2026-11-27T20:00:00Z') + 120_000).toISOString();
     expect(world.ec2.tagsOf(first!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: deadline, [SPOT_TAG.drainEvent]: 'published' });
-    expect(world.ec2.tagsOf(second!)[SPOT_TAG.drain]).toBe('spot-interruption');
+    // Two distinct deadlines in the batch: each node's tag holds its own (one CreateTags each).
+    expect(world.ec2.tagsOf(second!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString() });
+    expect(world.ec2.calls.get('createTags')).toBe(2);
     // One drain event for the cluster, each node with its own exact deadline and node name.
     expect(world.eventBus.events).toHaveLength(1);
     const event = world.eventBus.events[0]!;
@@ -42,7 +46,7 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.notifier.reports).toHaveLength(1);
     expect(world.notifier.reports[0]).toMatchObject({ source: 'spot', dryRun: false, failed: [] });
     // The two nodes are in two zones: two pools recorded.
-    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
+    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
   });
 
   it('does nothing twice when SQS delivers the same events again', async () => {
@@ -79,8 +83,9 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.poolSignals.read(pool(zone!, 'm5.8xlarge'), 600_000)?.interruptions).toBe(1);
   });
 
-  it('fails a malformed record alone, so it reaches the dead-letter queue', async () => {
-    const world = spotCluster();
+  it('fails a malformed record alone, so it reaches the dead-letter queue, its reason logged', async () => {
+    const errors: { message: string; extra: Record<string, unknown> }[] = [];
+    const world = spotCluster({ log: { ...silentLog, error: (message, extra = {}) => void errors.push({ message, extra }) } });
     world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
     const [event] = world.ec2.takeEvents();
     const broken = structuredClone(event!);
@@ -91,6 +96,7 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.batchItemFailures).toHaveLength(1);
     expect(result!.records[1]).toMatchObject({ outcome: 'invalid', error: expect.stringContaining('detail.instance-id') });
     expect(result!.records[0]!.outcome).toBe('signal');
+    expect(errors).toEqual([{ message: 'malformed record: failing it so it reaches the dead-letter queue', extra: { error: expect.stringContaining('detail.instance-id'), messageId: result!.batchItemFailures[0]!.itemIdentifier } }]);
   });
 
   it('keeps a record for retry when the drain event cannot be published, and publishes it on the retry', async () => {
@@ -142,8 +148,8 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
   });
 
-  it('in dry-run decides and prints, writes nothing', async () => {
-    const world = spotCluster({ config: `dryRun: true\n${spotConfig()}` });
+  it.each([['in dry-run', 'dryRun: true'], ['under the kill switch', 'enabled: false']])('%s decides and prints, writes nothing', async (_name, setting) => {
+    const world = spotCluster({ config: `${setting}\n${spotConfig()}` });
     const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
 
     const [result] = await world.deliverSpotEvents();
@@ -295,7 +301,7 @@ describe('rebalance recommendations', () => {
     expect(world.ec2.calls.get('createTags')).toBeUndefined();
   });
 
-  it('with rebalance: replace, drains and replaces the node now, and the sweep never expires it', async () => {
+  it('with rebalance: replace, drains and replaces the node now; the sweep never expires its tag, and terminates it 30 minutes later', async () => {
     const world = spotCluster({ config: spotConfig('      rebalance: replace') });
     const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
     world.ec2.recommendRebalance([node!]);
@@ -306,7 +312,50 @@ describe('rebalance recommendations', () => {
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
     expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
     expect(world.eventBus.events).toHaveLength(1);
+
+    // Drained by the cluster meanwhile, the detached node still runs outside its group: no one else would remove it.
+    world.aws.advance('29m');
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
+
+    world.aws.advance('1m');
+    const swept = await world.sweepSpot();
+
+    expect(swept).toMatchObject({ expired: null, terminated: { kind: 'terminate-detached', instanceIds: [node] } });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('terminated');
+    // Its replacement stays: the group is whole.
+    expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
+    expect(world.ec2.calls.get('terminateInstances')).toBe(1);
+    // Terminated once: a later sweep finds nothing to do.
+    world.aws.advance('5m');
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+  });
+
+  it('under the kill switch or in dry-run the sweep only says what it would terminate', async () => {
+    const world = spotCluster({ config: spotConfig('      rebalance: replace') });
+    const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
+    world.ec2.recommendRebalance([node!]);
+    await world.deliverSpotEvents();
+    world.aws.advance('31m');
+
+    for (const policy of [{ ...world.policy, enabled: false }, { ...world.policy, dryRun: true }]) {
+      const swept = await sweepRebalanceTags({ ...world.spotDeps, policy });
+      expect(swept.terminated?.instanceIds).toEqual([node]);
+    }
+
+    expect(world.ec2.calls.get('terminateInstances')).toBeUndefined();
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
+  });
+
+  it('with terminateDetachedAfter: never, a detached node is left running (someone else owns its end)', async () => {
+    const world = spotCluster({ config: spotConfig('      rebalance: replace').replace('spot:\n', 'spot:\n  terminateDetachedAfter: never\n') });
+    const [node] = world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId);
+    world.ec2.recommendRebalance([node!]);
+    await world.deliverSpotEvents();
+
     world.aws.advance('2h');
-    expect((await world.sweepSpot()).expired).toBeNull();
+
+    expect(await world.sweepSpot()).toMatchObject({ expired: null, terminated: null });
+    expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
   });
 });

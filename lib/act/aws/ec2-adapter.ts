@@ -9,6 +9,7 @@ import {
   type DescribeInstancesCommandInput,
   type EC2Client,
   type Instance,
+  TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { TransientAwsError } from '../../errors';
 import type { CallOptions } from '../../ports/auto-scaling';
@@ -67,6 +68,13 @@ export function createEc2Adapter(client: EC2Client): Ec2Port {
       if (Tags.length === 0) return;
       for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
         await withoutUnknownIds(chunk, (ids) => call(() => client.send(new CreateTagsCommand({ Resources: ids, Tags }), http(options))));
+      }
+    },
+
+    // "Constraints: Up to 1000 instance IDs. We recommend breaking up this request into smaller batches." (EC2 API reference, TerminateInstances)
+    async terminateInstances(instanceIds, options) {
+      for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
+        await withoutUnknownIds(chunk, (ids) => call(() => client.send(new TerminateInstancesCommand({ InstanceIds: ids }), http(options))));
       }
     },
 

@@ -4,10 +4,11 @@
  * the groups that lost instances in the pool, and `expiresAt` (epoch seconds), the table's TTL
  * attribute. One UpdateItem per pool and batch: ADD is atomic and a set ignores a duplicate id.
  */
-import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Market } from '../../signals';
 import type { CallOptions } from '../../ports/auto-scaling';
 import { type PoolKey, type PoolSignalStore, type PoolState, poolId } from '../../ports/pool-signals';
-import { bucketAttribute, bucketFromAttribute, bucketOf, countInWindow, staleBuckets } from '../../spot/pool-window';
+import { bucketAttribute, bucketFromAttribute, bucketOf, countInWindow, sortPools, staleBuckets } from '../../spot/pool-window';
 
 export function createPoolSignalStore(client: DynamoDBClient, tableName: string): PoolSignalStore {
   const key = (pool: PoolKey): Record<string, AttributeValue> => ({ pk: { S: `pool#${poolId(pool)}` } });
@@ -58,6 +59,30 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
         http(options),
       );
       return toState(pool, answer.Attributes ?? {}, now, windowMs);
+    },
+
+    async listPools(windowMs, now, options) {
+      // A Scan: the table holds one small item per pool that saw an interruption within a window
+      // (TTL), a few hundred at most. DynamoDB deletes expired items lazily, hence the filter.
+      const states: PoolState[] = [];
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'begins_with(pk, :prefix) AND expiresAt > :now',
+            ExpressionAttributeValues: { ':prefix': { S: 'pool#' }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
+            ExclusiveStartKey: startKey,
+          }),
+          http(options),
+        );
+        for (const item of page.Items ?? []) {
+          const pool: PoolKey = { zoneId: item.zoneId?.S ?? '', instanceType: item.instanceType?.S ?? '', market: (item.market?.S ?? 'spot') as Market };
+          states.push(toState(pool, item, now, windowMs));
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return sortPools(states);
     },
 
     async markStormSignaled(pool, at, windowMs, options) {

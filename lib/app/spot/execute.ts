@@ -46,6 +46,8 @@ async function executeOne(action: SpotAction, deps: SpotDeps, options: CallOptio
       return;
     case 'untag-expired-rebalance':
       return deps.ec2.deleteTags(action.instanceIds, action.keys, options);
+    case 'terminate-detached':
+      return deps.ec2.terminateInstances(action.instanceIds, options);
     default:
       return assertNever(action);
   }

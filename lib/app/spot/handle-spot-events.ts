@@ -2,7 +2,8 @@
  * One SQS batch of aws.ec2 events (Spot interruption warnings, rebalance recommendations, ending
  * state changes), with as few AWS calls as the APIs allow:
  *   DescribeInstances once for all the batch's instances (ownership, pool, node name);
- *   PutEvents once per cluster with a drain bus; CreateTags once per tag set (usually one);
+ *   PutEvents once per cluster with a drain bus; CreateTags once per tag set (one in a storm; one
+ *   per deadline when the batch has at most EXACT_DEADLINE_CALLS of them, so the tag is exact);
  *   one pool-store write per pool;
  *   and only when there is something to detach or a storm to hand over: the writers' lease,
  *   DescribeAutoScalingGroups, DetachInstances per group (20 ids a call), the core's suspension.
@@ -218,6 +219,7 @@ function instanceIdsOf(action: SpotAction): Set<string> {
       return new Set(action.nodes.map((node) => node.instanceId));
     case 'detach-for-replacement':
     case 'untag-expired-rebalance':
+    case 'terminate-detached':
       return new Set(action.instanceIds);
     case 'record-pool-interruptions':
       return new Set(action.interruptions.map((interruption) => interruption.instanceId));
@@ -241,5 +243,7 @@ export function describe(action: SpotAction | Action): string {
       return `record-pool-interruptions ${poolId(spot.pool)} [${shown}]`;
     case 'untag-expired-rebalance':
       return `untag-expired-rebalance [${shown}]`;
+    case 'terminate-detached':
+      return `terminate-detached [${shown}]`;
   }
 }

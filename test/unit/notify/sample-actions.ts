@@ -47,6 +47,7 @@ export const SAMPLE = {
     interruptions: [{ instanceId: 'i-0a1', time: '2026-11-27T21:00:00.000Z', group: 'spot-nodes-8x-a' }],
   },
   'untag-expired-rebalance': { kind: 'untag-expired-rebalance', instanceIds: ['i-0b1'], keys: ['capacity-guard/drain', 'capacity-guard/rebalance-at', 'capacity-guard/drain-event'] },
+  'terminate-detached': { kind: 'terminate-detached', instanceIds: ['i-0c1', 'i-0c2'] },
 } satisfies { [K in Notable['kind']]: Extract<Notable, { kind: K }> };
 
 export function report(done: Action[], extra: Partial<RunReport> = {}): RunReport {

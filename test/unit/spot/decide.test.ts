@@ -6,9 +6,9 @@ import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { Ec2Instance } from '../../../lib/ports/ec2';
 import type { PoolState } from '../../../lib/ports/pool-signals';
 import type { SpotSignal } from '../../../lib/signals';
-import { planDrains, planReplacements, stormSignals } from '../../../lib/spot/decide';
+import { EXACT_DEADLINE_CALLS, planDrains, planReplacements, stormSignals } from '../../../lib/spot/decide';
 import { countInWindow, bucketOf } from '../../../lib/spot/pool-window';
-import { planRebalanceExpiry } from '../../../lib/spot/sweep';
+import { planDetachedTermination, planRebalanceExpiry } from '../../../lib/spot/sweep';
 import { SPOT_TAG } from '../../../lib/spot/tags';
 
 const CONFIG = (spot = '') => `
@@ -55,14 +55,20 @@ const group = (name: string, ids: string[], tags: Record<string, string> = {}): 
 });
 
 describe('planDrains', () => {
-  it('tags a batch of interruptions with one tag set, deadline = the earliest, and publishes each node with its own deadline', () => {
-    const plan = planDrains(items(itn('i-1', '2026-11-27T21:00:05.000Z'), itn('i-2', '2026-11-27T21:00:01.000Z')), byId(instance('i-1'), instance('i-2')), policy());
+  it('tags a batch with few distinct deadlines exactly (one tag set each), and publishes each node with its own deadline', () => {
+    const plan = planDrains(items(itn('i-1', '2026-11-27T21:00:05.000Z'), itn('i-2', '2026-11-27T21:00:01.000Z'), itn('i-3', '2026-11-27T21:00:05.000Z')), byId(instance('i-1'), instance('i-2'), instance('i-3')), policy());
 
     expect(plan.tags).toEqual([
       {
         kind: 'tag-for-drain',
         reason: 'spot-interruption',
-        instances: [{ instanceId: 'i-1', cluster: 'prod', group: 'spot-a' }, { instanceId: 'i-2', cluster: 'prod', group: 'spot-a' }],
+        instances: [{ instanceId: 'i-1', cluster: 'prod', group: 'spot-a' }, { instanceId: 'i-3', cluster: 'prod', group: 'spot-a' }],
+        tags: { [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: '2026-11-27T21:02:05.000Z', [SPOT_TAG.drainEvent]: 'published' },
+      },
+      {
+        kind: 'tag-for-drain',
+        reason: 'spot-interruption',
+        instances: [{ instanceId: 'i-2', cluster: 'prod', group: 'spot-a' }],
         tags: { [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: '2026-11-27T21:02:01.000Z', [SPOT_TAG.drainEvent]: 'published' },
       },
     ]);
@@ -70,8 +76,21 @@ describe('planDrains', () => {
     expect(plan.publish[0]!.nodes.map((node) => [node.instanceId, node.deadline, node.nodeName])).toEqual([
       ['i-1', '2026-11-27T21:02:05.000Z', 'ip-i-1.eu-west-3.compute.internal'],
       ['i-2', '2026-11-27T21:02:01.000Z', 'ip-i-2.eu-west-3.compute.internal'],
+      ['i-3', '2026-11-27T21:02:05.000Z', 'ip-i-3.eu-west-3.compute.internal'],
     ]);
-    expect(plan.pools).toEqual([expect.objectContaining({ pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: [expect.objectContaining({ instanceId: 'i-1' }), expect.objectContaining({ instanceId: 'i-2' })] })]);
+    expect(plan.pools).toEqual([expect.objectContaining({ pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: ['i-1', 'i-2', 'i-3'].map((instanceId) => expect.objectContaining({ instanceId })) })]);
+  });
+
+  it('beyond EXACT_DEADLINE_CALLS distinct deadlines (a storm), tags the whole batch in one set with the earliest deadline', () => {
+    const ids = ['i-1', 'i-2', 'i-3', 'i-4'];
+    const times = ['2026-11-27T21:00:04.000Z', '2026-11-27T21:00:02.000Z', '2026-11-27T21:00:03.000Z', '2026-11-27T21:00:01.000Z'];
+    expect(EXACT_DEADLINE_CALLS).toBe(3);
+    const plan = planDrains(items(...ids.map((id, index) => itn(id, times[index]))), byId(...ids.map((id) => instance(id))), policy());
+
+    expect(plan.tags).toHaveLength(1);
+    expect(plan.tags[0]!.instances.map((i) => i.instanceId)).toEqual(ids);
+    expect(plan.tags[0]!.tags[SPOT_TAG.deadline]).toBe('2026-11-27T21:02:01.000Z');
+    expect(plan.publish[0]!.nodes.map((node) => node.deadline)).toEqual(times.map((time) => new Date(Date.parse(time) + 120_000).toISOString()));
   });
 
   it('ignores instances of other clusters and outside groups, but counts their interruption in the pool', () => {
@@ -187,6 +206,48 @@ describe('planRebalanceExpiry', () => {
 
   it('follows the configured expiry', () => {
     expect(planRebalanceExpiry([tagged('i-1', '2026-11-27T21:25:00.000Z')], policy('  rebalanceTagExpiry: 5m'), now)?.instanceIds).toEqual(['i-1']);
+  });
+});
+
+describe('planDetachedTermination', () => {
+  const now = new Date('2026-11-27T21:30:00Z');
+  /** Detached by us: no group tag any more, the cluster tags and our drain tag kept. */
+  const detached = (id: string, drain: string, since: string, extra: Partial<Ec2Instance> = {}) =>
+    instance(id, { autoScalingGroupName: null, tags: { 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: drain, [drain === 'spot-interruption' ? SPOT_TAG.deadline : SPOT_TAG.rebalanceAt]: since }, ...extra });
+
+  it('terminates detached nodes 30 minutes past the recommendation (rebalance-replace) or the deadline (interruption EC2 did not carry out)', () => {
+    const plan = planDetachedTermination(
+      [
+        detached('i-1', 'rebalance-replace', '2026-11-27T21:00:00.000Z'),
+        detached('i-2', 'rebalance-replace', '2026-11-27T21:00:01.000Z'),
+        detached('i-3', 'spot-interruption', '2026-11-27T20:59:00.000Z'),
+        detached('i-4', 'spot-interruption', '2026-11-27T21:10:00.000Z'),
+      ],
+      policy(),
+      now,
+    );
+    expect(plan).toEqual({ kind: 'terminate-detached', instanceIds: ['i-1', 'i-3'] });
+  });
+
+  it('never terminates a node still in a group, of another cluster, only hinted (tag policy), already ending, or without a readable time', () => {
+    const old = '2026-11-27T20:00:00.000Z';
+    const candidates = [
+      // The detach did not happen (storming pool, lease busy): its group still owns it.
+      instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
+      detached('i-2', 'rebalance-replace', old, { tags: { 'k8s.io/cluster-autoscaler/staging': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
+      detached('i-3', 'rebalance-recommendation', old),
+      detached('i-4', 'rebalance-replace', old, { state: 'shutting-down' }),
+      detached('i-5', 'rebalance-replace', 'soon'),
+    ];
+    expect(planDetachedTermination(candidates, policy(), now)).toBeNull();
+    expect(planDetachedTermination([detached('i-6', 'rebalance-replace', old)], policy(), now)?.instanceIds).toEqual(['i-6']);
+  });
+
+  it('follows the configured time, and never with "never"', () => {
+    const node = detached('i-1', 'rebalance-replace', '2026-11-27T21:20:00.000Z');
+    expect(planDetachedTermination([node], policy(), now)).toBeNull();
+    expect(planDetachedTermination([node], policy('  terminateDetachedAfter: 10m'), now)?.instanceIds).toEqual(['i-1']);
+    expect(planDetachedTermination([detached('i-2', 'rebalance-replace', '2026-11-01T00:00:00.000Z')], policy('  terminateDetachedAfter: never'), now)).toBeNull();
   });
 });
 
