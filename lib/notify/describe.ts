@@ -188,7 +188,7 @@ export const KINDS: KindTable = {
       return {
         severity: 'info',
         line: `${plural(action.instances.length, 'node')} tagged ${code(`${SPOT_TAG.drain}=${action.reason}`)}${deadline ? `, gone by ${when(deadline)}` : ''}: ${idList(action.instances.map((instance) => instance.instanceId))}.`,
-        dedupeKey: key('tag-for-drain', action.reason),
+        dedupeKey: key('tag-for-drain', notableCluster(action), action.reason),
       };
     },
   },
@@ -250,6 +250,19 @@ const RESTORE_WORDS: Record<Of<'restore-group'>['why'], string> = {
   'probe-window-passed': 'no launch failed during a whole probe window',
   'operator-released': 'an operator released it (state tag deleted or ignore tag set)',
 };
+
+/**
+ * The one cluster an action is about, or null: account-wide (a Spot pool, the rebalance sweep), or a
+ * drain batch spanning clusters (report-items.ts splits those per cluster first).
+ */
+export function notableCluster(action: Notable): string | null {
+  if ('cluster' in action && action.cluster !== '') return action.cluster;
+  if (action.kind === 'tag-for-drain') {
+    const clusters = new Set(action.instances.map((instance) => instance.cluster));
+    return clusters.size === 1 ? [...clusters][0]! : null;
+  }
+  return null;
+}
 
 /** The entry of an action's kind (the cast is safe: the table is keyed by kind). */
 export function entryFor(action: Notable): KindEntry<NotableKind> {
