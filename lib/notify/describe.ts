@@ -59,6 +59,9 @@ export const FAILURE_WORDS: Record<FailureClass, string> = {
 
 const REASON_MAX = 300;
 
+/** "`spot-a` (tier 1)": the group and where the priority expander ranks it, 1 = its first choice. */
+const inTier = (action: { group: string; tier: number | null }): string => `${code(action.group)}${action.tier === null ? ' (not in the expander priorities)' : ` (tier ${action.tier + 1})`}`;
+
 const key = (...parts: (string | null)[]): string => parts.map((part) => part ?? '-').join('|');
 const groupKeys = (cluster: string, group: string): string[] => ['suspend-group', 'enforce-suspension', 'start-probe', 'count-unknown-failure'].map((kind) => key(kind, cluster, group));
 
@@ -85,7 +88,7 @@ export const KINDS: KindTable = {
     describe: (action) => ({
       severity: action.until === null ? 'critical' : 'warning',
       line:
-        `${code(action.group)} — ${FAILURE_WORDS[action.failure]}. ` +
+        `${inTier(action)} — ${FAILURE_WORDS[action.failure]}. ` +
         `Desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize} (what runs stays). ` +
         (action.until === null
           ? '*Stays out until a person fixes it.*'
@@ -100,7 +103,7 @@ export const KINDS: KindTable = {
     foldable: true,
     describe: (action) => ({
       severity: 'warning',
-      line: `${code(action.group)}${action.tier === null ? '' : ` (tier ${action.tier + 1})`} — desired ${action.from}→${action.to}, standing in for ${code(action.replacing)}.`,
+      line: `${inTier(action)} — desired ${action.from}→${action.to}, standing in for ${code(action.replacing)}.`,
       dedupeKey: key('raise-desired', action.cluster, action.group, action.replacing),
     }),
   },
@@ -111,7 +114,7 @@ export const KINDS: KindTable = {
     hint: SUSPENSION_HINT,
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — its sizes had drifted while suspended; written again: desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize}.`,
+      line: `${inTier(action)} — its sizes had drifted while suspended; written again: desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize}.`,
       dedupeKey: key('enforce-suspension', action.cluster, action.group),
     }),
   },
@@ -122,7 +125,7 @@ export const KINDS: KindTable = {
     hint: SUSPENSION_HINT,
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — backoff over: one launch allowed (max ${action.from.maxSize}→${action.to.maxSize}); it comes back if the launch succeeds.`,
+      line: `${inTier(action)} — backoff over: one launch allowed (max ${action.from.maxSize}→${action.to.maxSize}); it comes back if the launch succeeds.`,
       dedupeKey: key('start-probe', action.cluster, action.group),
     }),
   },
@@ -133,7 +136,7 @@ export const KINDS: KindTable = {
     closes: (action) => groupKeys(action.cluster, action.group),
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — ${RESTORE_WORDS[action.why]}. Min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}.`,
+      line: `${inTier(action)} — ${RESTORE_WORDS[action.why]}. Min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}.`,
       dedupeKey: key('restore-group', action.cluster, action.group),
     }),
   },
