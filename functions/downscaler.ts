@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { downscale } from '../lib/app/downscale';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
 const deps = lambdaDeps();
@@ -17,4 +18,5 @@ async function downscalerRun(_event: ScheduledEvent, _context: Context, { signal
 
 export const handler = middy(downscalerRun, { timeoutEarlyInMillis: 5000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
   .use(logMetrics(powertoolsMetrics));

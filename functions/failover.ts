@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleLaunchEvents } from '../lib/app/handle-launch-events';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
 const deps = lambdaDeps();
@@ -21,4 +22,5 @@ async function failover(event: SQSEvent, _context: Context, { signal }: { signal
 
 export const handler = middy(failover, { timeoutEarlyInMillis: 2000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
   .use(logMetrics(powertoolsMetrics));

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { reconcile } from '../lib/app/reconcile';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
 const deps = lambdaDeps();
@@ -18,4 +19,5 @@ async function reconcileRun(_event: ScheduledEvent, _context: Context, { signal 
 
 export const handler = middy(reconcileRun, { timeoutEarlyInMillis: 5000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
   .use(logMetrics(powertoolsMetrics));

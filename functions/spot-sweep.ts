@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { sweepRebalanceTags } from '../lib/app/spot/sweep';
+import { correlateEvents } from '../lib/runtime/correlate';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 
@@ -17,4 +18,5 @@ async function sweep(_event: ScheduledEvent, _context: Context, { signal }: { si
 
 export const handler = middy(sweep, { timeoutEarlyInMillis: 5000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
   .use(logMetrics(powertoolsMetrics));

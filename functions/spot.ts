@@ -8,6 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleSpotEvents } from '../lib/app/spot/handle-spot-events';
+import { correlateEvents } from '../lib/runtime/correlate';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 
@@ -20,4 +21,5 @@ async function spot(event: SQSEvent, _context: Context, { signal }: { signal: Ab
 
 export const handler = middy(spot, { timeoutEarlyInMillis: 3000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
   .use(logMetrics(powertoolsMetrics));
