@@ -3,6 +3,7 @@
  * on-demand fallbacks second, a drain bus for the cluster; and a group of another cluster
  * (staging) in the same account, whose instances the spot function must leave alone.
  */
+import type { Log } from '../../lib/ports/log';
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
 
@@ -27,8 +28,8 @@ ${spot}
 `;
 }
 
-export function spotCluster(options: { spotNodes?: number; config?: string } = {}): World {
-  const world = new World({ config: options.config ?? spotConfig() });
+export function spotCluster(options: { spotNodes?: number; config?: string; log?: Log } = {}): World {
+  const world = new World({ config: options.config ?? spotConfig(), log: options.log });
   const nodes = options.spotNodes ?? 6;
   world.aws.addGroup({ name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('m5.8xlarge') });
   world.aws.addGroup({ name: 'spot-nodes-8x-b', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('r5.8xlarge') });
