@@ -22,6 +22,7 @@ const context = { functionName: 'capacity-guard-test-failover', awsRequestId: 'c
 
 describe('the deployed failover handler and Slack', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
+  /** stdout and stderr. */
   const stdout: string[] = [];
   let slack: SlackReceiver;
 
@@ -44,10 +45,13 @@ describe('the deployed failover handler and Slack', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'capacity-guard');
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CapacityGuard');
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    // Powertools writes info lines and EMF to stdout, warn and error lines to stderr: keep both.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stdout.push(String(chunk));
+        return true;
+      });
+    }
     await createLockTable(motoDynamoDbClient(endpoint));
     for (const name of ['spot-nodes-a', 'spot-nodes-b']) await world.group(name, { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
   });
@@ -80,6 +84,12 @@ describe('the deployed failover handler and Slack', () => {
 
     expect((await world.tags('spot-nodes-b'))[TAG.state]).toBe('suspended');
     expect(stdout.join('')).toContain('"notify.failed"');
+    // The failure is logged with the parameter's name (so the check below reads real log lines), never its URL.
+    const logged = stdout.join('').split('\n').filter((line) => line.includes('Slack message not sent'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('"parameter":"/capacity-guard/slack/platform"');
+    expect(logged[0]).toContain('HTTP 500');
     expect(stdout.join('')).not.toContain('secret-token');
+    expect(stdout.join('')).not.toContain('/services/T000/B000');
   });
 });
