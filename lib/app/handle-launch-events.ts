@@ -4,6 +4,7 @@
  * dead-lettered) only if it is malformed, its actions could not be done, or the lease stayed busy;
  * foreign and uninteresting events are acknowledged and counted.
  */
+import { writesToAws } from '../decide/actions';
 import { buildSnapshot } from '../decide/snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
 import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
@@ -69,8 +70,12 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
       deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
     }
     if (notes.length) deps.log.info('no further action', { notes });
-    if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
     const result = await actDecided(actions, deps, options);
+    // Event time to the failover's writes done: only for a failure that moved something (a
+    // redelivery that finds the group already out is not a failover, and would only add its age).
+    if (owned && signal.kind === 'launch-failure' && actions.some(writesToAws) && result.failed.length === 0) {
+      deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
+    }
     reporter.add(actions, result);
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
