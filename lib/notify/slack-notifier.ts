@@ -29,6 +29,8 @@ export interface SlackNotifierDeps {
    * must not do that.
    */
   budgetMs?: number;
+  /** Epoch ms by which the invocation must be done (lib/runtime/invocation-deadline.ts): the budget ends no later. */
+  deadlineMs?: () => number | undefined;
 }
 
 export const NOTIFY_BUDGET_MS = 8_000;
@@ -68,7 +70,8 @@ async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise
   // Nothing to tell, or nobody to tell it to: not even the fold store is touched.
   if (items.length === 0 || routeParameters(deps.policy).length === 0) return;
   const startMs = Date.now();
-  const budgetMs = deps.budgetMs ?? NOTIFY_BUDGET_MS;
+  const invocationLeftMs = (deps.deadlineMs?.() ?? Number.POSITIVE_INFINITY) - startMs;
+  const budgetMs = Math.max(0, Math.min(deps.budgetMs ?? NOTIFY_BUDGET_MS, invocationLeftMs));
   const deadlines = { fold: startMs + budgetMs * FOLD_SHARE, send: startMs + budgetMs * SEND_SHARE, end: startMs + budgetMs };
   const toSend = await fold(items, report, deps, deadlines.fold);
   const messages = buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend);

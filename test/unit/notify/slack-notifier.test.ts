@@ -202,6 +202,24 @@ describe('the time a notification may take', () => {
     await team.close();
   });
 
+  it('ends by the invocation\'s deadline when that comes before its budget (a run that acted must not time out)', async () => {
+    const hanging = await startSlackReceiver('hang');
+    const metrics = new MetricsRecorder();
+    const notifier = createSlackNotifier({
+      policy: resolveNotifications(NotificationsSchema.parse({ routes: { info: ['/a'] }, timeout: '5s', maxRetries: 3 })),
+      webhookUrls: fixedWebhookUrls({ '/a': hanging.url }),
+      folds: new MemoryFoldStore(),
+      log: recordingLog().log,
+      metrics,
+      deadlineMs: () => Date.now() + 300,
+    });
+    const started = Date.now();
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    expect(Date.now() - started).toBeLessThan(1_500); // not the 8 s budget
+    expect(metrics.get('notify.failed')).toBe(1);
+    await hanging.close();
+  });
+
   it('does not wait past its budget to clear the fold state of an unsent message', async () => {
     const dead = await closedPortUrl();
     const folds: FoldStore = { read: async () => new Map(), write: async (changes) => ([...changes.values()].includes(null) ? new Promise<never>(() => {}) : []) };
