@@ -46,7 +46,8 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
   const failed = new Set<number>();
   const items: { item: number; signal: SpotSignal }[] = [];
   annotated.forEach((outcome, index) => {
-    deps.metrics.count(`record.${outcome.outcome}`);
+    // An event of another kind (say an Auto Scaling one routed here by mistake) is ignored, and counted so.
+    deps.metrics.count(outcome.outcome === 'signal' && !isSpotSignal(outcome.signal) ? 'record.ignored' : `record.${outcome.outcome}`);
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
       failed.add(index);
