@@ -66,8 +66,14 @@ describe('the deployed failover handler and Slack', () => {
 
   it('posts one message for the batch; the same failure delivered again tells nothing new', async () => {
     const { handler } = await import('../../functions/failover');
+    const first = failureOf('spot-nodes-a', 'one');
 
-    expect(await handler({ Records: [failureOf('spot-nodes-a', 'one')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [first] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    // Every line of the invocation carries the EventBridge event id it answers.
+    const eventId = (JSON.parse(first.body as string) as { id: string }).id;
+    const lines = stdout.join('').split('\n').filter((line) => line.startsWith('{"level"'));
+    expect(lines.find((line) => line.includes('"actions decided"'))).toContain(`"correlation_id":"${eventId}"`);
+    expect(lines.find((line) => line.includes('"Slack message sent"'))).toContain(`"correlation_id":"${eventId}"`);
     expect(slack.received.map((request) => request.body.text)).toEqual(['capacity-guard · prod-eu: 1 out of rotation']);
 
     // SQS delivers the same failure again: the group is already out, nothing is done, nothing told.
