@@ -40,8 +40,8 @@ export interface KindEntry<K extends NotableKind> {
   foldable: boolean;
   /** Keys of the incident this action ends (see `foldable`). */
   closes?: (action: Of<K>) => string[];
-  /** What the operator can do, shown once per message under the sections. */
-  hint?: (cluster: string) => string;
+  /** What the operator can do, shown once per message under the sections (the same text once, however many actions give it). */
+  hint?: (cluster: string, action: Of<K>) => string | null;
   describe(action: Of<K>): Described;
 }
 
@@ -69,11 +69,24 @@ const SUSPENSION_HINT = (cluster: string) =>
   `To end a suspension early, delete the tag ${code(TAG.state)} on the group (${code(`aws autoscaling delete-tags --tags ResourceId=<group>,ResourceType=auto-scaling-group,Key=${TAG.state}`)}): its saved sizes come back at the next reconcile, within a minute. ` +
   `To keep capacity-guard away from a group, tag it ${code(`${TAG.ignore}=true`)}. State of every group: ${code(`capacity-guard status --cluster ${cluster}`)}.`;
 
+const STATUS_HINT = (cluster: string) => `State of every group: ${code(`capacity-guard status --cluster ${cluster}`)}.`;
+
+const ALERT_HINTS: Record<Of<'alert'>['code'], (cluster: string) => string | null> = {
+  'no-fallback-capacity': (cluster) =>
+    `Nodes are missing: give a fallback group room (raise its MaxSize) or add a group to the cluster's priorities; a group back in rotation takes nodes again. ${STATUS_HINT(cluster)}`,
+  'change-budget-exhausted': (cluster) =>
+    `The change budget (${code('changeBudget.maxSuspensionsPerWindow')} in the config) stopped further suspensions: more groups failing at once than it allows. They are tried again once the window passes; raise the budget if this is expected. ${STATUS_HINT(cluster)}`,
+  'kill-switch': () => `capacity-guard is switched off (${code('enabled: false')} in the config, for all or this cluster): it decides and tells, but changes nothing.`,
+  'needs-operator': (cluster) => SUSPENSION_HINT(cluster),
+  'unknown-failure': () => null,
+};
+
 export const KINDS: KindTable = {
   alert: {
     title: 'Needs attention',
     summary: ['alert', 'alerts'],
     foldable: true,
+    hint: (cluster, action) => ALERT_HINTS[action.code](cluster),
     describe: (action) => ({
       severity: action.severity,
       line: `${action.group ? `${code(action.group)} — ` : ''}${escape(clip(action.message, 600))}`,

@@ -59,6 +59,14 @@ describe('aggregation', () => {
     expect(texts(message!.blocks)).toContain('delete the tag `capacity-guard/state`');
   });
 
+  it('tells the operator what to do about an alert, once however many actions share the hint', () => {
+    const [noRoom] = buildMessages(meta, reportItems(report([SAMPLE.alert])));
+    expect(texts(noRoom!.blocks)).toContain('give a fallback group room (raise its MaxSize)');
+    const needsOperator: Action = { ...SAMPLE.alert, code: 'needs-operator', message: 'spot-a cannot launch because of its configuration' };
+    const [both] = buildMessages(meta, reportItems(report([suspend('spot-a'), needsOperator])));
+    expect(texts(both!.blocks).split('To end a suspension early').length - 1).toBe(1);
+  });
+
   it('shows folded repeats on the line that carries them', () => {
     const [message] = buildMessages(meta, [{ action: suspend('spot-a'), error: null, dryRun: false, repeated: 4 }]);
     expect(texts(message!.blocks)).toContain('_(+4 earlier updates folded)_');
