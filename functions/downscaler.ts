@@ -6,8 +6,12 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { downscale } from '../lib/app/downscale';
 import { DOWNSCALER_SCHEDULE_VARIABLE, runEveryMs } from '../lib/downscaler/run-every';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
+import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
+/** middy fails the run this long before Lambda's own timeout. */
+const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaDeps();
 const period = runEveryMs(process.env[DOWNSCALER_SCHEDULE_VARIABLE]);
 
@@ -17,6 +21,8 @@ async function downscalerRun(_event: ScheduledEvent, _context: Context, { signal
   return { groups: result.groups, actions: result.actions.length, skipped: result.notes.length, failedActions: 0 };
 }
 
-export const handler = middy(downscalerRun, { timeoutEarlyInMillis: 5000 })
+export const handler = middy(downscalerRun, { timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
+  .use(trackInvocationDeadline(TIMEOUT_EARLY_MS))
   .use(logMetrics(powertoolsMetrics));

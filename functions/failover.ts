@@ -10,8 +10,12 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleLaunchEvents } from '../lib/app/handle-launch-events';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
+import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
+/** middy fails the run this long before Lambda's own timeout. */
+const TIMEOUT_EARLY_MS = 2000;
 const deps = lambdaDeps();
 
 async function failover(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
@@ -19,6 +23,8 @@ async function failover(event: SQSEvent, _context: Context, { signal }: { signal
   return { batchItemFailures: result.batchItemFailures };
 }
 
-export const handler = middy(failover, { timeoutEarlyInMillis: 2000 })
+export const handler = middy(failover, { timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
+  .use(trackInvocationDeadline(TIMEOUT_EARLY_MS))
   .use(logMetrics(powertoolsMetrics));

@@ -5,8 +5,12 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { reconcile } from '../lib/app/reconcile';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { correlateEvents } from '../lib/runtime/correlate';
+import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 
+/** middy fails the run this long before Lambda's own timeout. */
+const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaDeps();
 
 async function reconcileRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; failedActions: number }> {
@@ -16,6 +20,8 @@ async function reconcileRun(_event: ScheduledEvent, _context: Context, { signal 
   return { groups: result.groups, actions, failedActions: result.failedActions };
 }
 
-export const handler = middy(reconcileRun, { timeoutEarlyInMillis: 5000 })
+export const handler = middy(reconcileRun, { timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
+  .use(trackInvocationDeadline(TIMEOUT_EARLY_MS))
   .use(logMetrics(powertoolsMetrics));

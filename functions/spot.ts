@@ -8,9 +8,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleSpotEvents } from '../lib/app/spot/handle-spot-events';
+import { correlateEvents } from '../lib/runtime/correlate';
+import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 
+/** middy fails the run this long before Lambda's own timeout. */
+const TIMEOUT_EARLY_MS = 3000;
 const deps = lambdaSpotDeps();
 
 async function spot(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
@@ -18,6 +22,8 @@ async function spot(event: SQSEvent, _context: Context, { signal }: { signal: Ab
   return { batchItemFailures: result.batchItemFailures };
 }
 
-export const handler = middy(spot, { timeoutEarlyInMillis: 3000 })
+export const handler = middy(spot, { timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateEvents(logger))
+  .use(trackInvocationDeadline(TIMEOUT_EARLY_MS))
   .use(logMetrics(powertoolsMetrics));

@@ -1,4 +1,7 @@
-/** Actions are logged once, then executed, or only printed in dry-run. */
+/**
+ * Decided actions are logged once per invocation (logDecided), then executed, or only printed in
+ * dry-run (actDecided). actOrPrint is both, for a run that decides once (reconcile).
+ */
 import { executeActions, type ExecutionResult } from '../act/execute';
 import type { Action } from '../decide/actions';
 import { summarize } from '../decide/guard-rails';
@@ -6,11 +9,21 @@ import type { CallOptions } from '../ports/auto-scaling';
 import type { AppDeps } from './deps';
 
 export async function actOrPrint(actions: readonly Action[], deps: AppDeps, options: CallOptions): Promise<ExecutionResult> {
+  logDecided(actions, deps);
+  return actDecided(actions, deps, options);
+}
+
+/** The one log line of an invocation's decided actions (none when nothing was decided). */
+export function logDecided(actions: readonly Action[], deps: Pick<AppDeps, 'policy' | 'log'>): void {
+  if (actions.length === 0) return;
+  deps.log.info(deps.policy.dryRun ? 'dry run: actions decided, not executed' : 'actions decided', { actions: actions.map(summarize), detail: actions });
+}
+
+/** Counts and executes actions already logged by logDecided; in dry-run only counts them. */
+export async function actDecided(actions: readonly Action[], deps: AppDeps, options: CallOptions): Promise<ExecutionResult> {
   if (actions.length === 0) return { done: [], failed: [] };
-  const dryRun = deps.policy.dryRun;
-  deps.log.info(dryRun ? 'dry run: actions decided, not executed' : 'actions decided', { actions: actions.map(summarize), detail: actions });
   for (const action of actions) deps.metrics.count(action.kind === 'alert' ? `alert.${action.code}` : `action.${action.kind}`);
-  if (dryRun) return { done: [], failed: [] };
+  if (deps.policy.dryRun) return { done: [], failed: [] };
   const result = await executeActions(actions, deps.autoScaling, deps.log, options);
   for (const { action, error } of result.failed) {
     deps.metrics.count('action.failed');

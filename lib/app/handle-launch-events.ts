@@ -4,11 +4,12 @@
  * dead-lettered) only if it is malformed, its actions could not be done, or the lease stayed busy;
  * foreign and uninteresting events are acknowledged and counted.
  */
+import { writesToAws } from '../decide/actions';
 import { buildSnapshot } from '../decide/snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
 import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../signals';
-import { actOrPrint } from './act-or-print';
+import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from './deps';
 import { RunReporter } from './run-report';
 import { decideInOrder } from './run-signals';
@@ -61,14 +62,20 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
 async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter, options: CallOptions): Promise<void> {
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+  // The whole batch is decided before anything is done: one log line for all of it.
+  logDecided(decided.flatMap((entry) => entry.actions), deps);
   for (const { item, signal, actions, notes, owned } of decided) {
     if (!owned) {
       deps.metrics.count('signal.foreign-group');
       deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
     }
     if (notes.length) deps.log.info('no further action', { notes });
-    if (owned && signal.kind === 'launch-failure') deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
-    const result = await actOrPrint(actions, deps, options);
+    const result = await actDecided(actions, deps, options);
+    // Event time to the failover's writes done: only for a failure that moved something (a
+    // redelivery that finds the group already out is not a failover, and would only add its age).
+    if (owned && signal.kind === 'launch-failure' && actions.some(writesToAws) && result.failed.length === 0) {
+      deps.metrics.timing('failover.latency', Math.max(0, deps.now().getTime() - Date.parse(signal.time)));
+    }
     reporter.add(actions, result);
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };

@@ -83,12 +83,13 @@ export const notifyCommand: Command = createNotifyCommand();
 /** What a real incident of that severity looks like, clearly labelled as a test. */
 function sampleActions(severity: Severity, cluster: string, time: string): Action[] {
   const inMinutes = (minutes: number) => new Date(Date.parse(time) + minutes * 60_000).toISOString();
-  const probe: Action = { kind: 'start-probe', cluster, group: 'spot-nodes-example', from: { minSize: 0, desiredCapacity: 2, maxSize: 2 }, to: { minSize: 0, desiredCapacity: 2, maxSize: 3 }, tags: {} };
+  const probe: Action = { kind: 'start-probe', cluster, group: 'spot-nodes-example', tier: 0, from: { minSize: 0, desiredCapacity: 2, maxSize: 2 }, to: { minSize: 0, desiredCapacity: 2, maxSize: 3 }, tags: {} };
   if (severity === 'info') return [probe];
   const suspend: Action = {
     kind: 'suspend-group',
     cluster,
     group: 'spot-nodes-example',
+    tier: 0,
     failure: 'capacity',
     reason: 'TEST MESSAGE from `capacity-guard notify test`: nothing was changed.',
     until: inMinutes(3),

@@ -11,8 +11,13 @@ interface OnGroup {
   group: string;
 }
 
+/** A group's failover tier (lib/priorities: 0 = the expander's first choice), null when it never prefers it; for the operator's messages. */
+interface InTier {
+  tier: number | null;
+}
+
 /** Out of rotation: desired back to what runs, MaxSize capped there; original sizes in tags. */
-export interface SuspendGroup extends OnGroup {
+export interface SuspendGroup extends OnGroup, InTier {
   kind: 'suspend-group';
   failure: FailureClass;
   reason: string;
@@ -25,7 +30,7 @@ export interface SuspendGroup extends OnGroup {
 }
 
 /** Still suspended or probing, but its sizes drifted (a lost write, or CA scaled it down): write them again. */
-export interface EnforceSuspension extends OnGroup {
+export interface EnforceSuspension extends OnGroup, InTier {
   kind: 'enforce-suspension';
   from: Sizes;
   to: Sizes;
@@ -43,7 +48,7 @@ export interface RaiseDesired extends OnGroup {
 }
 
 /** Half-open: MaxSize = current + 1, so one launch can test the pool. */
-export interface StartProbe extends OnGroup {
+export interface StartProbe extends OnGroup, InTier {
   kind: 'start-probe';
   from: Sizes;
   to: Sizes;
@@ -51,7 +56,7 @@ export interface StartProbe extends OnGroup {
 }
 
 /** Fully back: saved MinSize/MaxSize, suspension tags removed. */
-export interface RestoreGroup extends OnGroup {
+export interface RestoreGroup extends OnGroup, InTier {
   kind: 'restore-group';
   /**
    * probe-succeeded: a launch succeeded while open; probe-window-passed: open for a whole backoff

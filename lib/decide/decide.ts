@@ -156,6 +156,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
       kind: 'suspend-group',
       cluster: cluster.policy.name,
       group: group.name,
+      tier: group.tier,
       failure: signal.failure,
       reason,
       until,
@@ -193,6 +194,7 @@ function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group
         kind: 'enforce-suspension',
         cluster: cluster.policy.name,
         group: group.name,
+        tier: group.tier,
         from: currentSizes(group),
         to: sizes,
         tags: { [TAG.since]: signal.time, [TAG.until]: until, [TAG.backoff]: backoffTag(backoffSeconds, signal.time) },
@@ -268,7 +270,7 @@ function probeWindowMs(group: GroupView, policy: Policy): number {
 function enforceSuspension(cluster: ClusterSnapshot, group: GroupView): Action[] {
   const to = suspendedSizes(group);
   if (group.desiredCapacity === to.desiredCapacity && group.maxSize === to.maxSize && group.minSize === to.minSize) return [];
-  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: {} }];
+  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, tier: group.tier, from: currentSizes(group), to, tags: {} }];
 }
 
 /** Out of rotation: desired and MaxSize at what runs, MinSize no higher. */
@@ -281,7 +283,7 @@ function suspendedSizes(group: GroupView): Sizes {
 function enforceProbe(cluster: ClusterSnapshot, group: GroupView, probeMax: number | null): Action[] {
   if (probeMax === null || group.maxSize === probeMax || probeMax < group.desiredCapacity) return [];
   const to: Sizes = { ...currentSizes(group), maxSize: probeMax };
-  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, from: currentSizes(group), to, tags: {} }];
+  return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, tier: group.tier, from: currentSizes(group), to, tags: {} }];
 }
 
 function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Action {
@@ -295,6 +297,7 @@ function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Acti
     kind: 'start-probe',
     cluster: cluster.policy.name,
     group: group.name,
+    tier: group.tier,
     from: currentSizes(group),
     to,
     tags: { [TAG.state]: 'probing', [TAG.probe]: probeTag(now.toISOString(), group.live), [TAG.setMax]: String(to.maxSize) },
@@ -309,6 +312,7 @@ function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['
     kind: 'restore-group',
     cluster: cluster.policy.name,
     group: group.name,
+    tier: group.tier,
     why,
     from: currentSizes(group),
     to: {

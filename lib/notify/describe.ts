@@ -40,8 +40,8 @@ export interface KindEntry<K extends NotableKind> {
   foldable: boolean;
   /** Keys of the incident this action ends (see `foldable`). */
   closes?: (action: Of<K>) => string[];
-  /** What the operator can do, shown once per message under the sections. */
-  hint?: (cluster: string) => string;
+  /** What the operator can do, shown once per message under the sections (the same text once, however many actions give it). */
+  hint?: (cluster: string, action: Of<K>) => string | null;
   describe(action: Of<K>): Described;
 }
 
@@ -59,6 +59,9 @@ export const FAILURE_WORDS: Record<FailureClass, string> = {
 
 const REASON_MAX = 300;
 
+/** "`spot-a` (tier 1)": the group and where the priority expander ranks it, 1 = its first choice. */
+const inTier = (action: { group: string; tier: number | null }): string => `${code(action.group)}${action.tier === null ? ' (not in the expander priorities)' : ` (tier ${action.tier + 1})`}`;
+
 const key = (...parts: (string | null)[]): string => parts.map((part) => part ?? '-').join('|');
 const groupKeys = (cluster: string, group: string): string[] => ['suspend-group', 'enforce-suspension', 'start-probe', 'count-unknown-failure'].map((kind) => key(kind, cluster, group));
 
@@ -66,11 +69,24 @@ const SUSPENSION_HINT = (cluster: string) =>
   `To end a suspension early, delete the tag ${code(TAG.state)} on the group (${code(`aws autoscaling delete-tags --tags ResourceId=<group>,ResourceType=auto-scaling-group,Key=${TAG.state}`)}): its saved sizes come back at the next reconcile, within a minute. ` +
   `To keep capacity-guard away from a group, tag it ${code(`${TAG.ignore}=true`)}. State of every group: ${code(`capacity-guard status --cluster ${cluster}`)}.`;
 
+const STATUS_HINT = (cluster: string) => `State of every group: ${code(`capacity-guard status --cluster ${cluster}`)}.`;
+
+const ALERT_HINTS: Record<Of<'alert'>['code'], (cluster: string) => string | null> = {
+  'no-fallback-capacity': (cluster) =>
+    `Nodes are missing: give a fallback group room (raise its MaxSize) or add a group to the cluster's priorities; a group back in rotation takes nodes again. ${STATUS_HINT(cluster)}`,
+  'change-budget-exhausted': (cluster) =>
+    `The change budget (${code('changeBudget.maxSuspensionsPerWindow')} in the config) stopped further suspensions: more groups failing at once than it allows. They are tried again once the window passes; raise the budget if this is expected. ${STATUS_HINT(cluster)}`,
+  'kill-switch': () => `capacity-guard is switched off (${code('enabled: false')} in the config, for all or this cluster): it decides and tells, but changes nothing.`,
+  'needs-operator': (cluster) => SUSPENSION_HINT(cluster),
+  'unknown-failure': () => null,
+};
+
 export const KINDS: KindTable = {
   alert: {
     title: 'Needs attention',
     summary: ['alert', 'alerts'],
     foldable: true,
+    hint: (cluster, action) => ALERT_HINTS[action.code](cluster),
     describe: (action) => ({
       severity: action.severity,
       line: `${action.group ? `${code(action.group)} — ` : ''}${escape(clip(action.message, 600))}`,
@@ -85,7 +101,7 @@ export const KINDS: KindTable = {
     describe: (action) => ({
       severity: action.until === null ? 'critical' : 'warning',
       line:
-        `${code(action.group)} — ${FAILURE_WORDS[action.failure]}. ` +
+        `${inTier(action)} — ${FAILURE_WORDS[action.failure]}. ` +
         `Desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize} (what runs stays). ` +
         (action.until === null
           ? '*Stays out until a person fixes it.*'
@@ -100,7 +116,7 @@ export const KINDS: KindTable = {
     foldable: true,
     describe: (action) => ({
       severity: 'warning',
-      line: `${code(action.group)}${action.tier === null ? '' : ` (tier ${action.tier + 1})`} — desired ${action.from}→${action.to}, standing in for ${code(action.replacing)}.`,
+      line: `${inTier(action)} — desired ${action.from}→${action.to}, standing in for ${code(action.replacing)}.`,
       dedupeKey: key('raise-desired', action.cluster, action.group, action.replacing),
     }),
   },
@@ -111,7 +127,7 @@ export const KINDS: KindTable = {
     hint: SUSPENSION_HINT,
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — its sizes had drifted while suspended; written again: desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize}.`,
+      line: `${inTier(action)} — its sizes had drifted while suspended; written again: desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize}.`,
       dedupeKey: key('enforce-suspension', action.cluster, action.group),
     }),
   },
@@ -122,7 +138,7 @@ export const KINDS: KindTable = {
     hint: SUSPENSION_HINT,
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — backoff over: one launch allowed (max ${action.from.maxSize}→${action.to.maxSize}); it comes back if the launch succeeds.`,
+      line: `${inTier(action)} — backoff over: one launch allowed (max ${action.from.maxSize}→${action.to.maxSize}); it comes back if the launch succeeds.`,
       dedupeKey: key('start-probe', action.cluster, action.group),
     }),
   },
@@ -133,7 +149,7 @@ export const KINDS: KindTable = {
     closes: (action) => groupKeys(action.cluster, action.group),
     describe: (action) => ({
       severity: 'info',
-      line: `${code(action.group)} — ${RESTORE_WORDS[action.why]}. Min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}.`,
+      line: `${inTier(action)} — ${RESTORE_WORDS[action.why]}. Min ${action.to.minSize}, max ${action.from.maxSize}→${action.to.maxSize}.`,
       dedupeKey: key('restore-group', action.cluster, action.group),
     }),
   },
@@ -188,7 +204,7 @@ export const KINDS: KindTable = {
       return {
         severity: 'info',
         line: `${plural(action.instances.length, 'node')} tagged ${code(`${SPOT_TAG.drain}=${action.reason}`)}${deadline ? `, gone by ${when(deadline)}` : ''}: ${idList(action.instances.map((instance) => instance.instanceId))}.`,
-        dedupeKey: key('tag-for-drain', action.reason),
+        dedupeKey: key('tag-for-drain', notableCluster(action), action.reason),
       };
     },
   },
@@ -260,6 +276,19 @@ const RESTORE_WORDS: Record<Of<'restore-group'>['why'], string> = {
   'probe-window-passed': 'no launch failed during a whole probe window',
   'operator-released': 'an operator released it (state tag deleted or ignore tag set)',
 };
+
+/**
+ * The one cluster an action is about, or null: account-wide (a Spot pool, the rebalance sweep), or a
+ * drain batch spanning clusters (report-items.ts splits those per cluster first).
+ */
+export function notableCluster(action: Notable): string | null {
+  if ('cluster' in action && action.cluster !== '') return action.cluster;
+  if (action.kind === 'tag-for-drain') {
+    const clusters = new Set(action.instances.map((instance) => instance.cluster));
+    return clusters.size === 1 ? [...clusters][0]! : null;
+  }
+  return null;
+}
 
 /** The entry of an action's kind (the cast is safe: the table is keyed by kind). */
 export function entryFor(action: Notable): KindEntry<NotableKind> {

@@ -4,7 +4,7 @@
  * Slack's limits (50 blocks, 3000 characters a section, 150 a header) hold however big the storm.
  */
 import { SEVERITIES, type Severity } from '../config/notify-schema';
-import { type NotableKind, KINDS, describeAction, entryFor } from './describe';
+import { type NotableKind, KINDS, describeAction, entryFor, notableCluster } from './describe';
 import { clip, escape, plural, when } from './mrkdwn';
 import type { ReportItem } from './report-items';
 
@@ -35,10 +35,12 @@ const SECTION_MAX = 3000;
 const HEADER_MAX = 150;
 const ICON: Record<Severity, string> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' };
 
+/** The message an item goes to: its cluster's, or the account-wide one (a Spot pool, the rebalance sweep). */
 export function clusterOf(item: ReportItem): string {
-  const cluster = (item.action as { cluster?: unknown }).cluster;
-  return typeof cluster === 'string' && cluster !== '' ? cluster : 'all clusters';
+  return notableCluster(item.action) ?? ACCOUNT_WIDE;
 }
+
+export const ACCOUNT_WIDE = 'all clusters';
 
 export function maxSeverity(severities: Iterable<Severity>): Severity {
   let max = 0;
@@ -83,7 +85,7 @@ export function buildMessage(meta: RunMeta, cluster: string, items: readonly Rep
   if (failed.length > 0) {
     blocks.push(section(`Could not be done (${failed.length}) — retried with the event, or by the next reconcile`, failed.map((item) => `${line(item)}\n    _${escape(clip(item.error ?? '', 300))}_`)));
   }
-  const hints = [...new Set(items.flatMap((item) => entryFor(item.action).hint?.(cluster) ?? []))];
+  const hints = [...new Set(items.flatMap((item) => entryFor(item.action).hint?.(cluster, item.action as never) ?? []))];
   if (hints.length > 0) blocks.push({ type: 'divider' }, { type: 'context', elements: hints.map((text) => ({ type: 'mrkdwn' as const, text })) });
   return { cluster, severity, text: `capacity-guard · ${title}`, blocks };
 }

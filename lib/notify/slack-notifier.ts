@@ -24,13 +24,24 @@ export interface SlackNotifierDeps {
   /** Test seams for the HTTP retry loop. */
   send?: Pick<SendOptions, 'sleep' | 'backoffMs' | 'maxRetryAfterMs'>;
   /**
-   * All sends of one notification end within this (default 8 s): the failover function has 20 s,
-   * and a run that times out fails its whole batch — a slow Slack must not do that.
+   * One notification, fold store and sends included, ends within this (default 8 s): the failover
+   * function has 20 s, and a run that times out fails its whole batch — a slow Slack or DynamoDB
+   * must not do that.
    */
   budgetMs?: number;
+  /** Epoch ms by which the invocation must be done (lib/runtime/invocation-deadline.ts): the budget ends no later. */
+  deadlineMs?: () => number | undefined;
 }
 
 export const NOTIFY_BUDGET_MS = 8_000;
+
+/**
+ * How the budget is shared, as fractions of it from the start: reading and writing the fold state
+ * end by the first mark (else the message goes unfolded), the sends by the second, and clearing the
+ * fold state of an unsent message by the end.
+ */
+const FOLD_SHARE = 0.25;
+const SEND_SHARE = 0.875;
 
 /** The parameters a message of this severity goes to: its own route, else the nearest lower one configured. */
 export function routeFor(policy: Pick<NotificationPolicy, 'routes'>, severity: Severity): readonly string[] {
@@ -58,8 +69,11 @@ async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise
   const items = reportItems(report);
   // Nothing to tell, or nobody to tell it to: not even the fold store is touched.
   if (items.length === 0 || routeParameters(deps.policy).length === 0) return;
-  const deadlineMs = Date.now() + (deps.budgetMs ?? NOTIFY_BUDGET_MS);
-  const toSend = await fold(items, report, deps);
+  const startMs = Date.now();
+  const invocationLeftMs = (deps.deadlineMs?.() ?? Number.POSITIVE_INFINITY) - startMs;
+  const budgetMs = Math.max(0, Math.min(deps.budgetMs ?? NOTIFY_BUDGET_MS, invocationLeftMs));
+  const deadlines = { fold: startMs + budgetMs * FOLD_SHARE, send: startMs + budgetMs * SEND_SHARE, end: startMs + budgetMs };
+  const toSend = await fold(items, report, deps, deadlines.fold);
   const messages = buildMessages({ source: report.source, dryRun: report.dryRun, time: report.time }, toSend);
   // In parallel: one slow channel or cluster must not eat the others' time.
   await Promise.all(
@@ -69,27 +83,27 @@ async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise
         deps.log.debug('no Slack route for this severity', { cluster: message.cluster, severity: message.severity });
         return;
       }
-      const delivered = await Promise.all(parameters.map((parameter) => deliver(message, parameter, deadlineMs, deps)));
-      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => clusterOf(item) === message.cluster), deps);
+      const delivered = await Promise.all(parameters.map((parameter) => deliver(message, parameter, deadlines.send, deps)));
+      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => clusterOf(item) === message.cluster), deps, deadlines.end);
     }),
   );
 }
 
 /** Nobody got the message: clear its incidents, so their next repeat is sent instead of folded. */
-async function forget(items: readonly ReportItem[], deps: SlackNotifierDeps): Promise<void> {
+async function forget(items: readonly ReportItem[], deps: SlackNotifierDeps, deadlineMs: number): Promise<void> {
   const keys = items.filter((item) => item.error === null && entryFor(item.action).foldable).map(foldKey);
   if (keys.length === 0) return;
   try {
-    await deps.folds.write(new Map(keys.map((key) => [key, null])), new Map());
+    await beforeDeadline(deps.folds.write(new Map(keys.map((key) => [key, null])), new Map()), deadlineMs, 'clearing the fold state took too long');
   } catch (error) {
     deps.log.warn('could not clear the fold state of an unsent message', { error: error instanceof Error ? error.message : String(error) });
   }
 }
 
-async function fold(items: ReturnType<typeof reportItems>, report: RunReport, deps: SlackNotifierDeps) {
+async function fold(items: ReturnType<typeof reportItems>, report: RunReport, deps: SlackNotifierDeps, deadlineMs: number) {
   let state: Map<string, FoldEntry>;
   try {
-    state = await deps.folds.read(keysToRead(items));
+    state = await beforeDeadline(deps.folds.read(keysToRead(items)), deadlineMs, 'reading the fold state took too long');
   } catch (error) {
     // Better a repeat than silence.
     deps.metrics.count('notify.fold-unavailable');
@@ -99,7 +113,7 @@ async function fold(items: ReturnType<typeof reportItems>, report: RunReport, de
   const plan = planFold(items, state, Date.parse(report.time), deps.policy.foldWindowMs);
   let lost: string[] = [];
   try {
-    lost = await deps.folds.write(plan.changes, state);
+    lost = await beforeDeadline(deps.folds.write(plan.changes, state), deadlineMs, 'writing the fold state took too long');
   } catch (error) {
     deps.metrics.count('notify.fold-unavailable');
     deps.log.warn('fold store unwritable: the next repeat may be sent again', { error: error instanceof Error ? error.message : String(error) });

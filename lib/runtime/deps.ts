@@ -11,6 +11,7 @@ import type { AppDeps } from '../app/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
 import { ConfigError } from '../errors';
 import { createSlackNotifier } from '../notify/slack-notifier';
+import { invocationDeadline } from './invocation-deadline';
 import { logger, metrics } from './powertools';
 
 /** The DynamoDB table holding the writers' lease (serverless.yml creates it). */
@@ -35,6 +36,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
       folds: createDynamoDbFoldStore(dynamoDb, lockTable),
       log: logger,
       metrics,
+      deadlineMs: invocationDeadline,
     }),
     now: () => new Date(),
   };

@@ -15,6 +15,7 @@ function storm(actions: number): Action[] {
     kind: 'suspend-group',
     cluster: `cluster-${index % 3}`,
     group: `spot-nodes-${String(index).padStart(4, '0')}`,
+    tier: 0,
     failure: 'capacity',
     reason: 'We currently do not have sufficient m5.8xlarge capacity in the Availability Zone you requested (eu-west-3a).',
     until: '2026-11-27T21:03:00.000Z',

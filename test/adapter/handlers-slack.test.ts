@@ -22,6 +22,7 @@ const context = { functionName: 'capacity-guard-test-failover', awsRequestId: 'c
 
 describe('the deployed failover handler and Slack', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
+  /** stdout and stderr. */
   const stdout: string[] = [];
   let slack: SlackReceiver;
 
@@ -44,10 +45,13 @@ describe('the deployed failover handler and Slack', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'capacity-guard');
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CapacityGuard');
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    // Powertools writes info lines and EMF to stdout, warn and error lines to stderr: keep both.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stdout.push(String(chunk));
+        return true;
+      });
+    }
     await createLockTable(motoDynamoDbClient(endpoint));
     for (const name of ['spot-nodes-a', 'spot-nodes-b']) await world.group(name, { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
   });
@@ -62,8 +66,14 @@ describe('the deployed failover handler and Slack', () => {
 
   it('posts one message for the batch; the same failure delivered again tells nothing new', async () => {
     const { handler } = await import('../../functions/failover');
+    const first = failureOf('spot-nodes-a', 'one');
 
-    expect(await handler({ Records: [failureOf('spot-nodes-a', 'one')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [first] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    // Every line of the invocation carries the EventBridge event id it answers.
+    const eventId = (JSON.parse(first.body as string) as { id: string }).id;
+    const lines = stdout.join('').split('\n').filter((line) => line.startsWith('{"level"'));
+    expect(lines.find((line) => line.includes('"actions decided"'))).toContain(`"correlation_id":"${eventId}"`);
+    expect(lines.find((line) => line.includes('"Slack message sent"'))).toContain(`"correlation_id":"${eventId}"`);
     expect(slack.received.map((request) => request.body.text)).toEqual(['capacity-guard · prod-eu: 1 out of rotation']);
 
     // SQS delivers the same failure again: the group is already out, nothing is done, nothing told.
@@ -80,6 +90,12 @@ describe('the deployed failover handler and Slack', () => {
 
     expect((await world.tags('spot-nodes-b'))[TAG.state]).toBe('suspended');
     expect(stdout.join('')).toContain('"notify.failed"');
+    // The failure is logged with the parameter's name (so the check below reads real log lines), never its URL.
+    const logged = stdout.join('').split('\n').filter((line) => line.includes('Slack message not sent'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('"parameter":"/capacity-guard/slack/platform"');
+    expect(logged[0]).toContain('HTTP 500');
     expect(stdout.join('')).not.toContain('secret-token');
+    expect(stdout.join('')).not.toContain('/services/T000/B000');
   });
 });

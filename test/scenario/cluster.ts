@@ -4,6 +4,7 @@
  */
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
+import type { Log } from '../../lib/ports/log';
 import type { Notifier } from '../../lib/ports/notifier';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
@@ -22,8 +23,8 @@ clusters:
 `;
 }
 
-export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number; notifier?: Notifier } = {}): World {
-  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed, notifier: options.notifier });
+export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number; notifier?: Notifier; log?: Log } = {}): World {
+  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed, notifier: options.notifier, log: options.log });
   for (const [name, pools] of [
     ['spot-nodes-8x-a', spot('m5.8xlarge')],
     ['spot-nodes-8x-b', spot('r5.8xlarge')],

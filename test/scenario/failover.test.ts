@@ -89,6 +89,23 @@ describe('at-least-once delivery', () => {
   });
 });
 
+describe('the failover latency metric', () => {
+  it('measures event time to the writes of a failover, and not the redelivery that changes nothing', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const events = world.aws.takeEvents();
+    world.aws.advance('4s'); // EventBridge and SQS take a few seconds
+
+    await world.deliverEvents(events);
+    expect(world.metrics.timings.get('failover.latency')).toEqual([4_000]);
+
+    world.aws.advance('1m');
+    await world.deliverEvents(events);
+    expect(world.metrics.timings.get('failover.latency')).toEqual([4_000]);
+  });
+});
+
 describe('an event for a group that is not ours', () => {
   it('is acknowledged and counted, never an error, and nothing is written', async () => {
     const world = prodCluster();

@@ -11,6 +11,7 @@ import type { Notifier } from '../../lib/ports/notifier';
 import { fixedWebhookUrls } from '../../lib/ports/webhook-urls';
 import { type Reply, type SlackReceiver, closedPortUrl, startSlackReceiver } from '../support/slack-receiver';
 import { SPOT, prodCluster } from './cluster';
+import { spotCluster } from './spot-cluster';
 
 const GROUPS = ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b', 'staging-spot-nodes'];
 
@@ -75,6 +76,41 @@ describe('when Slack is down', () => {
     expect(reference.notifier.reports.length).toBeGreaterThan(0);
     expect(withSlackDown.metrics.get('notify.failed')).toBeGreaterThan(0);
     expect(withSlackDown.metrics.get('notify.sent')).toBe(0);
+  });
+});
+
+describe('when Slack is down during a Spot storm', () => {
+  it('every node is still tagged, replaced or its group suspended, and every batch succeeds', async () => {
+    const receiver = await startSlackReceiver({ status: 500 });
+    let slack: Notifier | undefined;
+    const world = spotCluster({ spotNodes: 600, notifier: { notify: (report) => slack!.notify(report) } });
+    slack = createSlackNotifier({
+      policy: resolveNotifications(NotificationsSchema.parse({ routes: { info: ['/capacity-guard/slack'] }, timeout: '100ms', maxRetries: 1 })),
+      webhookUrls: fixedWebhookUrls({ '/capacity-guard/slack': receiver.url }),
+      folds: new MemoryFoldStore(),
+      log: world.deps.log,
+      metrics: world.metrics,
+      send: { sleep: async () => {} },
+    });
+    const reference = spotCluster({ spotNodes: 600 });
+    const run = async (target: World) => {
+      const interrupted = [...target.ec2.interrupt({ zone: 'eu-west-3a' }, 400, '60s'), ...target.ec2.interrupt({ group: 'spot-nodes-8x-b', zone: 'eu-west-3b' }, 2, '60s')];
+      target.aws.advance('60s');
+      const results = await target.deliverSpotEvents();
+      const groups = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => target.aws.view(name)).map(({ desiredCapacity, maxSize, tags }) => ({ desiredCapacity, maxSize, tags }));
+      return { failures: results.flatMap((result) => result.batchItemFailures), drainTags: interrupted.map((id) => target.ec2.tagsOf(id)), groups, detached: target.aws.detachedInstances().length };
+    };
+
+    const down = await run(world);
+    const up = await run(reference);
+
+    expect(down.failures).toEqual([]);
+    expect(down).toEqual(up);
+    expect(down.groups.map((group) => group.tags['capacity-guard/state'])).toEqual(['suspended', 'suspended']);
+    expect(receiver.received.length).toBeGreaterThan(0); // Slack was asked, and failed
+    expect(world.metrics.get('notify.failed')).toBeGreaterThan(0);
+    expect(world.metrics.get('notify.sent')).toBe(0);
+    await receiver.close();
   });
 });
 

@@ -4,6 +4,7 @@
  * (staging) in the same account, whose instances the spot function must leave alone.
  */
 import type { Log } from '../../lib/ports/log';
+import type { Notifier } from '../../lib/ports/notifier';
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
 
@@ -28,8 +29,8 @@ ${spot}
 `;
 }
 
-export function spotCluster(options: { spotNodes?: number; config?: string; log?: Log } = {}): World {
-  const world = new World({ config: options.config ?? spotConfig(), ...(options.log && { log: options.log }) });
+export function spotCluster(options: { spotNodes?: number; config?: string; log?: Log; notifier?: Notifier } = {}): World {
+  const world = new World({ config: options.config ?? spotConfig(), log: options.log, notifier: options.notifier });
   const nodes = options.spotNodes ?? 6;
   world.aws.addGroup({ name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('m5.8xlarge') });
   world.aws.addGroup({ name: 'spot-nodes-8x-b', cluster: 'prod', minSize: 0, maxSize: nodes + 500, desiredCapacity: nodes, pools: spot('r5.8xlarge') });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
+import { launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
 import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fake/fake-ec2';
 import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
@@ -97,6 +98,17 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.records[1]).toMatchObject({ outcome: 'invalid', error: expect.stringContaining('detail.instance-id') });
     expect(result!.records[0]!.outcome).toBe('signal');
     expect(errors).toEqual([{ message: 'malformed record: failing it so it reaches the dead-letter queue', extra: { error: expect.stringContaining('detail.instance-id'), messageId: result!.batchItemFailures[0]!.itemIdentifier } }]);
+  });
+
+  it('acknowledges an Auto Scaling event routed here by mistake, counted as ignored', async () => {
+    const world = spotCluster();
+    const misrouted = launchUnsuccessfulEvent({ group: 'spot-nodes-8x-a', time: '2026-11-27T20:00:00Z', zone: 'eu-west-3a', statusMessage: 'We currently do not have sufficient capacity' });
+
+    const [result] = await world.deliverSpotEvents([misrouted]);
+
+    expect(result!.batchItemFailures).toEqual([]);
+    expect(world.metrics.get('record.ignored')).toBe(1);
+    expect(world.metrics.get('record.signal')).toBe(0);
   });
 
   it('keeps a record for retry when the drain event cannot be published, and publishes it on the retry', async () => {

@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../lib/decide/actions';
+import { KINDS } from '../../lib/notify/describe';
+import type { Signal } from '../../lib/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
@@ -492,25 +495,24 @@ describe('function packages', () => {
 });
 
 describe('observability and Slack access (issue 4)', () => {
+  // Every action kind that reaches Slack (describe.ts), every alert code and every signal kind:
+  // a new one fails this test until the dashboard shows it.
+  const ALERT_CODES = { 'no-fallback-capacity': 1, 'change-budget-exhausted': 1, 'kill-switch': 1, 'needs-operator': 1, 'unknown-failure': 1 } satisfies Record<Alert['code'], 1>;
+  const COUNTED_SIGNALS = { 'launch-failure': 1, 'launch-success': 1, 'spot-interruption': 1, 'rebalance-recommendation': 1, 'instance-state-change': 1 } satisfies Record<Exclude<Signal['kind'], 'tick'>, 1>;
   const APP_METRICS = [
-    'signal.launch-failure',
-    'signal.launch-success',
-    'action.suspend-group',
-    'action.raise-desired',
-    'action.start-probe',
-    'action.restore-group',
-    'action.enforce-suspension',
-    'action.count-unknown-failure',
+    ...Object.keys(KINDS).filter((kind) => kind !== 'alert').map((kind) => `action.${kind}`),
+    ...Object.keys(ALERT_CODES).map((code) => `alert.${code}`),
+    ...Object.keys(COUNTED_SIGNALS).map((kind) => `signal.${kind}`),
+    'signal.foreign-group',
+    'spot.ignored',
+    'spot.storm',
     'action.failed',
-    'alert.no-fallback-capacity',
-    'alert.change-budget-exhausted',
-    'alert.kill-switch',
-    'alert.needs-operator',
-    'alert.unknown-failure',
     'record.ignored',
     'record.invalid',
+    'lock.busy',
     'failover.latency',
     'groups.out-of-rotation',
+    'notify.sent',
     'notify.failed',
     'action.scheduled-downscale',
     'action.scheduled-restore',
@@ -518,6 +520,9 @@ describe('observability and Slack access (issue 4)', () => {
     'downscaler.skipped',
     'downscaler.invalid_tags',
   ];
+
+  /** Every Lambda function of the template, by logical id (not the hand-kept FUNCTIONS list). */
+  const lambdaFunctions = () => resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
 
   /** Queues some queue's RedrivePolicy sends to: every one needs an alarm. */
   function deadLetterQueues(): string[] {
@@ -550,12 +555,13 @@ describe('observability and Slack access (issue 4)', () => {
   });
 
   it('alarms on errors of every function', () => {
-    for (const name of FUNCTIONS) {
-      expect(alarms(), name).toContainEqual(
+    expect(lambdaFunctions().sort()).toEqual(FUNCTIONS.map(functionLogicalId).sort());
+    for (const id of lambdaFunctions()) {
+      expect(alarms(), id).toContainEqual(
         expect.objectContaining({
           Namespace: 'AWS/Lambda',
           MetricName: 'Errors',
-          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(name) } }],
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
           Threshold: 0,
           ComparisonOperator: 'GreaterThanThreshold',
           AlarmActions: alarmActions,
@@ -580,7 +586,7 @@ describe('observability and Slack access (issue 4)', () => {
     const metricNames = parsed.widgets.flatMap((widget) => widget.properties.metrics.map((metric) => `${metric[0]} ${metric[1]}`));
     for (const name of APP_METRICS) expect(metricNames, name).toContain(`CapacityGuard ${name}`);
     for (const queue of deadLetterQueues()) expect(references).toContain(`${queue}.QueueName`);
-    for (const name of FUNCTIONS) expect(references).toContain(functionLogicalId(name));
+    for (const id of lambdaFunctions()) expect(references).toContain(id);
     // Every ${...} is a pseudo parameter or a resource of this template (Fn::Sub would fail the deploy otherwise).
     for (const reference of references) expect(reference!.startsWith('AWS::') || reference!.split('.')[0]! in template.Resources, reference).toBe(true);
   });

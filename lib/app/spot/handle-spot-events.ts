@@ -22,7 +22,7 @@ import { type SpotSignal, isSpotSignal } from '../../signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from '../../spot/actions';
 import { type DrainPlan, type ItemDecision, isStorming, needsHandOver, planDrains, planReplacements, stormSignals } from '../../spot/decide';
 import { SPOT_TAG } from '../../spot/tags';
-import { actOrPrint } from '../act-or-print';
+import { actDecided } from '../act-or-print';
 import { decideInOrder } from '../run-signals';
 import { LockBusyError, withLock } from '../with-lock';
 import type { SpotDeps } from './deps';
@@ -47,7 +47,8 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
   const failed = new Set<number>();
   const items: { item: number; signal: SpotSignal }[] = [];
   annotated.forEach((outcome, index) => {
-    deps.metrics.count(`record.${outcome.outcome}`);
+    // An event of another kind (say an Auto Scaling one routed here by mistake) is ignored, and counted so.
+    deps.metrics.count(outcome.outcome === 'signal' && !isSpotSignal(outcome.signal) ? 'record.ignored' : `record.${outcome.outcome}`);
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
       failed.add(index);
@@ -75,7 +76,16 @@ async function decideAndAct(items: { item: number; signal: SpotSignal }[], annot
     annotated[item] = { ...annotated[item]!, notes };
   }
   const run = new SpotRun(items, annotated, failed, result, deps, options);
+  try {
+    await drainReplaceAndHandStorms(run, plan, instances, deps, options);
+  } finally {
+    // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
+    run.logDecided();
+  }
+  await run.notify();
+}
 
+async function drainReplaceAndHandStorms(run: SpotRun, plan: DrainPlan<number>, instances: ReadonlyMap<string, Ec2Instance>, deps: SpotDeps, options: CallOptions): Promise<void> {
   // 1. Drain: the bus first, so a tag saying "published" is only written once the event went out.
   const states = await run.drain(plan);
 
@@ -93,12 +103,13 @@ async function decideAndAct(items: { item: number; signal: SpotSignal }[], annot
       for (const state of storming) run.retry(instancesInPool(state, plan.items, instances));
     }
   }
-  await run.notify();
 }
 
 /** One batch's bookkeeping: what was done or failed, which records go back to SQS. */
 class SpotRun {
   private readonly report = { done: [] as Notable[], failed: [] as { action: Notable; error: string }[] };
+  /** Spot and core actions decided by this batch, for its one log line. */
+  private readonly decided: (SpotAction | Action)[] = [];
   private readonly writes: boolean;
 
   constructor(
@@ -146,7 +157,8 @@ class SpotRun {
       const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
       const actions = core.flatMap((entry) => entry.actions);
       this.result.coreActions.push(...actions);
-      const acted = await actOrPrint(actions, deps, options);
+      this.decided.push(...actions);
+      const acted = await actDecided(actions, deps, options);
       this.report.done.push(...(deps.policy.dryRun ? actions : acted.done));
       this.report.failed.push(...acted.failed.map(({ action, error }) => ({ action, error: error.message })));
       if (acted.failed.length > 0) {
@@ -171,10 +183,16 @@ class SpotRun {
     await this.deps.notifier.notify({ source: 'spot', dryRun: !this.writes, time: this.deps.now().toISOString(), done, failed }).catch((error: unknown) => this.deps.log.warn('notifier failed', { error: String(error) }));
   }
 
+  /** The batch's one log line of what it decided (instance lists cut short: a storm has hundreds). */
+  logDecided(): void {
+    if (this.decided.length === 0) return;
+    this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: this.decided.map(describe) });
+  }
+
   private announce(actions: readonly SpotAction[]): void {
     if (actions.length === 0) return;
     this.result.actions.push(...actions);
-    this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: actions.map(describe) });
+    this.decided.push(...actions);
     for (const action of actions) this.deps.metrics.count(`action.${action.kind}`);
   }
 

@@ -341,3 +341,20 @@ describe('guard rails', () => {
     expect(JSON.stringify(input)).toBe(frozen);
   });
 });
+
+describe('the failover tier on group actions (for the operator\'s message)', () => {
+  // Tiers from the test policy's priorities: 50 "spot", 10 "on-demand"; other groups are never preferred.
+  const bystanders = [group('spot-z', { desired: 1, max: 5 }), group('on-demand-z', { desired: 1, max: 5 })];
+  const world = (subject: ReturnType<typeof group>) => snapshot([subject, ...bystanders]);
+  const probing = suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' });
+
+  it('is the group\'s tier in the priority expander: suspend, drift repair, probe, restore', () => {
+    const tick = (seconds: number) => ({ kind: 'tick' as const, time: at(seconds) });
+    const [suspend] = only(decide(failure('on-demand-a'), world(group('on-demand-a', { desired: 7, max: 50, inService: 2 })), policy(), now), 'suspend-group');
+    const [enforce] = only(decide(tick(10), world(group('spot-a', { min: 1, desired: 2, max: 9 }, suspendedTags())), policy(), new Date(at(10))), 'enforce-suspension');
+    const [probe] = only(decide(tick(181), world(group('on-demand-a', { min: 1, desired: 2, max: 2 }, suspendedTags())), policy(), new Date(at(181))), 'start-probe');
+    const [restore] = only(decide(success('other-nodes', at(200)), world(group('other-nodes', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, probing)), policy(), now), 'restore-group');
+
+    expect([suspend?.tier, enforce?.tier, probe?.tier, restore?.tier]).toEqual([1, 0, 1, null]);
+  });
+});

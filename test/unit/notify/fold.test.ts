@@ -27,6 +27,15 @@ describe('folding', () => {
     expect(run(state, items(enforce), T + WINDOW + 60_000).send).toEqual([]); // a new window
   });
 
+  it('folds drain batches per cluster: a storm in prod does not silence the first one in staging', () => {
+    const state = new Map<string, FoldEntry>();
+    const drain = SAMPLE['tag-for-drain'];
+    const inStaging = { ...drain, instances: [{ instanceId: 'i-0c1', cluster: 'staging', group: 'stg-spot' }] };
+    expect(run(state, reportItems(report([], { done: [drain] })), T).send).toHaveLength(1);
+    expect(run(state, reportItems(report([], { done: [drain] })), T + 60_000).send).toEqual([]);
+    expect(run(state, reportItems(report([], { done: [inStaging] })), T + 120_000).send).toHaveLength(1);
+  });
+
   it('folds a repeat inside one report too', () => {
     const plan = planFold(items(SAMPLE.alert, SAMPLE.alert, SAMPLE.alert), new Map(), T, WINDOW);
     expect(plan.send).toHaveLength(1);

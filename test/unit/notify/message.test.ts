@@ -59,8 +59,38 @@ describe('aggregation', () => {
     expect(texts(message!.blocks)).toContain('delete the tag `capacity-guard/state`');
   });
 
+  it('tells the operator what to do about an alert, once however many actions share the hint', () => {
+    const [noRoom] = buildMessages(meta, reportItems(report([SAMPLE.alert])));
+    expect(texts(noRoom!.blocks)).toContain('give a fallback group room (raise its MaxSize)');
+    const needsOperator: Action = { ...SAMPLE.alert, code: 'needs-operator', message: 'spot-a cannot launch because of its configuration' };
+    const [both] = buildMessages(meta, reportItems(report([suspend('spot-a'), needsOperator])));
+    expect(texts(both!.blocks).split('To end a suspension early').length - 1).toBe(1);
+  });
+
   it('shows folded repeats on the line that carries them', () => {
     const [message] = buildMessages(meta, [{ action: suspend('spot-a'), error: null, dryRun: false, repeated: 4 }]);
     expect(texts(message!.blocks)).toContain('_(+4 earlier updates folded)_');
+  });
+  it('splits a Spot storm across clusters: each cluster its own nodes in its own message; pools account-wide', () => {
+    const drain = SAMPLE['tag-for-drain'];
+    const stormAcross = { ...drain, instances: [...drain.instances.slice(0, 3), ...['i-0c1', 'i-0c2'].map((instanceId) => ({ instanceId, cluster: 'staging', group: 'stg-spot' }))] };
+    const messages = buildMessages({ ...meta, source: 'spot' }, reportItems(report([], { done: [stormAcross, SAMPLE['record-pool-interruptions']] })));
+    expect(messages.map((message) => message.text)).toEqual([
+      'capacity-guard · all clusters: 1 pool counted',
+      'capacity-guard · prod: 1 drain batch',
+      'capacity-guard · staging: 1 drain batch',
+    ]);
+    expect(texts(messages[1]!.blocks)).toContain('3 nodes tagged');
+    expect(texts(messages[1]!.blocks)).not.toContain('i-0c1');
+    expect(texts(messages[2]!.blocks)).toContain('2 nodes tagged');
+    expect(texts(messages[2]!.blocks)).toContain('i-0c2');
+  });
+
+  it('splits a failed drain write across clusters too, each with the error', () => {
+    const drain = SAMPLE['tag-for-drain'];
+    const across = { ...drain, instances: [drain.instances[0]!, { instanceId: 'i-0c1', cluster: 'staging', group: 'stg-spot' }] };
+    const messages = buildMessages(meta, reportItems(report([], { failed: [{ action: across, error: 'EC2 RequestLimitExceeded' }] })));
+    expect(messages.map((message) => message.text)).toEqual(['capacity-guard · prod: 1 failed', 'capacity-guard · staging: 1 failed']);
+    for (const message of messages) expect(texts(message.blocks)).toContain('EC2 RequestLimitExceeded');
   });
 });

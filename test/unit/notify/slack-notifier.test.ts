@@ -181,6 +181,55 @@ describe('the time a notification may take', () => {
     await notifier.notify(report([SAMPLE['suspend-group']]));
     expect(lines.find((line) => line.level === 'error')?.extra[0]).toMatchObject({ parameter: '/slow', error: 'reading the webhook URL took too long' });
   });
+
+  it('does not wait past its budget for the fold store: a hung read sends unfolded, a hung write still sends', async () => {
+    const team = await startSlackReceiver();
+    const hung = new Promise<never>(() => {});
+    const stores: Record<string, FoldStore> = {
+      read: { read: () => hung, write: async () => [] },
+      write: { read: async () => new Map(), write: () => hung },
+    };
+    for (const [which, folds] of Object.entries(stores)) {
+      const metrics = new MetricsRecorder();
+      const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds, log: recordingLog().log, metrics, budgetMs: 2_000 });
+      const started = Date.now();
+      await notifier.notify(report([SAMPLE['suspend-group']]));
+      expect(Date.now() - started, which).toBeLessThan(1_500); // the fold share of 2 s is 500 ms
+      expect(metrics.get('notify.fold-unavailable'), which).toBe(1);
+      expect(metrics.get('notify.sent'), which).toBe(1);
+    }
+    expect(team.received).toHaveLength(2);
+    await team.close();
+  });
+
+  it('ends by the invocation\'s deadline when that comes before its budget (a run that acted must not time out)', async () => {
+    const hanging = await startSlackReceiver('hang');
+    const metrics = new MetricsRecorder();
+    const notifier = createSlackNotifier({
+      policy: resolveNotifications(NotificationsSchema.parse({ routes: { info: ['/a'] }, timeout: '5s', maxRetries: 3 })),
+      webhookUrls: fixedWebhookUrls({ '/a': hanging.url }),
+      folds: new MemoryFoldStore(),
+      log: recordingLog().log,
+      metrics,
+      deadlineMs: () => Date.now() + 300,
+    });
+    const started = Date.now();
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    expect(Date.now() - started).toBeLessThan(1_500); // not the 8 s budget
+    expect(metrics.get('notify.failed')).toBe(1);
+    await hanging.close();
+  });
+
+  it('does not wait past its budget to clear the fold state of an unsent message', async () => {
+    const dead = await closedPortUrl();
+    const folds: FoldStore = { read: async () => new Map(), write: async (changes) => ([...changes.values()].includes(null) ? new Promise<never>(() => {}) : []) };
+    const { log, lines } = recordingLog();
+    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/dead'] }), webhookUrls: fixedWebhookUrls({ '/cg/dead': dead }), folds, log, metrics: new MetricsRecorder(), budgetMs: 400, send: { sleep: async () => {} } });
+    const started = Date.now();
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(lines.find((line) => line.level === 'warn')?.extra[0]).toMatchObject({ error: 'clearing the fold state took too long' });
+  });
 });
 
 describe('routing', () => {
