@@ -6,10 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import type { BenchContext, BenchFigures } from './context';
 
@@ -26,6 +27,8 @@ interface EsbuildCustom {
   mainFields?: string[];
   banner?: { js?: string };
   external?: string[];
+  /** A file exporting an array of esbuild plugins, relative to serverless.yml (as serverless-esbuild reads it). */
+  plugins?: string;
 }
 
 interface ServerlessYml {
@@ -43,6 +46,30 @@ export function deployedFunctions(): { name: string; entry: string }[] {
 function readServerlessYml(): ServerlessYml {
   // CloudFormation tags (!Ref, !GetAtt, !Sub) are irrelevant here: logLevel error keeps them as plain values.
   return parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as ServerlessYml;
+}
+
+/**
+ * Bundles `entry` into `outfile` with serverless.yml's `custom.esbuild` options and plugins, as
+ * serverless-esbuild does at package time (the bench, and the adapter test of the bundled SDK clients).
+ */
+export async function bundleLikeServerless(entry: string, outfile: string): Promise<void> {
+  const options = readServerlessYml().custom.esbuild;
+  const plugins: Plugin[] = options.plugins ? (createRequire(import.meta.url)(join(ROOT, options.plugins)) as Plugin[]) : [];
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: options.bundle ?? true,
+    minify: options.minify ?? false,
+    sourcemap: options.sourcemap ?? false,
+    target: options.target,
+    platform: options.platform ?? 'node',
+    format: options.format ?? 'esm',
+    mainFields: options.mainFields,
+    banner: options.banner,
+    external: options.external ?? [],
+    plugins,
+    logLevel: 'silent',
+  });
 }
 
 export async function benchColdImport(context: Pick<BenchContext, 'imports'>): Promise<BenchFigures> {
@@ -65,20 +92,7 @@ export async function benchColdImport(context: Pick<BenchContext, 'imports'>): P
     const figures: BenchFigures = {};
     for (const fn of deployedFunctions()) {
       const outfile = join(work, `${fn.name}${options.outputFileExtension ?? '.js'}`);
-      await build({
-        entryPoints: [fn.entry],
-        outfile,
-        bundle: options.bundle ?? true,
-        minify: options.minify ?? false,
-        sourcemap: options.sourcemap ?? false,
-        target: options.target,
-        platform: options.platform ?? 'node',
-        format: options.format ?? 'esm',
-        mainFields: options.mainFields,
-        banner: options.banner,
-        external: options.external ?? [],
-        logLevel: 'silent',
-      });
+      await bundleLikeServerless(fn.entry, outfile);
       const times: number[] = [];
       for (let i = 0; i < context.imports; i++) times.push(importOnce(outfile, env));
       times.sort((a, b) => a - b);
