@@ -20,6 +20,7 @@ interface EsbuildCustom {
   bundle?: boolean;
   minify?: boolean;
   sourcemap?: boolean;
+  sourcesContent?: boolean;
   target?: string;
   platform?: 'node';
   format?: 'esm' | 'cjs';
@@ -61,6 +62,7 @@ export async function bundleLikeServerless(entry: string, outfile: string): Prom
     bundle: options.bundle ?? true,
     minify: options.minify ?? false,
     sourcemap: options.sourcemap ?? false,
+    sourcesContent: options.sourcesContent ?? true,
     target: options.target,
     platform: options.platform ?? 'node',
     format: options.format ?? 'esm',
