@@ -3,7 +3,7 @@
  * time, both strategies; on-demand nodes dashed), parameters and timelines. No script, no network.
  */
 import { formatDuration } from '../config/duration';
-import { clock, headlineRows, modelParameters } from './render-terminal';
+import { clock, floorLines, headlineRows, modelParameters } from './render-terminal';
 import type { RunResult, Sample } from './run';
 import type { Comparison } from './simulate';
 
@@ -95,6 +95,7 @@ export function renderHtml(comparison: Comparison): string {
 <table class="headline"><tr><th></th><th>capacity-guard</th><th>baseline (model)</th></tr>
 ${rows}
 <tr><th>baseline ÷ capacity-guard time to capacity</th><td colspan="2">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
+${floorLines(comparison).map((text) => `<p>${escape(text)}</p>`).join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
 ${plot(comparison)}
 <h2>Model parameters</h2><ul>${modelParameters(comparison).map((text) => `<li>${escape(text)}</li>`).join('')}</ul>

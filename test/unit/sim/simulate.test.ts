@@ -7,6 +7,7 @@ import type { RunResult } from '../../../lib/sim/run';
 import { runStrategy } from '../../../lib/sim/run';
 import { scenarioFromText } from '../../../lib/sim/scenario';
 import { builtInScenario } from '../../../lib/sim/scenario-files';
+import { renderTerminal } from '../../../lib/sim/render-terminal';
 import { simulate } from '../../../lib/sim/simulate';
 import { scenarioYaml } from './story';
 
@@ -101,6 +102,24 @@ describe('tv-peak', () => {
     expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
   });
 
+  it('says why the ratio stays under 10: both times hold the 60 s ramp and the 90 s boot no strategy can avoid', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak')!);
+
+    // Assess
+    const guard = result.capacityGuard.headline.timeToCapacitySeconds!;
+    const base = result.baseline.headline.timeToCapacitySeconds!;
+    expect(result.floorSeconds).toBe(150);
+    expect(guard).toBeGreaterThanOrEqual(150);
+    // capacity-guard adds at most CA's loop and the event delays on top of the floor.
+    expect(guard - 150).toBeLessThanOrEqual(30);
+    expect(result.timeToCapacityRatio!).toBeLessThanOrEqual(base / 150);
+    const text = renderTerminal(result);
+    expect(text).toContain('Floor: no strategy can have the demanded capacity ready in less than 2 min 30 s here (the demand ramps up over 1 min, then a node boots in 1 min 30 s).');
+    expect(text).toContain(`Beyond that floor capacity-guard took ${guard - 150} s`);
+    expect(text).toContain(`cannot exceed ${base} s ÷ 150 s = ${Math.floor((base / 150) * 10) / 10} on this scenario`);
+  });
+
   it("capacity-guard's failover acts on the launch-failure event, after AWS's delays (event 20 s + delivery 1 s)", async () => {
     // Act
     const { timeline } = (await simulate(builtInScenario('tv-peak')!)).capacityGuard;
@@ -109,6 +128,22 @@ describe('tv-peak', () => {
     const failed = timeline.find((e) => e.who === 'AWS' && e.text.startsWith('spot-nodes-8x-a: launch failed'))!;
     const suspended = timeline.find((e) => e.who === 'capacity-guard' && e.text.startsWith('take spot-nodes-8x-a out of rotation'))!;
     expect(suspended.t - failed.t).toBe(21);
+  });
+});
+
+describe('dozen-asgs', () => {
+  it("the baseline model waits out most of the 45 min Spot outage (the operators' 45 minutes), capacity-guard reaches on-demand well before", async () => {
+    // Act
+    const result = await simulate(builtInScenario('dozen-asgs')!);
+
+    // Assess
+    const guard = result.capacityGuard.headline.timeToCapacitySeconds!;
+    const base = result.baseline.headline.timeToCapacitySeconds!;
+    expect(base / 60).toBeGreaterThanOrEqual(40);
+    expect(onDemandReachedAt(result.baseline)).toBeNull();
+    expect(guard).toBeLessThan(base / 2);
+    expect(onDemandReachedAt(result.capacityGuard)).not.toBeNull();
+    expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 2);
   });
 });
 
@@ -156,6 +191,24 @@ events:
     // Assess
     expect(run.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text)).toEqual(['spot handling not wired yet (issue 3): interruption warnings are not acted on']);
     expect(run.notes).toEqual([expect.stringContaining('spot handling not wired yet')]);
+  });
+
+  it('spot-storm drives the real spot code: 200 warnings delivered, every instance tagged for drain, the storm taken as a capacity failure, all of it told to Slack', async () => {
+    // Act
+    const result = await simulate(builtInScenario('spot-storm')!);
+
+    // Assess
+    const { capacityGuard: guard, baseline } = result;
+    expect(guard.eventsDelivered).toBe(200);
+    const actions = guard.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text);
+    const drained = actions.filter((text) => text.startsWith('tag-for-drain spot-interruption')).reduce((sum, text) => sum + Number(/\((\d+)\)\]$/.exec(text)?.[1] ?? /\[([^\]]*)\]/.exec(text)![1]!.split(',').length), 0);
+    expect(drained).toBe(200);
+    expect(actions).toEqual(expect.arrayContaining([expect.stringMatching(/^take spot-nodes-8x-a out of rotation \(capacity: SpotInterruptionStorm/), expect.stringMatching(/^take spot-nodes-8x-b out of rotation \(capacity: SpotInterruptionStorm/)]));
+    expect(guard.timeline.some((e) => e.who === 'Slack' && /drain batch/.test(e.text))).toBe(true);
+    expect(baseline.timeline.filter((e) => e.who === 'capacity-guard')).toEqual([]);
+    // The groups replace the reclaimed instances in the other zones in both runs: the floor is the 2 min storm + 2 min notice.
+    expect(result.floorSeconds).toBe(240);
+    for (const run of [guard, baseline]) expect(run.headline.timeToCapacitySeconds!).toBeGreaterThanOrEqual(240);
   });
 
   it('ships a spot-storm scenario of 200 interruptions in one AZ over 2 minutes', () => {
