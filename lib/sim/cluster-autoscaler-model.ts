@@ -132,6 +132,8 @@ export class ClusterAutoscaler {
     this.world.say(`scale up ${group}: desired ${cached.desiredCapacity}→${to} (${unmet} node(s) of pending pods)`);
     this.scaleUps.push({ at: now, group, from: cached.desiredCapacity, to });
     cached.desiredCapacity = to;
+    // As CA's ClusterStateRegistry.registerOrUpdateScaleUpNoLock: adding nodes to a group that is
+    // still waiting shifts its ExpectedAddTime to now + max-node-provision-time.
     this.requests.set(group, { expectedAddTime: now + this.model.maxNodeProvisionTime });
   }
 

@@ -80,6 +80,17 @@ describe('the cluster-autoscaler model (baseline)', () => {
     expect(run.timeline.filter((entry) => /timed out/.test(entry.text)).length).toBeGreaterThanOrEqual(10);
   });
 
+  it('restarts a waiting group\'s provision timer when it adds nodes to it, as CA does (registerOrUpdateScaleUpNoLock)', async () => {
+    // Act: one Spot group, the peak ramps over 2 min, so CA raises the same group several times.
+    const run = await runStrategy(scenario({ spotGroups: 1, rampOver: '2m' }), 'baseline');
+
+    // Assess
+    const timedOut = run.timeline.find((entry) => /^scale-up of spot-nodes-0 timed out/.test(entry.text))!;
+    const raises = run.timeline.filter((entry) => /^scale up spot-nodes-0:/.test(entry.text) && entry.t < timedOut.t);
+    expect(raises.length).toBeGreaterThan(1);
+    expect(timedOut.t - raises.at(-1)!.t).toBe(300);
+  });
+
   it('backs a group off 5 min after its first timeout and doubles it after the next', async () => {
     // Act
     const run = await runStrategy(scenario({ spotGroups: 2, duration: '30m' }), 'baseline');
