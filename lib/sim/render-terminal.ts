@@ -24,7 +24,7 @@ export function modelParameters(comparison: Comparison): string[] {
   return [
     ...Object.entries(model).map(([key, value]) => `${key} = ${formatDuration(value as number)}  — ${MODEL_PARAMETER_SOURCES[key as keyof typeof model]}`),
     'expander = priority (ties broken at random, seeded); a scale-up that adds nodes to a group still waiting restarts its provision timer (clusterstate.go, registerOrUpdateScaleUpNoLock)',
-    'not modelled: scale-down (on-demand nodes stay to the end in both runs); the placeholder-instance early abort of newer CA releases on AWS, which can back a failing group off after about 65 s at best (kubernetes/autoscaler #4958): with it the baseline would be faster than shown',
+    'not modelled: scale-down (on-demand nodes stay to the end in both runs)',
     `world: boot ${formatDuration(scenario.bootTime)}, ASG launch retry every ${formatDuration(scenario.asgRetryInterval)}, launch-failure event after ${formatDuration(scenario.launchFailureEventDelay)}, EventBridge→SQS→Lambda ${formatDuration(scenario.eventDelivery)}, reconcile every ${formatDuration(scenario.reconcileEvery)}, seed ${scenario.seed}`,
   ];
 }

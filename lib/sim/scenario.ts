@@ -59,6 +59,7 @@ const ClusterAutoscalerSchema = z
     maxBackoff: duration.optional(),
     backoffResetAfter: duration.optional(),
     cacheRefresh: duration.optional(),
+    earlyAbort: duration.optional(),
   })
   .strict()
   .prefault({});

@@ -71,6 +71,19 @@ describe('the cluster-autoscaler model (baseline)', () => {
     expect(run.timeline.filter((entry) => /timed out \(5 min\)/.test(entry.text))).toHaveLength(10);
   });
 
+  it('with the early abort of newer CA releases (earlyAbort: 65s), each of 10 Spot groups costs about a minute, not 5: on-demand after ~12 min', async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 10, duration: '70m', initialBackoff: '2h', rampOver: '0s', earlyAbort: '65s' }), 'baseline');
+
+    // Assess
+    const reached = onDemandReachedAt(run)!;
+    expect(reached / 60).toBeGreaterThanOrEqual(10);
+    expect(reached / 60).toBeLessThanOrEqual(15);
+    const aborted = run.timeline.filter((entry) => /aborted early \(scaling activity failed \d+ s ago\)/.test(entry.text));
+    expect(aborted).toHaveLength(10);
+    expect(run.timeline.filter((entry) => /timed out/.test(entry.text))).toEqual([]);
+  });
+
   it("with CA's own backoff (5 → 30 min) expired Spot groups are tried again: 10 Spot groups have not reached on-demand after 50 min", async () => {
     // Act
     const run = await runStrategy(scenario({ spotGroups: 10, duration: '55m' }), 'baseline');
