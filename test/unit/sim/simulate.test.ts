@@ -155,6 +155,19 @@ describe('tv-peak', () => {
   });
 });
 
+describe('tv-peak-early-abort', () => {
+  it('is tv-peak against the early abort of newer CA releases: the baseline reaches on-demand within minutes', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak-early-abort')!);
+
+    // Assess
+    expect(result.scenario.clusterAutoscaler.earlyAbort).toBe(65_000);
+    expect(result.baseline.timeline.some((entry) => /aborted early/.test(entry.text))).toBe(true);
+    expect(result.baseline.headline.timeToCapacitySeconds! / 60).toBeLessThan(5);
+    expect(result.capacityGuard.headline.timeToCapacitySeconds).toBeLessThanOrEqual(result.baseline.headline.timeToCapacitySeconds!);
+  });
+});
+
 describe('dozen-asgs', () => {
   it("the baseline model waits out most of the 45 min Spot outage (the operators' 45 minutes), capacity-guard reaches on-demand well before", async () => {
     // Act
