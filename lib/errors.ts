@@ -2,6 +2,10 @@
  * The small error hierarchy. Outcomes are chosen by class, never by message text.
  */
 
+/**
+ * Each class names itself with a string: the Lambda bundles are minified, and `new.target.name`
+ * alone would log `errorName: "yr"` (kept as the fallback for classes outside the bundles).
+ */
 export class CapacityGuardError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -10,23 +14,31 @@ export class CapacityGuardError extends Error {
 }
 
 /** Config file missing, unreadable or invalid. Fatal at cold start. */
-export class ConfigError extends CapacityGuardError {}
+export class ConfigError extends CapacityGuardError {
+  override name = 'ConfigError';
+}
 
 /** A cluster-autoscaler priorities document that cluster-autoscaler itself would reject. */
-export class PrioritiesError extends CapacityGuardError {}
+export class PrioritiesError extends CapacityGuardError {
+  override name = 'PrioritiesError';
+}
 
 /** The group no longer exists: an action on it counts as done. */
 export class GroupNotFoundError extends CapacityGuardError {
+  override name = 'GroupNotFoundError';
   constructor(public readonly groupName: string, options?: { cause?: unknown }) {
     super(`Auto Scaling group not found: ${groupName}`, options);
   }
 }
 
 /** AWS refused a write for a reason worth retrying later (throttling after retries, conflicts). */
-export class TransientAwsError extends CapacityGuardError {}
+export class TransientAwsError extends CapacityGuardError {
+  override name = 'TransientAwsError';
+}
 
 /** A schedule (kube-downscaler grammar) that cannot be read; `entry` is the offending comma-separated part. */
 export class ScheduleError extends CapacityGuardError {
+  override name = 'ScheduleError';
   constructor(public readonly entry: string, reason: string) {
     super(`schedule entry ${JSON.stringify(entry)}: ${reason}`);
   }

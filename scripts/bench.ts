@@ -24,7 +24,8 @@ const TARGETS: Record<string, string> = {
   storm_1000_itn_aws_calls: '≤ 25',
   reconcile_500_asgs_describe_calls: '≤ 6',
   cold_import_ms: '≤ 200 (2-core machine)',
-  sim_time_to_capacity_ratio: '≥ 10',
+  // Both times hold tv-peak's 150 s floor (60 s ramp + 90 s boot): the ratio cannot exceed sim_tv_peak_baseline_s ÷ sim_tv_peak_floor_s.
+  sim_time_to_capacity_ratio: '≥ 10 (at most baseline ÷ floor here, see sim_tv_peak_floor_s)',
 };
 
 type Module = { name: string; run: (context: BenchContext) => Promise<BenchFigures> };

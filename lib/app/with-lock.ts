@@ -4,7 +4,9 @@ import { CapacityGuardError } from '../errors';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { AppDeps } from './deps';
 
-export class LockBusyError extends CapacityGuardError {}
+export class LockBusyError extends CapacityGuardError {
+  override name = 'LockBusyError';
+}
 
 /** Longer than any run holds it, shorter than a crash should block the others. */
 export const LEASE_TTL_MS = 30_000;

@@ -4,7 +4,7 @@
  * default schedule, downtime capacity). Schedules are compiled here, so a bad one fails the cold
  * start with the file, the field and the offending entry.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScheduleError } from '../errors';
 import { type Schedule, parseSchedule } from '../schedule/schedule';
 import { type TimeSpec, parseTimeSpec } from '../schedule/spec';

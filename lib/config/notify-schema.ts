@@ -3,7 +3,7 @@
  * SSM Parameter Store parameters live here; the webhook URLs are SecureString values read at run
  * time, so nothing secret is in the config file, the package or the logs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

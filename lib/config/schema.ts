@@ -2,7 +2,7 @@
  * The one config file, validated once at cold start. Durations are written "3m", "30m", "3h".
  * Example with every field: capacity-guard.example.yml.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { parseDuration } from './duration';
 import { NotificationsSchema } from './notify-schema';

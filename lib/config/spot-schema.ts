@@ -16,7 +16,7 @@
  *             replace: none
  *             rebalance: ignore
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors';
 import { parseDuration } from './duration';
 

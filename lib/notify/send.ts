@@ -30,6 +30,7 @@ export interface SlackPayload {
 }
 
 export class SlackSendError extends CapacityGuardError {
+  override name = 'SlackSendError';
   constructor(message: string, readonly attempts: number, readonly status: number | null, options?: { cause?: unknown }) {
     super(message, options);
   }

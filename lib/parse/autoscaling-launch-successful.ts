@@ -2,7 +2,7 @@
  * source `aws.autoscaling`, detail-type `EC2 Instance Launch Successful`: the probe's answer.
  * Sample: events/autoscaling-launch-successful.json (from the Amazon EC2 Auto Scaling user guide).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LaunchSuccess } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 

@@ -2,7 +2,7 @@
  * source `aws.autoscaling`, detail-type `EC2 Instance Launch Unsuccessful`.
  * Sample: events/autoscaling-launch-unsuccessful.json (from the Amazon EC2 Auto Scaling user guide).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LaunchFailure } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 import { readFailureText } from './launch-failure-text';

@@ -4,7 +4,7 @@
  * Sample: events/ec2-instance-state-change-terminated.json (from the Amazon EC2 user guide, "State
  * change events for Amazon EC2 instances").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENDING_STATES, type EndingState, type ParseOutcome } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 

@@ -4,7 +4,7 @@
  * Sample: events/ec2-rebalance-recommendation.json (from the Amazon EC2 user guide, "EC2 instance
  * rebalance recommendations").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RebalanceRecommendation } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 

@@ -4,7 +4,7 @@
  * minutes). Sample: events/ec2-spot-interruption-warning.json (from the Amazon EC2 user guide,
  * "Spot Instance interruption notices").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SpotInterruption } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 

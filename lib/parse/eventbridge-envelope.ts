@@ -2,7 +2,7 @@
  * The EventBridge envelope, as it reaches SQS. Lenient on fields we never read: moto, for one,
  * routes events to SQS without `account` (../shared/DOMAIN.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EventBridgeEnvelope = z.object({
   id: z.string().min(1),

@@ -2,7 +2,7 @@
  * Routes an EventBridge event to the parser of its kind by `source|detail-type`.
  * Unknown kinds are ignored with a reason, never an undefined path.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ParseOutcome, Signal } from '../signals';
 import * as launchSuccessful from './autoscaling-launch-successful';
 import * as launchUnsuccessful from './autoscaling-launch-unsuccessful';

@@ -2,7 +2,7 @@
  * source `aws.events`, detail-type `Scheduled Event`: the reconcile run's trigger.
  * Sample: events/scheduled-event.json (from the Amazon EventBridge user guide).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Tick } from '../signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 

@@ -2,7 +2,7 @@
  * EventBridge → SQS → Lambda: each SQS record's `body` is the event JSON.
  * Sample: events/sqs-record-launch-unsuccessful.json, events/lambda-sqs-event.json.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParseOutcome } from '../signals';
 import { parseEventBridgeEvent } from './registry';
 import { describeIssues } from './zod-issues';

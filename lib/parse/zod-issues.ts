@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One line naming every field that is wrong: `detail.AutoScalingGroupName: Invalid input: expected string, received undefined`. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {

@@ -26,6 +26,8 @@ export interface ClusterAutoscalerModel {
   maxBackoff: number;
   backoffResetAfter: number;
   cacheRefresh: number;
+  /** 0 = off. Otherwise a scale-up whose group's scaling activity failed is given up this long after the failure. */
+  earlyAbort: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER: ClusterAutoscalerModel = {
   maxBackoff: 30 * 60_000,
   backoffResetAfter: 3 * 3_600_000,
   cacheRefresh: 60_000,
+  earlyAbort: 0,
 };
 
 export const MODEL_PARAMETER_SOURCES: Record<keyof ClusterAutoscalerModel, string> = {
@@ -49,6 +52,8 @@ export const MODEL_PARAMETER_SOURCES: Record<keyof ClusterAutoscalerModel, strin
   maxBackoff: '--max-node-group-backoff-duration, CA default 30m (clusterstate.MaxNodeGroupBackoffDuration)',
   backoffResetAfter: '--node-group-backoff-reset-timeout, CA default 3h (clusterstate.NodeGroupBackoffResetTimeout)',
   cacheRefresh: 'AWS provider ASG cache refreshInterval = 1 min (cloudprovider/aws/aws_manager.go)',
+  earlyAbort:
+    "0 = off, as the operators' CA: newer CA releases on AWS see a failed scaling activity through placeholder instances and back the group off at about 65 s at best (kubernetes/autoscaler #4958); set e.g. 65s to compare with them",
 };
 
 interface Cached {
@@ -58,6 +63,8 @@ interface Cached {
 }
 
 interface ScaleUpRequest {
+  /** When the request began (its first scale-up); failures since then abort it early. */
+  since: number;
   expectedAddTime: number;
 }
 
@@ -132,7 +139,9 @@ export class ClusterAutoscaler {
     this.world.say(`scale up ${group}: desired ${cached.desiredCapacity}→${to} (${unmet} node(s) of pending pods)`);
     this.scaleUps.push({ at: now, group, from: cached.desiredCapacity, to });
     cached.desiredCapacity = to;
-    this.requests.set(group, { expectedAddTime: now + this.model.maxNodeProvisionTime });
+    // As CA's ClusterStateRegistry.registerOrUpdateScaleUpNoLock: adding nodes to a group that is
+    // still waiting shifts its ExpectedAddTime to now + max-node-provision-time.
+    this.requests.set(group, { since: this.requests.get(group)?.since ?? now, expectedAddTime: now + this.model.maxNodeProvisionTime });
   }
 
   private cached(name: string): Cached {
@@ -146,7 +155,8 @@ export class ClusterAutoscaler {
         this.requests.delete(group);
         continue;
       }
-      if (now < request.expectedAddTime) continue;
+      const failedAt = now < request.expectedAddTime ? await this.failedAt(group, request, now) : null;
+      if (now < request.expectedAddTime && failedAt === null) continue;
       this.requests.delete(group);
       const backoff = this.backOff(group, now);
       // CA deletes the nodes that never registered: desired back to the instances that exist.
@@ -158,8 +168,18 @@ export class ClusterAutoscaler {
         // The next refresh shows the real size.
       }
       this.cached(group).desiredCapacity = to;
-      this.world.say(`scale-up of ${group} timed out (${Math.round(this.model.maxNodeProvisionTime / 60_000)} min): desired back to ${to}, group backed off ${Math.round(backoff / 60_000)} min`);
+      const why = failedAt === null ? `timed out (${Math.round(this.model.maxNodeProvisionTime / 60_000)} min)` : `aborted early (scaling activity failed ${Math.round((now - failedAt) / 1000)} s ago)`;
+      this.world.say(`scale-up of ${group} ${why}: desired back to ${to}, group backed off ${Math.round(backoff / 60_000)} min`);
     }
+  }
+
+  /** With early abort on: when the group's scaling activity failed during this request, if that was `earlyAbort` ago. */
+  private async failedAt(group: string, request: ScaleUpRequest, now: number): Promise<number | null> {
+    if (this.model.earlyAbort <= 0) return null;
+    const activities = await this.world.aws.scalingActivities(group, new Date(request.since));
+    const failures = activities.filter((activity) => activity.statusCode === 'Failed').map((activity) => Date.parse(activity.startTime));
+    const first = failures.length > 0 ? Math.min(...failures) : null;
+    return first !== null && now - first >= this.model.earlyAbort ? first : null;
   }
 
   private choose(now: number): string | null {

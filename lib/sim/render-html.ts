@@ -3,7 +3,7 @@
  * time, both strategies; on-demand nodes dashed), parameters and timelines. No script, no network.
  */
 import { formatDuration } from '../config/duration';
-import { clock, headlineRows, modelParameters } from './render-terminal';
+import { clock, floorLines, headlineRows, modelParameters } from './render-terminal';
 import type { RunResult, Sample } from './run';
 import type { Comparison } from './simulate';
 
@@ -15,31 +15,61 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** One line of the plot; `id` names it for the tests (data-series). */
+interface Series {
+  id: string;
+  label: string;
+  d: string;
+  color: string;
+  width: number;
+  dash: string;
+  opacity: number;
+}
+
+const fixed = (value: number) => Number(value.toFixed(1));
+
 function plot(comparison: Comparison): string {
-  const all = [...comparison.capacityGuard.samples, ...comparison.baseline.samples];
-  const tMax = Math.max(1, ...all.map((s) => s.t));
+  const { capacityGuard, baseline, scenario } = comparison;
+  const all = [...capacityGuard.samples, ...baseline.samples];
+  // The whole scenario on the x axis, even when the last sample falls short of its end.
+  const tMax = Math.max(1, scenario.duration / 1000, ...all.map((s) => s.t));
   const yMax = Math.max(1, ...all.map((s) => Math.max(s.demand, s.ready, s.onDemand))) * 1.1;
-  const x = (t: number) => PAD.left + (t / tMax) * (W - PAD.left - PAD.right);
-  const y = (v: number) => H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom);
-  const path = (samples: Sample[], pick: (s: Sample) => number) => samples.map((s, i) => `${i ? 'L' : 'M'}${x(s.t).toFixed(1)},${y(pick(s)).toFixed(1)}`).join(' ');
-  const series = [
-    { label: 'demanded', d: path(comparison.capacityGuard.samples, (s) => s.demand), color: '#222', dash: '' },
-    { label: 'ready, capacity-guard', d: path(comparison.capacityGuard.samples, (s) => s.ready), color: '#1a7f37', dash: '' },
-    { label: 'ready, baseline (model)', d: path(comparison.baseline.samples, (s) => s.ready), color: '#cf222e', dash: '' },
-    { label: 'on-demand nodes, capacity-guard', d: path(comparison.capacityGuard.samples, (s) => s.onDemand), color: '#1a7f37', dash: '6 4' },
-    { label: 'on-demand nodes, baseline', d: path(comparison.baseline.samples, (s) => s.onDemand), color: '#cf222e', dash: '6 4' },
+  const x = (t: number) => fixed(PAD.left + (t / tMax) * (W - PAD.left - PAD.right));
+  const y = (v: number) => fixed(H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom));
+  const path = (samples: Sample[], pick: (s: Sample) => number) => samples.map((s, i) => `${i ? 'L' : 'M'}${x(s.t)},${y(pick(s))}`).join(' ');
+  const nodeHours = (run: RunResult) => `${run.headline.onDemandNodeHours} node-hours`;
+  // Drawn in this order: where lines coincide (all demanded nodes ready) the wide pale green stays
+  // visible under the red, and the dotted demand line stays on top of both.
+  const series: Series[] = [
+    { id: 'ready-capacity-guard', label: 'ready, capacity-guard', d: path(capacityGuard.samples, (s) => s.ready), color: '#1a7f37', width: 5, dash: '', opacity: 0.5 },
+    { id: 'ready-baseline', label: 'ready, baseline (model)', d: path(baseline.samples, (s) => s.ready), color: '#cf222e', width: 2, dash: '', opacity: 1 },
+    { id: 'on-demand-capacity-guard', label: `on-demand, capacity-guard (${nodeHours(capacityGuard)})`, d: path(capacityGuard.samples, (s) => s.onDemand), color: '#1a7f37', width: 2, dash: '6 4', opacity: 1 },
+    { id: 'on-demand-baseline', label: `on-demand, baseline (${nodeHours(baseline)})`, d: path(baseline.samples, (s) => s.onDemand), color: '#cf222e', width: 2, dash: '6 4', opacity: 1 },
+    { id: 'demanded', label: 'demanded', d: path(capacityGuard.samples, (s) => s.demand), color: '#222', width: 1.5, dash: '2 3', opacity: 1 },
   ];
-  const ticks: string[] = [];
+  const bottom = H - PAD.bottom;
+  const grid: string[] = [];
   const stepMin = tMax > 3600 ? 15 : 5;
-  for (let m = 0; m * 60 <= tMax; m += stepMin) ticks.push(`<line x1="${x(m * 60)}" y1="${H - PAD.bottom}" x2="${x(m * 60)}" y2="${H - PAD.bottom + 5}" stroke="#888"/><text x="${x(m * 60)}" y="${H - PAD.bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`);
+  for (let m = 0; m * 60 <= tMax; m += stepMin) grid.push(`<line x1="${x(m * 60)}" y1="${bottom}" x2="${x(m * 60)}" y2="${bottom + 5}" stroke="#444"/><text x="${x(m * 60)}" y="${bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`);
   const yStep = Math.max(1, Math.ceil(yMax / 6));
-  for (let v = 0; v <= yMax; v += yStep) ticks.push(`<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="#eee"/><text x="${PAD.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}</text>`);
-  const legend = series.map((s, i) => `<g transform="translate(${PAD.left + 10 + (i % 3) * 260},${H - 28 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="nodes ready versus demanded over time">
-${ticks.join('\n')}
-${series.map((s) => `<path d="${s.d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`).join('\n')}
+  for (let v = 0; v <= yMax; v += yStep) grid.push(`<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="${v === 0 ? '#444' : '#eee'}"/><text x="${PAD.left - 8}" y="${fixed(y(v) + 4)}" font-size="11" text-anchor="end">${v}</text>`);
+  const axes = [
+    `<line class="axis" data-axis="x" x1="${PAD.left}" y1="${bottom}" x2="${W - PAD.right}" y2="${bottom}" stroke="#444"/>`,
+    `<line class="axis" data-axis="y" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${bottom}" stroke="#444"/>`,
+  ];
+  // The legend in the order a reader looks for: demand first.
+  const legendOrder = [series[4]!, series[0]!, series[1]!, series[2]!, series[3]!];
+  const legend = legendOrder.map(
+    (s, i) =>
+      `<g class="legend-entry" data-series="${s.id}" transform="translate(${PAD.left + 10 + (i % 3) * 280},${H - 28 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="${s.width}" stroke-dasharray="${s.dash}" stroke-opacity="${s.opacity}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="plot-title">
+<title id="plot-title">Nodes ready versus demanded over time, capacity-guard and the baseline model; on-demand nodes dashed</title>
+${grid.join('\n')}
+${axes.join('\n')}
+${series.map((s) => `<path data-series="${s.id}" d="${s.d}" fill="none" stroke="${s.color}" stroke-width="${s.width}" stroke-dasharray="${s.dash}" stroke-opacity="${s.opacity}"/>`).join('\n')}
 ${legend.join('\n')}
-<text x="${W / 2}" y="${H - PAD.bottom + 34}" font-size="12" text-anchor="middle">time since the scenario started</text>
+<text x="${W / 2}" y="${bottom + 34}" font-size="12" text-anchor="middle">time since the scenario started</text>
 <text x="14" y="${H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">nodes</text>
 </svg>`;
 }
@@ -65,6 +95,7 @@ export function renderHtml(comparison: Comparison): string {
 <table class="headline"><tr><th></th><th>capacity-guard</th><th>baseline (model)</th></tr>
 ${rows}
 <tr><th>baseline ÷ capacity-guard time to capacity</th><td colspan="2">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
+${floorLines(comparison).map((text) => `<p>${escape(text)}</p>`).join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
 ${plot(comparison)}
 <h2>Model parameters</h2><ul>${modelParameters(comparison).map((text) => `<li>${escape(text)}</li>`).join('')}</ul>

@@ -23,7 +23,8 @@ export function modelParameters(comparison: Comparison): string[] {
   const model = scenario.clusterAutoscaler;
   return [
     ...Object.entries(model).map(([key, value]) => `${key} = ${formatDuration(value as number)}  — ${MODEL_PARAMETER_SOURCES[key as keyof typeof model]}`),
-    'expander = priority (ties broken at random, seeded); no scale-down; no placeholder-instance early abort',
+    'expander = priority (ties broken at random, seeded); a scale-up that adds nodes to a group still waiting restarts its provision timer (clusterstate.go, registerOrUpdateScaleUpNoLock)',
+    'not modelled: scale-down (on-demand nodes stay to the end in both runs)',
     `world: boot ${formatDuration(scenario.bootTime)}, ASG launch retry every ${formatDuration(scenario.asgRetryInterval)}, launch-failure event after ${formatDuration(scenario.launchFailureEventDelay)}, EventBridge→SQS→Lambda ${formatDuration(scenario.eventDelivery)}, reconcile every ${formatDuration(scenario.reconcileEvery)}, seed ${scenario.seed}`,
   ];
 }
@@ -37,6 +38,35 @@ export function headlineRows(comparison: Comparison): [string, string, string][]
     ['unmet node-minutes', String(guard.unmetNodeMinutes), String(base.unmetNodeMinutes)],
     ['on-demand node-hours', String(guard.onDemandNodeHours), String(base.onDemandNodeHours)],
   ];
+}
+
+/**
+ * Why the ratio is what it is: both times to capacity include a floor no strategy can beat (the
+ * ramp of the demand, then the boot; the notice of an interruption). What each strategy adds on
+ * top of it is what it controls; the ratio cannot exceed baseline ÷ floor.
+ */
+export function floorLines(comparison: Comparison): string[] {
+  const { floorSeconds: floor, timeToCapacityRatio: ratio, scenario } = comparison;
+  const guard = comparison.capacityGuard.headline.timeToCapacitySeconds;
+  const base = comparison.baseline.headline.timeToCapacitySeconds;
+  if (floor === null || guard === null || base === null || floor <= 0) return [];
+  const why: string[] = [];
+  const ramps = scenario.events.flatMap((event) => ('demand' in event && event.demand.add > 0 ? [event.demand.over] : []));
+  if (ramps.length > 0) why.push(`the demand ramps up over ${seconds(Math.max(...ramps) / 1000)}, then a node boots in ${seconds(scenario.bootTime / 1000)}`);
+  if (scenario.events.some((event) => 'interrupt' in event)) why.push('an interrupted instance leaves 2 min after its warning');
+  const bound = Math.floor((base / floor) * 10) / 10;
+  return [
+    `Floor: no strategy can have the demanded capacity ready in less than ${seconds(floor)} here (${why.join('; ')}).`,
+    `Beyond that floor capacity-guard took ${seconds(Math.max(0, guard - floor))}, the baseline model ${seconds(Math.max(0, base - floor))}; the ratio${ratio === null ? '' : ` (${ratio})`} cannot exceed ${base} s ÷ ${floor} s = ${bound} on this scenario.`,
+  ];
+}
+
+/** 45 s, 2 min 30 s, 19 min 50 s. */
+function seconds(value: number): string {
+  const whole = Math.round(value);
+  if (whole < 60) return `${whole} s`;
+  const rest = whole % 60;
+  return rest === 0 ? `${whole / 60} min` : `${Math.floor(whole / 60)} min ${rest} s`;
 }
 
 export function renderTerminal(comparison: Comparison, options: { reportPath?: string } = {}): string {
@@ -58,6 +88,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push(`${''.padEnd(width)}  ${'capacity-guard'.padEnd(20)} baseline (model)`);
   for (const [label, guard, base] of rows) out.push(`${label.padEnd(width)}  ${guard.padEnd(20)} ${base}`);
   out.push(`baseline ÷ capacity-guard time to capacity: ${comparison.timeToCapacityRatio ?? 'n/a'}`);
+  out.push(...floorLines(comparison).map((text) => `  ${text}`));
   for (const note of [...capacityGuard.notes, ...baseline.notes]) out.push(`note: ${note}`);
   out.push('');
   out.push('The baseline is a model of cluster-autoscaler, not cluster-autoscaler. Its parameters:');
@@ -76,6 +107,7 @@ export function toJson(comparison: Comparison): Record<string, unknown> {
     baselineIsAModel: true,
     model: { clusterAutoscaler: scenario.clusterAutoscaler, bootTime: scenario.bootTime, launchFailureEventDelay: scenario.launchFailureEventDelay, eventDelivery: scenario.eventDelivery, asgRetryInterval: scenario.asgRetryInterval },
     timeToCapacityRatio: comparison.timeToCapacityRatio,
+    floorSeconds: comparison.floorSeconds,
     capacityGuard: run(comparison.capacityGuard),
     baseline: run(comparison.baseline),
   };

@@ -286,6 +286,24 @@ export function demandCurve(scenario: Scenario, start: number): (at: number) => 
     }, 0);
 }
 
+/**
+ * Seconds from the start of the trouble to the earliest instant any strategy could have the
+ * demanded capacity ready: the last node of a demand step is wanted when its ramp ends and then
+ * boots; an interrupted instance can be replaced before it leaves, so only the notice counts. The
+ * time-to-capacity figures include this floor; it bounds the baseline ÷ capacity-guard ratio.
+ */
+export function capacityFloorSeconds(scenario: Scenario): number | null {
+  const start = Date.parse(scenario.start);
+  const incident = incidentWindow(scenario, start);
+  if (!incident) return null;
+  const ends = scenario.events.flatMap((event: ScenarioEvent) => {
+    if ('demand' in event) return event.demand.add > 0 ? [start + event.at + event.demand.over + scenario.bootTime] : [];
+    if ('interrupt' in event) return [start + event.at + event.interrupt.over + INTERRUPTION_NOTICE_MS];
+    return [];
+  });
+  return Math.round((Math.max(incident.settled, ...ends) - incident.start) / 1000);
+}
+
 /** When the trouble starts (first demand change or interruption) and when the last of it has played out. */
 function incidentWindow(scenario: Scenario, start: number): { start: number; settled: number } | null {
   const windows = scenario.events.flatMap((event: ScenarioEvent) => {

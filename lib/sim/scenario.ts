@@ -5,7 +5,7 @@
  * the file and the field.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from '../config/duration';
 import { policyFromText } from '../config/load';
 import { CapacityGuardError } from '../errors';
@@ -59,6 +59,7 @@ const ClusterAutoscalerSchema = z
     maxBackoff: duration.optional(),
     backoffResetAfter: duration.optional(),
     cacheRefresh: duration.optional(),
+    earlyAbort: duration.optional(),
   })
   .strict()
   .prefault({});

@@ -2,7 +2,7 @@
  * A scenario run twice on the same world, same seed: capacity-guard (with the cluster-autoscaler
  * model) and the baseline (the model alone). The comparison is what `simulate` prints.
  */
-import { type RunOptions, type RunResult, runStrategy } from './run';
+import { type RunOptions, type RunResult, capacityFloorSeconds, runStrategy } from './run';
 import type { Scenario } from './scenario';
 import { spotHandler } from './spot-hook';
 
@@ -12,6 +12,8 @@ export interface Comparison {
   baseline: RunResult;
   /** baseline ÷ capacity-guard time to capacity; null when either never got there. */
   timeToCapacityRatio: number | null;
+  /** The part of every time to capacity that no strategy can avoid (ramp, boot, notice); null without an incident. */
+  floorSeconds: number | null;
 }
 
 export async function simulate(scenario: Scenario, options: RunOptions = { spotHandler }): Promise<Comparison> {
@@ -20,5 +22,5 @@ export async function simulate(scenario: Scenario, options: RunOptions = { spotH
   const guard = capacityGuard.headline.timeToCapacitySeconds;
   const base = baseline.headline.timeToCapacitySeconds;
   const ratio = guard !== null && base !== null && guard > 0 ? Math.round((base / guard) * 10) / 10 : null;
-  return { scenario, capacityGuard, baseline, timeToCapacityRatio: ratio };
+  return { scenario, capacityGuard, baseline, timeToCapacityRatio: ratio, floorSeconds: capacityFloorSeconds(scenario) };
 }

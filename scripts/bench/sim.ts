@@ -11,5 +11,7 @@ export async function benchSim(): Promise<BenchFigures> {
     sim_time_to_capacity_ratio: result.timeToCapacityRatio ?? Number.NaN,
     sim_tv_peak_capacity_guard_s: result.capacityGuard.headline.timeToCapacitySeconds ?? Number.NaN,
     sim_tv_peak_baseline_s: result.baseline.headline.timeToCapacitySeconds ?? Number.NaN,
+    // The 60 s ramp + 90 s boot inside both times: the ratio cannot exceed baseline ÷ this.
+    sim_tv_peak_floor_s: result.floorSeconds ?? Number.NaN,
   };
 }

@@ -492,6 +492,23 @@ describe('function packages', () => {
     });
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
   });
+
+  it('a cold-start error in a minified bundle keeps its class name and maps its stack to the TypeScript source', () => {
+    const dir = unzipped.get('failover')!;
+    const env: Record<string, string> = { ...functionEnv(template, 'failover'), CAPACITY_GUARD_CONFIG: join(dir, 'no-such-config.yml') };
+    expect(env.NODE_OPTIONS).toContain('--enable-source-maps');
+    const entry = pathToFileURL(join(dir, handlerFile(template, 'failover'))).href;
+    const run = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(entry)})`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-3', LAMBDA_TASK_ROOT: dir, ...env },
+    });
+
+    expect(run.status).not.toBe(0);
+    // Node prints the minified constructor and the error's name: `yr [ConfigError]: …`; Lambda and Powertools log the name.
+    expect(run.stderr).toMatch(/\[ConfigError\]: .*no-such-config\.yml: cannot read config file/);
+    expect(run.stderr).toMatch(/at loadPolicy \(.*lib\/config\/load\.ts:\d+:\d+\)/);
+  });
 });
 
 describe('observability and Slack access (issue 4)', () => {

@@ -7,6 +7,7 @@ import type { RunResult } from '../../../lib/sim/run';
 import { runStrategy } from '../../../lib/sim/run';
 import { scenarioFromText } from '../../../lib/sim/scenario';
 import { builtInScenario } from '../../../lib/sim/scenario-files';
+import { renderTerminal } from '../../../lib/sim/render-terminal';
 import { simulate } from '../../../lib/sim/simulate';
 import { scenarioYaml } from './story';
 
@@ -70,6 +71,19 @@ describe('the cluster-autoscaler model (baseline)', () => {
     expect(run.timeline.filter((entry) => /timed out \(5 min\)/.test(entry.text))).toHaveLength(10);
   });
 
+  it('with the early abort of newer CA releases (earlyAbort: 65s), each of 10 Spot groups costs about a minute, not 5: on-demand after ~12 min', async () => {
+    // Act
+    const run = await runStrategy(scenario({ spotGroups: 10, duration: '70m', initialBackoff: '2h', rampOver: '0s', earlyAbort: '65s' }), 'baseline');
+
+    // Assess
+    const reached = onDemandReachedAt(run)!;
+    expect(reached / 60).toBeGreaterThanOrEqual(10);
+    expect(reached / 60).toBeLessThanOrEqual(15);
+    const aborted = run.timeline.filter((entry) => /aborted early \(scaling activity failed \d+ s ago\)/.test(entry.text));
+    expect(aborted).toHaveLength(10);
+    expect(run.timeline.filter((entry) => /timed out/.test(entry.text))).toEqual([]);
+  });
+
   it("with CA's own backoff (5 → 30 min) expired Spot groups are tried again: 10 Spot groups have not reached on-demand after 50 min", async () => {
     // Act
     const run = await runStrategy(scenario({ spotGroups: 10, duration: '55m' }), 'baseline');
@@ -77,6 +91,17 @@ describe('the cluster-autoscaler model (baseline)', () => {
     // Assess
     expect(onDemandReachedAt(run)).toBeNull();
     expect(run.timeline.filter((entry) => /timed out/.test(entry.text)).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('restarts a waiting group\'s provision timer when it adds nodes to it, as CA does (registerOrUpdateScaleUpNoLock)', async () => {
+    // Act: one Spot group, the peak ramps over 2 min, so CA raises the same group several times.
+    const run = await runStrategy(scenario({ spotGroups: 1, rampOver: '2m' }), 'baseline');
+
+    // Assess
+    const timedOut = run.timeline.find((entry) => /^scale-up of spot-nodes-0 timed out/.test(entry.text))!;
+    const raises = run.timeline.filter((entry) => /^scale up spot-nodes-0:/.test(entry.text) && entry.t < timedOut.t);
+    expect(raises.length).toBeGreaterThan(1);
+    expect(timedOut.t - raises.at(-1)!.t).toBe(300);
   });
 
   it('backs a group off 5 min after its first timeout and doubles it after the next', async () => {
@@ -101,6 +126,24 @@ describe('tv-peak', () => {
     expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 5);
   });
 
+  it('says why the ratio stays under 10: both times hold the 60 s ramp and the 90 s boot no strategy can avoid', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak')!);
+
+    // Assess
+    const guard = result.capacityGuard.headline.timeToCapacitySeconds!;
+    const base = result.baseline.headline.timeToCapacitySeconds!;
+    expect(result.floorSeconds).toBe(150);
+    expect(guard).toBeGreaterThanOrEqual(150);
+    // capacity-guard adds at most CA's loop and the event delays on top of the floor.
+    expect(guard - 150).toBeLessThanOrEqual(30);
+    expect(result.timeToCapacityRatio!).toBeLessThanOrEqual(base / 150);
+    const text = renderTerminal(result);
+    expect(text).toContain('Floor: no strategy can have the demanded capacity ready in less than 2 min 30 s here (the demand ramps up over 1 min, then a node boots in 1 min 30 s).');
+    expect(text).toContain(`Beyond that floor capacity-guard took ${guard - 150} s`);
+    expect(text).toContain(`cannot exceed ${base} s ÷ 150 s = ${Math.floor((base / 150) * 10) / 10} on this scenario`);
+  });
+
   it("capacity-guard's failover acts on the launch-failure event, after AWS's delays (event 20 s + delivery 1 s)", async () => {
     // Act
     const { timeline } = (await simulate(builtInScenario('tv-peak')!)).capacityGuard;
@@ -109,6 +152,35 @@ describe('tv-peak', () => {
     const failed = timeline.find((e) => e.who === 'AWS' && e.text.startsWith('spot-nodes-8x-a: launch failed'))!;
     const suspended = timeline.find((e) => e.who === 'capacity-guard' && e.text.startsWith('take spot-nodes-8x-a out of rotation'))!;
     expect(suspended.t - failed.t).toBe(21);
+  });
+});
+
+describe('tv-peak-early-abort', () => {
+  it('is tv-peak against the early abort of newer CA releases: the baseline reaches on-demand within minutes', async () => {
+    // Act
+    const result = await simulate(builtInScenario('tv-peak-early-abort')!);
+
+    // Assess
+    expect(result.scenario.clusterAutoscaler.earlyAbort).toBe(65_000);
+    expect(result.baseline.timeline.some((entry) => /aborted early/.test(entry.text))).toBe(true);
+    expect(result.baseline.headline.timeToCapacitySeconds! / 60).toBeLessThan(5);
+    expect(result.capacityGuard.headline.timeToCapacitySeconds).toBeLessThanOrEqual(result.baseline.headline.timeToCapacitySeconds!);
+  });
+});
+
+describe('dozen-asgs', () => {
+  it("the baseline model waits out most of the 45 min Spot outage (the operators' 45 minutes), capacity-guard reaches on-demand well before", async () => {
+    // Act
+    const result = await simulate(builtInScenario('dozen-asgs')!);
+
+    // Assess
+    const guard = result.capacityGuard.headline.timeToCapacitySeconds!;
+    const base = result.baseline.headline.timeToCapacitySeconds!;
+    expect(base / 60).toBeGreaterThanOrEqual(40);
+    expect(onDemandReachedAt(result.baseline)).toBeNull();
+    expect(guard).toBeLessThan(base / 2);
+    expect(onDemandReachedAt(result.capacityGuard)).not.toBeNull();
+    expect(result.capacityGuard.headline.unmetNodeMinutes).toBeLessThan(result.baseline.headline.unmetNodeMinutes / 2);
   });
 });
 
@@ -156,6 +228,24 @@ events:
     // Assess
     expect(run.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text)).toEqual(['spot handling not wired yet (issue 3): interruption warnings are not acted on']);
     expect(run.notes).toEqual([expect.stringContaining('spot handling not wired yet')]);
+  });
+
+  it('spot-storm drives the real spot code: 200 warnings delivered, every instance tagged for drain, the storm taken as a capacity failure, all of it told to Slack', async () => {
+    // Act
+    const result = await simulate(builtInScenario('spot-storm')!);
+
+    // Assess
+    const { capacityGuard: guard, baseline } = result;
+    expect(guard.eventsDelivered).toBe(200);
+    const actions = guard.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text);
+    const drained = actions.filter((text) => text.startsWith('tag-for-drain spot-interruption')).reduce((sum, text) => sum + Number(/\((\d+)\)\]$/.exec(text)?.[1] ?? /\[([^\]]*)\]/.exec(text)![1]!.split(',').length), 0);
+    expect(drained).toBe(200);
+    expect(actions).toEqual(expect.arrayContaining([expect.stringMatching(/^take spot-nodes-8x-a out of rotation \(capacity: SpotInterruptionStorm/), expect.stringMatching(/^take spot-nodes-8x-b out of rotation \(capacity: SpotInterruptionStorm/)]));
+    expect(guard.timeline.some((e) => e.who === 'Slack' && /drain batch/.test(e.text))).toBe(true);
+    expect(baseline.timeline.filter((e) => e.who === 'capacity-guard')).toEqual([]);
+    // The groups replace the reclaimed instances in the other zones in both runs: the floor is the 2 min storm + 2 min notice.
+    expect(result.floorSeconds).toBe(240);
+    for (const run of [guard, baseline]) expect(run.headline.timeToCapacitySeconds!).toBeGreaterThanOrEqual(240);
   });
 
   it('ships a spot-storm scenario of 200 interruptions in one AZ over 2 minutes', () => {
