@@ -10,6 +10,7 @@ import { benchColdImport } from './bench/cold-import';
 import type { BenchContext, BenchFigures } from './bench/context';
 import { downscalerBench } from './bench/downscaler';
 import { benchFailover } from './bench/failover';
+import { benchNotify } from './bench/notify';
 import { benchReconcile } from './bench/reconcile';
 import { benchSim } from './bench/sim';
 import { benchStorm } from './bench/storm';
@@ -40,6 +41,7 @@ try {
     { name: 'cold import', run: benchColdImport },
     { name: 'simulator', run: benchSim },
     { name: 'downscaler', run: () => downscalerBench() },
+    { name: 'notify', run: async () => benchNotify() },
   ];
   const figures: BenchFigures = {};
   for (const module of modules) {

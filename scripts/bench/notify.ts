@@ -41,12 +41,12 @@ export function benchNotify(actions = 500, rounds = 50): Record<string, number> 
   }
   const p50 = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   return {
-    'notify.storm.actions': actions,
-    'notify.storm.messages': messages.length,
-    'notify.storm.maxBlocks': Math.max(...messages.map((message) => message.blocks.length)),
-    'notify.storm.maxPayloadBytes': Math.max(...messages.map((message) => Buffer.byteLength(JSON.stringify({ text: message.text, blocks: message.blocks })))),
-    'notify.storm.buildMsP50': Number(p50(build).toFixed(3)),
-    'notify.storm.foldMsP50': Number(p50(fold).toFixed(3)),
+    'notify_storm_actions': actions,
+    'notify_storm_messages': messages.length,
+    'notify_storm_max_blocks': Math.max(...messages.map((message) => message.blocks.length)),
+    'notify_storm_max_payload_bytes': Math.max(...messages.map((message) => Buffer.byteLength(JSON.stringify({ text: message.text, blocks: message.blocks })))),
+    'notify_storm_build_ms_p50': Number(p50(build).toFixed(3)),
+    'notify_storm_fold_ms_p50': Number(p50(fold).toFixed(3)),
   };
 }
 
