@@ -585,6 +585,24 @@ describe('observability and Slack access (issue 4)', () => {
     }
   });
 
+  it('alarms when an event waits more than a minute in any source queue (throttling is no error)', () => {
+    const sources = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, queue]) => props(queue).RedrivePolicy !== undefined).map(([id]) => id);
+    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SpotEventsQueue']);
+    for (const queue of sources) {
+      expect(alarms(), queue).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          Statistic: 'Maximum',
+          Threshold: 60,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: alarmActions,
+        }),
+      );
+    }
+  });
+
   it('alarms on errors of every function', () => {
     expect(lambdaFunctions().sort()).toEqual(FUNCTIONS.map(functionLogicalId).sort());
     for (const id of lambdaFunctions()) {
