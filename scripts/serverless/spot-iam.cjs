@@ -98,10 +98,80 @@ function tagPolicyDocument(configText, scope, configFile = 'the config file') {
   return document;
 }
 
+// ---- ec2:TerminateInstances for the sweep (lib/spot/sweep.ts planDetachedTermination) -------------
+// The code terminates a node only if it is in no Auto Scaling group, carries a drain tag that goes
+// with a detach, and names a configured cluster. IAM says the same, so a bug (or a capacity-guard/drain
+// tag written by someone else) can never terminate a node still in a group or of another cluster:
+//   Allow: aws:autoscaling:groupName absent (Auto Scaling removes it on detach; no principal can write
+//     aws: keys) and the drain tag one of DETACH_REASONS;
+//   Deny (cluster scope): instances whose tags name none of the configured clusters. The OR of the four
+//     tag forms turned around (De Morgan) fits one statement: every key-form tag absent AND neither
+//     value-form tag naming a cluster (a negated operator is true when the key is absent). Half the
+//     size of an Allow per tag form, and an explicit Deny also holds against any other grant.
+// With spot.terminateDetachedAfter: never in the config, the whole action is denied instead.
+
+/** lib/spot/sweep.ts DETACHED_DRAIN_REASONS. */
+const DETACH_REASONS = ['rebalance-replace', 'spot-interruption'];
+
+/** True when the config's spot.terminateDetachedAfter is "never" (the sweep never terminates). */
+function terminationDisabled(configText) {
+  return ((parse(configText) || {}).spot || {}).terminateDetachedAfter === 'never';
+}
+
+function terminatePolicyDocument(configText, scope, configFile = 'the config file') {
+  if (!SCOPES.includes(scope)) throw new Error(`spotTagScope: ${JSON.stringify(scope)} is not one of ${SCOPES.join(', ')}`);
+  if (terminationDisabled(configText)) {
+    return { Version: '2012-10-17', Statement: [{ Sid: 'SpotTerminateDisabled', Effect: 'Deny', Action: 'ec2:TerminateInstances', Resource: '*' }] };
+  }
+  const names = clusterNames(configText);
+  if (scope === 'cluster' && names.length === 0) throw new Error(`spotTagScope=cluster: ${configFile} names no cluster under clusters:`);
+  const allow = {
+    Sid: 'SpotTerminateDetached',
+    Effect: 'Allow',
+    Action: 'ec2:TerminateInstances',
+    Resource: INSTANCES,
+    Condition: {
+      StringEquals: { 'aws:ResourceTag/capacity-guard/drain': DETACH_REASONS },
+      Null: { 'aws:ResourceTag/aws:autoscaling:groupName': 'true' },
+    },
+  };
+  const denyOtherClusters = {
+    Sid: 'SpotTerminateNoOtherCluster',
+    Effect: 'Deny',
+    Action: 'ec2:TerminateInstances',
+    Resource: INSTANCES,
+    Condition: {
+      Null: Object.fromEntries(
+        names.flatMap((name) => [
+          [`aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, 'true'],
+          [`aws:ResourceTag/kubernetes.io/cluster/${name}`, 'true'],
+        ]),
+      ),
+      StringNotEquals: { 'aws:ResourceTag/eks:cluster-name': names, 'aws:ResourceTag/KubernetesCluster': names },
+    },
+  };
+  const document = { Version: '2012-10-17', Statement: scope === 'group' ? [allow] : [allow, denyOtherClusters] };
+  const size = policySize(document);
+  if (size > MANAGED_POLICY_MAX_CHARS) {
+    throw new Error(
+      `spotTagScope=cluster: the instance-termination policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
+        `over the ${MANAGED_POLICY_MAX_CHARS} of an IAM managed policy; package with --param="spotTagScope=group" ` +
+        '(any detached instance with a detach drain tag, the cluster checked in code) or split the clusters over several stacks',
+    );
+  }
+  return document;
+}
+
+async function terminatePolicy({ resolveVariable }) {
+  const configFile = await resolveVariable('param:configFile');
+  const scope = await resolveVariable('param:spotTagScope');
+  return terminatePolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
+}
+
 async function instanceTagPolicy({ resolveVariable }) {
   const configFile = await resolveVariable('param:configFile');
   const scope = await resolveVariable('param:spotTagScope');
   return tagPolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
-module.exports = { instanceTagPolicy, tagPolicyDocument, clusterNames, MANAGED_POLICY_MAX_CHARS };
+module.exports = { instanceTagPolicy, tagPolicyDocument, terminatePolicy, terminatePolicyDocument, clusterNames, MANAGED_POLICY_MAX_CHARS };

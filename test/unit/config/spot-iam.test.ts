@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Ec2Instance } from '../../../lib/ports/ec2';
 import { ownershipOf } from '../../../lib/spot/ownership';
+import { DETACHED_DRAIN_REASONS } from '../../../lib/spot/sweep';
 
 const require = createRequire(import.meta.url);
 interface Statement {
@@ -16,16 +17,22 @@ interface Statement {
   Action: string[];
   Condition: Record<string, Record<string, string | string[]>>;
 }
-const { tagPolicyDocument, clusterNames, MANAGED_POLICY_MAX_CHARS } = require('../../../scripts/serverless/spot-iam.cjs') as {
+const { tagPolicyDocument, terminatePolicyDocument, clusterNames, MANAGED_POLICY_MAX_CHARS } = require('../../../scripts/serverless/spot-iam.cjs') as {
   tagPolicyDocument(text: string, scope: string, file?: string): { Statement: Statement[] };
+  terminatePolicyDocument(text: string, scope: string, file?: string): { Statement: Statement[] };
   clusterNames(text: string): string[];
   MANAGED_POLICY_MAX_CHARS: number;
 };
 
 const config = (...names: string[]) => `clusters:\n${names.map((name) => `  - name: ${name}\n    priorities: "50: [spot]"\n`).join('')}`;
 
-/** CreateTags of `tagKeys` on an instance with `tags`: allowed by some statement? (Only the operators the policy uses.) */
+/** CreateTags of `tagKeys` (or, undefined, an action without tag keys) on an instance with `tags`: allowed by some statement and denied by none? (Only the operators the policies use.) */
 function allows(statements: readonly Statement[], tags: Record<string, string>, tagKeys: string[] | undefined): boolean {
+  const applies = matching(tags, tagKeys);
+  return statements.some((s) => s.Effect === 'Allow' && applies(s)) && !statements.some((s) => s.Effect === 'Deny' && applies(s));
+}
+
+const matching = (tags: Record<string, string>, tagKeys: string[] | undefined) => (statement: Statement): boolean => {
   const value = (key: string): string[] | undefined => {
     if (key === 'aws:TagKeys') return tagKeys;
     if (key.startsWith('aws:ResourceTag/')) {
@@ -35,8 +42,8 @@ function allows(statements: readonly Statement[], tags: Record<string, string>, 
     throw new Error(`unexpected condition key ${key}`);
   };
   const like = (pattern: string, text: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(text);
-  return statements.some((statement) =>
-    Object.entries(statement.Condition).every(([operator, keys]) =>
+  return (
+    Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
       Object.entries(keys).every(([key, expected]) => {
         const actual = value(key);
         const wanted = Array.isArray(expected) ? expected : [expected];
@@ -45,15 +52,18 @@ function allows(statements: readonly Statement[], tags: Record<string, string>, 
             return (actual === undefined) === (expected === 'true');
           case 'StringEquals':
             return actual !== undefined && actual.some((a) => wanted.includes(a));
+          case 'StringNotEquals':
+            // Negated operators are true when the key is absent.
+            return actual === undefined || !actual.some((a) => wanted.includes(a));
           case 'ForAllValues:StringLike':
             return (actual ?? []).every((a) => wanted.some((w) => like(w, a)));
           default:
             throw new Error(`unexpected operator ${operator}`);
         }
       }),
-    ),
+    )
   );
-}
+};
 
 const instance = (tags: Record<string, string>): Ec2Instance => ({
   instanceId: 'i-0123456789abcdef0',
@@ -122,5 +132,60 @@ describe('the instance-tagging policy (spotTagScope)', () => {
 
   it('fits 8 clusters of ordinary names', () => {
     expect(() => tagPolicyDocument(config(...Array.from({ length: 8 }, (_, index) => `prod-eu-${index}`)), 'cluster')).not.toThrow();
+  });
+});
+
+describe('the instance-termination policy (the sweep)', () => {
+  const clusters = ['prod-eu', 'staging-eu'];
+  const { Statement } = terminatePolicyDocument(config(...clusters), 'cluster');
+  /** An instance we detached: Auto Scaling removed aws:autoscaling:groupName, our drain tag stays. */
+  const detached = (tags: Record<string, string>): Ec2Instance => {
+    const { 'aws:autoscaling:groupName': _group, ...rest } = instance(tags).tags;
+    return { ...instance({}), tags: rest, autoScalingGroupName: null };
+  };
+  /** What lib/spot/sweep.ts planDetachedTermination checks, the time aside. */
+  const codeWouldTerminate = (observed: Ec2Instance) =>
+    observed.autoScalingGroupName === null && DETACHED_DRAIN_REASONS.includes(observed.tags['capacity-guard/drain'] ?? '') && ownershipOf(observed, clusters).owned;
+
+  it.each([
+    ['cluster-autoscaler discovery tag', { 'k8s.io/cluster-autoscaler/prod-eu': 'owned' }],
+    ['cloud-provider tag', { 'kubernetes.io/cluster/staging-eu': 'shared' }],
+    ['EKS tag', { 'eks:cluster-name': 'prod-eu' }],
+    ['kops tag', { KubernetesCluster: 'staging-eu' }],
+  ])('allows a detached node of a configured cluster named by its %s, for both detach reasons', (_name, extra) => {
+    for (const reason of DETACHED_DRAIN_REASONS) {
+      const observed = detached({ ...extra, 'capacity-guard/drain': reason });
+      expect(codeWouldTerminate(observed), reason).toBe(true);
+      expect(allows(Statement, observed.tags, undefined), reason).toBe(true);
+    }
+  });
+
+  it.each([
+    ['still in its group', instance({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'spot-interruption' })],
+    ['of another cluster', detached({ 'kubernetes.io/cluster/prod-us': 'owned', 'eks:cluster-name': 'prod-us', 'capacity-guard/drain': 'spot-interruption' })],
+    ['only marked for drain by a rebalance hint (never detached)', detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'rebalance-recommendation' })],
+    ['without our drain tag', detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned' })],
+  ])('refuses a node %s — which the code never terminates either', (_name, observed) => {
+    expect(codeWouldTerminate(observed)).toBe(false);
+    expect(allows(Statement, observed.tags, undefined)).toBe(false);
+  });
+
+  it('group scope drops the cluster but still never a node in a group', () => {
+    const group = terminatePolicyDocument(config('prod-eu'), 'group').Statement;
+    expect(allows(group, detached({ 'kubernetes.io/cluster/prod-us': 'owned', 'capacity-guard/drain': 'rebalance-replace' }).tags, undefined)).toBe(true);
+    expect(allows(group, instance({ 'capacity-guard/drain': 'rebalance-replace' }).tags, undefined)).toBe(false);
+  });
+
+  it('is an explicit Deny when the config says terminateDetachedAfter: never', () => {
+    const never = `${config('prod-eu')}spot:\n  terminateDetachedAfter: never\n`;
+    expect(terminatePolicyDocument(never, 'cluster').Statement).toEqual([{ Sid: 'SpotTerminateDisabled', Effect: 'Deny', Action: 'ec2:TerminateInstances', Resource: '*' }]);
+    expect(allows(terminatePolicyDocument(never, 'cluster').Statement, detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'spot-interruption' }).tags, undefined)).toBe(false);
+  });
+
+  it('fits more clusters than the tagging policy (never the limit), and names the way out beyond', () => {
+    const names = (count: number) => Array.from({ length: count }, (_, index) => `cluster-with-a-long-name-${index}`);
+    expect(() => tagPolicyDocument(config(...names(12)), 'cluster')).toThrow();
+    expect(() => terminatePolicyDocument(config(...names(12)), 'cluster')).not.toThrow();
+    expect(() => terminatePolicyDocument(config(...names(40)), 'cluster', 'prod.yml')).toThrow(/40 clusters of prod.yml is \d+ characters.*spotTagScope=group/);
   });
 });
