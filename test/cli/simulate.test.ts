@@ -46,6 +46,20 @@ describe('simulate', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('a --report path in a missing directory: exit 2, one line naming the option and the path, no stack', async () => {
+    // Prepare
+    const path = join(mkdtempSync(join(tmpdir(), 'cg-sim-')), 'missing', 'night.html');
+    const { io, stdout, stderrLines } = fakeIo({});
+
+    // Act
+    const code = await simulate(['tv-peak', '--json', '--report', path], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderrLines()).toEqual([`simulate: --report ${path}: cannot write: no such directory (see: capacity-guard simulate --help)`]);
+  });
+
   it('an unknown scenario: exit 2, one line naming it and the shipped ones', async () => {
     // Prepare
     const { io, stdout, stderrLines } = fakeIo({});
