@@ -24,14 +24,14 @@ unmet node-minutes, on-demand node-hours. The baseline is a model; its parameter
 
 <scenario> is a shipped scenario (${builtInScenarioNames().join(', ')}) or a path to a scenario YAML file.
 
+Exit status: 0 done; 2 unknown scenario, invalid scenario file, a --report file that cannot be
+written, or bad usage.
+
 Options:
   --report <file>  write the HTML report there (default: a file in the temp directory; none with --json)
   --json           print the comparison as one JSON object instead of the timeline
   --seed <n>       replace the scenario's seed
   -h, --help       show this help
-
-Exit status: 0 done; 2 unknown scenario, invalid scenario file, a --report file that cannot be
-written, or bad usage.
 `;
 
 export const simulate: Command = async (args, io) => {
