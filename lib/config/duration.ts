@@ -29,6 +29,10 @@ export function durationSchema(examples: string, options: { never: true }): z.Zo
 export function durationSchema(examples: string, options: { never?: boolean } = {}): z.ZodType<number | null, unknown> {
   return z.unknown().transform((value, context) => {
     if (options.never && value === 'never') return null;
+    if (value === undefined) {
+      context.addIssue({ code: 'custom', message: `missing: write a duration, e.g. ${examples}` });
+      return z.NEVER;
+    }
     const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : null;
     if (ms === null) {
       context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. ${examples})` });

@@ -84,6 +84,21 @@ describe('simulate', () => {
     expect(code).toBe(2);
     expect(stderrLines()).toEqual([expect.stringMatching(/^simulate: bad\.yaml: groups\.2\.desired: /)]);
   });
+
+  it.each([
+    ['missing', (text: string) => text.replace(/^duration: .*$/m, ''), 'duration: missing: write a duration, e.g. "90s", "3m", "1h30m"'],
+    ['of the wrong type', (text: string) => text.replace(/^duration: .*$/m, 'duration: [30m]'), 'duration: invalid duration ["30m"] (write e.g. "90s", "3m", "1h30m")'],
+  ])('a scenario duration %s: what to write, not "Invalid input"', async (_, change, message) => {
+    // Prepare
+    const { io, stderrLines } = fakeIo({ 'bad.yaml': change(scenarioYaml()) });
+
+    // Act
+    const code = await simulate(['bad.yaml'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderrLines()).toEqual([`simulate: bad.yaml: ${message}`]);
+  });
 });
 
 describe('simulate: a scenario whose capacity-guard config is wrong', () => {
