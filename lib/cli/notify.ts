@@ -16,14 +16,15 @@ Sends a sample capacity-guard message to a Slack incoming webhook: the same bloc
 (3 s) and retries (2; HTTP 429 waits for Retry-After) as the Lambda functions use. Use it to
 check a webhook before you store it in the SSM SecureString parameter the config names.
 
+Exit status: 0 Slack accepted the message; 1 it did not (one line on stderr says why);
+2 bad usage.
+
+Options:
   --webhook-url <url|->   the incoming-webhook URL; - reads it from standard input (keeps it
                           out of your shell history)
   --severity <level>      info, warning (default) or critical: which sample actions to send
   --cluster <name>        the cluster name shown in the sample (default: example)
   -h, --help              show this help
-
-Exit status: 0 Slack accepted the message; 1 it did not (one line on stderr says why);
-2 bad usage.
 `;
 
 const NAME = 'notify test';
@@ -37,11 +38,11 @@ export function createNotifyCommand(deps: NotifyCommandDeps = {}): Command {
   return async (args, io) => {
     const [sub, ...rest] = args;
     if (sub === undefined || sub === '--help' || sub === '-h') {
-      if (sub === undefined) return usageError(io, 'notify', 'missing subcommand: test');
+      if (sub === undefined) return usageError(io, 'notify', 'missing subcommand test');
       io.stdout(HELP);
       return EXIT_OK;
     }
-    if (sub !== 'test') return usageError(io, 'notify', `unknown subcommand ${sub} (subcommands: test)`);
+    if (sub !== 'test') return usageError(io, 'notify', sub.startsWith('-') ? `unknown option ${sub}` : `unknown subcommand ${sub} (test)`);
     const parsed = parseCommandArgs(rest, { 'webhook-url': { type: 'string' }, severity: { type: 'string' }, cluster: { type: 'string' } });
     if (!parsed.ok) return usageError(io, NAME, parsed.error);
     if (parsed.help) {

@@ -11,7 +11,7 @@ import { renderTerminal, toJson } from '../sim/render-terminal';
 import { type Scenario, ScenarioError, scenarioFromText } from '../sim/scenario';
 import { builtInScenario, builtInScenarioNames } from '../sim/scenario-files';
 import { simulate as runComparison } from '../sim/simulate';
-import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
+import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, isMissingFile, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
 
 const NAME = 'simulate';
 
@@ -24,13 +24,14 @@ unmet node-minutes, on-demand node-hours. The baseline is a model; its parameter
 
 <scenario> is a shipped scenario (${builtInScenarioNames().join(', ')}) or a path to a scenario YAML file.
 
+Exit status: 0 done; 2 unknown scenario, invalid scenario file, a --report file that cannot be
+written, or bad usage.
+
 Options:
   --report <file>  write the HTML report there (default: a file in the temp directory; none with --json)
   --json           print the comparison as one JSON object instead of the timeline
   --seed <n>       replace the scenario's seed
   -h, --help       show this help
-
-Exit status: 0 done; 2 unknown scenario, invalid scenario file or bad usage.
 `;
 
 export const simulate: Command = async (args, io) => {
@@ -65,7 +66,13 @@ export const simulate: Command = async (args, io) => {
   const json = parsed.values.json === true;
   const requested = stringOption(parsed.values, 'report');
   const reportPath = requested ?? (json ? undefined : join(tmpdir(), `capacity-guard-${scenario.name}.html`));
-  if (reportPath) await writeFile(reportPath, renderHtml(comparison), 'utf8');
+  if (reportPath) {
+    try {
+      await writeFile(reportPath, renderHtml(comparison), 'utf8');
+    } catch (error) {
+      return usageError(io, NAME, `--report ${reportPath}: cannot write: ${describeWriteError(error)}`);
+    }
+  }
   if (json) writeJson(io, { ...toJson(comparison), reportPath: reportPath ?? null });
   else io.stdout(renderTerminal(comparison, { reportPath }));
   return EXIT_OK;
@@ -82,4 +89,9 @@ async function loadScenario(name: string, io: CliIo): Promise<Scenario | string>
     return `${name}: cannot read: ${describeReadError(error)}`;
   }
   return scenarioFromText(text, name);
+}
+
+/** Why the report could not be written: for a write, ENOENT means the directory is missing. */
+function describeWriteError(error: unknown): string {
+  return isMissingFile(error) ? 'no such directory' : describeReadError(error);
 }

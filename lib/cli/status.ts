@@ -216,5 +216,13 @@ export function describeAwsError(error: unknown): string {
   const inner = error instanceof AggregateError ? error.errors.map((item: unknown) => (item instanceof Error ? item.message : String(item))) : [];
   const code = (error as NodeJS.ErrnoException).code;
   const message = error.message || inner.join('; ') || code || 'unknown error';
-  return error.name && error.name !== 'Error' && !message.startsWith(error.name) ? `${error.name}: ${message}` : message;
+  const text = error.name && error.name !== 'Error' && !message.startsWith(error.name) ? `${error.name}: ${message}` : message;
+  return `${text}${hintFor(error)}`;
+}
+
+/** What to set, for the two failures a first run on a laptop meets. */
+function hintFor(error: Error): string {
+  if (error.name === 'CredentialsProviderError') return ' (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)';
+  if (error.message === 'Region is missing') return ' (set AWS_REGION)';
+  return '';
 }

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { ScheduleError } from '../errors';
 import { type Schedule, parseSchedule } from '../schedule/schedule';
 import { type TimeSpec, parseTimeSpec } from '../schedule/spec';
-import { parseDuration } from './duration';
+import { durationSchema } from './duration';
 
 const timeSpec = z.string().transform((value, context): TimeSpec => {
   try {
@@ -20,20 +20,13 @@ const timeSpec = z.string().transform((value, context): TimeSpec => {
   }
 });
 
-const grace = z.union([z.string(), z.number()]).transform((value, context) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "15m", "1h")` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const grace = durationSchema('"90s", "15m", "1h"');
 
 const pattern = z.string().transform((value, context) => {
   try {
     return new RegExp(value, 'i');
   } catch (error) {
-    context.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+    context.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
 });

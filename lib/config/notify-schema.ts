@@ -4,29 +4,18 @@
  * time, so nothing secret is in the config file, the package or the logs.
  */
 import * as z from 'zod';
-import { parseDuration } from './duration';
+import { durationSchema } from './duration';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-const duration = (fallbackMs: number) =>
-  z
-    .union([z.string(), z.number()])
-    .transform((value, context) => {
-      const ms = parseDuration(value);
-      if (ms === null) {
-        context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "5s", "10m")` });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .default(fallbackMs);
+const duration = (fallbackMs: number) => durationSchema('"5s", "10m"').default(fallbackMs);
 
 // SSM parameter names: letters, digits and _.-/ (a hierarchy starts with "/"), at most 1011 characters.
 const parameterName = z
   .string()
   .refine((name) => !/^[a-z]+:\/\//i.test(name), { message: 'this looks like a URL: store the webhook URL in an SSM SecureString parameter and name the parameter here' })
-  .refine((name) => /^[A-Za-z0-9_.\-/]{1,1011}$/.test(name), { message: 'an SSM parameter name: letters, digits, "_", ".", "-", "/"' });
+  .refine((name) => /^[a-z]+:\/\//i.test(name) || /^[A-Za-z0-9_.\-/]{1,1011}$/.test(name), { message: 'an SSM parameter name: letters, digits, "_", ".", "-", "/"' });
 
 const routeList = z.array(parameterName).default([]);
 

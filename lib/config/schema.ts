@@ -4,20 +4,11 @@
  */
 import * as z from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
-import { parseDuration } from './duration';
+import { durationSchema } from './duration';
 import { NotificationsSchema } from './notify-schema';
 import { SpotSchema } from './spot-schema';
 
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((value, context) => {
-    const ms = parseDuration(value);
-    if (ms === null) {
-      context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const duration = durationSchema('"90s", "3m", "1h30m"');
 
 export const MODES = ['cluster-autoscaler', 'direct'] as const;
 export type Mode = (typeof MODES)[number];

@@ -18,32 +18,17 @@
  */
 import * as z from 'zod';
 import { ConfigError } from '../errors';
-import { parseDuration } from './duration';
+import { durationSchema } from './duration';
 
 export const REPLACE_POLICIES = ['detach', 'none'] as const;
 export type ReplacePolicy = (typeof REPLACE_POLICIES)[number];
 export const REBALANCE_POLICIES = ['ignore', 'tag', 'replace'] as const;
 export type RebalancePolicy = (typeof REBALANCE_POLICIES)[number];
 
-const duration = z.union([z.string(), z.number()]).transform((value, context) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema('"90s", "3m", "1h30m"');
 
 /** A duration, or "never" (null). */
-const durationOrNever = z.union([z.string(), z.number()]).transform((value, context) => {
-  if (value === 'never') return null;
-  const ms = parseDuration(value);
-  if (ms === null) {
-    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "30m", "2h", or never)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const durationOrNever = durationSchema('"30m", "2h", or never', { never: true });
 
 // An event bus name, or its ARN (PutEvents' EventBusName accepts both).
 const eventBus = z.string().regex(/^(arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/[\w.\-/]+|[\w.\-/]{1,256})$/, 'an event bus name or ARN');

@@ -53,7 +53,11 @@ export function rulesFrom(document: unknown): PriorityRule[] {
   if (!isObject(document)) throw new PrioritiesError('priorities must be a map of integer priority → list of regexes');
   const rules: PriorityRule[] = [];
   for (const [key, value] of Object.entries(document)) {
-    if (!/^-?\d+$/.test(key.trim())) throw new PrioritiesError(`priority key ${JSON.stringify(key)} is not an integer`);
+    if (!/^-?\d+$/.test(key.trim())) {
+      // A common paste: the ConfigMap's data section (`priorities: |-`) without the ConfigMap around it.
+      const hint = key.trim() === 'priorities' ? ' (give the value of data.priorities, or the whole ConfigMap YAML)' : '';
+      throw new PrioritiesError(`priority key ${JSON.stringify(key)} is not an integer${hint}`);
+    }
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
       throw new PrioritiesError(`priority ${key} must be a list of regex strings`);
     }

@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { parseDuration } from '../config/duration';
+import { durationSchema } from '../config/duration';
 import { policyFromText } from '../config/load';
 import { CapacityGuardError } from '../errors';
 import { describeIssues } from '../parse/zod-issues';
@@ -14,14 +14,7 @@ import { type ClusterAutoscalerModel, DEFAULT_CLUSTER_AUTOSCALER } from './clust
 
 export class ScenarioError extends CapacityGuardError {}
 
-const duration = z.union([z.string(), z.number()]).transform((value, context) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    context.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write e.g. "90s", "3m", "1h30m")` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema('"90s", "3m", "1h30m"');
 
 const market = z.enum(['spot', 'on-demand']);
 const poolMatch = z.object({ market: market.optional(), zone: z.string().optional(), instanceType: z.string().optional() }).strict();

@@ -25,6 +25,9 @@ function fakeIo() {
   return { io, stdout: () => out.join(''), stderrLines: () => err.join('').split('\n').filter(Boolean) };
 }
 
+// Every command, in the order of the top-level help.
+const COMMANDS = ['explain', 'failover-order', 'status', 'pools', 'schedule', 'downscaler', 'simulate', 'notify'];
+
 async function run(args: string[]) {
   const fake = fakeIo();
   const code = await main(args, fake.io);
@@ -40,18 +43,33 @@ describe('capacity-guard', () => {
       // Assess
       expect(code).toBe(0);
       expect(stdout()).toMatch(/^Usage: capacity-guard <command>/);
-      for (const command of ['explain', 'failover-order', 'status']) expect(stdout()).toMatch(new RegExp(`^  ${command} +\\S.+$`, 'm'));
+      const listed = [...stdout().matchAll(/^ {2}([a-z][a-z-]*) {2,}\S.+$/gm)].map((match) => match[1]);
+      expect(listed).toEqual(COMMANDS);
     }
   });
 
-  it.each(['explain', 'failover-order', 'status'])('passes --help to %s', async (command) => {
+  it.each(COMMANDS)('passes --help to %s, whose help has the common layout', async (command) => {
     // Act
     const { code, stdout, stderrLines } = await run([command, '--help']);
 
-    // Assess
+    // Assess: usage first, then a description, the exit statuses, and the options ending with -h, --help
     expect(code).toBe(0);
     expect(stderrLines()).toEqual([]);
-    expect(stdout()).toMatch(new RegExp(`^Usage: capacity-guard ${command}`));
+    const help = stdout();
+    expect(help).toMatch(new RegExp(`^Usage: capacity-guard ${command}\\b`));
+    expect(help.match(/^Exit status: 0 /gm)).toHaveLength(1);
+    expect(help.indexOf('\nExit status:')).toBeLessThan(help.indexOf('\nOptions:\n'));
+    expect(help).toMatch(/\nOptions:\n(?: {2}.*\n| {4,}.*\n)* {2}-h, --help +show this help\n$/);
+  });
+
+  it.each(COMMANDS)('%s: an unknown option is one line naming it, exit 2', async (command) => {
+    // Act
+    const { code, stdout, stderrLines } = await run([command, '--bogus']);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderrLines()).toEqual([`${command}: unknown option --bogus (see: capacity-guard ${command} --help)`]);
   });
 
   it('prints the package.json version on --version', async () => {

@@ -56,7 +56,8 @@ describe('capacity-guard notify test', () => {
     [['test', '--webhook-url', 'hooks.slack.com/x'], /^notify test: --webhook-url is not an http\(s\) URL/],
     [['test', '--webhook-url', 'https://x', '--severity', 'loud'], /^notify test: --severity must be one of info, warning, critical, got loud/],
     [['send'], /^notify: unknown subcommand send/],
-    [[], /^notify: missing subcommand: test/],
+    [[], /^notify: missing subcommand test/],
+    [['--bogus'], /^notify: unknown option --bogus \(see: capacity-guard notify --help\)$/],
   ])('exits 2 on bad usage %j', async (args, line) => {
     const fake = fakeIo({});
     expect(await command(args, fake.io)).toBe(2);

@@ -46,6 +46,20 @@ describe('simulate', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('a --report path in a missing directory: exit 2, one line naming the option and the path, no stack', async () => {
+    // Prepare
+    const path = join(mkdtempSync(join(tmpdir(), 'cg-sim-')), 'missing', 'night.html');
+    const { io, stdout, stderrLines } = fakeIo({});
+
+    // Act
+    const code = await simulate(['tv-peak', '--json', '--report', path], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderrLines()).toEqual([`simulate: --report ${path}: cannot write: no such directory (see: capacity-guard simulate --help)`]);
+  });
+
   it('an unknown scenario: exit 2, one line naming it and the shipped ones', async () => {
     // Prepare
     const { io, stdout, stderrLines } = fakeIo({});
@@ -69,6 +83,21 @@ describe('simulate', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderrLines()).toEqual([expect.stringMatching(/^simulate: bad\.yaml: groups\.2\.desired: /)]);
+  });
+
+  it.each([
+    ['missing', (text: string) => text.replace(/^duration: .*$/m, ''), 'duration: missing: write a duration, e.g. "90s", "3m", "1h30m"'],
+    ['of the wrong type', (text: string) => text.replace(/^duration: .*$/m, 'duration: [30m]'), 'duration: invalid duration ["30m"] (write e.g. "90s", "3m", "1h30m")'],
+  ])('a scenario duration %s: what to write, not "Invalid input"', async (_, change, message) => {
+    // Prepare
+    const { io, stderrLines } = fakeIo({ 'bad.yaml': change(scenarioYaml()) });
+
+    // Act
+    const code = await simulate(['bad.yaml'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderrLines()).toEqual([`simulate: bad.yaml: ${message}`]);
   });
 });
 

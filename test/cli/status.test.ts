@@ -184,7 +184,8 @@ describe('status', () => {
   it.each([
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' }), 'connect ECONNREFUSED 127.0.0.1:5000'],
     ['connection refused on every address (AggregateError without message)', Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5000'), new Error('connect ECONNREFUSED 127.0.0.1:5000')]), { code: 'ECONNREFUSED' }), 'AggregateError: connect ECONNREFUSED ::1:5000; connect ECONNREFUSED 127.0.0.1:5000'],
-    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'CredentialsProviderError: Could not load credentials from any providers'],
+    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'CredentialsProviderError: Could not load credentials from any providers (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'],
+    ['no region', new Error('Region is missing'), 'Region is missing (set AWS_REGION)'],
   ])('exits 1 with one line when AWS fails: %s', async (_what, failure, message) => {
     // Act
     const { code, stdout, stderrLines } = await status(['--config', 'cg.yml'], { failure });

@@ -165,6 +165,22 @@ describe('decideDownscaler', () => {
   });
 });
 
+describe('a down group found back at its saved sizes: lost write or hand change (LOST_WRITE_WINDOW_MS)', () => {
+  // Scaled down at 12:00 on a Saturday; the function runs every 5 minutes, so a run lands exactly 15 min later.
+  const since = { ...down('1,3,6'), [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' };
+  const at = (time: string) => decideDownscaler([group('web', 'staging', [1, 3, 6], since)], policy(), new Date(time));
+
+  it('finishes the scale-down just under 15 minutes after it', () => {
+    expect(at('2026-11-28T12:14:59.999Z').actions).toEqual([expect.objectContaining({ kind: 'scheduled-downscale', to: { minSize: 0, desiredCapacity: 0, maxSize: 0 } })]);
+  });
+
+  it('leaves the sizes to the operator from 15 minutes on (the run at 12:15 included)', () => {
+    const { actions, notes } = at('2026-11-28T12:15:00.000Z');
+    expect(actions).toEqual([]);
+    expect(notes).toEqual([expect.objectContaining({ reason: 'changed-by-hand' })]);
+  });
+});
+
 describe('downscaler config', () => {
   it('names the file, the field and the offending entry of a bad schedule', () => {
     expect(() => policy().clusters && policyFromText(`downscaler:\n  enabled: true\nclusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      uptime: Mon-Fri 07:30-20:30 Europe/Paris, Sat-Sat 25:00-26:00 UTC\n`, 'cg.yml', { env: {} })).toThrow(

@@ -140,6 +140,7 @@ describe('parsePriorities: ConfigMap YAML', () => {
 describe('parsePriorities: configs cluster-autoscaler rejects', () => {
   it.each([
     ['a non-integer key', 'high: [".*spot.*"]', 'high'],
+    ['the data section pasted without its ConfigMap', 'priorities: |-\n  10: [".*"]', 'priority key "priorities" is not an integer (give the value of data.priorities, or the whole ConfigMap YAML)'],
     ['a value that is not a list', '10: ".*spot.*"', 'list'],
     ['a list holding a map', '10:\n  - spot: true', 'list'],
     ['an empty config', '', 'empty'],

@@ -112,6 +112,18 @@ describe('the cluster-autoscaler model (baseline)', () => {
     const backoffs = run.timeline.flatMap((entry) => /timed out .* backed off (\d+) min/.exec(entry.text)?.[1] ?? []);
     expect(backoffs.slice(0, 4)).toEqual(['5', '5', '10', '10']);
   });
+
+  it('caps the doubling at --max-node-group-backoff-duration (30 min)', async () => {
+    // Prepare: one Spot group and no on-demand room, so CA keeps retrying the one group all night
+    const text = scenarioYaml({ spotGroups: 1, duration: '100m' }).replace(/(name: on-demand-a, .*) max: 50,/, '$1 max: 0,');
+
+    // Act
+    const run = await runStrategy(scenarioFromText(text, 'one-group.yaml'), 'baseline');
+
+    // Assess: 5, 10, 20, then 30 instead of 40 and 80
+    const backoffs = run.timeline.flatMap((entry) => /timed out .* backed off (\d+) min/.exec(entry.text)?.[1] ?? []);
+    expect(backoffs).toEqual(['5', '10', '20', '30', '30']);
+  });
 });
 
 describe('tv-peak', () => {

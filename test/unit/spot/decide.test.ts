@@ -93,6 +93,19 @@ describe('planDrains', () => {
     expect(plan.publish[0]!.nodes.map((node) => node.deadline)).toEqual(times.map((time) => new Date(Date.parse(time) + 120_000).toISOString()));
   });
 
+  it('at exactly EXACT_DEADLINE_CALLS distinct deadlines, still tags each node with its own deadline (the boundary)', () => {
+    const ids = ['i-1', 'i-2', 'i-3'];
+    const times = ['2026-11-27T21:00:03.000Z', '2026-11-27T21:00:01.000Z', '2026-11-27T21:00:02.000Z'];
+    expect(ids).toHaveLength(EXACT_DEADLINE_CALLS);
+    const plan = planDrains(items(...ids.map((id, index) => itn(id, times[index]))), byId(...ids.map((id) => instance(id))), policy());
+
+    expect(plan.tags.map((set) => [set.instances.map((i) => i.instanceId), set.tags[SPOT_TAG.deadline]])).toEqual([
+      [['i-1'], '2026-11-27T21:02:03.000Z'],
+      [['i-2'], '2026-11-27T21:02:01.000Z'],
+      [['i-3'], '2026-11-27T21:02:02.000Z'],
+    ]);
+  });
+
   it('ignores instances of other clusters and outside groups, but counts their interruption in the pool', () => {
     const foreign = instance('i-3', { tags: { 'aws:autoscaling:groupName': 'other', 'k8s.io/cluster-autoscaler/staging': 'owned' }, autoScalingGroupName: 'other' });
     const loose = instance('i-4', { tags: {}, autoScalingGroupName: null });
