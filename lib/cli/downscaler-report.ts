@@ -4,14 +4,13 @@
  * DescribeAutoScalingGroups calls as the downscaler function, no writes.
  */
 import { observeDownscalerGroups } from '../app/downscale';
-import { CONFIG_PATH_VARIABLE, policyFromText } from '../config/load';
-import type { Policy } from '../config/policy';
+import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { type SavingsRow, totalSavings, weeklySavings } from '../downscaler/report';
-import { CapacityGuardError } from '../errors';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
-import { type CliIo, type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, describeReadError, isMissingFile, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
-import { DEFAULT_CONFIG, describeAwsError } from './status';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
+import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
+import { describeAwsError } from './status';
 
 export const HELP = `Usage: capacity-guard downscaler report [--config <file>] [--week-start <time>] [--json]
 
@@ -68,7 +67,7 @@ export function createDownscalerCommand(deps: DownscalerReportDeps = {}): Comman
     const start = startText === undefined ? now() : new Date(ISO_WITH_ZONE.test(startText) ? Date.parse(startText) : Number.NaN);
     if (Number.isNaN(start.getTime())) return usageError(io, NAME, `--week-start must be an ISO-8601 time with a zone, got ${JSON.stringify(startText)}`);
 
-    const policy = await loadConfig(io, stringOption(parsed.values, 'config'));
+    const policy = await loadCliConfig(io, NAME, stringOption(parsed.values, 'config'));
     if (typeof policy === 'number') return policy;
     if (!policy.downscaler?.enabled) writeError(io, 'note: downscaler.enabled is false in the config: the function changes nothing; the figures show what it would save');
 
@@ -94,27 +93,6 @@ async function awsAutoScaling(): Promise<AutoScalingPort> {
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 
-async function loadConfig(io: CliIo, option: string | undefined): Promise<Policy | number> {
-  const fromEnv = io.env[CONFIG_PATH_VARIABLE] || undefined;
-  const path = option ?? fromEnv ?? DEFAULT_CONFIG;
-  let text: string;
-  try {
-    text = await io.readFile(path);
-  } catch (error) {
-    if (option === undefined && fromEnv === undefined && isMissingFile(error)) {
-      return usageError(io, NAME, `no config file: pass --config <file> or set ${CONFIG_PATH_VARIABLE} (no ${DEFAULT_CONFIG} in the current directory)`);
-    }
-    writeError(io, `${NAME}: ${path}: cannot read config file: ${describeReadError(error)}`);
-    return EXIT_USAGE;
-  }
-  try {
-    return policyFromText(text, path, { env: io.env });
-  } catch (error) {
-    if (!(error instanceof CapacityGuardError)) throw error;
-    writeError(io, `${NAME}: ${error.message}`);
-    return EXIT_USAGE;
-  }
-}
 
 const HEADER = ['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SAVED-%', 'SCHEDULE / WHY'];
 

@@ -3,14 +3,14 @@
  * type, market) as the spot function keeps them in the capacity-signals table, and which pools
  * are storming. Read-only: one Scan (paginated) of the table.
  */
-import { CONFIG_PATH_VARIABLE, policyFromText } from '../config/load';
+import { CONFIG_PATH_VARIABLE } from '../config/load';
 import type { Policy } from '../config/policy';
-import { CapacityGuardError } from '../errors';
 import type { PoolSignalStore, PoolState } from '../ports/pool-signals';
 import { SIGNALS_TABLE_VARIABLE } from '../runtime/spot-deps';
 import { isStorming } from '../spot/decide';
-import { type CliIo, type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, describeReadError, isMissingFile, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
-import { DEFAULT_CONFIG, describeAwsError } from './status';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
+import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
+import { describeAwsError } from './status';
 
 const NAME = 'pools';
 
@@ -78,7 +78,7 @@ export function createPoolsCommand(deps: PoolsDeps = {}): Command {
     const table = stringOption(parsed.values, 'table') ?? (io.env[SIGNALS_TABLE_VARIABLE] || undefined);
     if (table === undefined) return usageError(io, NAME, `no table: pass --table <name> or set ${SIGNALS_TABLE_VARIABLE} (the stack's CapacitySignalsTable)`);
 
-    const policy = await loadConfig(io, stringOption(parsed.values, 'config'));
+    const policy = await loadCliConfig(io, NAME, stringOption(parsed.values, 'config'));
     if (typeof policy === 'number') return policy;
 
     let rows: PoolRow[];
@@ -124,25 +124,3 @@ function renderTable(rows: readonly PoolRow[]): string {
   return `${[HEADER, ...cells].map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n')}\n`;
 }
 
-/** The policy, or the exit code after a one-line error. */
-async function loadConfig(io: CliIo, option: string | undefined): Promise<Policy | number> {
-  const fromEnv = io.env[CONFIG_PATH_VARIABLE] || undefined;
-  const path = option ?? fromEnv ?? DEFAULT_CONFIG;
-  let text: string;
-  try {
-    text = await io.readFile(path);
-  } catch (error) {
-    if (option === undefined && fromEnv === undefined && isMissingFile(error)) {
-      return usageError(io, NAME, `no config file: pass --config <file> or set ${CONFIG_PATH_VARIABLE} (no ${DEFAULT_CONFIG} in the current directory)`);
-    }
-    writeError(io, `${NAME}: ${path}: cannot read config file: ${describeReadError(error)}`);
-    return EXIT_USAGE;
-  }
-  try {
-    return policyFromText(text, path, { env: io.env });
-  } catch (error) {
-    if (!(error instanceof CapacityGuardError)) throw error;
-    writeError(io, `${NAME}: ${error.message}`);
-    return EXIT_USAGE;
-  }
-}

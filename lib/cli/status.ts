@@ -3,19 +3,15 @@
  * functions see it — failover tier, sizes, and capacity-guard's state read from its tags.
  * Read-only: one DescribeAutoScalingGroups walk, no writes.
  */
-import { CONFIG_PATH_VARIABLE, policyFromText } from '../config/load';
-import type { Policy } from '../config/policy';
+import { CONFIG_PATH_VARIABLE } from '../config/load';
+import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
 import { type GroupView, buildSnapshot } from '../decide/snapshot';
-import { CapacityGuardError } from '../errors';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import {
-  type CliIo,
   type Command,
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
-  describeReadError,
-  isMissingFile,
   parseCommandArgs,
   stringOption,
   usageError,
@@ -23,7 +19,6 @@ import {
   writeJson,
 } from './io';
 
-export const DEFAULT_CONFIG = 'capacity-guard.example.yml';
 
 export const HELP = `Usage: capacity-guard status [--cluster <name>] [--config <file>] [--json]
 
@@ -89,7 +84,7 @@ export function createStatusCommand(deps: StatusDeps = {}): Command {
     }
     if (parsed.positionals.length > 0) return usageError(io, NAME, `unexpected argument ${parsed.positionals[0]}`);
 
-    const policy = await loadConfig(io, stringOption(parsed.values, 'config'));
+    const policy = await loadCliConfig(io, NAME, stringOption(parsed.values, 'config'));
     if (typeof policy === 'number') return policy;
 
     const wanted = stringOption(parsed.values, 'cluster');
@@ -132,28 +127,6 @@ async function awsAutoScaling(): Promise<AutoScalingPort> {
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 
-/** The policy, or the exit code after a one-line error. */
-async function loadConfig(io: CliIo, option: string | undefined): Promise<Policy | number> {
-  const fromEnv = io.env[CONFIG_PATH_VARIABLE] || undefined;
-  const path = option ?? fromEnv ?? DEFAULT_CONFIG;
-  let text: string;
-  try {
-    text = await io.readFile(path);
-  } catch (error) {
-    if (option === undefined && fromEnv === undefined && isMissingFile(error)) {
-      return usageError(io, NAME, `no config file: pass --config <file> or set ${CONFIG_PATH_VARIABLE} (no ${DEFAULT_CONFIG} in the current directory)`);
-    }
-    writeError(io, `${NAME}: ${path}: cannot read config file: ${describeReadError(error)}`);
-    return EXIT_USAGE;
-  }
-  try {
-    return policyFromText(text, path, { env: io.env });
-  } catch (error) {
-    if (!(error instanceof CapacityGuardError)) throw error;
-    writeError(io, `${NAME}: ${error.message}`);
-    return EXIT_USAGE;
-  }
-}
 
 export function statusRows(snapshot: ReturnType<typeof buildSnapshot>, clusters: readonly string[]): StatusRow[] {
   return snapshot.clusters

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../config/duration';
 import { GroupNotFoundError } from '../errors';
 import type { AutoScalingPort, GroupSizes, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
+import { seededRandom } from '../seeded-random';
 import type { Market } from '../signals';
 import { type EventBridgeEvent, launchSuccessfulEvent, launchUnsuccessfulEvent } from './aws-events';
 import type { FakeClock } from './clock';
@@ -438,14 +439,3 @@ function toObserved(group: FakeGroup): ObservedGroup {
   };
 }
 
-/** mulberry32: small, seeded, good enough to vary interleavings reproducibly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

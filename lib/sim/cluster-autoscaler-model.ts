@@ -17,7 +17,7 @@
  */
 import type { FakeAutoScaling } from '../fake/fake-auto-scaling';
 import { type PriorityRule, priorityOf } from '../priorities/expander';
-import { type Random, pick } from './prng';
+import { type Random, pick } from '../seeded-random';
 
 export interface ClusterAutoscalerModel {
   scanInterval: number;

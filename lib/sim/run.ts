@@ -12,7 +12,7 @@ import type { Log } from '../ports/log';
 import { parsePriorities } from '../priorities/expander';
 import { ClusterAutoscaler } from './cluster-autoscaler-model';
 import { Simulation } from './engine';
-import { seededRandom, shuffled } from './prng';
+import { seededRandom, shuffled } from '../seeded-random';
 import { createPreviewNotifier } from '../notify/preview';
 import type { SlackMessage } from '../notify/message';
 import { describeMessage } from './report-line';

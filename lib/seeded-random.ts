@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded PRNG, so the same seed replays the same night. */
+/** mulberry32: a small seeded PRNG, so the same seed replays the same night (simulator) or the same interleavings (the fake). */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
