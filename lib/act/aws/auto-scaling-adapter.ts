@@ -32,52 +32,38 @@ const PAGE_SIZE = 100;
 const RESOURCE_TYPE = 'auto-scaling-group';
 
 export function createAutoScalingAdapter(client: AutoScalingClient): AutoScalingPort {
+  /** Every page of the groups tagged `enabled=true` that carry at least one of `tagKeys`. */
+  async function describeEnabledGroupsWithAnyTagKey(tagKeys: string[], options: CallOptions | undefined): Promise<ObservedGroup[]> {
+    const filters = [
+      { Name: `tag:${ENABLED_TAG}`, Values: ['true'] },
+      { Name: 'tag-key', Values: tagKeys },
+    ];
+    const groups: ObservedGroup[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await call(() =>
+        client.send(new DescribeAutoScalingGroupsCommand({ Filters: filters, MaxRecords: PAGE_SIZE, NextToken: nextToken }), http(options)),
+      );
+      for (const group of page.AutoScalingGroups ?? []) groups.push(toObservedGroup(group));
+      nextToken = page.NextToken || undefined;
+    } while (nextToken !== undefined);
+    return groups;
+  }
+
   return {
     async describeGroups(clusterNames, options) {
       if (clusterNames.length === 0) return [];
       // AWS semantics (DescribeAutoScalingGroups, Filters): several values of one filter are
       // ORed, separate filters are ANDed. moto 5.2.5 does the same (verified by the adapter
       // tests), so no client-side re-check of the tags is needed.
-      const filters = [
-        { Name: `tag:${ENABLED_TAG}`, Values: ['true'] },
-        { Name: 'tag-key', Values: [...new Set(clusterNames)].map(clusterTagKey) },
-      ];
-      const groups: ObservedGroup[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await call(() =>
-          client.send(
-            new DescribeAutoScalingGroupsCommand({ Filters: filters, MaxRecords: PAGE_SIZE, NextToken: nextToken }),
-            http(options),
-          ),
-        );
-        for (const group of page.AutoScalingGroups ?? []) groups.push(toObservedGroup(group));
-        nextToken = page.NextToken || undefined;
-      } while (nextToken !== undefined);
-      return groups;
+      return describeEnabledGroupsWithAnyTagKey([...new Set(clusterNames)].map(clusterTagKey), options);
     },
 
     async describeGroupsWithTagKeys(tagKeys, options) {
       if (tagKeys.length === 0) return [];
       // Same AND/OR semantics as describeGroups: cluster-autoscaler groups (the only ones our IAM
       // role may write) carrying any of the keys.
-      const filters = [
-        { Name: `tag:${ENABLED_TAG}`, Values: ['true'] },
-        { Name: 'tag-key', Values: [...new Set(tagKeys)] },
-      ];
-      const groups: ObservedGroup[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await call(() =>
-          client.send(
-            new DescribeAutoScalingGroupsCommand({ Filters: filters, MaxRecords: PAGE_SIZE, NextToken: nextToken }),
-            http(options),
-          ),
-        );
-        for (const group of page.AutoScalingGroups ?? []) groups.push(toObservedGroup(group));
-        nextToken = page.NextToken || undefined;
-      } while (nextToken !== undefined);
-      return groups;
+      return describeEnabledGroupsWithAnyTagKey([...new Set(tagKeys)], options);
     },
 
     async updateSizes(groupName, sizes, options) {
