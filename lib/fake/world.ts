@@ -86,6 +86,12 @@ export class World {
     return results;
   }
 
+  /** Every AWS call the world's fakes counted; the lease costs a put and a delete per acquisition. */
+  awsCalls(): number {
+    const spot = this.spot ? this.spot.ec2.totalCalls() + this.spot.eventBus.totalCalls() + this.spot.poolSignals.totalCalls() : 0;
+    return this.aws.totalCalls() + spot + this.lock.acquisitions * 2;
+  }
+
   /** The spot sweep's scheduled run (rebalance tag expiry). */
   async sweepSpot(): Promise<SweepResult> {
     return sweepRebalanceTags(this.spotDeps);

@@ -20,23 +20,15 @@ import { handleSpotEvents } from '../../lib/app/spot/handle-spot-events';
 import { asSqsRecord } from '../../lib/fake/aws-events';
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
+import { spotConfig } from '../../test/scenario/spot-cluster';
 
 /** As in serverless.yml (the template test checks those values). */
 export const SPOT_SQS_BATCH_SIZE = 1000;
 export const SPOT_SQS_WINDOW_MS = 5000;
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
-const CONFIG = `
-clusters:
-  - name: prod
-    priorities: |-
-      50: ["^spot-nodes-"]
-      10: ["^on-demand-"]
-spot:
-  clusters:
-    prod:
-      drainEventBus: capacity-guard-drain-prod
-`;
+// The Spot stories' cluster config: Spot groups first, on-demand second, a drain bus.
+const CONFIG = spotConfig();
 
 function stormWorld(interruptions: number): { world: World; calls: () => number } {
   const world = new World({ config: CONFIG });
@@ -47,7 +39,7 @@ function stormWorld(interruptions: number): { world: World; calls: () => number 
     world.aws.addGroup({ name, cluster: 'prod', minSize: 0, maxSize: 3 * perZone + 100, desiredCapacity: 3 * perZone, pools });
   }
   world.aws.addGroup({ name: 'on-demand-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: ZONES.map((zone) => ({ market: 'on-demand', instanceType: 'm5.8xlarge', zone })) });
-  const calls = () => world.aws.totalCalls() + world.ec2.totalCalls() + world.eventBus.totalCalls() + world.poolSignals.totalCalls() + world.lock.acquisitions * 2;
+  const calls = () => world.awsCalls();
   return { world, calls };
 }
 

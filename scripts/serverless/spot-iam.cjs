@@ -87,12 +87,17 @@ function tagPolicyDocument(configText, scope, configFile = 'the config file') {
   const names = clusterNames(configText);
   if (scope === 'cluster' && names.length === 0) throw new Error(`spotTagScope=cluster: ${configFile} names no cluster under clusters:`);
   const document = { Version: '2012-10-17', Statement: scope === 'cluster' ? clusterStatements(names) : groupStatements() };
+  return withinManagedPolicyQuota(document, 'instance-tagging', names, configFile, 'any Auto Scaling instance, the cluster checked in code');
+}
+
+/** The document, or an error naming the way out when it is over the managed-policy quota. */
+function withinManagedPolicyQuota(document, what, names, configFile, groupScope) {
   const size = policySize(document);
   if (size > MANAGED_POLICY_MAX_CHARS) {
     throw new Error(
-      `spotTagScope=cluster: the instance-tagging policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
+      `spotTagScope=cluster: the ${what} policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
         `over the ${MANAGED_POLICY_MAX_CHARS} of an IAM managed policy; package with --param="spotTagScope=group" ` +
-        '(any Auto Scaling instance, the cluster checked in code) or split the clusters over several stacks',
+        `(${groupScope}) or split the clusters over several stacks`,
     );
   }
   return document;
@@ -151,15 +156,7 @@ function terminatePolicyDocument(configText, scope, configFile = 'the config fil
     },
   };
   const document = { Version: '2012-10-17', Statement: scope === 'group' ? [allow] : [allow, denyOtherClusters] };
-  const size = policySize(document);
-  if (size > MANAGED_POLICY_MAX_CHARS) {
-    throw new Error(
-      `spotTagScope=cluster: the instance-termination policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
-        `over the ${MANAGED_POLICY_MAX_CHARS} of an IAM managed policy; package with --param="spotTagScope=group" ` +
-        '(any detached instance with a detach drain tag, the cluster checked in code) or split the clusters over several stacks',
-    );
-  }
-  return document;
+  return withinManagedPolicyQuota(document, 'instance-termination', names, configFile, 'any detached instance with a detach drain tag, the cluster checked in code');
 }
 
 async function terminatePolicy({ resolveVariable }) {

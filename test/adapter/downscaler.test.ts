@@ -15,23 +15,13 @@ import { FakeLock } from '../../lib/fake/fake-lock';
 import { silentLog } from '../../lib/ports/log';
 import { noMetrics } from '../../lib/ports/metrics';
 import { RecordingNotifier } from '../../lib/ports/notifier';
+import { officeHoursConfig } from '../support/downscaler-config';
 import { resetMoto } from '../support/moto-server';
 import { clusterTags, motoAutoScalingClient, MotoWorld } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
 
-const CONFIG = `downscaler:
-  enabled: true
-  grace: 0s
-clusters:
-  - name: prod
-    priorities: '10: [".*"]'
-  - name: staging
-    priorities: '10: [".*"]'
-    downscaler:
-      staging: true
-      uptime: Mon-Fri 07:30-20:30 Europe/Paris
-`;
+const CONFIG = officeHoursConfig({ grace: '0s' });
 
 describe('downscaler on moto', () => {
   let world: MotoWorld;

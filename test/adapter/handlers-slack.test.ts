@@ -3,27 +3,25 @@
  * parameters (Powertools Parameters), fold state in the lease table, the message posted to a local
  * HTTP server standing in for Slack — and when that server fails, the batch still succeeds.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
-import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
+import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
+import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, REGION, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver';
 
 const endpoint = inject('motoEndpoint');
 const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
-const context = { functionName: 'capacity-guard-test-failover', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = lambdaContext('capacity-guard-test-failover');
 
 describe('the deployed failover handler and Slack', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
   /** stdout and stderr. */
-  const stdout: string[] = [];
+  let stdout: string[] = [];
   let slack: SlackReceiver;
 
   beforeAll(async () => {
@@ -34,24 +32,9 @@ describe('the deployed failover handler and Slack', () => {
     for (const name of ['/capacity-guard/slack/oncall', '/capacity-guard/slack/platform']) {
       await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: slack.url }));
     }
-    const dir = mkdtempSync(join(tmpdir(), 'capacity-guard-'));
-    const config = join(dir, 'capacity-guard.yml');
-    writeFileSync(config, readFileSync('capacity-guard.example.yml', 'utf8').replace('timeout: 3s', 'timeout: 300ms').replace('maxRetries: 2', 'maxRetries: 0'));
-    vi.stubEnv('CAPACITY_GUARD_CONFIG', config);
-    vi.stubEnv('CAPACITY_GUARD_LOCK_TABLE', LOCK_TABLE);
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-    vi.stubEnv('AWS_REGION', REGION);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'capacity-guard');
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CapacityGuard');
-    // Powertools writes info lines and EMF to stdout, warn and error lines to stderr: keep both.
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        stdout.push(String(chunk));
-        return true;
-      });
-    }
+    stubLambdaEnvironment(endpoint, writeExampleConfig((example) => example.replace('timeout: 3s', 'timeout: 300ms').replace('maxRetries: 2', 'maxRetries: 0')));
+    // Info lines and EMF on stdout, warn and error lines on stderr: both, to check no URL is ever logged.
+    stdout = captureOutput();
     await createLockTable(motoDynamoDbClient(endpoint));
     for (const name of ['spot-nodes-a', 'spot-nodes-b']) await world.group(name, { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
   });

@@ -3,40 +3,21 @@
  * the config read at cold start, the SDK adapter pointed at moto through AWS_ENDPOINT_URL.
  * One SQS batch holds a Spot ICE failure, a malformed record and a foreign group's event.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TAG } from '../../lib/decide/guard-tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
-import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
+import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
+import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
 const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'capacity-guard-test-failover',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-3:123456789012:function:capacity-guard-test-failover',
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/capacity-guard-test-failover',
-    logStreamName: '2026/11/28/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
 describe('the deployed handlers on moto', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
-  const stdout: string[] = [];
+  let stdout: string[] = [];
   const emittedMetrics = () =>
     stdout
       .join('')
@@ -46,23 +27,9 @@ describe('the deployed handlers on moto', () => {
 
   beforeAll(async () => {
     await resetMoto(endpoint);
-    const dir = mkdtempSync(join(tmpdir(), 'capacity-guard-'));
-    const config = join(dir, 'capacity-guard.yml');
-    writeFileSync(config, readFileSync('capacity-guard.example.yml', 'utf8').replace('initial: 3m', 'initial: 1s'));
-    vi.stubEnv('CAPACITY_GUARD_CONFIG', config);
-    vi.stubEnv('CAPACITY_GUARD_LOCK_TABLE', LOCK_TABLE);
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-    vi.stubEnv('AWS_REGION', 'eu-west-3');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'capacity-guard');
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'CapacityGuard');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL');
-    // Powertools writes logs and EMF metrics to stdout: keep them, to assert on, and out of the test output.
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    stubLambdaEnvironment(endpoint, writeExampleConfig((example) => example.replace('initial: 3m', 'initial: 1s')), { POWERTOOLS_LOG_LEVEL: 'CRITICAL' });
+    // The EMF metrics, to assert on.
+    stdout = captureOutput([process.stdout]);
     await createLockTable(motoDynamoDbClient(endpoint));
     await world.group('spot-nodes-a', { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 2 });
     await world.group('on-demand-a', { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 50, desiredCapacity: 0 });
@@ -81,7 +48,7 @@ describe('the deployed handlers on moto', () => {
     const foreign = asSqsRecord(launchUnsuccessfulEvent({ group: 'someone-elses-group', time, zone: 'eu-west-3a', statusMessage: ICE }), 'foreign');
     const malformed = { ...asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-a', time, zone: 'eu-west-3a', statusMessage: ICE }), 'malformed'), body: '{"detail-type": ' };
 
-    const response = await handler({ Records: [failure, malformed, foreign] } as unknown as SQSEvent, lambdaContext());
+    const response = await handler({ Records: [failure, malformed, foreign] } as unknown as SQSEvent, lambdaContext('capacity-guard-test-failover'));
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'malformed' }] });
     const group = await world.raw('spot-nodes-a');
@@ -97,7 +64,7 @@ describe('the deployed handlers on moto', () => {
     const { handler } = await import('../../functions/reconcile');
     await new Promise((resolve) => setTimeout(resolve, 1100)); // backoff.initial is 1s in this config
 
-    const result = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never, lambdaContext());
+    const result = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never, lambdaContext('capacity-guard-test-reconcile'));
 
     expect(result).toMatchObject({ failedActions: 0 });
     expect((await world.raw('spot-nodes-a')).MaxSize).toBe(3);

@@ -4,18 +4,16 @@
  * through AWS_ENDPOINT_URL. One SQS batch holds two interruption warnings of the cluster's nodes,
  * one of another cluster's node, a rebalance recommendation and a malformed record.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createEc2Client, createEventBridgeClient } from '../../lib/act/aws/clients';
 import { createEc2Adapter } from '../../lib/act/aws/ec2-adapter';
 import { asSqsRecord } from '../../lib/fake/aws-events';
 import { SPOT_TAG } from '../../lib/spot/tags';
-import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
+import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
+import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, REGION, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 
@@ -27,7 +25,7 @@ function ec2Event(detailType: string, time: string, detail: Record<string, unkno
   return { version: '0' as const, id: `id-${Math.random()}`, 'detail-type': detailType, source: 'aws.ec2', account: '123456789012', time, region: REGION, resources: [], detail };
 }
 
-const context = { functionName: 'capacity-guard-test-spot', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = lambdaContext('capacity-guard-test-spot');
 
 describe('the deployed spot handlers on moto', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
@@ -36,18 +34,8 @@ describe('the deployed spot handlers on moto', () => {
 
   beforeAll(async () => {
     await resetMoto(endpoint);
-    const dir = mkdtempSync(join(tmpdir(), 'capacity-guard-'));
-    const config = join(dir, 'capacity-guard.yml');
-    writeFileSync(config, readFileSync('capacity-guard.example.yml', 'utf8'));
-    vi.stubEnv('CAPACITY_GUARD_CONFIG', config);
-    vi.stubEnv('CAPACITY_GUARD_LOCK_TABLE', LOCK_TABLE);
-    vi.stubEnv('CAPACITY_GUARD_SIGNALS_TABLE', SIGNALS_TABLE);
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-    vi.stubEnv('AWS_REGION', REGION);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    stubLambdaEnvironment(endpoint, writeExampleConfig(), { CAPACITY_GUARD_SIGNALS_TABLE: SIGNALS_TABLE, POWERTOOLS_LOG_LEVEL: 'CRITICAL' });
+    captureOutput([process.stdout]);
     const dynamo = motoDynamoDbClient(endpoint);
     await createLockTable(dynamo);
     await dynamo.send(new CreateTableCommand({ TableName: SIGNALS_TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));

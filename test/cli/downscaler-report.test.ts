@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createDownscalerCommand } from '../../lib/cli/downscaler-report';
 import { DOWNSCALER_TAG } from '../../lib/downscaler/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
+import { officeHoursConfig } from '../support/downscaler-config';
 import { fakeIo } from './fake-io';
 
-const CONFIG = `downscaler:
-  enabled: true
-clusters:
-  - name: prod
-    priorities: '10: [".*"]'
-  - name: staging
-    priorities: '10: [".*"]'
-    downscaler:
-      staging: true
-      uptime: Mon-Fri 07:30-20:30 Europe/Paris
-`;
+const CONFIG = officeHoursConfig();
 
 function group(name: string, cluster: string, [minSize, desiredCapacity, maxSize]: [number, number, number], tags: Record<string, string> = {}): ObservedGroup {
   return { name, minSize, desiredCapacity, maxSize, instances: [], tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...tags }, createdTime: '2026-01-01T00:00:00Z', availabilityZones: ['eu-west-3a'] };

@@ -39,8 +39,3 @@ export function spotCluster(options: { spotNodes?: number; config?: string; log?
   world.aws.addGroup({ name: 'staging-spot-nodes', cluster: 'staging', minSize: 0, maxSize: 10, desiredCapacity: 3, pools: spot('m5.8xlarge') });
   return world;
 }
-
-/** Every AWS call the world's fakes counted (the lease: a put and a delete per acquisition). */
-export function awsCalls(world: World): number {
-  return world.aws.totalCalls() + world.ec2.totalCalls() + world.eventBus.totalCalls() + world.poolSignals.totalCalls() + world.lock.acquisitions * 2;
-}

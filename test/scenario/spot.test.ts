@@ -10,7 +10,7 @@ import { fakeZoneId } from '../../lib/fake/fake-ec2';
 import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
 import { silentLog } from '../../lib/ports/log';
 import { SPOT_TAG } from '../../lib/spot/tags';
-import { DRAIN_BUS, awsCalls, spotCluster, spotConfig } from './spot-cluster';
+import { DRAIN_BUS, spotCluster, spotConfig } from './spot-cluster';
 
 const pool = (zone: string, instanceType: string) => ({ zoneId: fakeZoneId(zone), instanceType, market: 'spot' as const });
 const inService = (world: ReturnType<typeof spotCluster>, group: string) => world.aws.view(group).instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).length;
@@ -208,7 +208,7 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
     expect(world.aws.calls.get('detachInstances')).toBeUndefined();
     // 1,000 nodes in two drain events of 500, one PutEvents call.
     expect(world.eventBus.calls.get('putEvents')).toBe(1);
-    expect(awsCalls(world)).toBeLessThanOrEqual(25);
+    expect(world.awsCalls()).toBeLessThanOrEqual(25);
 
     const before = { suspensions: world.metrics.get('action.suspend-group'), tags: world.ec2.calls.get('createTags') };
 
