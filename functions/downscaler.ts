@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { downscale } from '../lib/app/downscale';
+import { downscale } from '../lib/downscaler/run';
 import { DOWNSCALER_SCHEDULE_VARIABLE, runEveryMs } from '../lib/downscaler/run-every';
 import { lambdaDeps } from '../lib/runtime/deps';
 import { correlateEvents } from '../lib/runtime/correlate';

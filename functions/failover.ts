@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { handleLaunchEvents } from '../lib/app/handle-launch-events';
+import { handleLaunchEvents } from '../lib/failover/run';
 import { lambdaDeps } from '../lib/runtime/deps';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';

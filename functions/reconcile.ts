@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { reconcile } from '../lib/app/reconcile';
+import { reconcile } from '../lib/failover/reconcile';
 import { lambdaDeps } from '../lib/runtime/deps';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { sweepRebalanceTags } from '../lib/app/spot/sweep';
+import { sweepRebalanceTags } from '../lib/spot/sweep-run';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';

@@ -1,7 +1,7 @@
 /** The config file of the commands that read AWS: found, read and validated, or one line and exit 2. */
 import { CONFIG_PATH_VARIABLE, policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
-import { CapacityGuardError } from '../errors';
+import { CapacityGuardError } from '../vocabulary/errors';
 import { type CliIo, EXIT_USAGE, describeReadError, isMissingFile, usageError, writeError } from './io';
 
 /** Found last: so the commands run from a checkout as is. */

@@ -3,7 +3,7 @@
  * schedule saves in one week (definition: lib/downscaler/report.ts). Read-only: the same
  * DescribeAutoScalingGroups calls as the downscaler function, no writes.
  */
-import { observeDownscalerGroups } from '../app/downscale';
+import { observeDownscalerGroups } from '../downscaler/run';
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { type SavingsRow, totalSavings, weeklySavings } from '../downscaler/report';
 import type { AutoScalingPort } from '../ports/auto-scaling';
@@ -89,7 +89,7 @@ export function createDownscalerCommand(deps: DownscalerReportDeps = {}): Comman
 export const downscalerCommand: Command = createDownscalerCommand();
 
 async function awsAutoScaling(): Promise<AutoScalingPort> {
-  const [{ createAutoScalingClient }, { createAutoScalingAdapter }] = await Promise.all([import('../act/aws/clients'), import('../act/aws/auto-scaling-adapter')]);
+  const [{ createAutoScalingClient }, { createAutoScalingAdapter }] = await Promise.all([import('../aws/clients'), import('../aws/auto-scaling-adapter')]);
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 

@@ -2,8 +2,8 @@
  * `capacity-guard failover-order --priorities <file> --groups a,b,c`: the order in which
  * cluster-autoscaler's priority expander prefers the given groups, read the way it reads them.
  */
-import { CapacityGuardError } from '../errors';
-import { failoverOrder, parsePriorities, priorityOf } from '../priorities/expander';
+import { CapacityGuardError } from '../vocabulary/errors';
+import { failoverOrder, parsePriorities, priorityOf } from '../cluster-autoscaler/expander';
 import { type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, stringOption, usageError, writeError } from './io';
 
 export const HELP = `Usage: capacity-guard failover-order --priorities <file|-> --groups <a,b,c>

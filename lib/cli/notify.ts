@@ -4,7 +4,7 @@
  * same timeout and retries. The URL is never printed.
  */
 import { SEVERITIES, type Severity } from '../config/notify-schema';
-import type { Action } from '../decide/actions';
+import type { Action } from '../failover/actions';
 import { buildMessages } from '../notify/message';
 import { reportItems } from '../notify/report-items';
 import { type SendOptions, sendToSlack } from '../notify/send';

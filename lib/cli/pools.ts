@@ -99,7 +99,7 @@ export function createPoolsCommand(deps: PoolsDeps = {}): Command {
 export const poolsCommand: Command = createPoolsCommand();
 
 async function awsPoolSignals(table: string): Promise<PoolSignalStore> {
-  const [{ createDynamoDbClient }, { createPoolSignalStore }] = await Promise.all([import('../act/aws/clients'), import('../act/aws/pool-signal-store')]);
+  const [{ createDynamoDbClient }, { createPoolSignalStore }] = await Promise.all([import('../aws/clients'), import('../aws/pool-signal-store')]);
   return createPoolSignalStore(createDynamoDbClient(), table);
 }
 

@@ -2,7 +2,7 @@
  * `capacity-guard schedule check|next`: try a kube-downscaler time spec offline, before putting it
  * in the config or on a group's capacity-guard/uptime / downtime tag.
  */
-import { ScheduleError } from '../errors';
+import { ScheduleError } from '../vocabulary/errors';
 import { nextTransitions } from '../schedule/schedule';
 import { NEVER, type TimeSpec, matchesTimeSpec, parseTimeSpec } from '../schedule/spec';
 import { localTime } from '../schedule/zoned-time';

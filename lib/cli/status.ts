@@ -5,7 +5,7 @@
  */
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
-import { type GroupView, buildSnapshot } from '../decide/snapshot';
+import { type GroupView, buildSnapshot } from '../failover/snapshot';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import {
   type Command,
@@ -121,8 +121,8 @@ export const status: Command = createStatusCommand();
 async function awsAutoScaling(): Promise<AutoScalingPort> {
   // Loaded on demand: the SDK is the slowest import of the CLI, and only status needs it.
   const [{ createAutoScalingClient }, { createAutoScalingAdapter }] = await Promise.all([
-    import('../act/aws/clients'),
-    import('../act/aws/auto-scaling-adapter'),
+    import('../aws/clients'),
+    import('../aws/auto-scaling-adapter'),
   ]);
   return createAutoScalingAdapter(createAutoScalingClient());
 }

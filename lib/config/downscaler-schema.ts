@@ -5,7 +5,7 @@
  * start with the file, the field and the offending entry.
  */
 import * as z from 'zod';
-import { ScheduleError } from '../errors';
+import { ScheduleError } from '../vocabulary/errors';
 import { type Schedule, parseSchedule } from '../schedule/schedule';
 import { type TimeSpec, parseTimeSpec } from '../schedule/spec';
 import { durationSchema } from './duration';

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { CapacityGuardError, ConfigError } from '../errors';
+import { CapacityGuardError, ConfigError } from '../vocabulary/errors';
 import { describeIssues } from '../parse/zod-issues';
-import { type PriorityRule, parsePriorities, rulesFrom } from '../priorities/expander';
+import { type PriorityRule, parsePriorities, rulesFrom } from '../cluster-autoscaler/expander';
 import { resolveDownscaler } from './downscaler-schema';
 import { resolveNotifications } from './notify-schema';
 import type { Policy } from './policy';

@@ -2,7 +2,7 @@
  * The resolved configuration `decide` reads: durations in ms, priorities compiled.
  * Policy flags are read in decide, never inside act.
  */
-import type { PriorityRule } from '../priorities/expander';
+import type { PriorityRule } from '../cluster-autoscaler/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
 import type { Mode } from './schema';

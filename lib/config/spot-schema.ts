@@ -17,7 +17,7 @@
  *             rebalance: ignore
  */
 import * as z from 'zod';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../vocabulary/errors';
 import { durationSchema } from './duration';
 
 export const REPLACE_POLICIES = ['detach', 'none'] as const;

@@ -3,7 +3,7 @@
  * executor (lib/act/execute-downscaler.ts) turns each into Auto Scaling calls. Each carries
  * absolute sizes, so running one twice ends in the same state.
  */
-import type { Sizes } from '../decide/guard-tags';
+import type { Sizes } from '../vocabulary/tags';
 
 interface OnGroup {
   cluster: string;

@@ -19,17 +19,17 @@
  * mean an operator put the group back by hand (the usual sizes are right there in the saved tag):
  * left as they are, like any other change by hand. At uptime only the tags are dropped.
  */
-import { CLUSTER_TAG_PREFIX, ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler-tags';
+import { CLUSTER_TAG_PREFIX, ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler/tags';
 import { CLUSTER_DEFAULTS, type ClusterDownscalerPolicy, DOWNSCALER_OFF, type DownscalerPolicy } from '../config/downscaler-schema';
 import type { Policy } from '../config/policy';
-import { type Sizes, TAG, sizesTag } from '../decide/guard-tags';
-import { ScheduleError } from '../errors';
+import { type Sizes, TAG, sizesTag } from '../vocabulary/tags';
+import { ScheduleError } from '../vocabulary/errors';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { type Schedule, isUp } from '../schedule/schedule';
 import { ALWAYS, NEVER, type TimeSpec, parseTimeSpec } from '../schedule/spec';
 import type { DownscalerAction, DownscalerNote, DownscalerNoteReason } from './actions';
 import { summarizeDownscaler } from './actions';
-import { DOWNSCALER_TAG, readExcludeUntil } from './tags';
+import { DOWNSCALER_TAG, readExcludeUntil } from '../vocabulary/downscaler-tags';
 
 export interface DownscalerDecision {
   actions: DownscalerAction[];

@@ -14,11 +14,11 @@
  */
 import { CLUSTER_DEFAULTS, DOWNSCALER_OFF } from '../config/downscaler-schema';
 import type { Policy } from '../config/policy';
-import { TAG } from '../decide/guard-tags';
+import { TAG } from '../vocabulary/tags';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { isUp, nextTransitions } from '../schedule/schedule';
 import { clusterOf, excludedBecause, readCount, readFlag, readSizes, scheduleFromTags, sizesOf } from './decide';
-import { DOWNSCALER_TAG } from './tags';
+import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
 
 export interface SavingsRow {
   cluster: string;

@@ -6,11 +6,11 @@
  * Entry order is the order of the sections in a message.
  */
 import type { Severity } from '../config/notify-schema';
-import { TAG } from '../decide/guard-tags';
-import { DOWNSCALER_TAG } from '../downscaler/tags';
+import { TAG } from '../vocabulary/tags';
+import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
 import type { Notable } from '../ports/notifier';
 import { poolId } from '../ports/pool-signals';
-import type { FailureClass } from '../signals';
+import type { FailureClass } from '../vocabulary/signals';
 import { SPOT_TAG } from '../spot/tags';
 import { clip, code, duration, escape, plural, when } from './mrkdwn';
 

@@ -6,7 +6,7 @@
  * any other 4xx gives up at once. Error texts never contain the URL (it is a secret).
  */
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
-import { CapacityGuardError } from '../errors';
+import { CapacityGuardError } from '../vocabulary/errors';
 import type { SlackBlock } from './message';
 
 export interface SendOptions {

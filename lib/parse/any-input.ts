@@ -2,7 +2,7 @@
  * For the CLI and the simulator: accept an EventBridge event, one SQS record, or a whole
  * Lambda SQS event, and say which it was.
  */
-import type { ParseOutcome } from '../signals';
+import type { ParseOutcome } from '../vocabulary/signals';
 import { parseEventBridgeEvent } from './registry';
 import { type RecordOutcome, parseSqsRecord } from './sqs-record';
 

@@ -3,7 +3,7 @@
  * Sample: events/autoscaling-launch-successful.json (from the Amazon EC2 Auto Scaling user guide).
  */
 import * as z from 'zod';
-import type { LaunchSuccess } from '../signals';
+import type { LaunchSuccess } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.autoscaling';

@@ -3,7 +3,7 @@
  * Sample: events/autoscaling-launch-unsuccessful.json (from the Amazon EC2 Auto Scaling user guide).
  */
 import * as z from 'zod';
-import type { LaunchFailure } from '../signals';
+import type { LaunchFailure } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 import { readFailureText } from './launch-failure-text';
 

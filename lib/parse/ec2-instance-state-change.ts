@@ -5,7 +5,7 @@
  * change events for Amazon EC2 instances").
  */
 import * as z from 'zod';
-import { ENDING_STATES, type EndingState, type ParseOutcome } from '../signals';
+import { ENDING_STATES, type EndingState, type ParseOutcome } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.ec2';

@@ -5,7 +5,7 @@
  * rebalance recommendations").
  */
 import * as z from 'zod';
-import type { RebalanceRecommendation } from '../signals';
+import type { RebalanceRecommendation } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.ec2';

@@ -5,7 +5,7 @@
  * "Spot Instance interruption notices").
  */
 import * as z from 'zod';
-import type { SpotInterruption } from '../signals';
+import type { SpotInterruption } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.ec2';

@@ -7,7 +7,7 @@
  *   "<Code>: <EC2 message>"
  * The error code decides the class when there is one; otherwise phrases do.
  */
-import type { FailureClass, Market } from '../signals';
+import type { FailureClass, Market } from '../vocabulary/signals';
 
 export interface FailureText {
   failure: FailureClass;

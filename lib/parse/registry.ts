@@ -3,7 +3,7 @@
  * Unknown kinds are ignored with a reason, never an undefined path.
  */
 import type * as z from 'zod';
-import type { ParseOutcome, Signal } from '../signals';
+import type { ParseOutcome, Signal } from '../vocabulary/signals';
 import * as launchSuccessful from './autoscaling-launch-successful';
 import * as launchUnsuccessful from './autoscaling-launch-unsuccessful';
 import * as stateChange from './ec2-instance-state-change';

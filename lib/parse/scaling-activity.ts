@@ -2,7 +2,7 @@
  * A failed launch found by DescribeScalingActivities (the reconcile backstop for a lost event).
  * Same classification as the event; `Details` is a JSON string here, not an object.
  */
-import type { LaunchFailure } from '../signals';
+import type { LaunchFailure } from '../vocabulary/signals';
 import type { ScalingActivity } from '../ports/auto-scaling';
 import { readFailureText } from './launch-failure-text';
 

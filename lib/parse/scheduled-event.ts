@@ -3,7 +3,7 @@
  * Sample: events/scheduled-event.json (from the Amazon EventBridge user guide).
  */
 import * as z from 'zod';
-import type { Tick } from '../signals';
+import type { Tick } from '../vocabulary/signals';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.events';

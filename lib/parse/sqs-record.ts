@@ -3,7 +3,7 @@
  * Sample: events/sqs-record-launch-unsuccessful.json, events/lambda-sqs-event.json.
  */
 import * as z from 'zod';
-import type { ParseOutcome } from '../signals';
+import type { ParseOutcome } from '../vocabulary/signals';
 import { parseEventBridgeEvent } from './registry';
 import { describeIssues } from './zod-issues';
 

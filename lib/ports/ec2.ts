@@ -2,7 +2,7 @@
  * What the spot function needs from EC2, in domain names (no SDK types). The adapter is
  * lib/act/aws/ec2-adapter.ts; the behavioural fake is lib/fake/fake-ec2.ts.
  */
-import type { Market } from '../signals';
+import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from './auto-scaling';
 
 /** The tag Auto Scaling puts on every instance it launches; users cannot set or remove aws: tags. */

@@ -2,7 +2,7 @@
  * Where a run announces what it did (Slack in Lambda, a recorder in the fake world). Called once
  * per invocation, after the actions ran, so a notification can never stop or undo one.
  */
-import type { Action } from '../decide/actions';
+import type { Action } from '../failover/actions';
 import type { DownscalerAction } from '../downscaler/actions';
 import type { SpotAction } from '../spot/actions';
 

@@ -3,7 +3,7 @@
  * function of the account. ASG tags cannot serve: a pool spans groups, clusters and functions,
  * and counts need an atomic add. A DynamoDB table with a TTL (lib/act/aws/pool-signal-store.ts).
  */
-import type { Market } from '../signals';
+import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from './auto-scaling';
 
 export interface PoolKey {

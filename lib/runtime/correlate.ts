@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { eventId, sqsBatchIds } from '../app/correlation';
+import { eventId, sqsBatchIds } from '../run/correlation';
 
 export function correlateEvents(logger: Logger): MiddlewareObj {
   return {

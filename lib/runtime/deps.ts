@@ -2,14 +2,14 @@
  * Cold-start wiring for the Lambda functions: the config is read and validated here, once, and a
  * bad config fails the init with an error naming the file and the field.
  */
-import { createAutoScalingAdapter } from '../act/aws/auto-scaling-adapter';
-import { createAutoScalingClient, createDynamoDbClient } from '../act/aws/clients';
-import { createDynamoDbFoldStore } from '../act/aws/dynamodb-fold-store';
-import { createDynamoDbLock } from '../act/aws/dynamodb-lock';
-import { createSsmWebhookUrls } from '../act/aws/ssm-webhook-urls';
-import type { AppDeps } from '../app/deps';
+import { createAutoScalingAdapter } from '../aws/auto-scaling-adapter';
+import { createAutoScalingClient, createDynamoDbClient } from '../aws/clients';
+import { createDynamoDbFoldStore } from '../aws/dynamodb-fold-store';
+import { createDynamoDbLock } from '../aws/dynamodb-lock';
+import { createSsmWebhookUrls } from '../aws/ssm-webhook-urls';
+import type { AppDeps } from '../run/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../vocabulary/errors';
 import { createSlackNotifier } from '../notify/slack-notifier';
 import { invocationDeadline } from './invocation-deadline';
 import { logger, metrics } from './powertools';

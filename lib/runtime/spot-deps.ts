@@ -1,11 +1,11 @@
 /** Cold-start wiring of the spot functions: the core's deps plus EC2, DetachInstances, the event bus and the pool store. */
-import { createAutoScalingClient, createDynamoDbClient, createEc2Client, createEventBridgeClient } from '../act/aws/clients';
-import { createDetachAdapter } from '../act/aws/detach-adapter';
-import { createEc2Adapter } from '../act/aws/ec2-adapter';
-import { createEventBusAdapter } from '../act/aws/event-bus-adapter';
-import { createPoolSignalStore } from '../act/aws/pool-signal-store';
-import type { SpotDeps } from '../app/spot/deps';
-import { ConfigError } from '../errors';
+import { createAutoScalingClient, createDynamoDbClient, createEc2Client, createEventBridgeClient } from '../aws/clients';
+import { createDetachAdapter } from '../aws/detach-adapter';
+import { createEc2Adapter } from '../aws/ec2-adapter';
+import { createEventBusAdapter } from '../aws/event-bus-adapter';
+import { createPoolSignalStore } from '../aws/pool-signal-store';
+import type { SpotDeps } from '../spot/deps';
+import { ConfigError } from '../vocabulary/errors';
 import { lambdaDeps } from './deps';
 
 /** The DynamoDB table of account-wide capacity signals per pool (serverless.yml creates it). */

@@ -16,7 +16,7 @@
  * kube-downscaler accepts it but it can never match, which is never what its author meant.
  * Absolute entries also accept `Z` for a zero offset.
  */
-import { ScheduleError } from '../errors';
+import { ScheduleError } from '../vocabulary/errors';
 import { isKnownZone, wallClock } from './zoned-time';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

@@ -15,9 +15,9 @@
  * Not modelled: scale-down, the placeholder-instance "early abort" of newer versions, balancing,
  * node-template mismatches. Nodes are whole: demand is counted in nodes, not pods.
  */
-import type { FakeAutoScaling } from '../fake/fake-auto-scaling';
-import { type PriorityRule, priorityOf } from '../priorities/expander';
-import { type Random, pick } from '../seeded-random';
+import type { FakeAutoScaling } from '../fakes/fake-auto-scaling';
+import { type PriorityRule, priorityOf } from '../cluster-autoscaler/expander';
+import { type Random, pick } from '../vocabulary/seeded-random';
 
 export interface ClusterAutoscalerModel {
   scanInterval: number;

@@ -5,14 +5,14 @@
  *   and functions/reconcile.ts run) fed by the events the fake AWS emits, after AWS's delays.
  * Returns the timeline, samples for the plot and the headline figures.
  */
-import type { EventBridgeEvent } from '../fake/aws-events';
-import type { Pool } from '../fake/fake-auto-scaling';
-import { World } from '../fake/world';
+import type { EventBridgeEvent } from '../fakes/aws-events';
+import type { Pool } from '../fakes/fake-auto-scaling';
+import { World } from './world';
 import type { Log } from '../ports/log';
-import { parsePriorities } from '../priorities/expander';
+import { parsePriorities } from '../cluster-autoscaler/expander';
 import { ClusterAutoscaler } from './cluster-autoscaler-model';
 import { Simulation } from './engine';
-import { seededRandom, shuffled } from '../seeded-random';
+import { seededRandom, shuffled } from '../vocabulary/seeded-random';
 import { createPreviewNotifier } from '../notify/preview';
 import type { SlackMessage } from '../notify/message';
 import { describeMessage } from './report-line';

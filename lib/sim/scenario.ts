@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { durationSchema } from '../config/duration';
 import { policyFromText } from '../config/load';
-import { CapacityGuardError } from '../errors';
+import { CapacityGuardError } from '../vocabulary/errors';
 import { describeIssues } from '../parse/zod-issues';
 import { type ClusterAutoscalerModel, DEFAULT_CLUSTER_AUTOSCALER } from './cluster-autoscaler-model';
 

@@ -3,7 +3,7 @@
  * the AWS documentation ("Spot Instance interruption notices", EC2 User Guide): source aws.ec2,
  * detail-type "EC2 Spot Instance Interruption Warning", detail {instance-id, instance-action}.
  */
-import type { EventBridgeEvent } from '../fake/aws-events';
+import type { EventBridgeEvent } from '../fakes/aws-events';
 
 export const SPOT_INTERRUPTION_WARNING = 'EC2 Spot Instance Interruption Warning';
 /** EC2 reclaims the instance this long after the warning. */

@@ -13,12 +13,12 @@
  */
 import { type GroupSpotPolicy, REBALANCE_POLICIES, REPLACE_POLICIES, drainEventBusOf, groupSpotPolicy } from '../config/spot-schema';
 import type { Policy } from '../config/policy';
-import type { Snapshot } from '../decide/snapshot';
-import { findGroup } from '../decide/snapshot';
+import type { Snapshot } from '../failover/snapshot';
+import { findGroup } from '../failover/snapshot';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { Ec2Instance } from '../ports/ec2';
 import { type PoolInterruption, type PoolKey, type PoolState, poolId } from '../ports/pool-signals';
-import type { LaunchFailure, SpotSignal } from '../signals';
+import type { LaunchFailure, SpotSignal } from '../vocabulary/signals';
 import type { DetachForReplacement, DrainRequest, InstanceRef, PublishDrainRequested, RecordPoolInterruptions, TagForDrain } from './actions';
 import { type Ownership, ownershipOf } from './ownership';
 import { type DrainReason, SPOT_TAG } from './tags';

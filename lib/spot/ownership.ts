@@ -4,7 +4,7 @@
  * launches with aws:autoscaling:groupName, and propagates the group's tags that have
  * PropagateAtLaunch; the cluster tag is one of those the usual setups carry on instances.
  */
-import { CLUSTER_TAG_PREFIX, ENABLED_TAG } from '../cluster-autoscaler-tags';
+import { CLUSTER_TAG_PREFIX, ENABLED_TAG } from '../cluster-autoscaler/tags';
 import type { Ec2Instance } from '../ports/ec2';
 import { SPOT_TAG } from './tags';
 

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { World } from '../../lib/fake/world';
+import { World } from '../../lib/sim/world';
 import { isUp, nextTransitions, parseSchedule } from '../../lib/schedule/schedule';
 
 const CONFIG = `downscaler:

@@ -3,7 +3,7 @@
  * how many messages, how big, and how long building and folding take. Called by scripts/bench.ts.
  */
 import { performance } from 'node:perf_hooks';
-import type { Action } from '../../lib/decide/actions';
+import type { Action } from '../../lib/failover/actions';
 import { planFold } from '../../lib/notify/fold';
 import { buildMessages } from '../../lib/notify/message';
 import { reportItems } from '../../lib/notify/report-items';

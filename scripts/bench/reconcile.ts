@@ -1,8 +1,8 @@
 /** The scheduled reconcile over 500 managed groups on moto: Auto Scaling calls (Describe pages of 100) and wall time. */
 import { performance } from 'node:perf_hooks';
-import { createAutoScalingAdapter } from '../../lib/act/aws/auto-scaling-adapter';
-import type { AppDeps } from '../../lib/app/deps';
-import { reconcile } from '../../lib/app/reconcile';
+import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
+import type { AppDeps } from '../../lib/run/deps';
+import { reconcile } from '../../lib/failover/reconcile';
 import { policyFromText } from '../../lib/config/load';
 import { silentLog } from '../../lib/ports/log';
 import { noMetrics } from '../../lib/ports/metrics';

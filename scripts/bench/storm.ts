@@ -16,10 +16,10 @@
  *   npx tsx scripts/bench/storm.ts [--json]
  */
 import { performance } from 'node:perf_hooks';
-import { handleSpotEvents } from '../../lib/app/spot/handle-spot-events';
-import { asSqsRecord } from '../../lib/fake/aws-events';
-import type { Pool } from '../../lib/fake/fake-auto-scaling';
-import { World } from '../../lib/fake/world';
+import { handleSpotEvents } from '../../lib/spot/run';
+import { asSqsRecord } from '../../lib/fakes/aws-events';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
 import { spotConfig } from '../../test/scenario/spot-cluster';
 
 /** As in serverless.yml (the template test checks those values). */

@@ -27,9 +27,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 
-import { createAutoScalingAdapter } from '../../lib/act/aws/auto-scaling-adapter';
-import { createAutoScalingClient } from '../../lib/act/aws/clients';
-import { GroupNotFoundError, TransientAwsError } from '../../lib/errors';
+import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
+import { createAutoScalingClient } from '../../lib/aws/clients';
+import { GroupNotFoundError, TransientAwsError } from '../../lib/vocabulary/errors';
 import type { AutoScalingPort } from '../../lib/ports/auto-scaling';
 import { resetMoto } from '../support/moto-server';
 import {

@@ -3,7 +3,7 @@
  * start, the SDK adapter through AWS_ENDPOINT_URL, the lease on moto's DynamoDB.
  */
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { DOWNSCALER_TAG } from '../../lib/downscaler/tags';
+import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';

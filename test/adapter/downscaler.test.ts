@@ -6,12 +6,12 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 
-import { createAutoScalingAdapter } from '../../lib/act/aws/auto-scaling-adapter';
-import type { AppDeps } from '../../lib/app/deps';
-import { downscale } from '../../lib/app/downscale';
+import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
+import type { AppDeps } from '../../lib/run/deps';
+import { downscale } from '../../lib/downscaler/run';
 import { policyFromText } from '../../lib/config/load';
-import { DISCOVERY_TAG_KEYS, DOWNSCALER_TAG } from '../../lib/downscaler/tags';
-import { FakeLock } from '../../lib/fake/fake-lock';
+import { DISCOVERY_TAG_KEYS, DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
+import { FakeLock } from '../../lib/fakes/fake-lock';
 import { silentLog } from '../../lib/ports/log';
 import { noMetrics } from '../../lib/ports/metrics';
 import { RecordingNotifier } from '../../lib/ports/notifier';

@@ -1,6 +1,6 @@
 /** The writers' lease on moto's DynamoDB: one holder at a time, expiry, release only by the holder. */
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { createDynamoDbLock } from '../../lib/act/aws/dynamodb-lock';
+import { createDynamoDbLock } from '../../lib/aws/dynamodb-lock';
 import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 

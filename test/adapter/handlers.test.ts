@@ -5,8 +5,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
-import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
+import { TAG } from '../../lib/vocabulary/tags';
+import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';

@@ -5,8 +5,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { createDynamoDbFoldStore } from '../../lib/act/aws/dynamodb-fold-store';
-import { createSsmWebhookUrls } from '../../lib/act/aws/ssm-webhook-urls';
+import { createDynamoDbFoldStore } from '../../lib/aws/dynamodb-fold-store';
+import { createSsmWebhookUrls } from '../../lib/aws/ssm-webhook-urls';
 import { foldStep } from '../../lib/notify/fold';
 import type { FoldEntry } from '../../lib/ports/fold-store';
 import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../support/moto-lock';

@@ -11,11 +11,11 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { createAutoScalingClient, createEc2Client, createEventBridgeClient } from '../../lib/act/aws/clients';
-import { createDetachAdapter } from '../../lib/act/aws/detach-adapter';
-import { createEc2Adapter } from '../../lib/act/aws/ec2-adapter';
-import { createEventBusAdapter } from '../../lib/act/aws/event-bus-adapter';
-import { createPoolSignalStore } from '../../lib/act/aws/pool-signal-store';
+import { createAutoScalingClient, createEc2Client, createEventBridgeClient } from '../../lib/aws/clients';
+import { createDetachAdapter } from '../../lib/aws/detach-adapter';
+import { createEc2Adapter } from '../../lib/aws/ec2-adapter';
+import { createEventBusAdapter } from '../../lib/aws/event-bus-adapter';
+import { createPoolSignalStore } from '../../lib/aws/pool-signal-store';
 import { motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { REGION, ZONE, clusterTags } from '../support/moto-world';

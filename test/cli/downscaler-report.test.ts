@@ -1,7 +1,7 @@
 /** `capacity-guard downscaler report` over an in-memory port: weekly instance-hours saved per group. */
 import { describe, expect, it } from 'vitest';
 import { createDownscalerCommand } from '../../lib/cli/downscaler-report';
-import { DOWNSCALER_TAG } from '../../lib/downscaler/tags';
+import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { officeHoursConfig } from '../support/downscaler-config';
 import { fakeIo } from './fake-io';

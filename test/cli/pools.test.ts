@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPoolsCommand } from '../../lib/cli/pools';
-import { FakePoolSignalStore } from '../../lib/fake/fake-spot-stores';
+import { FakePoolSignalStore } from '../../lib/fakes/fake-spot-stores';
 import type { PoolSignalStore } from '../../lib/ports/pool-signals';
 import { fakeIo } from './fake-io';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { createStatusCommand } from '../../lib/cli/status';
-import { TAG } from '../../lib/decide/guard-tags';
+import { TAG } from '../../lib/vocabulary/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { fakeIo } from './fake-io';
 

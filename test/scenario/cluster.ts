@@ -2,8 +2,8 @@
  * The cluster our stories run on: one application group as the operators run it — two Spot
  * groups first, two on-demand fallbacks second (cluster-autoscaler's priority expander).
  */
-import type { Pool } from '../../lib/fake/fake-auto-scaling';
-import { World } from '../../lib/fake/world';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
 import type { Log } from '../../lib/ports/log';
 import type { Notifier } from '../../lib/ports/notifier';
 

@@ -3,7 +3,7 @@
  * the same snapshot must not interleave their writes into a state nobody decided.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
+import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 
 describe('two batches about the same probing group, delivered at the same time', () => {

@@ -3,10 +3,10 @@
  * next to a production cluster that must never be touched by accident.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
-import { DOWNSCALER_TAG } from '../../lib/downscaler/tags';
-import type { Pool } from '../../lib/fake/fake-auto-scaling';
-import { World } from '../../lib/fake/world';
+import { TAG } from '../../lib/vocabulary/tags';
+import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));

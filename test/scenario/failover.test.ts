@@ -2,7 +2,7 @@
  * Stories of the worst night: Spot runs out while cluster-autoscaler asks for nodes.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
+import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 
 describe('when every Spot pool is out of capacity and cluster-autoscaler asks for 5 nodes', () => {

@@ -2,8 +2,8 @@
  * Stories of the rails: the kill switch, the change budget, and writes that fail half-way.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
-import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
+import { TAG } from '../../lib/vocabulary/tags';
+import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { SPOT, prodCluster } from './cluster';
 
 describe('the kill switch', () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationsSchema, resolveNotifications } from '../../lib/config/notify-schema';
-import type { World } from '../../lib/fake/world';
+import type { World } from '../../lib/sim/world';
 import { createSlackNotifier } from '../../lib/notify/slack-notifier';
 import { MemoryFoldStore } from '../../lib/ports/fold-store';
 import type { Notifier } from '../../lib/ports/notifier';

@@ -2,7 +2,7 @@
  * Stories of coming back: backoff, the half-open probe, and the groups a person must fix.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
+import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 
 async function spotGroupOutOfRotation() {

@@ -5,8 +5,8 @@
  */
 import type { Log } from '../../lib/ports/log';
 import type { Notifier } from '../../lib/ports/notifier';
-import type { Pool } from '../../lib/fake/fake-auto-scaling';
-import { World } from '../../lib/fake/world';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));

@@ -3,11 +3,11 @@
  * clusters' instances — on the fake EC2 and Auto Scaling, through the spot function's code.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { TAG } from '../../lib/decide/guard-tags';
-import { launchUnsuccessfulEvent } from '../../lib/fake/aws-events';
-import { FakeAwsError } from '../../lib/fake/fake-auto-scaling';
-import { fakeZoneId } from '../../lib/fake/fake-ec2';
-import { sweepRebalanceTags } from '../../lib/app/spot/sweep';
+import { TAG } from '../../lib/vocabulary/tags';
+import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
+import { fakeZoneId } from '../../lib/fakes/fake-ec2';
+import { sweepRebalanceTags } from '../../lib/spot/sweep-run';
 import { silentLog } from '../../lib/ports/log';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, spotCluster, spotConfig } from './spot-cluster';

@@ -1,7 +1,7 @@
 /** The writers' lease table in moto, as serverless.yml declares it (key `pk`), and a lock on it. */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '../../lib/act/aws/clients';
-import { createDynamoDbLock } from '../../lib/act/aws/dynamodb-lock';
+import { createDynamoDbClient } from '../../lib/aws/clients';
+import { createDynamoDbLock } from '../../lib/aws/dynamodb-lock';
 import type { LockPort } from '../../lib/ports/lock';
 import { REGION } from './moto-world';
 

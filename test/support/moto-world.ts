@@ -12,7 +12,7 @@ import {
   DescribeAutoScalingGroupsCommand,
 } from '@aws-sdk/client-auto-scaling';
 
-import { createAutoScalingClient } from '../../lib/act/aws/clients';
+import { createAutoScalingClient } from '../../lib/aws/clients';
 
 export const REGION = 'eu-west-3';
 export const ZONE = 'eu-west-3a';

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../lib/decide/actions';
+import type { Alert } from '../../lib/failover/actions';
 import { KINDS } from '../../lib/notify/describe';
-import type { Signal } from '../../lib/signals';
+import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');

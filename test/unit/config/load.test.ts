@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 
 import { loadPolicy, policyFromText } from '../../../lib/config/load';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '../../../lib/vocabulary/errors';
 import { errorFrom } from '../../support/error-from';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../../capacity-guard.example.yml', import.meta.url));

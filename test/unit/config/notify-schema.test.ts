@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { policyFromText } from '../../../lib/config/load';
 import { loadPolicy } from '../../../lib/config/load';
 import { routeParameters } from '../../../lib/config/notify-schema';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '../../../lib/vocabulary/errors';
 import { errorFrom } from '../../support/error-from';
 
 const MINIMAL = { clusters: [{ name: 'prod-eu', priorities: '50: [".*spot.*"]' }] };

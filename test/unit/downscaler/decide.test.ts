@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { policyFromText } from '../../../lib/config/load';
 import { decideDownscaler } from '../../../lib/downscaler/decide';
-import { DOWNSCALER_TAG } from '../../../lib/downscaler/tags';
+import { DOWNSCALER_TAG } from '../../../lib/vocabulary/downscaler-tags';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 
 const SATURDAY = new Date('2026-11-28T12:00:00Z');

@@ -1,6 +1,6 @@
 /** Folding as a pure function: first sent, repeats in the window counted, the next one after it carries the count. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../lib/decide/actions';
+import type { Action } from '../../../lib/failover/actions';
 import { type FoldEntry, foldKey, planFold } from '../../../lib/notify/fold';
 import { type ReportItem, reportItems } from '../../../lib/notify/report-items';
 import { SAMPLE, report } from './sample-actions';

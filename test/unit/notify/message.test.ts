@@ -1,6 +1,6 @@
 /** One message per cluster per run, whatever the storm; failed and dry-run runs say so. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../lib/decide/actions';
+import type { Action } from '../../../lib/failover/actions';
 import { LINES_PER_SECTION, buildMessages } from '../../../lib/notify/message';
 import { reportItems } from '../../../lib/notify/report-items';
 import { NOW, SAMPLE, report } from './sample-actions';

@@ -1,5 +1,5 @@
 /** One realistic action of every reported kind, as decide and the downscaler return them. */
-import type { Action } from '../../../lib/decide/actions';
+import type { Action } from '../../../lib/failover/actions';
 import type { Notable, RunReport } from '../../../lib/ports/notifier';
 
 export const NOW = '2026-11-27T21:00:00.000Z';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnyInput } from '../../../lib/parse/any-input';
 import { parseEventBridgeEvent } from '../../../lib/parse/registry';
 import { parseSqsRecord } from '../../../lib/parse/sqs-record';
-import type { ParseOutcome, Signal } from '../../../lib/signals';
+import type { ParseOutcome, Signal } from '../../../lib/vocabulary/signals';
 
 // The samples are edited field by field in the tests.
 type Json = any;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { readFailureText } from '../../../lib/parse/launch-failure-text';
-import type { FailureClass, Market } from '../../../lib/signals';
+import type { FailureClass, Market } from '../../../lib/vocabulary/signals';
 
 interface Expected {
   failure: FailureClass;

@@ -1,6 +1,6 @@
 /** kube-downscaler's grammar: what matches when, and errors that name the entry. */
 import { describe, expect, it } from 'vitest';
-import { ScheduleError } from '../../../lib/errors';
+import { ScheduleError } from '../../../lib/vocabulary/errors';
 import { matchesTimeSpec, parseTimeSpec } from '../../../lib/schedule/spec';
 
 const at = (spec: string, iso: string) => matchesTimeSpec(parseTimeSpec(spec), Date.parse(iso));

@@ -1,6 +1,6 @@
 /** What the simulator shows of Slack: the messages the real builders make, folded like the Slack notifier folds them. */
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../../lib/decide/actions';
+import type { Alert } from '../../../lib/failover/actions';
 import type { SlackMessage } from '../../../lib/notify/message';
 import { createPreviewNotifier } from '../../../lib/notify/preview';
 import { describeMessage } from '../../../lib/sim/report-line';

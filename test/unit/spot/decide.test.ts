@@ -1,11 +1,11 @@
 /** The spot decisions, pure: drains, replacements, storms, rebalance expiry, pool windows. */
 import { describe, expect, it } from 'vitest';
 import { policyFromText } from '../../../lib/config/load';
-import { buildSnapshot } from '../../../lib/decide/snapshot';
+import { buildSnapshot } from '../../../lib/failover/snapshot';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { Ec2Instance } from '../../../lib/ports/ec2';
 import type { PoolState } from '../../../lib/ports/pool-signals';
-import type { SpotSignal } from '../../../lib/signals';
+import type { SpotSignal } from '../../../lib/vocabulary/signals';
 import { EXACT_DEADLINE_CALLS, planDrains, planReplacements, stormSignals } from '../../../lib/spot/decide';
 import { countInWindow, bucketOf } from '../../../lib/spot/pool-window';
 import { planDetachedTermination, planRebalanceExpiry } from '../../../lib/spot/sweep';

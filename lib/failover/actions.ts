@@ -1,0 +1,94 @@
+/**
+ * What capacity-guard does, as data: decide returns these, dry-run prints them, the executor
+ * turns each into AWS calls. Each carries the absolute target (not a delta), so running it twice
+ * ends in the same state.
+ */
+import type { FailureClass } from '../vocabulary/signals';
+import type { Sizes } from '../vocabulary/tags';
+
+interface OnGroup {
+  cluster: string;
+  group: string;
+}
+
+/** A group's failover tier (lib/priorities: 0 = the expander's first choice), null when it never prefers it; for the operator's messages. */
+interface InTier {
+  tier: number | null;
+}
+
+/** Out of rotation: desired back to what runs, MaxSize capped there; original sizes in tags. */
+export interface SuspendGroup extends OnGroup, InTier {
+  kind: 'suspend-group';
+  failure: FailureClass;
+  reason: string;
+  /** When the probe may start; null = only a person brings it back. */
+  until: string | null;
+  backoffSeconds: number;
+  from: Sizes;
+  to: Sizes;
+  tags: Record<string, string>;
+}
+
+/** Still suspended or probing, but its sizes drifted (a lost write, or CA scaled it down): write them again. */
+export interface EnforceSuspension extends OnGroup, InTier {
+  kind: 'enforce-suspension';
+  from: Sizes;
+  to: Sizes;
+  tags: Record<string, string>;
+}
+
+/** direct mode: add unmet capacity to a fallback group. */
+export interface RaiseDesired extends OnGroup {
+  kind: 'raise-desired';
+  from: number;
+  to: number;
+  /** The failing group whose capacity this replaces. */
+  replacing: string;
+  tier: number | null;
+}
+
+/** Half-open: MaxSize = current + 1, so one launch can test the pool. */
+export interface StartProbe extends OnGroup, InTier {
+  kind: 'start-probe';
+  from: Sizes;
+  to: Sizes;
+  tags: Record<string, string>;
+}
+
+/** Fully back: saved MinSize/MaxSize, suspension tags removed. */
+export interface RestoreGroup extends OnGroup, InTier {
+  kind: 'restore-group';
+  /**
+   * probe-succeeded: a launch succeeded while open; probe-window-passed: open for a whole backoff
+   * without a failure; operator-released: an operator deleted the state tag or set the ignore tag.
+   */
+  why: 'probe-succeeded' | 'probe-window-passed' | 'operator-released';
+  from: Sizes;
+  to: Sizes;
+  removeTags: string[];
+  tags: Record<string, string>;
+}
+
+/** An unclassified failure, counted in a tag until it repeats often enough to suspend. */
+export interface CountUnknownFailure extends OnGroup {
+  kind: 'count-unknown-failure';
+  count: number;
+  tags: Record<string, string>;
+}
+
+/** Something an operator must hear about; no AWS write. */
+export interface Alert {
+  kind: 'alert';
+  severity: 'info' | 'warning' | 'critical';
+  code: 'no-fallback-capacity' | 'change-budget-exhausted' | 'kill-switch' | 'needs-operator' | 'unknown-failure';
+  cluster: string;
+  group: string | null;
+  message: string;
+}
+
+export type Action = SuspendGroup | EnforceSuspension | RaiseDesired | StartProbe | RestoreGroup | CountUnknownFailure | Alert;
+export type ActionKind = Action['kind'];
+
+export function writesToAws(action: Action): boolean {
+  return action.kind !== 'alert';
+}

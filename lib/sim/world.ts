@@ -1,0 +1,118 @@
+/**
+ * The fake AWS plus capacity-guard's real app code, wired together: events the fake emits are
+ * delivered as SQS records to the same code the Lambda runs. Scenarios, `npm start` and the bench
+ * drive this.
+ */
+import type { AppDeps } from '../run/deps';
+import { type DownscaleResult, downscale } from '../downscaler/run';
+import { type BatchResult, handleLaunchEvents } from '../failover/run';
+import { type ReconcileResult, reconcile } from '../failover/reconcile';
+import type { SpotDeps } from '../spot/deps';
+import { type SpotBatchResult, handleSpotEvents } from '../spot/run';
+import { type SweepResult, sweepRebalanceTags } from '../spot/sweep-run';
+import { policyFromText } from '../config/load';
+import type { Policy } from '../config/policy';
+import type { Log } from '../ports/log';
+import { silentLog } from '../ports/log';
+import { MetricsRecorder } from '../ports/metrics';
+import { type Notifier, RecordingNotifier } from '../ports/notifier';
+import { type EventBridgeEvent, asSqsRecord } from '../fakes/aws-events';
+import { FakeClock } from '../fakes/clock';
+import { FakeAutoScaling, type FakeOptions } from '../fakes/fake-auto-scaling';
+import { FakeEc2 } from '../fakes/fake-ec2';
+import { FakeEventBus, FakePoolSignalStore } from '../fakes/fake-spot-stores';
+import { FakeLock } from '../fakes/fake-lock';
+
+export interface WorldOptions extends FakeOptions {
+  start?: string;
+  /** capacity-guard YAML config text. */
+  config: string;
+  log?: Log;
+  /** The notifier the app code talks to (default: `world.notifier`, a recorder), e.g. a Slack notifier against a local server. */
+  notifier?: Notifier;
+}
+
+export class World {
+  readonly clock: FakeClock;
+  readonly aws: FakeAutoScaling;
+  readonly metrics = new MetricsRecorder();
+  readonly notifier = new RecordingNotifier();
+  readonly policy: Policy;
+  readonly deps: AppDeps;
+  readonly lock: FakeLock;
+
+  constructor(options: WorldOptions) {
+    this.clock = new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
+    this.aws = new FakeAutoScaling(this.clock, options);
+    this.policy = policyFromText(options.config, 'scenario config', { env: {} });
+    this.lock = new FakeLock(this.clock.now);
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, now: this.clock.now };
+  }
+
+  /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
+  async deliverEvents(events: EventBridgeEvent[] = this.aws.takeEvents()): Promise<BatchResult> {
+    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps);
+  }
+
+  // ---- the spot function (issue 3) ------------------------------------------------------
+
+  /** EC2 of this world: Spot interruptions and rebalance recommendations, instance tags. */
+  get ec2(): FakeEc2 {
+    this.spot ??= this.createSpot();
+    return this.spot.ec2;
+  }
+
+  get eventBus(): FakeEventBus {
+    this.spot ??= this.createSpot();
+    return this.spot.eventBus;
+  }
+
+  get poolSignals(): FakePoolSignalStore {
+    this.spot ??= this.createSpot();
+    return this.spot.poolSignals;
+  }
+
+  get spotDeps(): SpotDeps {
+    this.spot ??= this.createSpot();
+    return this.spot.deps;
+  }
+
+  /** Deliver the aws.ec2 events emitted so far to the spot function's code, in SQS batches of `batchSize` (serverless.yml: 1000). */
+  async deliverSpotEvents(events: EventBridgeEvent[] = this.ec2.takeEvents(), batchSize = 1000): Promise<SpotBatchResult[]> {
+    const results: SpotBatchResult[] = [];
+    for (let start = 0; start < events.length; start += batchSize) {
+      results.push(await handleSpotEvents(events.slice(start, start + batchSize).map((event) => asSqsRecord(event)), this.spotDeps));
+    }
+    return results;
+  }
+
+  /** Every AWS call the world's fakes counted; the lease costs a put and a delete per acquisition. */
+  awsCalls(): number {
+    const spot = this.spot ? this.spot.ec2.totalCalls() + this.spot.eventBus.totalCalls() + this.spot.poolSignals.totalCalls() : 0;
+    return this.aws.totalCalls() + spot + this.lock.acquisitions * 2;
+  }
+
+  /** The spot sweep's scheduled run (rebalance tag expiry). */
+  async sweepSpot(): Promise<SweepResult> {
+    return sweepRebalanceTags(this.spotDeps);
+  }
+
+  private spot: { ec2: FakeEc2; eventBus: FakeEventBus; poolSignals: FakePoolSignalStore; deps: SpotDeps } | undefined;
+
+  private createSpot(): { ec2: FakeEc2; eventBus: FakeEventBus; poolSignals: FakePoolSignalStore; deps: SpotDeps } {
+    const ec2 = new FakeEc2(this.clock, this.aws);
+    const eventBus = new FakeEventBus();
+    const poolSignals = new FakePoolSignalStore(this.clock.now);
+    return { ec2, eventBus, poolSignals, deps: { ...this.deps, ec2, detach: this.aws, eventBus, poolSignals } };
+  }
+
+  /** The scheduled function's run. */
+  async reconcile(): Promise<ReconcileResult> {
+    return reconcile(this.deps);
+  }
+
+  /** The scheduled downscaler's run. */
+  async downscale(): Promise<DownscaleResult> {
+    return downscale(this.deps);
+  }
+}

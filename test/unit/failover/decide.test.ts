@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../../lib/failover/actions';
+import { decide } from '../../../lib/failover/decide';
+import { TAG } from '../../../lib/vocabulary/tags';
+import { T0, at, failure, group, policy, snapshot, success } from './builders';
+
+const now = new Date(at(1));
+const kinds = (actions: Action[]) => actions.map((action) => action.kind);
+const only = <K extends Action['kind']>(actions: Action[], kind: K) => actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+
+const suspendedTags = (overrides: Record<string, string> = {}) => ({
+  [TAG.state]: 'suspended',
+  [TAG.failure]: 'capacity',
+  [TAG.since]: T0,
+  [TAG.until]: at(180),
+  [TAG.savedSizes]: '1,7,50',
+  [TAG.setMax]: '2',
+  [TAG.backoff]: `180,${T0}`,
+  ...overrides,
+});
+
+describe('decide on a launch failure of a healthy group', () => {
+  it('takes it out of rotation: desired and MaxSize to what runs, original sizes and reason in tags', () => {
+    const groups = [group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 })];
+
+    const [suspend] = only(decide(failure('spot-a'), snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 2 });
+    expect(suspend?.tags).toMatchObject({
+      [TAG.state]: 'suspended',
+      [TAG.failure]: 'capacity',
+      [TAG.savedSizes]: '1,7,50',
+      [TAG.since]: T0,
+      [TAG.until]: at(180),
+      [TAG.backoff]: `180,${T0}`,
+    });
+    expect(suspend?.tags[TAG.reason]).toBe('capacity: InsufficientInstanceCapacity (spot eu-west-3a)');
+  });
+
+  it('counts Pending instances as running and lowers MinSize when fewer run than the minimum', () => {
+    const groups = [group('spot-a', { min: 5, desired: 7, max: 50, inService: 2, pending: 1 })];
+
+    const [suspend] = only(decide(failure('spot-a'), snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.to).toEqual({ minSize: 3, desiredCapacity: 3, maxSize: 3 });
+  });
+
+  it('treats quota and price failures like capacity: they heal with time', () => {
+    for (const kind of ['quota', 'price'] as const) {
+      const [suspend] = only(decide(failure('spot-a', T0, { failure: kind }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
+      expect(suspend?.until, kind).toBe(at(180));
+    }
+  });
+
+  it('waits the longest backoff for "not supported", which does not heal with time', () => {
+    const [suspend] = only(decide(failure('spot-a', T0, { failure: 'unsupported' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
+
+    expect(suspend?.until).toBe(at(1800));
+  });
+
+  it('never brings a configuration failure back by itself, and calls for a person', () => {
+    const actions = decide(failure('spot-a', T0, { failure: 'configuration' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now);
+
+    expect(only(actions, 'suspend-group')[0]?.tags[TAG.until]).toBe('manual');
+    expect(only(actions, 'alert')[0]?.code).toBe('needs-operator');
+  });
+
+  it('counts an unknown failure, and only suspends once it repeats within the window', () => {
+    const healthy = [group('spot-a', { desired: 3, max: 9, inService: 1 })];
+    const unknown = (time: string, activityId: string) => failure('spot-a', time, { failure: 'unknown', activityId });
+    const counted = (tag: string) => [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: tag })];
+
+    const first = decide(unknown(T0, 'aaaaaaaa-1'), snapshot(healthy), policy(), now);
+    expect(kinds(first)).toEqual(['count-unknown-failure', 'alert']);
+    expect(only(first, 'count-unknown-failure')[0]?.tags).toEqual({ [TAG.unknownFailures]: `${T0},aaaaaaaa` });
+
+    const twice = counted(`${T0},aaaaaaaa;bbbbbbbb`);
+    expect(decide(unknown(at(30), 'bbbbbbbb-2'), snapshot(twice), policy(), now)).toEqual([]); // the same event again
+    expect(kinds(decide(unknown(at(60), 'cccccccc-3'), snapshot(twice), policy(), now))).toContain('suspend-group');
+
+    const afterWindow = decide(unknown(at(16 * 60), 'dddddddd-4'), snapshot(twice), policy(), now);
+    expect(only(afterWindow, 'count-unknown-failure')[0]?.count).toBe(1);
+  });
+
+  it('counts unknown failures that arrive out of order', () => {
+    // Prepare: t20 arrived first, then t0; now t10 arrives.
+    const counted = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: `${T0},cccccccc;aaaaaaaa` })];
+
+    const actions = decide(failure('spot-a', at(10), { failure: 'unknown', activityId: 'bbbbbbbb-2' }), snapshot(counted), policy(), now);
+
+    expect(kinds(actions)).toContain('suspend-group');
+  });
+
+  it('keeps the saved sizes of a released group when unknown failures suspend it again', () => {
+    const released = [group('spot-a', { desired: 3, max: 3, inService: 3 }, { [TAG.savedSizes]: '0,7,50', [TAG.unknownFailures]: `${T0},aaaaaaaa;bbbbbbbb` })];
+
+    const [suspend] = only(decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now), 'suspend-group');
+
+    expect(suspend?.tags[TAG.savedSizes]).toBe('0,7,50');
+  });
+
+  it('ignores a failure older than the last restore (a late event)', () => {
+    const groups = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.restoredAt]: at(60) })];
+
+    expect(decide(failure('spot-a', at(30)), snapshot(groups), policy(), now)).toEqual([]);
+  });
+
+  it('ignores groups of no configured cluster and groups an operator excluded', () => {
+    const foreign = group('spot-x', { desired: 3, max: 9, inService: 1 });
+    foreign.tags = { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/staging': 'owned' };
+    const excluded = group('spot-b', { desired: 3, max: 9, inService: 1 }, { [TAG.ignore]: 'true' });
+
+    expect(decide(failure('spot-x'), snapshot([foreign, excluded]), policy(), now)).toEqual([]);
+    expect(decide(failure('spot-b'), snapshot([foreign, excluded]), policy(), now)).toEqual([]);
+    expect(decide(failure('not-described-at-all'), snapshot([foreign]), policy(), now)).toEqual([]);
+  });
+});
+
+describe('decide on a failure of a group already out of rotation', () => {
+  it('does nothing when it is in place and the failure is not older', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags())];
+
+    expect(decide(failure('spot-a', at(20)), snapshot(groups), policy(), now)).toEqual([]);
+  });
+
+  it('dates the suspension from the earliest failure when an older one arrives late', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(20), [TAG.until]: at(200), [TAG.backoff]: `180,${at(20)}` }))];
+
+    const [redate] = decide(failure('spot-a', T0), snapshot(groups), policy(), now);
+
+    expect(redate?.kind).toBe('enforce-suspension');
+    expect(redate && 'tags' in redate ? redate.tags : {}).toEqual({ [TAG.since]: T0, [TAG.until]: at(180), [TAG.backoff]: `180,${T0}` });
+  });
+
+  it('ignores a failure from before the last restore, or from before the probe that led to this suspension', () => {
+    const afterRestore = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(3600), [TAG.until]: at(3960), [TAG.restoredAt]: at(1000) }))];
+    const afterProbe = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(400), [TAG.until]: at(760), [TAG.probe]: `${at(380)},2` }))];
+
+    expect(decide(failure('spot-a', at(10)), snapshot(afterRestore), policy(), now)).toEqual([]);
+    expect(decide(failure('spot-a', at(100)), snapshot(afterProbe), policy(), now)).toEqual([]);
+  });
+
+  it('re-suspends a probing group whose probe failed, doubling the backoff and keeping the original sizes', () => {
+    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+
+    const [suspend] = only(decide(failure('spot-a', at(200)), snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.backoffSeconds).toBe(360);
+    expect(suspend?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 2 });
+    expect(suspend?.tags[TAG.savedSizes]).toBe('1,7,50');
+    expect(suspend?.until).toBe(at(200 + 360));
+  });
+
+  it('caps the doubled backoff at the maximum', () => {
+    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.backoff]: `1500,${T0}` }))];
+
+    const [suspend] = only(decide(failure('spot-a', at(200)), snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.backoffSeconds).toBe(1800);
+  });
+});
+
+describe('decide on a launch success', () => {
+  const probing = () => [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+
+  it('brings a probing group fully back: saved MinSize/MaxSize, suspension tags removed, backoff kept', () => {
+    const [restore] = only(decide(success('spot-a', at(200)), snapshot(probing()), policy(), now), 'restore-group');
+
+    expect(restore?.to).toEqual({ minSize: 1, desiredCapacity: 3, maxSize: 50 });
+    expect(restore?.removeTags).toContain(TAG.state);
+    expect(restore?.removeTags).not.toContain(TAG.backoff);
+    expect(restore?.tags).toEqual({ [TAG.restoredAt]: at(200) });
+  });
+
+  it('changes nothing for a success older than the probe, or for a group that is not probing', () => {
+    expect(decide(success('spot-a', at(100)), snapshot(probing()), policy(), now)).toEqual([]);
+    const suspended = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags())];
+    expect(decide(success('spot-a', at(100)), snapshot(suspended), policy(), now)).toEqual([]);
+  });
+});
+
+describe('decide on the scheduled tick', () => {
+  const tick = { kind: 'tick' as const, time: at(181) };
+
+  it('opens a group half-way once its backoff is over: MaxSize = current + 1', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags())];
+
+    expect(decide(tick, snapshot(groups), policy(), new Date(at(179)))).toEqual([]);
+    const [probe] = decide(tick, snapshot(groups), policy(), new Date(at(181)));
+
+    expect(probe?.kind).toBe('start-probe');
+    expect(probe && 'to' in probe ? probe.to : null).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 3 });
+    expect(probe && 'tags' in probe ? probe.tags : {}).toEqual({ [TAG.state]: 'probing', [TAG.probe]: `${at(181)},2`, [TAG.setMax]: '3' });
+  });
+
+  it('brings back a probing group whose success event was lost but whose new instance is in service', () => {
+    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+
+    expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(300))))).toEqual(['restore-group']);
+  });
+
+  it('restores the saved sizes of a group whose state tag an operator deleted', () => {
+    const tags = suspendedTags();
+    delete (tags as Record<string, string>)[TAG.state];
+    const [restore] = decide(tick, snapshot([group('spot-a', { min: 1, desired: 2, max: 2 }, tags)]), policy(), now);
+
+    expect(restore?.kind).toBe('restore-group');
+    expect(restore && restore.kind === 'restore-group' ? restore.why : null).toBe('operator-released');
+  });
+
+  it('probes at the next run when the resume time tag is unreadable, rather than stranding the group', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.until]: 'soon-ish' }))];
+
+    expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(1))))).toEqual(['start-probe']);
+  });
+
+  it('leaves a group with damaged tags alone and asks a person to look', () => {
+    const tags = suspendedTags();
+    delete (tags as Record<string, string>)[TAG.savedSizes];
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, tags)];
+
+    const actions = decide(tick, snapshot(groups), policy(), now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    expect(decide(failure('spot-a', at(5)), snapshot(groups), policy(), now)).toEqual([]);
+  });
+
+  it('brings a probing group fully back when a whole backoff passed without a failure (no demand to probe with)', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+
+    expect(decide(tick, snapshot(groups), policy(), new Date(at(359)))).toEqual([]);
+    const [restore] = decide(tick, snapshot(groups), policy(), new Date(at(360)));
+
+    expect(restore?.kind === 'restore-group' ? restore.why : null).toBe('probe-window-passed');
+  });
+
+  it('hands a capped group back once an operator tags it capacity-guard/ignore=true', () => {
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.ignore]: 'true' }))];
+
+    const [restore] = decide(tick, snapshot(groups), policy(), now);
+
+    expect(restore?.kind === 'restore-group' ? [restore.why, restore.to.maxSize] : null).toEqual(['operator-released', 50]);
+  });
+
+  it('never touches healthy groups', () => {
+    expect(decide(tick, snapshot([group('spot-a', { desired: 5, max: 9 })]), policy(), now)).toEqual([]);
+  });
+});
+
+describe('decide in direct mode', () => {
+  const direct = policy('', 'direct');
+
+  it('adds the unmet capacity to tier peers first, then the next tier, within MaxSize', () => {
+    const groups = [
+      group('spot-a', { desired: 9, max: 50, inService: 2 }),
+      group('spot-b', { desired: 4, max: 6 }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+      group('on-demand-b', { desired: 1, max: 20 }),
+    ];
+
+    const raises = only(decide(failure('spot-a'), snapshot(groups, direct), direct, now), 'raise-desired');
+
+    expect(raises.map((raise) => [raise.group, raise.from, raise.to])).toEqual([
+      ['spot-b', 4, 6],
+      ['on-demand-a', 1, 4],
+      ['on-demand-b', 1, 3],
+    ]);
+  });
+
+  it('keeps capacity within a failover set', () => {
+    const groups = [
+      group('spot-a', { desired: 4, max: 50, inService: 2 }, { [TAG.failoverSet]: 'prometheus' }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+      group('on-demand-prom', { desired: 1, max: 20 }, { [TAG.failoverSet]: 'prometheus' }),
+    ];
+
+    const raises = only(decide(failure('spot-a'), snapshot(groups, direct), direct, now), 'raise-desired');
+
+    expect(raises.map((raise) => raise.group)).toEqual(['on-demand-prom']);
+  });
+
+  it('says loudly how many nodes found no place', () => {
+    const groups = [group('spot-a', { desired: 6, max: 50, inService: 2 }), group('on-demand-a', { desired: 19, max: 20 })];
+
+    const [alert] = only(decide(failure('spot-a'), snapshot(groups, direct), direct, now), 'alert');
+
+    expect(alert?.code).toBe('no-fallback-capacity');
+    expect(alert?.message).toMatch(/^3 of 4 node/);
+  });
+});
+
+describe('guard rails', () => {
+  const groups = () => [group('spot-a', { desired: 7, max: 50, inService: 2 }), group('spot-b', { desired: 4, max: 50, inService: 1 })];
+
+  it('turns every write into a report when the kill switch is on', () => {
+    const actions = decide(failure('spot-a'), snapshot(groups()), policy('enabled: false'), now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    expect(only(actions, 'alert')[0]?.code).toBe('kill-switch');
+  });
+
+  it('still honours an operator release while the kill switch is on', () => {
+    const tags = suspendedTags();
+    delete (tags as Record<string, string>)[TAG.state];
+
+    const actions = decide({ kind: 'tick', time: at(5) }, snapshot([group('spot-a', { min: 1, desired: 2, max: 2 }, tags)]), policy('enabled: false'), now);
+
+    expect(kinds(actions)).toEqual(['restore-group']);
+  });
+
+  it('drops the fallback raises of a suspension the budget refused, so refused groups do not pump capacity elsewhere', () => {
+    const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }', 'direct');
+    const groups = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 6, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+
+    const actions = decide(failure('spot-b', at(5)), snapshot(groups, budget), budget, new Date(at(6)));
+
+    expect(kinds(actions)).toEqual(['alert']);
+  });
+
+  it('refuses a suspension beyond the change budget of the cluster', () => {
+    const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
+    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 })];
+
+    const actions = decide(failure('spot-b', at(5)), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
+
+    expect(only(actions, 'alert')[0]?.code).toBe('change-budget-exhausted');
+    expect(only(actions, 'suspend-group')).toEqual([]);
+    // Once the window has passed, the budget is there again.
+    const later = decide(failure('spot-b', at(700)), snapshot(withOneSuspended, budget), budget, new Date(at(701)));
+    expect(kinds(later)).toContain('suspend-group');
+  });
+
+  it('is pure: the same inputs give the same actions, and the snapshot is not modified', () => {
+    const input = snapshot(groups());
+    const frozen = JSON.stringify(input);
+
+    const first = decide(failure('spot-a'), input, policy(), now);
+    const second = decide(failure('spot-a'), input, policy(), now);
+
+    expect(second).toEqual(first);
+    expect(JSON.stringify(input)).toBe(frozen);
+  });
+});
+
+describe('the failover tier on group actions (for the operator\'s message)', () => {
+  // Tiers from the test policy's priorities: 50 "spot", 10 "on-demand"; other groups are never preferred.
+  const bystanders = [group('spot-z', { desired: 1, max: 5 }), group('on-demand-z', { desired: 1, max: 5 })];
+  const world = (subject: ReturnType<typeof group>) => snapshot([subject, ...bystanders]);
+  const probing = suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' });
+
+  it('is the group\'s tier in the priority expander: suspend, drift repair, probe, restore', () => {
+    const tick = (seconds: number) => ({ kind: 'tick' as const, time: at(seconds) });
+    const [suspend] = only(decide(failure('on-demand-a'), world(group('on-demand-a', { desired: 7, max: 50, inService: 2 })), policy(), now), 'suspend-group');
+    const [enforce] = only(decide(tick(10), world(group('spot-a', { min: 1, desired: 2, max: 9 }, suspendedTags())), policy(), new Date(at(10))), 'enforce-suspension');
+    const [probe] = only(decide(tick(181), world(group('on-demand-a', { min: 1, desired: 2, max: 2 }, suspendedTags())), policy(), new Date(at(181))), 'start-probe');
+    const [restore] = only(decide(success('other-nodes', at(200)), world(group('other-nodes', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, probing)), policy(), now), 'restore-group');
+
+    expect([suspend?.tier, enforce?.tier, probe?.tier, restore?.tier]).toEqual([1, 0, 1, null]);
+  });
+});
