@@ -1,4 +1,4 @@
-/** Every 5 minutes (serverless.yml): staging groups down at night and on weekends, restored exactly. Wiring only; see lib/app/downscale.ts. */
+/** Every 5 minutes (serverless.yml): staging groups down at night and on weekends, restored exactly. Wiring only; see lib/downscaler/run.ts. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';

@@ -1,6 +1,6 @@
 /**
  * EventBridge (Auto Scaling launch events) → SQS → here. Wiring only: the work is in
- * lib/app/handle-launch-events.ts. Records are handled as one batch rather than through
+ * lib/failover/run.ts. Records are handled as one batch rather than through
  * Powertools' BatchProcessor because the whole batch shares one Describe call and is decided in
  * event-time order; the partial batch response has the same shape.
  */

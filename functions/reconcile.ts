@@ -1,4 +1,4 @@
-/** Every minute: probes, drift repair, and failures whose event was lost. Wiring only; see lib/app/reconcile.ts. */
+/** Every minute: probes, drift repair, and failures whose event was lost. Wiring only; see lib/failover/reconcile.ts. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';

@@ -1,4 +1,4 @@
-/** Every 5 minutes: rebalance tags that no interruption followed expire, detached nodes past their time go. Wiring only; see lib/app/spot/sweep.ts. */
+/** Every 5 minutes: rebalance tags that no interruption followed expire, detached nodes past their time go. Wiring only; see lib/spot/sweep-run.ts. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';

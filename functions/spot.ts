@@ -1,7 +1,7 @@
 /**
  * EventBridge (aws.ec2: Spot interruption warnings, rebalance recommendations, ending state
  * changes) → SQS → here, in large batches. Wiring only: the work is in
- * lib/app/spot/handle-spot-events.ts (one DescribeInstances, one CreateTags per batch).
+ * lib/spot/run.ts (one DescribeInstances, one CreateTags per batch).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';

@@ -1,7 +1,7 @@
 /**
  * Slack webhook URLs from SSM Parameter Store SecureString parameters, through Powertools
  * Parameters (GetParameter WithDecryption, cached for `cacheMs` per container).
- * Here because Powertools Parameters brings the SSM SDK client: only lib/act/aws imports @aws-sdk.
+ * Here because Powertools Parameters brings the SSM SDK client: only lib/aws imports @aws-sdk.
  */
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';

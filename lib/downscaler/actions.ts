@@ -1,6 +1,6 @@
 /**
  * What the downscaler does, as data: decideDownscaler returns these, dry-run prints them, the
- * executor (lib/act/execute-downscaler.ts) turns each into Auto Scaling calls. Each carries
+ * executor (lib/downscaler/execute.ts) turns each into Auto Scaling calls. Each carries
  * absolute sizes, so running one twice ends in the same state.
  */
 import type { Sizes } from '../vocabulary/tags';

@@ -286,7 +286,7 @@ export class FakeAutoScaling implements AutoScalingPort {
       .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
   }
 
-  // ---- for the spot fakes (lib/fake/fake-ec2.ts) ---------------------------------------------
+  // ---- for the spot fakes (lib/fakes/fake-ec2.ts) ---------------------------------------------
 
   /** Every instance of every group, with its group and pool. */
   allInstances(): { group: string; groupTags: Record<string, string>; instanceId: string; lifecycleState: string; pool: Pool; launchedAt: number }[] {

@@ -1,7 +1,7 @@
 /**
  * The port through which the act layer talks to Auto Scaling. Domain names, no SDK types:
- * the adapter (lib/act/aws) implements it against AWS or moto, the behavioural fake
- * (lib/fake) implements it in memory for scenarios and the simulator.
+ * the adapter (lib/aws) implements it against AWS or moto, the behavioural fake
+ * (lib/fakes) implements it in memory for scenarios and the simulator.
  */
 
 export interface CallOptions {

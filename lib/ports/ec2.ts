@@ -1,6 +1,6 @@
 /**
  * What the spot function needs from EC2, in domain names (no SDK types). The adapter is
- * lib/act/aws/ec2-adapter.ts; the behavioural fake is lib/fake/fake-ec2.ts.
+ * lib/aws/ec2-adapter.ts; the behavioural fake is lib/fakes/fake-ec2.ts.
  */
 import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from './auto-scaling';

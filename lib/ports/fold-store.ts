@@ -1,7 +1,7 @@
 /**
  * Where notification folding keeps its counts between invocations. ASG tags do not fit (an
  * incident spans groups and clusters, and tags cannot compare-and-set), so in Lambda this is the
- * writers' lease table (lib/act/aws/dynamodb-fold-store.ts); in tests and the simulator, memory.
+ * writers' lease table (lib/aws/dynamodb-fold-store.ts); in tests and the simulator, memory.
  */
 export interface FoldEntry {
   /** Occurrences inside the window end here (epoch ms). */

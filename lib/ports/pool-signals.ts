@@ -1,7 +1,7 @@
 /**
  * Account-wide capacity signals per pool (AZ ID, instance type, market), readable by every
  * function of the account. ASG tags cannot serve: a pool spans groups, clusters and functions,
- * and counts need an atomic add. A DynamoDB table with a TTL (lib/act/aws/pool-signal-store.ts).
+ * and counts need an atomic add. A DynamoDB table with a TTL (lib/aws/pool-signal-store.ts).
  */
 import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from './auto-scaling';

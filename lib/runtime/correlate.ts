@@ -1,6 +1,6 @@
 /**
  * A middy middleware putting the invocation's EventBridge event ids on every log line
- * (`correlation_id`, see lib/app/correlation.ts). Runs after injectLambdaContext, whose
+ * (`correlation_id`, see lib/run/correlation.ts). Runs after injectLambdaContext, whose
  * resetKeys clears it after the invocation.
  */
 import type { MiddlewareObj } from '@middy/core';

@@ -1,7 +1,7 @@
 /**
  * The one place where spot-interruption handling plugs into the simulator's capacity-guard run:
  * interruption warnings go to the spot function's real code, as SQS records, as the spot function
- * would get them (lib/fake/world.ts deliverSpotEvents).
+ * would get them (lib/sim/world.ts deliverSpotEvents).
  */
 import type { SpotHandler } from './run';
 

@@ -1,6 +1,6 @@
 /**
  * What the spot function does, as data: decide (lib/spot/decide.ts) returns these, dry-run prints
- * them, lib/app/spot/execute.ts turns them into AWS calls. Each is idempotent.
+ * them, lib/spot/execute.ts turns them into AWS calls. Each is idempotent.
  */
 import type { PoolInterruption, PoolKey } from '../ports/pool-signals';
 import type { DrainReason } from './tags';

@@ -2,7 +2,7 @@
  * Rebalance tags expire by themselves: most recommendations are never followed by an
  * interruption, and a node marked for drain forever is the complaint about today's handlers.
  * Nodes we detached for replacement go too, once past their time: outside any group, nothing
- * else would ever remove them. Pure: the scheduled sweep (lib/app/spot/sweep.ts) feeds it the
+ * else would ever remove them. Pure: the scheduled sweep (lib/spot/sweep-run.ts) feeds it the
  * tagged instances.
  */
 import type { Policy } from '../config/policy';

@@ -1,6 +1,6 @@
 /**
  * Storm bench (issue 3): AWS calls and handler time for a storm of Spot interruption warnings,
- * run against the in-process fakes (lib/fake), counting every call they receive — EC2
+ * run against the in-process fakes (lib/fakes), counting every call they receive — EC2
  * DescribeInstances/CreateTags, DescribeAutoScalingGroups, DetachInstances, the core's suspension
  * writes, PutEvents, the pool-store writes and the lease (a put and a delete per acquisition).
  * moto is not used: it cannot interrupt Spot instances, and calls are what is measured here.
