@@ -4,6 +4,7 @@
  */
 import type { FoldEntry } from '../ports/fold-store';
 import type { Notifier } from '../ports/notifier';
+import type { NotableReport } from './notable';
 import { planFold } from './fold';
 import { type SlackMessage, buildMessages } from './message';
 import { reportItems } from './report-items';
@@ -11,7 +12,7 @@ import { reportItems } from './report-items';
 export function createPreviewNotifier(foldWindowMs: () => number, show: (message: SlackMessage) => void): Notifier {
   const folds = new Map<string, FoldEntry>();
   return {
-    async notify(report) {
+    async notify(report: NotableReport) {
       const items = reportItems(report);
       if (items.length === 0) return;
       const plan = planFold(items, folds, Date.parse(report.time), foldWindowMs());

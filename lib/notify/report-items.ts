@@ -1,5 +1,5 @@
 /** A run report flattened into items: one per action (per cluster), done or failed. */
-import type { Notable, RunReport } from '../ports/notifier';
+import type { Notable, NotableReport } from './notable';
 
 export interface ReportItem {
   action: Notable;
@@ -10,7 +10,7 @@ export interface ReportItem {
   repeated: number;
 }
 
-export function reportItems(report: RunReport): ReportItem[] {
+export function reportItems(report: NotableReport): ReportItem[] {
   return [
     ...report.done.flatMap(perCluster).map((action) => ({ action, error: null, dryRun: report.dryRun, repeated: 0 })),
     ...report.failed.flatMap(({ action, error }) => perCluster(action).map((part) => ({ action: part, error, dryRun: report.dryRun, repeated: 0 }))),

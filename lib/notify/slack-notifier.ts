@@ -7,7 +7,8 @@ import { type NotificationPolicy, SEVERITIES, type Severity, routeParameters } f
 import type { FoldEntry, FoldStore } from '../ports/fold-store';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
-import type { Notifier, RunReport } from '../ports/notifier';
+import type { Notifier } from '../ports/notifier';
+import type { NotableReport } from './notable';
 import type { WebhookUrls } from '../ports/webhook-urls';
 import { keysToRead, planFold, foldKey } from './fold';
 import { entryFor } from './describe';
@@ -54,7 +55,7 @@ export function routeFor(policy: Pick<NotificationPolicy, 'routes'>, severity: S
 
 export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   return {
-    async notify(report) {
+    async notify(report: NotableReport) {
       try {
         await notifyUnsafe(report, deps);
       } catch (error) {
@@ -65,7 +66,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   };
 }
 
-async function notifyUnsafe(report: RunReport, deps: SlackNotifierDeps): Promise<void> {
+async function notifyUnsafe(report: NotableReport, deps: SlackNotifierDeps): Promise<void> {
   const items = reportItems(report);
   // Nothing to tell, or nobody to tell it to: not even the fold store is touched.
   if (items.length === 0 || routeParameters(deps.policy).length === 0) return;
@@ -100,7 +101,7 @@ async function forget(items: readonly ReportItem[], deps: SlackNotifierDeps, dea
   }
 }
 
-async function fold(items: ReturnType<typeof reportItems>, report: RunReport, deps: SlackNotifierDeps, deadlineMs: number) {
+async function fold(items: ReturnType<typeof reportItems>, report: NotableReport, deps: SlackNotifierDeps, deadlineMs: number) {
   let state: Map<string, FoldEntry>;
   try {
     state = await beforeDeadline(deps.folds.read(keysToRead(items)), deadlineMs, 'reading the fold state took too long');

@@ -19,25 +19,3 @@ export interface FoldStore {
    */
   write(changes: ReadonlyMap<string, FoldEntry | null>, expected: ReadonlyMap<string, FoldEntry>): Promise<string[]>;
 }
-
-export class MemoryFoldStore implements FoldStore {
-  readonly entries = new Map<string, FoldEntry>();
-  async read(keys: readonly string[]): Promise<Map<string, FoldEntry>> {
-    return new Map(keys.flatMap((key) => (this.entries.has(key) ? [[key, { ...this.entries.get(key)! }] as const] : [])));
-  }
-  async write(changes: ReadonlyMap<string, FoldEntry | null>, expected: ReadonlyMap<string, FoldEntry>): Promise<string[]> {
-    const lost: string[] = [];
-    for (const [key, entry] of changes) {
-      if (entry === null) {
-        this.entries.delete(key);
-        continue;
-      }
-      if (JSON.stringify(this.entries.get(key)) !== JSON.stringify(expected.get(key))) {
-        lost.push(key);
-        continue;
-      }
-      this.entries.set(key, { ...entry });
-    }
-    return lost;
-  }
-}

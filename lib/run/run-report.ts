@@ -4,8 +4,9 @@
  */
 import type { ExecutionResult } from '../failover/execute';
 import type { Action } from '../failover/actions';
-import type { Notable, RunReport } from '../ports/notifier';
+import type { RunReport } from '../ports/notifier';
 import type { AppDeps } from './deps';
+import type { Notable } from '../notify/notable';
 
 export class RunReporter {
   private readonly done: Notable[] = [];

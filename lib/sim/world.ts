@@ -13,15 +13,14 @@ import { type SweepResult, sweepRebalanceTags } from '../spot/sweep-run';
 import { policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
-import { silentLog } from '../ports/log';
-import { MetricsRecorder } from '../ports/metrics';
-import { type Notifier, RecordingNotifier } from '../ports/notifier';
+import { type Notifier } from '../ports/notifier';
 import { type EventBridgeEvent, asSqsRecord } from '../fakes/aws-events';
 import { FakeClock } from '../fakes/clock';
 import { FakeAutoScaling, type FakeOptions } from '../fakes/fake-auto-scaling';
 import { FakeEc2 } from '../fakes/fake-ec2';
 import { FakeEventBus, FakePoolSignalStore } from '../fakes/fake-spot-stores';
 import { FakeLock } from '../fakes/fake-lock';
+import { silentLog, MetricsRecorder, RecordingNotifier } from '../fakes/recorders';
 
 export interface WorldOptions extends FakeOptions {
   start?: string;

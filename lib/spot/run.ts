@@ -15,7 +15,6 @@ import { buildSnapshot } from '../failover/snapshot';
 import { summarize } from '../failover/guard-rails';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { Ec2Instance } from '../ports/ec2';
-import type { Notable } from '../ports/notifier';
 import { type PoolState, poolId } from '../ports/pool-signals';
 import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
@@ -27,6 +26,7 @@ import { decideInOrder } from '../failover/decide-in-order';
 import { LockBusyError, withLock } from '../run/with-lock';
 import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
+import type { Notable } from '../notify/notable';
 
 /** A batch waits this long for the lease before its detaches and storm are retried. */
 const LOCK_WAIT_MS = 10_000;

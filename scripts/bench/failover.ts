@@ -14,12 +14,10 @@ import { policyFromText } from '../../lib/config/load';
 import { SUSPENSION_TAG_KEYS, TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { World } from '../../lib/sim/world';
-import { silentLog } from '../../lib/ports/log';
-import { noMetrics } from '../../lib/ports/metrics';
-import { noNotifier } from '../../lib/ports/notifier';
 import { createLockTable, motoDynamoDbClient } from '../../test/support/moto-lock';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../../test/support/moto-world';
 import type { BenchContext, BenchFigures } from './context';
+import { silentLog, noMetrics, noNotifier } from '../../lib/fakes/recorders';
 
 const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 export const CONFIG = (mode: string) => `mode: ${mode}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["^spot-nodes-"]\n      10: ["^on-demand-"]\n`;

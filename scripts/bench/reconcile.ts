@@ -4,13 +4,11 @@ import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
 import type { AppDeps } from '../../lib/run/deps';
 import { reconcile } from '../../lib/failover/reconcile';
 import { policyFromText } from '../../lib/config/load';
-import { silentLog } from '../../lib/ports/log';
-import { noMetrics } from '../../lib/ports/metrics';
-import { noNotifier } from '../../lib/ports/notifier';
 import { createLockTable, motoDynamoDbClient } from '../../test/support/moto-lock';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../../test/support/moto-world';
 import type { BenchContext, BenchFigures } from './context';
 import { CONFIG, countCalls } from './failover';
+import { silentLog, noMetrics, noNotifier } from '../../lib/fakes/recorders';
 
 const GROUPS = 500;
 

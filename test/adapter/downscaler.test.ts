@@ -12,12 +12,10 @@ import { downscale } from '../../lib/downscaler/run';
 import { policyFromText } from '../../lib/config/load';
 import { DISCOVERY_TAG_KEYS, DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import { FakeLock } from '../../lib/fakes/fake-lock';
-import { silentLog } from '../../lib/ports/log';
-import { noMetrics } from '../../lib/ports/metrics';
-import { RecordingNotifier } from '../../lib/ports/notifier';
 import { officeHoursConfig } from '../support/downscaler-config';
 import { resetMoto } from '../support/moto-server';
 import { clusterTags, motoAutoScalingClient, MotoWorld } from '../support/moto-world';
+import { silentLog, noMetrics, RecordingNotifier } from '../../lib/fakes/recorders';
 
 const endpoint = inject('motoEndpoint');
 

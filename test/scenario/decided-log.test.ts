@@ -3,9 +3,9 @@
  * however many steps it decides in: what an operator greps for after a bad night.
  */
 import { describe, expect, it } from 'vitest';
-import { RecordingLog } from '../../lib/ports/log';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
+import { RecordingLog } from '../../lib/fakes/recorders';
 
 const decidedLines = (log: RecordingLog) => log.lines.filter((line) => /actions decided/.test(line.message));
 

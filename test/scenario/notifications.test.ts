@@ -6,12 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationsSchema, resolveNotifications } from '../../lib/config/notify-schema';
 import type { World } from '../../lib/sim/world';
 import { createSlackNotifier } from '../../lib/notify/slack-notifier';
-import { MemoryFoldStore } from '../../lib/ports/fold-store';
 import type { Notifier } from '../../lib/ports/notifier';
 import { fixedWebhookUrls } from '../../lib/ports/webhook-urls';
 import { type Reply, type SlackReceiver, closedPortUrl, startSlackReceiver } from '../support/slack-receiver';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
+import { MemoryFoldStore } from '../../lib/fakes/recorders';
 
 const GROUPS = ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b', 'staging-spot-nodes'];
 

@@ -8,9 +8,9 @@ import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fakes/fake-ec2';
 import { sweepRebalanceTags } from '../../lib/spot/sweep-run';
-import { silentLog } from '../../lib/ports/log';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, spotCluster, spotConfig } from './spot-cluster';
+import { silentLog } from '../../lib/fakes/recorders';
 
 const pool = (zone: string, instanceType: string) => ({ zoneId: fakeZoneId(zone), instanceType, market: 'spot' as const });
 const inService = (world: ReturnType<typeof spotCluster>, group: string) => world.aws.view(group).instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).length;

@@ -4,11 +4,9 @@ import type { AppDeps } from '../../../lib/run/deps';
 import { reconcile } from '../../../lib/failover/reconcile';
 import { TAG } from '../../../lib/vocabulary/tags';
 import type { AutoScalingPort, ScalingActivity } from '../../../lib/ports/auto-scaling';
-import { silentLog } from '../../../lib/ports/log';
-import { noMetrics } from '../../../lib/ports/metrics';
-import { noNotifier } from '../../../lib/ports/notifier';
 import { FakeLock } from '../../../lib/fakes/fake-lock';
 import { at, group, policy } from './builders';
+import { silentLog, noMetrics, noNotifier } from '../../../lib/fakes/recorders';
 
 const NOW = new Date(at(600));
 const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';

@@ -1,9 +1,9 @@
 /** What an operator reads for each kind of action: one snapshot per kind, plus the properties that matter. */
 import { describe, expect, it } from 'vitest';
-import type { Notable } from '../../../lib/ports/notifier';
 import { KINDS, describeAction } from '../../../lib/notify/describe';
 import { buildMessage } from '../../../lib/notify/message';
 import { SAMPLE } from './sample-actions';
+import type { Notable } from '../../../lib/notify/notable';
 
 const kinds = Object.keys(SAMPLE) as Notable['kind'][];
 const item = (action: Notable) => ({ action, error: null, dryRun: false, repeated: 0 });

@@ -1,6 +1,6 @@
 /** One realistic action of every reported kind, as decide and the downscaler return them. */
 import type { Action } from '../../../lib/failover/actions';
-import type { Notable, RunReport } from '../../../lib/ports/notifier';
+import type { Notable, NotableReport } from '../../../lib/notify/notable';
 
 export const NOW = '2026-11-27T21:00:00.000Z';
 const sizes = (minSize: number, desiredCapacity: number, maxSize: number) => ({ minSize, desiredCapacity, maxSize });
@@ -51,6 +51,6 @@ export const SAMPLE = {
   'terminate-detached': { kind: 'terminate-detached', instanceIds: ['i-0c1', 'i-0c2'] },
 } satisfies { [K in Notable['kind']]: Extract<Notable, { kind: K }> };
 
-export function report(done: Action[], extra: Partial<RunReport> = {}): RunReport {
+export function report(done: Action[], extra: Partial<NotableReport> = {}): NotableReport {
   return { source: 'failover', dryRun: false, time: NOW, done, failed: [], ...extra };
 }

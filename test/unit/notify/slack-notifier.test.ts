@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveNotifications } from '../../../lib/config/notify-schema';
 import { NotificationsSchema } from '../../../lib/config/notify-schema';
 import { createSlackNotifier, routeFor } from '../../../lib/notify/slack-notifier';
-import { type FoldEntry, type FoldStore, MemoryFoldStore } from '../../../lib/ports/fold-store';
+import { type FoldEntry, type FoldStore } from '../../../lib/ports/fold-store';
 import type { Log } from '../../../lib/ports/log';
-import { MetricsRecorder } from '../../../lib/ports/metrics';
 import { fixedWebhookUrls } from '../../../lib/ports/webhook-urls';
 import { type SlackReceiver, closedPortUrl, startSlackReceiver } from '../../support/slack-receiver';
 import { SAMPLE, report } from './sample-actions';
+import { MemoryFoldStore, MetricsRecorder } from '../../../lib/fakes/recorders';
 
 const policy = (routes: Record<string, string[]>) => resolveNotifications(NotificationsSchema.parse({ routes, timeout: '1s', maxRetries: 1 }));
 
