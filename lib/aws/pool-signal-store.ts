@@ -7,8 +7,9 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from '../ports/auto-scaling';
-import { type PoolKey, type PoolSignalStore, type PoolState, poolId } from '../ports/pool-signals';
+import { type PoolSignalStore, type PoolState } from '../ports/pool-signals';
 import { bucketAttribute, bucketFromAttribute, bucketOf, countInWindow, sortPools, staleBuckets } from '../spot/pool-window';
+import { type PoolKey, poolId } from '../vocabulary/pool-key';
 
 export function createPoolSignalStore(client: DynamoDBClient, tableName: string): PoolSignalStore {
   const key = (pool: PoolKey): Record<string, AttributeValue> => ({ pk: { S: `pool#${poolId(pool)}` } });

@@ -11,7 +11,8 @@ import { DEFAULT_RUN_EVERY_MS } from './run-every';
 import { DISCOVERY_TAG_KEYS } from '../vocabulary/downscaler-tags';
 import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
 import type { AppDeps } from '../run/deps';
-import { LockBusyError, withLock } from '../run/with-lock';
+import { RunReporter } from '../run/run-report';
+import { underLease } from '../run/with-lock';
 
 export interface DownscaleResult {
   groups: number;
@@ -34,14 +35,7 @@ export async function downscale(deps: AppDeps, options: CallOptions = {}, runEve
     deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
     return NOTHING;
   }
-  try {
-    return await withLock(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options, runEveryMs), options);
-  } catch (error) {
-    if (!(error instanceof LockBusyError)) throw error;
-    deps.metrics.count('lock.busy');
-    deps.log.warn('lease busy: this downscaler run is skipped; the next one catches up', { error: error.message });
-    return NOTHING;
-  }
+  return underLease(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options, runEveryMs), { then: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
 }
 
 /** Groups of staging clusters, and groups anywhere carrying a schedule tag or our saved sizes. */
@@ -74,7 +68,10 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: 
     deps.metrics.count('action.failed');
     deps.log.error('downscaler action failed; the next run retries it', { action: summarizeDownscaler(action), error: error.message, errorName: error.name });
   }
-  await notifyOnce(deps, now, dryRun ? newSincePreviousRun(actions, groups, deps, now, runEveryMs) : result.done, result.failed);
+  const reporter = new RunReporter<DownscalerAction>('downscaler', deps);
+  if (dryRun) reporter.addDone(newSincePreviousRun(actions, groups, deps, now, runEveryMs));
+  else reporter.addOutcome(result);
+  await reporter.notify();
   return { groups: groups.length, actions, notes, failedActions: result.failed.length };
 }
 
@@ -102,20 +99,4 @@ function logNotes(deps: Pick<AppDeps, 'log' | 'metrics'>, notes: readonly Downsc
   const invalid = notes.filter((note) => note.reason === 'invalid-tag').length;
   if (invalid > 0) deps.metrics.count('downscaler.invalid_tags', invalid);
   deps.log.info('downscaler: groups left alone', { count: notes.length, byReason });
-}
-
-async function notifyOnce(deps: AppDeps, now: Date, done: readonly DownscalerAction[], failed: readonly { action: DownscalerAction; error: Error }[]): Promise<void> {
-  if (done.length === 0 && failed.length === 0) return;
-  try {
-    await deps.notifier.notify({
-      source: 'downscaler',
-      dryRun: deps.policy.dryRun,
-      time: now.toISOString(),
-      done,
-      failed: failed.map(({ action, error }) => ({ action, error: error.message })),
-    });
-  } catch (error) {
-    // The contract says notify never throws; a broken one still must not fail a run that acted.
-    deps.log.warn('notification failed', { error: String(error) });
-  }
 }

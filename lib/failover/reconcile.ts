@@ -8,11 +8,12 @@ import { type GroupView, type Snapshot, buildSnapshot } from './snapshot';
 import type { CallOptions, ScalingActivity } from '../ports/auto-scaling';
 import { activityToLaunchFailure, isFailedLaunch, isLaunch } from '../parse/scaling-activity';
 import type { LaunchFailure, Signal } from '../vocabulary/signals';
+import type { Action } from './actions';
 import { actOrPrint } from './act-or-print';
 import type { AppDeps } from '../run/deps';
 import { RunReporter } from '../run/run-report';
 import { type Decided, decideInOrder } from './decide-in-order';
-import { LockBusyError, withLock } from '../run/with-lock';
+import { underLease } from '../run/with-lock';
 
 export interface ReconcileResult {
   groups: number;
@@ -24,20 +25,14 @@ export interface ReconcileResult {
 const LOCK_WAIT_MS = 5_000;
 
 export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promise<ReconcileResult> {
-  const reporter = new RunReporter('reconcile', deps);
-  try {
-    const result = await withLock(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, reporter, options), options);
-    await reporter.notify();
-    return result;
-  } catch (error) {
-    if (!(error instanceof LockBusyError)) throw error;
-    deps.metrics.count('lock.busy');
-    deps.log.warn('lease busy: this reconcile run is skipped; the next one catches up', { error: error.message });
-    return { groups: 0, decided: [], failedActions: 0 };
-  }
+  const reporter = new RunReporter<Action>('reconcile', deps);
+  const skipped = () => ({ groups: 0, decided: [], failedActions: 0 });
+  const result = await underLease(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, reporter, options), { then: 'this reconcile run is skipped; the next one catches up', answer: skipped }, options);
+  await reporter.notify();
+  return result;
 }
 
-async function reconcileLocked(deps: AppDeps, reporter: RunReporter, options: CallOptions): Promise<ReconcileResult> {
+async function reconcileLocked(deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions): Promise<ReconcileResult> {
   const now = deps.now();
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const snapshot = buildSnapshot(observed, deps.policy);

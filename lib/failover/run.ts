@@ -4,21 +4,19 @@
  * dead-lettered) only if it is malformed, its actions could not be done, or the lease stayed busy;
  * foreign and uninteresting events are acknowledged and counted.
  */
-import { writesToAws } from './actions';
+import { type Action, writesToAws } from './actions';
 import { buildSnapshot } from './snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
-import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../vocabulary/signals';
 import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from '../run/deps';
 import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
-import { LockBusyError, withLock } from '../run/with-lock';
+import { ANY_SIGNAL, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { underLease } from '../run/with-lock';
 
 /** A batch waits this long for the lease before it is handed back to SQS. */
 const LOCK_WAIT_MS = 10_000;
-
-type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
 
 export interface BatchResult {
   batchItemFailures: { itemIdentifier: string }[];
@@ -26,40 +24,17 @@ export interface BatchResult {
 }
 
 export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
-  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
-  const failed = new Set<number>();
-  const signals: { item: number; signal: Signal }[] = [];
-  annotated.forEach((outcome, index) => {
-    deps.metrics.count(`record.${outcome.outcome}`);
-    if (outcome.outcome === 'invalid') {
-      deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
-      failed.add(index);
-    } else if (outcome.outcome === 'ignored') {
-      deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
-    } else {
-      deps.metrics.count(`signal.${outcome.signal.kind}`);
-      signals.push({ item: index, signal: outcome.signal });
-    }
-  });
-
+  const { annotated, failed, items: signals } = triageRecords(records, deps, ANY_SIGNAL);
   if (signals.length > 0) {
-    const reporter = new RunReporter('failover', deps);
-    try {
-      await withLock(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), options);
-    } catch (error) {
-      if (!(error instanceof LockBusyError)) throw error;
-      deps.metrics.count('lock.busy');
-      deps.log.warn('lease busy: the batch is retried', { error: error.message });
-      for (const { item } of signals) failed.add(item);
-    }
+    const reporter = new RunReporter<Action>('failover', deps);
+    const retryAll = () => signals.forEach(({ item }) => failed.add(item));
+    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { then: 'the batch is retried', answer: retryAll }, options);
     await reporter.notify();
   }
-  // SQS always sets messageId; a record without one cannot be reported back.
-  const batchItemFailures = [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
-  return { batchItemFailures, records: annotated };
+  return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
 }
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter, options: CallOptions): Promise<void> {
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions): Promise<void> {
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   // The whole batch is decided before anything is done: one log line for all of it.

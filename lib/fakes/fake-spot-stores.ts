@@ -5,8 +5,9 @@
  */
 import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
-import { type PoolInterruption, type PoolKey, type PoolSignalStore, type PoolState, poolId } from '../ports/pool-signals';
+import { type PoolInterruption, type PoolSignalStore, type PoolState } from '../ports/pool-signals';
 import { bucketOf, countInWindow, sortPools, staleBuckets } from '../spot/pool-window';
+import { type PoolKey, poolId } from '../vocabulary/pool-key';
 
 export class FakeEventBus implements EventBusPort {
   readonly calls = new Map<string, number>();

@@ -8,11 +8,11 @@
 import type { Severity } from '../config/notify-schema';
 import { TAG } from '../vocabulary/tags';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
-import { poolId } from '../ports/pool-signals';
 import type { FailureClass } from '../vocabulary/signals';
 import { SPOT_TAG } from '../spot/tags';
 import { clip, code, duration, escape, plural, when } from './mrkdwn';
 import type { Notable } from './notable';
+import { poolId } from '../vocabulary/pool-key';
 
 export type NotableKind = Notable['kind'];
 type Of<K extends NotableKind> = Extract<Notable, { kind: K }>;

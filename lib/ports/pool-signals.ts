@@ -3,18 +3,9 @@
  * function of the account. ASG tags cannot serve: a pool spans groups, clusters and functions,
  * and counts need an atomic add. A DynamoDB table with a TTL (lib/aws/pool-signal-store.ts).
  */
-import type { Market } from '../vocabulary/signals';
+import type { PoolKey } from '../vocabulary/pool-key';
 import type { CallOptions } from './auto-scaling';
 
-export interface PoolKey {
-  zoneId: string;
-  instanceType: string;
-  market: Market;
-}
-
-export function poolId(pool: PoolKey): string {
-  return `${pool.zoneId}|${pool.instanceType}|${pool.market}`;
-}
 
 export interface PoolInterruption {
   instanceId: string;

@@ -1,35 +1,56 @@
 /**
- * Collects what one invocation did, for the one notification it sends at the end (after acting,
- * outside the writers' lease, so a slow Slack holds up no writer).
+ * The one run reporter: collects what one invocation did, for the one notification it sends at the
+ * end (after acting, outside the writers' lease, so a slow Slack holds up no writer). Every
+ * capability's run reports through it, so "nothing to say" and a throwing notifier (counted as
+ * notify.failed) are handled the same everywhere.
  */
-import type { ExecutionResult } from '../failover/execute';
-import type { Action } from '../failover/actions';
 import type { RunReport } from '../ports/notifier';
 import type { AppDeps } from './deps';
-import type { Notable } from '../notify/notable';
 
-export class RunReporter {
-  private readonly done: Notable[] = [];
-  private readonly failed: { action: Notable; error: string }[] = [];
+/** What an executor returns: the actions done, and those that failed with why. */
+export interface ActionOutcome<A> {
+  done: readonly A[];
+  failed: readonly { action: A; error: Error }[];
+}
 
-  constructor(private readonly source: string, private readonly deps: AppDeps) {}
+export class RunReporter<A> {
+  private readonly done: A[] = [];
+  private readonly failed: { action: A; error: string }[] = [];
 
-  /** What actOrPrint did with `actions`; in dry-run the decided actions count as done (the report says dry-run). */
-  add(actions: readonly Action[], result: ExecutionResult): void {
+  /** `dryRun`: what the report says; by default the policy's dry-run (the spot run adds the kill switch). */
+  constructor(
+    private readonly source: string,
+    private readonly deps: Pick<AppDeps, 'policy' | 'notifier' | 'metrics' | 'log' | 'now'>,
+    private readonly dryRun: boolean = deps.policy.dryRun,
+  ) {}
+
+  /** What the executor did with `actions`; in dry-run the decided actions count as done (the report says dry-run). */
+  add(actions: readonly A[], result: ActionOutcome<A>): void {
     if (this.deps.policy.dryRun) {
       this.done.push(...actions);
       return;
     }
+    this.addOutcome(result);
+  }
+
+  /** What an executor did, taken as it is. */
+  addOutcome(result: ActionOutcome<A>): void {
     this.done.push(...result.done);
     this.failed.push(...result.failed.map(({ action, error }) => ({ action, error: error.message })));
   }
 
-  report(): RunReport {
-    return { source: this.source, dryRun: this.deps.policy.dryRun, time: this.deps.now().toISOString(), done: [...this.done], failed: [...this.failed] };
+  /** Actions to report as done (or, in dry-run, as decided) without an executor's outcome. */
+  addDone(actions: readonly A[]): void {
+    this.done.push(...actions);
   }
 
-  /** Once, at the end. The notifier must not throw; if one does anyway, the run's outcome stands. */
+  report(): RunReport<A> {
+    return { source: this.source, dryRun: this.dryRun, time: this.deps.now().toISOString(), done: [...this.done], failed: [...this.failed] };
+  }
+
+  /** Once, at the end, when there is something to say. The notifier must not throw; if one does anyway, the run's outcome stands. */
   async notify(): Promise<void> {
+    if (this.done.length === 0 && this.failed.length === 0) return;
     try {
       await this.deps.notifier.notify(this.report());
     } catch (error) {

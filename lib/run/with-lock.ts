@@ -1,4 +1,7 @@
-/** Run `work` holding the writers' lease, waiting a little for it; the lease is always given back. */
+/**
+ * Run `work` holding the writers' lease, waiting a little for it; the lease is always given back.
+ * underLease is the one lease-busy path of every run: counted, logged with what happens next, answered.
+ */
 import { randomUUID } from 'node:crypto';
 import { CapacityGuardError } from '../vocabulary/errors';
 import type { CallOptions } from '../ports/auto-scaling';
@@ -23,5 +26,22 @@ export async function withLock<T>(deps: AppDeps, waitMs: number, work: () => Pro
     return await work();
   } finally {
     await deps.lock.release(holder, options).catch((error: unknown) => deps.log.warn('could not release the lease; it expires by itself', { error: String(error) }));
+  }
+}
+
+/** What a run does when the lease stays busy: `then` ends the log line, `answer` is the run's result. */
+export interface WhenBusy<T> {
+  then: string;
+  answer: () => T;
+}
+
+export async function underLease<T>(deps: AppDeps, waitMs: number, work: () => Promise<T>, busy: WhenBusy<T>, options: CallOptions = {}): Promise<T> {
+  try {
+    return await withLock(deps, waitMs, work, options);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    deps.metrics.count('lock.busy');
+    deps.log.warn(`lease busy: ${busy.then}`, { error: error.message });
+    return busy.answer();
   }
 }

@@ -2,8 +2,9 @@
  * What the spot function does, as data: decide (lib/spot/decide.ts) returns these, dry-run prints
  * them, lib/spot/execute.ts turns them into AWS calls. Each is idempotent.
  */
-import type { PoolInterruption, PoolKey } from '../ports/pool-signals';
+import type { PoolInterruption } from '../ports/pool-signals';
 import type { DrainReason } from './tags';
+import type { PoolKey } from '../vocabulary/pool-key';
 
 export interface InstanceRef {
   instanceId: string;

@@ -17,11 +17,12 @@ import type { Snapshot } from '../failover/snapshot';
 import { findGroup } from '../failover/snapshot';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { Ec2Instance } from '../ports/ec2';
-import { type PoolInterruption, type PoolKey, type PoolState, poolId } from '../ports/pool-signals';
+import { type PoolInterruption, type PoolState } from '../ports/pool-signals';
 import type { LaunchFailure, SpotSignal } from '../vocabulary/signals';
 import type { DetachForReplacement, DrainRequest, InstanceRef, PublishDrainRequested, RecordPoolInterruptions, TagForDrain } from './actions';
 import { type Ownership, ownershipOf } from './ownership';
 import { type DrainReason, SPOT_TAG } from './tags';
+import { poolId, poolKeyOf } from '../vocabulary/pool-key';
 
 export interface ItemDecision<T> {
   item: T;
@@ -183,7 +184,7 @@ function tagActions(requests: readonly DrainRequest[], policy: Policy): TagForDr
 }
 
 function addToPool(pools: Map<string, RecordPoolInterruptions>, instance: Ec2Instance, time: string, ownership: Ownership): void {
-  const pool: PoolKey = { zoneId: instance.availabilityZoneId, instanceType: instance.instanceType, market: instance.market };
+  const pool = poolKeyOf(instance);
   const id = poolId(pool);
   const entry = pools.get(id) ?? { kind: 'record-pool-interruptions' as const, pool, zoneName: instance.availabilityZone, interruptions: [] as PoolInterruption[] };
   if (!entry.interruptions.some((known) => known.instanceId === instance.instanceId)) {
@@ -204,13 +205,39 @@ export function planReplacements<T>(
   decided: readonly ItemDecision<T>[],
   instances: ReadonlyMap<string, Ec2Instance>,
   poolStates: ReadonlyMap<string, PoolState>,
-  /** The groups as observed; null = not observed yet (a dry pass to learn whether the lease is needed). */
-  groups: readonly ObservedGroup[] | null,
+  groups: readonly ObservedGroup[],
   policy: Policy,
-): { actions: DetachForReplacement[]; notes: Map<T, string> } {
-  const byGroup = new Map<string, DetachForReplacement>();
+): Replacements<T> {
+  const candidates = replacementCandidates(decided, instances, poolStates, policy);
+  const detaches = detachesOfLive(candidates.candidates, groups);
+  return { actions: detaches.actions, notes: new Map([...candidates.notes, ...detaches.notes]) };
+}
+
+export interface Replacements<T> {
+  actions: DetachForReplacement[];
+  notes: Map<T, string>;
+}
+
+export interface ReplacementCandidate<T> {
+  item: T;
+  signal: SpotSignal;
+  cluster: string;
+  group: string;
+  instanceId: string;
+}
+
+/**
+ * First half, before the groups are observed: owned instances whose group's policy asks for a
+ * replacement, outside storming pools. None: the run needs neither the lease nor a Describe.
+ */
+export function replacementCandidates<T>(
+  decided: readonly ItemDecision<T>[],
+  instances: ReadonlyMap<string, Ec2Instance>,
+  poolStates: ReadonlyMap<string, PoolState>,
+  policy: Policy,
+): { candidates: ReplacementCandidate<T>[]; notes: Map<T, string> } {
+  const candidates: ReplacementCandidate<T>[] = [];
   const notes = new Map<T, string>();
-  const live = new Map((groups ?? []).map((group) => [group.name, new Set(group.instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).map((i) => i.instanceId))]));
   for (const { item, signal, ownership } of decided) {
     if (!ownership.owned || ownership.group === null || signal.kind === 'instance-state-change') continue;
     const instance = instances.get(signal.instanceId);
@@ -218,20 +245,31 @@ export function planReplacements<T>(
     const group = instancePolicy(policy, ownership.cluster, ownership.group, instance);
     const wanted = signal.kind === 'spot-interruption' ? group.replace === 'detach' : group.rebalance === 'replace';
     if (!wanted) continue;
-    const pool = poolId({ zoneId: instance.availabilityZoneId, instanceType: instance.instanceType, market: instance.market });
+    const pool = poolId(poolKeyOf(instance));
     if (isStorming(poolStates.get(pool), policy)) {
       notes.set(item, `no detach: pool ${pool} is storming, new capacity must go elsewhere`);
       continue;
     }
-    if (groups !== null && !live.get(ownership.group)?.has(instance.instanceId)) {
-      notes.set(item, `no detach: ${instance.instanceId} is no longer in service in ${ownership.group}`);
+    candidates.push({ item, signal, cluster: ownership.cluster, group: ownership.group, instanceId: instance.instanceId });
+  }
+  return { candidates, notes };
+}
+
+/** Second half, on the observed groups: candidates still in service in their group, one detach per group. */
+export function detachesOfLive<T>(candidates: readonly ReplacementCandidate<T>[], groups: readonly ObservedGroup[]): Replacements<T> {
+  const byGroup = new Map<string, DetachForReplacement>();
+  const notes = new Map<T, string>();
+  const live = new Map(groups.map((group) => [group.name, new Set(group.instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).map((i) => i.instanceId))]));
+  for (const { item, signal, cluster, group, instanceId } of candidates) {
+    if (!live.get(group)?.has(instanceId)) {
+      notes.set(item, `no detach: ${instanceId} is no longer in service in ${group}`);
       continue;
     }
-    const action = byGroup.get(ownership.group) ?? { kind: 'detach-for-replacement' as const, cluster: ownership.cluster, group: ownership.group, instanceIds: [], reason: signal.kind === 'spot-interruption' ? 'spot-interruption' : 'rebalance-replace' };
-    if (!action.instanceIds.includes(instance.instanceId)) action.instanceIds.push(instance.instanceId);
+    const action = byGroup.get(group) ?? { kind: 'detach-for-replacement' as const, cluster, group, instanceIds: [], reason: signal.kind === 'spot-interruption' ? 'spot-interruption' : 'rebalance-replace' };
+    if (!action.instanceIds.includes(instanceId)) action.instanceIds.push(instanceId);
     if (signal.kind === 'spot-interruption') action.reason = 'spot-interruption';
-    byGroup.set(ownership.group, action);
-    notes.set(item, `detach from ${ownership.group}: it launches the replacement now`);
+    byGroup.set(group, action);
+    notes.set(item, `detach from ${group}: it launches the replacement now`);
   }
   return { actions: [...byGroup.values()], notes };
 }

@@ -5,7 +5,8 @@
  * window. Resolution: one bucket (a tenth of the window). Pure; shared by the DynamoDB store and
  * the fake.
  */
-import { type PoolState, poolId } from '../ports/pool-signals';
+import { type PoolState } from '../ports/pool-signals';
+import { poolId } from '../vocabulary/pool-key';
 
 export const BUCKETS_PER_WINDOW = 10;
 

@@ -9,29 +9,31 @@
  *   DescribeAutoScalingGroups, DetachInstances per group (20 ids a call), the core's suspension.
  * A record fails (retried, then dead-lettered) only if it is malformed or an action about it
  * failed; foreign instances are acknowledged and counted.
+ *
+ * The steps, in order: triage the records, observe the instances, plan the drains, drain, then
+ * under the lease replace and hand storms over; log once, notify once.
  */
 import type { Action } from '../failover/actions';
-import { buildSnapshot } from '../failover/snapshot';
-import { summarize } from '../failover/guard-rails';
-import type { CallOptions } from '../ports/auto-scaling';
-import type { Ec2Instance } from '../ports/ec2';
-import { type PoolState, poolId } from '../ports/pool-signals';
-import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
-import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
-import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
-import { type DrainPlan, type ItemDecision, isStorming, needsHandOver, planDrains, planReplacements, stormSignals } from './decide';
-import { SPOT_TAG } from './tags';
 import { actDecided } from '../failover/act-or-print';
 import { decideInOrder } from '../failover/decide-in-order';
-import { LockBusyError, withLock } from '../run/with-lock';
+import { summarize } from '../failover/guard-rails';
+import { buildSnapshot } from '../failover/snapshot';
+import type { CallOptions } from '../ports/auto-scaling';
+import type { Ec2Instance } from '../ports/ec2';
+import type { PoolState } from '../ports/pool-signals';
+import { RunReporter } from '../run/run-report';
+import { type Accepts, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { underLease } from '../run/with-lock';
+import { poolId, poolKeyOf } from '../vocabulary/pool-key';
+import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
+import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
+import { type DrainPlan, type ItemDecision, type ReplacementCandidate, detachesOfLive, isStorming, needsHandOver, planDrains, replacementCandidates, stormSignals } from './decide';
 import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
-import type { Notable } from '../notify/notable';
+import { SPOT_TAG } from './tags';
 
 /** A batch waits this long for the lease before its detaches and storm are retried. */
 const LOCK_WAIT_MS = 10_000;
-
-type Annotated = RecordOutcome & { notes?: string[] };
 
 export interface SpotBatchResult {
   batchItemFailures: { itemIdentifier: string }[];
@@ -42,145 +44,139 @@ export interface SpotBatchResult {
   coreActions: Action[];
 }
 
+const SPOT_SIGNALS: Accepts<SpotSignal> = { is: isSpotSignal, otherwise: 'not an aws.ec2 spot event' };
+
+type Items = { item: number; signal: SpotSignal }[];
+
 export async function handleSpotEvents(records: readonly unknown[], deps: SpotDeps, options: CallOptions = {}): Promise<SpotBatchResult> {
-  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
-  const failed = new Set<number>();
-  const items: { item: number; signal: SpotSignal }[] = [];
-  annotated.forEach((outcome, index) => {
-    // An event of another kind (say an Auto Scaling one routed here by mistake) is ignored, and counted so.
-    deps.metrics.count(outcome.outcome === 'signal' && !isSpotSignal(outcome.signal) ? 'record.ignored' : `record.${outcome.outcome}`);
-    if (outcome.outcome === 'invalid') {
-      deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
-      failed.add(index);
-    } else if (outcome.outcome === 'ignored') {
-      deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
-    } else if (!isSpotSignal(outcome.signal)) {
-      deps.log.info('event ignored: not an aws.ec2 spot event', { kind: outcome.signal.kind, messageId: outcome.messageId });
-    } else {
-      deps.metrics.count(`signal.${outcome.signal.kind}`);
-      items.push({ item: index, signal: outcome.signal });
-    }
-  });
+  const { annotated, failed, items } = triageRecords(records, deps, SPOT_SIGNALS);
   const result: SpotBatchResult = { batchItemFailures: [], records: annotated, actions: [], coreActions: [] };
-  if (items.length > 0) await decideAndAct(items, annotated, failed, result, deps, options);
-  result.batchItemFailures = [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
+  if (items.length > 0) {
+    const ledger = new Ledger(items, annotated, failed, result, deps, options);
+    try {
+      await decideAndAct(ledger, items, deps, options);
+    } finally {
+      // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
+      ledger.logDecided();
+    }
+    await ledger.reporter.notify();
+  }
+  result.batchItemFailures = batchItemFailures(annotated, failed);
   return result;
 }
 
-async function decideAndAct(items: { item: number; signal: SpotSignal }[], annotated: Annotated[], failed: Set<number>, result: SpotBatchResult, deps: SpotDeps, options: CallOptions): Promise<void> {
-  const ids = [...new Set(items.flatMap(({ signal }) => (signal.kind === 'instance-state-change' ? [] : [signal.instanceId])))];
-  const instances = new Map(ids.length ? (await deps.ec2.describeInstances(ids, options)).map((instance) => [instance.instanceId, instance]) : []);
+async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, options: CallOptions): Promise<void> {
+  const instances = await observeInstances(items, deps, options);
   const plan = planDrains(items, instances, deps.policy);
   for (const { item, signal, ownership, notes } of plan.items) {
     if (!ownership.owned && signal.kind !== 'instance-state-change') deps.metrics.count('spot.ignored');
-    annotated[item] = { ...annotated[item]!, notes };
+    ledger.note(item, notes, 'replace');
   }
-  const run = new SpotRun(items, annotated, failed, result, deps, options);
-  try {
-    await drainReplaceAndHandStorms(run, plan, instances, deps, options);
-  } finally {
-    // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
-    run.logDecided();
-  }
-  await run.notify();
+  // 1. Drain: the bus first, so a tag saying "published" is only written once the event went out.
+  const states = await drain(ledger, plan);
+  // 2 and 3 write to groups: only then the lease and a Describe of the groups.
+  const { candidates, notes } = replacementCandidates(plan.items, instances, states, deps.policy);
+  const storming = [...states.values()].filter((state) => needsHandOver(state, deps.policy, deps.now()));
+  if (candidates.length === 0 && storming.length === 0) return;
+  const retryAll = () => {
+    ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
+    for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
+  };
+  await underLease(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states), { then: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
 }
 
-async function drainReplaceAndHandStorms(run: SpotRun, plan: DrainPlan<number>, instances: ReadonlyMap<string, Ec2Instance>, deps: SpotDeps, options: CallOptions): Promise<void> {
-  // 1. Drain: the bus first, so a tag saying "published" is only written once the event went out.
-  const states = await run.drain(plan);
+/** One DescribeInstances for every instance the batch names (state changes name none we need). */
+async function observeInstances(items: Items, deps: SpotDeps, options: CallOptions): Promise<Map<string, Ec2Instance>> {
+  const ids = [...new Set(items.flatMap(({ signal }) => (signal.kind === 'instance-state-change' ? [] : [signal.instanceId])))];
+  return new Map(ids.length ? (await deps.ec2.describeInstances(ids, options)).map((instance) => [instance.instanceId, instance]) : []);
+}
 
-  // 2 and 3 write to groups: only then the lease and a Describe of the groups.
-  const candidates = planReplacements(plan.items, instances, states, null, deps.policy);
-  const storming = [...states.values()].filter((state) => needsHandOver(state, deps.policy, deps.now()));
-  if (candidates.actions.length > 0 || storming.length > 0) {
-    try {
-      await withLock(deps, LOCK_WAIT_MS, () => run.replaceAndHandStorms(plan.items, instances, states), options);
-    } catch (error) {
-      if (!(error instanceof LockBusyError)) throw error;
-      deps.metrics.count('lock.busy');
-      deps.log.warn('lease busy: detaches and storm handling are retried with the records', { error: error.message });
-      run.retry(new Set(candidates.actions.flatMap((action) => action.instanceIds)));
-      for (const state of storming) run.retry(instancesInPool(state, plan.items, instances));
+/** Publish, tag, record the pools; returns the pools' states by pool id (this batch's alone when not writing). */
+async function drain(ledger: Ledger, plan: DrainPlan<number>): Promise<Map<string, PoolState>> {
+  const { deps } = ledger;
+  ledger.announce([...plan.publish, ...plan.tags, ...plan.pools]);
+  let poolStates: PoolState[];
+  if (ledger.writes) {
+    const published = await ledger.execute(plan.publish);
+    const unpublished = published.failed.map(({ action }) => action as PublishDrainRequested);
+    await ledger.execute(withoutUnpublishedMarker(plan.tags, unpublished));
+    poolStates = (await ledger.execute(plan.pools)).pools;
+  } else {
+    poolStates = plan.pools.map((entry) => ({ pool: entry.pool, zoneName: entry.zoneName, interruptions: entry.interruptions.length, groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))], stormSignaledAt: null }));
+  }
+  for (const state of poolStates) if (isStorming(state, deps.policy)) deps.metrics.count('spot.pool-storming');
+  return new Map(poolStates.map((state) => [poolId(state.pool), state]));
+}
+
+/** Under the lease: observe the groups once, detach for replacement, then hand storms to the core. */
+async function replaceAndHandStorms(
+  ledger: Ledger,
+  { candidates, notes }: { candidates: readonly ReplacementCandidate<number>[]; notes: ReadonlyMap<number, string> },
+  decided: ItemDecision<number>[],
+  instances: ReadonlyMap<string, Ec2Instance>,
+  states: ReadonlyMap<string, PoolState>,
+): Promise<void> {
+  const { deps, options } = ledger;
+  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const replacements = detachesOfLive(candidates, observed);
+  for (const [item, note] of [...notes, ...replacements.notes]) ledger.note(item, [note]);
+  ledger.announce(replacements.actions);
+  if (ledger.writes) await ledger.execute(replacements.actions);
+  // Storms: the core decides, on the snapshot from before the detaches (their replacements are
+  // inside desired; a suspension keeps them and stops anything more going into the pool).
+  await handStorms(ledger, buildSnapshot(observed, deps.policy), decided, instances, states);
+}
+
+async function handStorms(ledger: Ledger, snapshot: ReturnType<typeof buildSnapshot>, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, states: ReadonlyMap<string, PoolState>): Promise<void> {
+  const { deps, options } = ledger;
+  for (const storm of stormSignals(states.values(), snapshot, deps.policy, deps.now())) {
+    deps.metrics.count('spot.storm');
+    deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
+    const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
+    const actions = core.flatMap((entry) => entry.actions);
+    ledger.result.coreActions.push(...actions);
+    ledger.decided.push(...actions);
+    const acted = await actDecided(actions, deps, options);
+    ledger.reporter.add(actions, acted);
+    if (acted.failed.length > 0) {
+      // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
+      ledger.retry(instancesInPool(storm.pool, decided, instances));
+    } else if (ledger.writes) {
+      // Losing the mark costs one more hand-over, which the core answers with "already out of rotation".
+      await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options).catch((error: unknown) => deps.log.warn('could not mark the storm as handed over', { error: String(error) }));
     }
   }
 }
 
-/** One batch's bookkeeping: what was done or failed, which records go back to SQS. */
-class SpotRun {
-  private readonly report = { done: [] as Notable[], failed: [] as { action: Notable; error: string }[] };
+/** One batch's bookkeeping: what was decided, done or failed, which records go back to SQS. No decisions. */
+class Ledger {
+  readonly reporter: RunReporter<SpotAction | Action>;
   /** Spot and core actions decided by this batch, for its one log line. */
-  private readonly decided: (SpotAction | Action)[] = [];
-  private readonly writes: boolean;
+  readonly decided: (SpotAction | Action)[] = [];
+  /** Spot writes: neither dry-run nor the kill switch (spot decide has no per-action kill-switch step). */
+  readonly writes: boolean;
 
   constructor(
-    private readonly items: readonly { item: number; signal: SpotSignal }[],
+    private readonly items: Items,
     private readonly annotated: Annotated[],
     private readonly failed: Set<number>,
-    private readonly result: SpotBatchResult,
-    private readonly deps: SpotDeps,
-    private readonly options: CallOptions,
+    readonly result: SpotBatchResult,
+    readonly deps: SpotDeps,
+    readonly options: CallOptions,
   ) {
     this.writes = deps.policy.enabled && !deps.policy.dryRun;
+    this.reporter = new RunReporter<SpotAction | Action>('spot', deps, !this.writes);
   }
 
-  /** Publish, tag, record the pools; returns the pools' states by pool id (this batch's alone in dry-run). */
-  async drain(plan: DrainPlan<number>): Promise<Map<string, PoolState>> {
-    this.announce([...plan.publish, ...plan.tags, ...plan.pools]);
-    let poolStates: PoolState[];
-    if (this.writes) {
-      const published = await this.execute(plan.publish);
-      const unpublished = published.failed.map(({ action }) => action as PublishDrainRequested);
-      await this.execute(withoutUnpublishedMarker(plan.tags, unpublished));
-      poolStates = (await this.execute(plan.pools)).pools;
-    } else {
-      poolStates = plan.pools.map((entry) => ({ pool: entry.pool, zoneName: entry.zoneName, interruptions: entry.interruptions.length, groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))], stormSignaledAt: null }));
-    }
-    for (const state of poolStates) if (isStorming(state, this.deps.policy)) this.deps.metrics.count('spot.pool-storming');
-    return new Map(poolStates.map((state) => [poolId(state.pool), state]));
-  }
-
-  /** Under the lease: detach for replacement, then hand storms to the core. */
-  async replaceAndHandStorms(decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, states: ReadonlyMap<string, PoolState>): Promise<void> {
-    const { deps, options } = this;
-    const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
-    const snapshot = buildSnapshot(observed, deps.policy);
-    const replacements = planReplacements(decided, instances, states, observed, deps.policy);
-    for (const [item, note] of replacements.notes) this.annotated[item] = { ...this.annotated[item]!, notes: [...(this.annotated[item]?.notes ?? []), note] };
-    this.announce(replacements.actions);
-    if (this.writes) await this.execute(replacements.actions);
-
-    // Storms: the core decides, on the snapshot from before the detaches (their replacements are
-    // inside desired; a suspension keeps them and stops anything more going into the pool).
-    for (const storm of stormSignals(states.values(), snapshot, deps.policy, deps.now())) {
-      deps.metrics.count('spot.storm');
-      deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
-      const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
-      const actions = core.flatMap((entry) => entry.actions);
-      this.result.coreActions.push(...actions);
-      this.decided.push(...actions);
-      const acted = await actDecided(actions, deps, options);
-      this.report.done.push(...(deps.policy.dryRun ? actions : acted.done));
-      this.report.failed.push(...acted.failed.map(({ action, error }) => ({ action, error: error.message })));
-      if (acted.failed.length > 0) {
-        // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
-        this.retry(instancesInPool(storm.pool, decided, instances));
-      } else if (this.writes) {
-        // Losing the mark costs one more hand-over, which the core answers with "already out of rotation".
-        await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options).catch((error: unknown) => deps.log.warn('could not mark the storm as handed over', { error: String(error) }));
-      }
-    }
+  /** Notes about a record, for logs and `explain`: `replace` sets them, otherwise they are added. */
+  note(item: number, notes: readonly string[], mode: 'replace' | 'add' = 'add'): void {
+    const before = mode === 'replace' ? [] : (this.annotated[item]?.notes ?? []);
+    this.annotated[item] = { ...this.annotated[item]!, notes: [...before, ...notes] };
   }
 
   /** The records about these instances go back to SQS. */
   retry(instanceIds: ReadonlySet<string>): void {
     for (const { item, signal } of this.items) if (instanceIds.has(signal.instanceId)) this.failed.add(item);
-  }
-
-  /** Once per invocation, after acting; never throws. */
-  async notify(): Promise<void> {
-    const { done, failed } = this.report;
-    if (done.length === 0 && failed.length === 0) return;
-    await this.deps.notifier.notify({ source: 'spot', dryRun: !this.writes, time: this.deps.now().toISOString(), done, failed }).catch((error: unknown) => this.deps.log.warn('notifier failed', { error: String(error) }));
   }
 
   /** The batch's one log line of what it decided (instance lists cut short: a storm has hundreds). */
@@ -189,18 +185,17 @@ class SpotRun {
     this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: this.decided.map(describe) });
   }
 
-  private announce(actions: readonly SpotAction[]): void {
+  announce(actions: readonly SpotAction[]): void {
     if (actions.length === 0) return;
     this.result.actions.push(...actions);
     this.decided.push(...actions);
     for (const action of actions) this.deps.metrics.count(`action.${action.kind}`);
   }
 
-  private async execute(actions: readonly SpotAction[]): Promise<SpotExecution> {
+  async execute(actions: readonly SpotAction[]): Promise<SpotExecution> {
     const execution = await executeSpotActions(actions, this.deps, this.options);
-    this.report.done.push(...execution.done);
+    this.reporter.addOutcome(execution);
     for (const { action, error } of execution.failed) {
-      this.report.failed.push({ action, error: error.message });
       this.deps.metrics.count('action.failed');
       this.deps.log.error('spot action failed; its records will be retried', { action: describe(action), error: error.message, errorName: error.name });
       this.retry(instanceIdsOf(action));
@@ -212,7 +207,7 @@ class SpotRun {
 function instancesInPool(state: PoolState, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>): Set<string> {
   const ids = decided
     .map(({ signal }) => instances.get(signal.instanceId))
-    .filter((instance): instance is Ec2Instance => instance !== undefined && poolId({ zoneId: instance.availabilityZoneId, instanceType: instance.instanceType, market: instance.market }) === poolId(state.pool))
+    .filter((instance): instance is Ec2Instance => instance !== undefined && poolId(poolKeyOf(instance)) === poolId(state.pool))
     .map((instance) => instance.instanceId);
   return new Set(ids);
 }

@@ -6,7 +6,8 @@
  * Pool state needs no sweep: its items carry a TTL.
  */
 import type { CallOptions } from '../ports/auto-scaling';
-import type { TerminateDetached, UntagExpiredRebalance } from './actions';
+import type { SpotAction, TerminateDetached, UntagExpiredRebalance } from './actions';
+import { RunReporter } from '../run/run-report';
 import { DETACHED_DRAIN_REASONS, planDetachedTermination, planRebalanceExpiry } from './sweep';
 import { SPOT_TAG } from './tags';
 import type { SpotDeps } from './deps';
@@ -34,8 +35,8 @@ export async function sweepRebalanceTags(deps: SpotDeps, options: CallOptions = 
   if (!writes) return { tagged: tagged.length, expired, terminated, failed: false };
   const result = await executeSpotActions(actions, deps, options);
   for (const { action, error } of result.failed) deps.log.error(`sweep: ${action.kind} failed; the next sweep retries`, { error: error.message });
-  await deps.notifier
-    .notify({ source: 'spot-sweep', dryRun: false, time: deps.now().toISOString(), done: result.done, failed: result.failed.map(({ action, error }) => ({ action, error: error.message })) })
-    .catch((error: unknown) => deps.log.warn('notifier failed', { error: String(error) }));
+  const reporter = new RunReporter<SpotAction>('spot-sweep', deps, false);
+  reporter.addOutcome(result);
+  await reporter.notify();
   return { tagged: tagged.length, expired, terminated, failed: result.failed.length > 0 };
 }

@@ -1,0 +1,54 @@
+/**
+ * The one SQS-record triage of the SQS-fed functions (failover, spot): parse every record, count
+ * it, fail the malformed (SQS retries them, then the dead-letter queue keeps them), acknowledge the
+ * ignored, and hand on the signals this function handles. Nothing is dropped without a count and a log line.
+ */
+import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
+import type { Signal } from '../vocabulary/signals';
+import type { AppDeps } from './deps';
+
+export type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
+
+export interface Triage<S extends Signal> {
+  /** Every record's outcome, by index; runs add what they decided. */
+  annotated: Annotated[];
+  /** Indexes of the records to hand back to SQS. */
+  failed: Set<number>;
+  items: { item: number; signal: S }[];
+}
+
+/** Signals this function handles; others are acknowledged as `record.ignored` with `otherwise` in the log. */
+export interface Accepts<S extends Signal> {
+  is: (signal: Signal) => signal is S;
+  otherwise: string;
+}
+
+export function triageRecords<S extends Signal>(records: readonly unknown[], deps: Pick<AppDeps, 'metrics' | 'log'>, accepts: Accepts<S>): Triage<S> {
+  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
+  const failed = new Set<number>();
+  const items: { item: number; signal: S }[] = [];
+  annotated.forEach((outcome, index) => {
+    // An event of another kind (say an Auto Scaling one routed to the spot queue by mistake) is ignored, and counted so.
+    deps.metrics.count(outcome.outcome === 'signal' && !accepts.is(outcome.signal) ? 'record.ignored' : `record.${outcome.outcome}`);
+    if (outcome.outcome === 'invalid') {
+      deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
+      failed.add(index);
+    } else if (outcome.outcome === 'ignored') {
+      deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
+    } else if (!accepts.is(outcome.signal)) {
+      deps.log.info(`event ignored: ${accepts.otherwise}`, { kind: outcome.signal.kind, messageId: outcome.messageId });
+    } else {
+      deps.metrics.count(`signal.${outcome.signal.kind}`);
+      items.push({ item: index, signal: outcome.signal });
+    }
+  });
+  return { annotated, failed, items };
+}
+
+/** The partial batch response. SQS always sets messageId; a record without one cannot be reported back. */
+export function batchItemFailures(annotated: readonly Annotated[], failed: ReadonlySet<number>): { itemIdentifier: string }[] {
+  return [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
+}
+
+/** Every signal: the failover decides on each kind (spot ones included: it has nothing to do for them). */
+export const ANY_SIGNAL: Accepts<Signal> = { is: (_signal: Signal): _signal is Signal => true, otherwise: 'never' };
