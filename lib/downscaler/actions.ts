@@ -3,7 +3,7 @@
  * executor (lib/downscaler/execute.ts) turns each into Auto Scaling calls. Each carries
  * absolute sizes, so running one twice ends in the same state.
  */
-import type { Sizes } from '../vocabulary/tags';
+import type { Sizes } from '../vocabulary/sizes';
 
 interface OnGroup {
   cluster: string;

@@ -19,10 +19,10 @@
  * mean an operator put the group back by hand (the usual sizes are right there in the saved tag):
  * left as they are, like any other change by hand. At uptime only the tags are dropped.
  */
-import { CLUSTER_TAG_PREFIX, ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler/tags';
+import { clusterOf } from '../cluster-autoscaler/tags';
 import { CLUSTER_DEFAULTS, type ClusterDownscalerPolicy, DOWNSCALER_OFF, type DownscalerPolicy } from '../config/downscaler-schema';
 import type { Policy } from '../config/policy';
-import { type Sizes, TAG, sizesTag } from '../vocabulary/tags';
+import { TAG } from '../vocabulary/tags';
 import { ScheduleError } from '../vocabulary/errors';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { type Schedule, isUp } from '../schedule/schedule';
@@ -30,6 +30,7 @@ import { ALWAYS, NEVER, type TimeSpec, parseTimeSpec } from '../schedule/spec';
 import type { DownscalerAction, DownscalerNote, DownscalerNoteReason } from './actions';
 import { summarizeDownscaler } from './actions';
 import { DOWNSCALER_TAG, readExcludeUntil } from '../vocabulary/downscaler-tags';
+import { type Sizes, readCount, readSizes, sizesTag } from '../vocabulary/sizes';
 
 export interface DownscalerDecision {
   actions: DownscalerAction[];
@@ -52,7 +53,7 @@ export function decideDownscaler(groups: readonly ObservedGroup[], policy: Polic
   const decision: DownscalerDecision = { actions: [], notes: [] };
   if (!downscaler.enabled) return decision;
   for (const group of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
-    const cluster = clusterOf(group, policy);
+    const cluster = downscalerClusterOf(group, policy);
     const outcome = decideGroup(group, cluster, policy, downscaler, now);
     if (outcome === null) continue;
     if ('note' in outcome) decision.notes.push({ cluster, group: group.name, reason: outcome.reason, note: outcome.note });
@@ -62,12 +63,9 @@ export function decideDownscaler(groups: readonly ObservedGroup[], policy: Polic
   return decision;
 }
 
-/** The group's cluster: a configured one whose discovery tag it carries, else the first cluster tag it has. */
-export function clusterOf(group: ObservedGroup, policy: Policy): string {
-  const configured = policy.clusters.find((cluster) => clusterTagKey(cluster.name) in group.tags);
-  if (configured) return configured.name;
-  const key = Object.keys(group.tags).find((tag) => tag.startsWith(CLUSTER_TAG_PREFIX) && tag !== ENABLED_TAG && !tag.slice(CLUSTER_TAG_PREFIX.length).includes('/'));
-  return key ? key.slice(CLUSTER_TAG_PREFIX.length) : '-';
+/** The group's cluster: a configured one whose discovery tag it carries, else the first cluster tag it has, else `-`. */
+export function downscalerClusterOf(group: ObservedGroup, policy: Policy): string {
+  return clusterOf(group.tags, policy.clusters, { anyTagged: true }) ?? '-';
 }
 
 function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, downscaler: DownscalerPolicy, now: Date): Outcome {
@@ -220,15 +218,4 @@ function sameSizes(a: Sizes, b: Sizes): boolean {
 
 function sizesText(sizes: Sizes): string {
   return `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
-}
-
-export function readCount(value: string): number | null {
-  return /^\s*\d+\s*$/.test(value) ? Number(value) : null;
-}
-
-export function readSizes(value: string | undefined): Sizes | null {
-  const parts = (value ?? '').split(',').map((part) => readCount(part));
-  const [minSize, desiredCapacity, maxSize] = parts;
-  if (parts.length !== 3 || minSize == null || desiredCapacity == null || maxSize == null) return null;
-  return { minSize, desiredCapacity, maxSize };
 }

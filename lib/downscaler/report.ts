@@ -17,8 +17,9 @@ import type { Policy } from '../config/policy';
 import { TAG } from '../vocabulary/tags';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { isUp, nextTransitions } from '../schedule/schedule';
-import { clusterOf, excludedBecause, readCount, readFlag, readSizes, scheduleFromTags, sizesOf } from './decide';
+import { downscalerClusterOf, excludedBecause, readFlag, scheduleFromTags, sizesOf } from './decide';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
+import { readCount, readSizes } from '../vocabulary/sizes';
 
 export interface SavingsRow {
   cluster: string;
@@ -41,7 +42,7 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
   const downscaler = policy.downscaler ?? DOWNSCALER_OFF;
   const rows: SavingsRow[] = [];
   for (const group of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
-    const cluster = clusterOf(group, policy);
+    const cluster = downscalerClusterOf(group, policy);
     const clusterPolicy = downscaler.clusters[cluster] ?? CLUSTER_DEFAULTS;
     const hasScheduleTag = DOWNSCALER_TAG.uptime in group.tags || DOWNSCALER_TAG.downtime in group.tags;
     const down = DOWNSCALER_TAG.saved in group.tags;

@@ -4,7 +4,7 @@
  * ends in the same state.
  */
 import type { FailureClass } from '../vocabulary/signals';
-import type { Sizes } from '../vocabulary/tags';
+import type { Sizes } from '../vocabulary/sizes';
 
 interface OnGroup {
   cluster: string;

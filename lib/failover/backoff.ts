@@ -3,7 +3,7 @@
  * the previous one is recent, capped; reset once the group has been healthy for `resetAfter`.
  */
 import type { Policy } from '../config/policy';
-import type { GuardMemory } from '../vocabulary/tags';
+import type { GuardMemory } from './guard-state';
 
 export function nextBackoffSeconds(memory: GuardMemory, failureAt: string, backoff: Policy['backoff']): number {
   const initial = backoff.initialMs / 1000;

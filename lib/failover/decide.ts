@@ -9,19 +9,11 @@ import type { LaunchFailure, LaunchSuccess, Signal } from '../vocabulary/signals
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
 import { applyGuardRails } from './guard-rails';
-import {
-  MANUAL,
-  SUSPENSION_TAG_KEYS,
-  type Sizes,
-  TAG,
-  backoffTag,
-  probeTag,
-  sizesTag,
-  tagValue,
-  unknownFailuresTag,
-} from '../vocabulary/tags';
+import { MANUAL, SUSPENSION_TAG_KEYS, TAG, tagValue } from '../vocabulary/tags';
 import { placeUnmetCapacity } from './placement';
 import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
+import { type Sizes, sizesTag } from '../vocabulary/sizes';
+import { backoffTag, probeTag, unknownFailuresTag } from './guard-state';
 
 export interface Decision {
   actions: Action[];

@@ -3,8 +3,8 @@
  * decides on up-to-date state without another Describe call. Pure.
  */
 import type { Action } from './actions';
-import { readGuardMemory, readGuardState } from '../vocabulary/tags';
 import type { GroupView, Snapshot } from './snapshot';
+import { readGuardMemory, readGuardState } from './guard-state';
 
 export function project(snapshot: Snapshot, actions: readonly Action[]): Snapshot {
   if (actions.every((action) => action.kind === 'alert')) return snapshot;

@@ -2,11 +2,12 @@
  * What decide sees: every managed group of every configured cluster, as observed, with
  * capacity-guard's tags decoded and cluster-autoscaler's failover order applied. Pure.
  */
-import { ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler/tags';
+import { clusterOf } from '../cluster-autoscaler/tags';
 import type { ClusterPolicy, Policy } from '../config/policy';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { failoverOrder } from '../cluster-autoscaler/expander';
-import { type GuardMemory, type GuardState, TAG, readGuardMemory, readGuardState } from '../vocabulary/tags';
+import { TAG } from '../vocabulary/tags';
+import { type GuardMemory, type GuardState, readGuardMemory, readGuardState } from './guard-state';
 
 const DEFAULT_FAILOVER_SET = 'default';
 
@@ -42,7 +43,7 @@ export interface Snapshot {
 export function buildSnapshot(observed: readonly ObservedGroup[], policy: Policy): Snapshot {
   const byCluster = new Map<string, ObservedGroup[]>();
   for (const group of observed) {
-    const cluster = clusterOf(group, policy);
+    const cluster = clusterOf(group.tags, policy.clusters, { enabledOnly: true });
     if (cluster) byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), group]);
   }
   return {
@@ -57,13 +58,6 @@ export function buildSnapshot(observed: readonly ObservedGroup[], policy: Policy
       };
     }),
   };
-}
-
-/** The configured cluster a group belongs to, from cluster-autoscaler's discovery tags. */
-export function clusterOf(group: Pick<ObservedGroup, 'tags'>, policy: Policy): string | null {
-  if (group.tags[ENABLED_TAG] !== 'true') return null;
-  const match = policy.clusters.find((cluster) => clusterTagKey(cluster.name) in group.tags);
-  return match ? match.name : null;
 }
 
 export function findGroup(snapshot: Snapshot, name: string): { cluster: ClusterSnapshot; group: GroupView } | null {

@@ -12,10 +12,10 @@ import { ASG_NAME_TAG, type Ec2Instance, type Ec2Port } from '../ports/ec2';
 import type { EventBridgeEvent } from './aws-events';
 import type { FakeClock } from './clock';
 import { FakeAwsError, type FakeAutoScaling, type Pool } from './fake-auto-scaling';
+import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-3';
-const NOTICE_MS = 120_000;
 
 /** eu-west-3a → euw3-az1: a fixed mapping here; in AWS it differs per account, hence AZ IDs. */
 export function fakeZoneId(zoneName: string): string {
@@ -70,7 +70,7 @@ export class FakeEc2 implements Ec2Port {
     chosen.forEach((instance, index) => {
       const at = now + (count > 1 ? Math.floor((spanMs * index) / (count - 1)) : 0);
       this.scheduled.push({ at, event: ec2Event('EC2 Spot Instance Interruption Warning', at, instance.instanceId, { 'instance-id': instance.instanceId, 'instance-action': 'terminate' }) });
-      this.terminations.push({ at: at + NOTICE_MS, instanceId: instance.instanceId });
+      this.terminations.push({ at: at + INTERRUPTION_NOTICE_MS, instanceId: instance.instanceId });
     });
     this.tick();
     return chosen.map((instance) => instance.instanceId);

@@ -36,7 +36,7 @@ const HEADER_MAX = 150;
 const ICON: Record<Severity, string> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' };
 
 /** The message an item goes to: its cluster's, or the account-wide one (a Spot pool, the rebalance sweep). */
-export function clusterOf(item: ReportItem): string {
+export function messageClusterOf(item: ReportItem): string {
   return notableCluster(item.action) ?? ACCOUNT_WIDE;
 }
 
@@ -56,7 +56,7 @@ export function itemSeverity(item: ReportItem): Severity {
 
 export function buildMessages(meta: RunMeta, items: readonly ReportItem[]): SlackMessage[] {
   const byCluster = new Map<string, ReportItem[]>();
-  for (const item of items) byCluster.set(clusterOf(item), [...(byCluster.get(clusterOf(item)) ?? []), item]);
+  for (const item of items) byCluster.set(messageClusterOf(item), [...(byCluster.get(messageClusterOf(item)) ?? []), item]);
   return [...byCluster].sort(([a], [b]) => a.localeCompare(b)).map(([cluster, clusterItems]) => buildMessage(meta, cluster, clusterItems));
 }
 

@@ -12,7 +12,7 @@ import type { NotableReport } from './notable';
 import type { WebhookUrls } from '../ports/webhook-urls';
 import { keysToRead, planFold, foldKey } from './fold';
 import { entryFor } from './describe';
-import { type SlackMessage, buildMessages, clusterOf } from './message';
+import { type SlackMessage, buildMessages, messageClusterOf } from './message';
 import { type ReportItem, reportItems } from './report-items';
 import { type SendOptions, sendToSlack } from './send';
 
@@ -85,7 +85,7 @@ async function notifyUnsafe(report: NotableReport, deps: SlackNotifierDeps): Pro
         return;
       }
       const delivered = await Promise.all(parameters.map((parameter) => deliver(message, parameter, deadlines.send, deps)));
-      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => clusterOf(item) === message.cluster), deps, deadlines.end);
+      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => messageClusterOf(item) === message.cluster), deps, deadlines.end);
     }),
   );
 }

@@ -6,13 +6,12 @@
  */
 import * as z from 'zod';
 import type { SpotInterruption } from '../vocabulary/signals';
+import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
 import type { EventBridgeEnvelope } from './eventbridge-envelope';
 
 export const SOURCE = 'aws.ec2';
 export const DETAIL_TYPE = 'EC2 Spot Instance Interruption Warning';
 
-/** "two minutes prior to the actual interruption" (EC2 user guide). */
-export const INTERRUPTION_NOTICE_MS = 120_000;
 
 export const SpotInterruptionDetail = z.object({
   'instance-id': z.string().regex(/^i-[0-9a-f]+$/, 'an EC2 instance id (i-…)'),

@@ -17,7 +17,8 @@ import { createPreviewNotifier } from '../notify/preview';
 import type { SlackMessage } from '../notify/message';
 import { describeMessage } from './report-line';
 import { type Scenario, type ScenarioEvent, capacityGuardConfig } from './scenario';
-import { INTERRUPTION_NOTICE_MS, spotInterruptionWarning } from './spot-events';
+import { spotInterruptionWarning } from './spot-events';
+import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
 
 export type StrategyName = 'capacity-guard' | 'baseline';
 

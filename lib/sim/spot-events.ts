@@ -6,8 +6,6 @@
 import type { EventBridgeEvent } from '../fakes/aws-events';
 
 export const SPOT_INTERRUPTION_WARNING = 'EC2 Spot Instance Interruption Warning';
-/** EC2 reclaims the instance this long after the warning. */
-export const INTERRUPTION_NOTICE_MS = 120_000;
 
 export function spotInterruptionWarning(args: { instanceId: string; time: string; sequence: number }): EventBridgeEvent {
   return {
