@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: the whole suite. Installs its test-only tools on first run (moto, cfn-lint into .venv),
-# type-checks, runs every vitest project (unit + scenario + CLI, adapter tests on moto, template),
+# type-checks, lints (biome, rules only for now), runs every vitest project (unit + scenario + CLI, adapter tests on moto, template),
 # and ends with one plain line "N passed, N failed" (written to reports/summary.txt as well).
 # Extra arguments go to vitest, e.g. `npm test -- --project unit`.
 set -uo pipefail
@@ -19,9 +19,15 @@ if ! node_modules/.bin/tsc --noEmit -p .; then
   typecheck_failed=1
 fi
 
+lint_failed=0
+if ! node_modules/.bin/biome lint .; then
+  echo "lint failed (npm run lint): counted as one failed test" >&2
+  lint_failed=1
+fi
+
 rm -f reports/vitest.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json "$@"
 status=$?
 
-node scripts/test-summary.mjs reports/vitest.json "$typecheck_failed" | tee reports/summary.txt
-[[ $status -eq 0 && $typecheck_failed -eq 0 ]]
+node scripts/test-summary.mjs reports/vitest.json "$((typecheck_failed + lint_failed))" | tee reports/summary.txt
+[[ $status -eq 0 && $typecheck_failed -eq 0 && $lint_failed -eq 0 ]]

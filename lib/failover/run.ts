@@ -27,8 +27,10 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
   const { annotated, failed, items: signals } = triageRecords(records, deps, ANY_SIGNAL);
   if (signals.length > 0) {
     const reporter = new RunReporter<Action>('failover', deps);
-    const retryAll = () => signals.forEach(({ item }) => failed.add(item));
-    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { then: 'the batch is retried', answer: retryAll }, options);
+    const retryAll = () => {
+      for (const { item } of signals) failed.add(item);
+    };
+    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { consequence: 'the batch is retried', answer: retryAll }, options);
     await reporter.notify();
   }
   return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };

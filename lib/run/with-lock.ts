@@ -29,9 +29,9 @@ export async function withLock<T>(deps: AppDeps, waitMs: number, work: () => Pro
   }
 }
 
-/** What a run does when the lease stays busy: `then` ends the log line, `answer` is the run's result. */
+/** What a run does when the lease stays busy: `consequence` ends the log line, `answer` is the run's result. */
 export interface WhenBusy<T> {
-  then: string;
+  consequence: string;
   answer: () => T;
 }
 
@@ -41,7 +41,7 @@ export async function underLease<T>(deps: AppDeps, waitMs: number, work: () => P
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
     deps.metrics.count('lock.busy');
-    deps.log.warn(`lease busy: ${busy.then}`, { error: error.message });
+    deps.log.warn(`lease busy: ${busy.consequence}`, { error: error.message });
     return busy.answer();
   }
 }

@@ -82,7 +82,7 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
-  await underLease(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states), { then: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
+  await underLease(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
 }
 
 /** One DescribeInstances for every instance the batch names (state changes name none we need). */

@@ -29,7 +29,7 @@ function folderOf(file: string): string {
 }
 
 /** Folder -> the other lib/ folders its files import. */
-export function folderGraph(files: readonly string[]): Map<string, Set<string>> {
+function folderGraph(files: readonly string[]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
   for (const file of files) {
     const from = folderOf(file);
@@ -47,7 +47,7 @@ export function folderGraph(files: readonly string[]): Map<string, Set<string>> 
 }
 
 /** One cycle as a path (a -> b -> a), or null. Depth-first search with the current path on a stack. */
-export function findCycle(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
+function findCycle(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
   const done = new Set<string>();
   const path: string[] = [];
   const visit = (node: string): string[] | null => {
