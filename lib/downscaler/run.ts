@@ -11,6 +11,7 @@ import { DEFAULT_RUN_EVERY_MS } from './run-every';
 import { DISCOVERY_TAG_KEYS } from '../vocabulary/downscaler-tags';
 import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
 import type { AppDeps } from '../run/deps';
+import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { underLease } from '../run/with-lock';
 
@@ -60,7 +61,7 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: 
   logNotes(deps, notes);
   if (actions.length === 0) return { groups: groups.length, actions, notes, failedActions: 0 };
 
-  const dryRun = deps.policy.dryRun;
+  const dryRun = !writeGate(deps.policy, true).writes;
   deps.log.info(dryRun ? 'dry run: downscaler actions decided, not executed' : 'downscaler actions decided', { actions: actions.map(summarizeDownscaler), detail: actions });
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
   const result = dryRun ? { done: [], failed: [] } : await executeDownscalerActions(actions, deps.autoScaling, deps.log, options);

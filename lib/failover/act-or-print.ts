@@ -7,6 +7,7 @@ import type { Action } from './actions';
 import { summarize } from './guard-rails';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { AppDeps } from '../run/deps';
+import { writeGate } from '../run/gate';
 
 export async function actOrPrint(actions: readonly Action[], deps: AppDeps, options: CallOptions): Promise<ExecutionResult> {
   logDecided(actions, deps);
@@ -16,14 +17,14 @@ export async function actOrPrint(actions: readonly Action[], deps: AppDeps, opti
 /** The one log line of an invocation's decided actions (none when nothing was decided). */
 export function logDecided(actions: readonly Action[], deps: Pick<AppDeps, 'policy' | 'log'>): void {
   if (actions.length === 0) return;
-  deps.log.info(deps.policy.dryRun ? 'dry run: actions decided, not executed' : 'actions decided', { actions: actions.map(summarize), detail: actions });
+  deps.log.info(writeGate(deps.policy, true).writes ? 'actions decided' : 'dry run: actions decided, not executed', { actions: actions.map(summarize), detail: actions });
 }
 
 /** Counts and executes actions already logged by logDecided; in dry-run only counts them. */
 export async function actDecided(actions: readonly Action[], deps: AppDeps, options: CallOptions): Promise<ExecutionResult> {
   if (actions.length === 0) return { done: [], failed: [] };
   for (const action of actions) deps.metrics.count(action.kind === 'alert' ? `alert.${action.code}` : `action.${action.kind}`);
-  if (deps.policy.dryRun) return { done: [], failed: [] };
+  if (!writeGate(deps.policy, true).writes) return { done: [], failed: [] };
   const result = await executeActions(actions, deps.autoScaling, deps.log, options);
   for (const { action, error } of result.failed) {
     deps.metrics.count('action.failed');

@@ -6,6 +6,7 @@
  */
 import type { RunReport } from '../ports/notifier';
 import type { AppDeps } from './deps';
+import { writeGate } from './gate';
 
 /** What an executor returns: the actions done, and those that failed with why. */
 export interface ActionOutcome<A> {
@@ -17,16 +18,16 @@ export class RunReporter<A> {
   private readonly done: A[] = [];
   private readonly failed: { action: A; error: string }[] = [];
 
-  /** `dryRun`: what the report says; by default the policy's dry-run (the spot run adds the kill switch). */
+  /** `dryRun`: what the report says; by default the gate's dry-run (the spot run's gate adds the kill switch). */
   constructor(
     private readonly source: string,
     private readonly deps: Pick<AppDeps, 'policy' | 'notifier' | 'metrics' | 'log' | 'now'>,
-    private readonly dryRun: boolean = deps.policy.dryRun,
+    private readonly dryRun: boolean = !writeGate(deps.policy, true).writes,
   ) {}
 
   /** What the executor did with `actions`; in dry-run the decided actions count as done (the report says dry-run). */
   add(actions: readonly A[], result: ActionOutcome<A>): void {
-    if (this.deps.policy.dryRun) {
+    if (!writeGate(this.deps.policy, true).writes) {
       this.done.push(...actions);
       return;
     }

@@ -21,6 +21,7 @@ import { buildSnapshot } from '../failover/snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { Ec2Instance } from '../ports/ec2';
 import type { PoolState } from '../ports/pool-signals';
+import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { type Accepts, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
@@ -164,7 +165,7 @@ class Ledger {
     readonly deps: SpotDeps,
     readonly options: CallOptions,
   ) {
-    this.writes = deps.policy.enabled && !deps.policy.dryRun;
+    this.writes = writeGate(deps.policy, false).writes;
     this.reporter = new RunReporter<SpotAction | Action>('spot', deps, !this.writes);
   }
 

@@ -7,6 +7,7 @@
  */
 import type { CallOptions } from '../ports/auto-scaling';
 import type { SpotAction, TerminateDetached, UntagExpiredRebalance } from './actions';
+import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { DETACHED_DRAIN_REASONS, planDetachedTermination, planRebalanceExpiry } from './sweep';
 import { SPOT_TAG } from './tags';
@@ -29,7 +30,7 @@ export async function sweepRebalanceTags(deps: SpotDeps, options: CallOptions = 
   const actions = [...(expired ? [expired] : []), ...(terminated ? [terminated] : [])];
   if (actions.length === 0) return { tagged: tagged.length, expired, terminated, failed: false };
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
-  const writes = deps.policy.enabled && !deps.policy.dryRun;
+  const { writes } = writeGate(deps.policy, false);
   const counts = { expired: expired?.instanceIds.length ?? 0, terminated: terminated?.instanceIds ?? [] };
   deps.log.info(writes ? 'sweep: rebalance tags expired, detached nodes terminated' : 'dry run or kill switch: the sweep would expire rebalance tags and terminate detached nodes', counts);
   if (!writes) return { tagged: tagged.length, expired, terminated, failed: false };
