@@ -10,32 +10,14 @@
  */
 import type { DownscalerAction } from './actions';
 import { summarizeDownscaler } from './actions';
-import { GroupNotFoundError } from '../vocabulary/errors';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
+import { type Executed, executeEach } from '../run/execute-each';
 
-export interface DownscalerExecution {
-  done: DownscalerAction[];
-  failed: { action: DownscalerAction; error: Error }[];
-}
+export type DownscalerExecution = Executed<DownscalerAction>;
 
 export async function executeDownscalerActions(actions: readonly DownscalerAction[], port: AutoScalingPort, log: Log, options: CallOptions = {}): Promise<DownscalerExecution> {
-  const result: DownscalerExecution = { done: [], failed: [] };
-  for (const action of actions) {
-    try {
-      await execute(action, port, options);
-      result.done.push(action);
-    } catch (error) {
-      if (error instanceof GroupNotFoundError) {
-        log.info('group is gone; action counts as done', { action: summarizeDownscaler(action) });
-        result.done.push(action);
-        continue;
-      }
-      // One group's failure must not keep the others up (or down) all night.
-      result.failed.push({ action, error: error as Error });
-    }
-  }
-  return result;
+  return executeEach(actions, (action) => execute(action, port, options), summarizeDownscaler, log);
 }
 
 async function execute(action: DownscalerAction, port: AutoScalingPort, options: CallOptions): Promise<void> {

@@ -9,33 +9,14 @@
 import type { Action } from './actions';
 import { summarize } from './guard-rails';
 import { TAG } from '../vocabulary/tags';
-import { GroupNotFoundError } from '../vocabulary/errors';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
+import { type Executed, executeEach } from '../run/execute-each';
 
-export interface ExecutionResult {
-  done: Action[];
-  failed: { action: Action; error: Error }[];
-}
+export type ExecutionResult = Executed<Action>;
 
 export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}): Promise<ExecutionResult> {
-  const result: ExecutionResult = { done: [], failed: [] };
-  for (const action of actions) {
-    try {
-      await executeAction(action, port, log, options);
-      result.done.push(action);
-    } catch (error) {
-      if (error instanceof GroupNotFoundError) {
-        log.info('group is gone; action counts as done', { action: summarize(action) });
-        result.done.push(action);
-        continue;
-      }
-      // Go on with the rest: a fallback raise is worth doing even if the failing group's own
-      // write was lost (the redelivery repairs that one, but would not raise again).
-      result.failed.push({ action, error: error as Error });
-    }
-  }
-  return result;
+  return executeEach(actions, (action) => executeAction(action, port, log, options), summarize, log);
 }
 
 async function executeAction(action: Action, port: AutoScalingPort, log: Log, options: CallOptions): Promise<void> {

@@ -6,13 +6,8 @@
  */
 import type { RunReport } from '../ports/notifier';
 import type { AppDeps } from './deps';
+import type { Executed } from './execute-each';
 import { writeGate } from './gate';
-
-/** What an executor returns: the actions done, and those that failed with why. */
-export interface ActionOutcome<A> {
-  done: readonly A[];
-  failed: readonly { action: A; error: Error }[];
-}
 
 export class RunReporter<A> {
   private readonly done: A[] = [];
@@ -26,7 +21,7 @@ export class RunReporter<A> {
   ) {}
 
   /** What the executor did with `actions`; in dry-run the decided actions count as done (the report says dry-run). */
-  add(actions: readonly A[], result: ActionOutcome<A>): void {
+  add(actions: readonly A[], result: Executed<A>): void {
     if (!writeGate(this.deps.policy, true).writes) {
       this.done.push(...actions);
       return;
@@ -35,7 +30,7 @@ export class RunReporter<A> {
   }
 
   /** What an executor did, taken as it is. */
-  addOutcome(result: ActionOutcome<A>): void {
+  addOutcome(result: Executed<A>): void {
     this.done.push(...result.done);
     this.failed.push(...result.failed.map(({ action, error }) => ({ action, error: error.message })));
   }
