@@ -11,7 +11,7 @@ interface OnGroup {
   group: string;
 }
 
-/** A group's failover tier (lib/priorities: 0 = the expander's first choice), null when it never prefers it; for the operator's messages. */
+/** A group's failover tier (lib/cluster-autoscaler/expander.ts: 0 = the expander's first choice), null when it never prefers it; for the operator's messages. */
 interface InTier {
   tier: number | null;
 }

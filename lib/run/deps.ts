@@ -1,4 +1,4 @@
-/** Everything the app layer needs from the outside, injected by functions/ or by tests. */
+/** Everything a run needs from the outside, injected by the composition roots (lib/runtime, lib/sim/world.ts, lib/cli) or by tests. */
 import type { Policy } from '../config/policy';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { LockPort } from '../ports/lock';

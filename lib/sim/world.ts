@@ -27,7 +27,7 @@ export interface WorldOptions extends FakeOptions {
   /** capacity-guard YAML config text. */
   config: string;
   log?: Log;
-  /** The notifier the app code talks to (default: `world.notifier`, a recorder), e.g. a Slack notifier against a local server. */
+  /** The notifier the runs talk to (default: `world.notifier`, a recorder), e.g. a Slack notifier against a local server. */
   notifier?: Notifier;
 }
 
