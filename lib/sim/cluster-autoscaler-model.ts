@@ -66,6 +66,8 @@ export class ClusterAutoscaler {
   private readonly backoffs = new Map<string, Backoff>();
   private readonly behaviours: CaBehaviours;
   private stuckSaid = false;
+  /** longUnregistered per group within one loop (cleared when the loop starts and when the cache changes). */
+  private readonly longMemo = new Map<string, string[]>();
 
   constructor(
     private readonly model: ClusterAutoscalerModel,
@@ -78,6 +80,7 @@ export class ClusterAutoscaler {
 
   /** One pass of CA's main loop at `now`. */
   async runOnce(now: number): Promise<void> {
+    this.longMemo.clear();
     // aws_manager.go Refresh: regenerate when lastRefresh + refreshInterval is not after now.
     if (this.lastRefresh + this.model.cacheRefresh <= now) await this.refresh(now);
     // CA has been running before the scenario: its cache holds the world as the last refresh before the start saw it.
@@ -142,12 +145,16 @@ export class ClusterAutoscaler {
 
   /** updateReadinessStats: unregistered for longer than max-node-provision-time. */
   private longUnregistered(name: string, now: number): string[] {
+    const memo = this.longMemo.get(name);
+    if (memo) return memo;
     const group = this.cached(name);
     const ids = [...group.instances, ...(group.unfulfillable ? [] : Array.from({ length: group.placeholders }, (_, k) => placeholderName(name, group.instances.length + k)))];
-    return ids.filter((id) => {
+    const long = ids.filter((id) => {
       const since = this.unregisteredSince.get(id);
       return since !== undefined && since + this.model.maxNodeProvisionTime < now;
     });
+    this.longMemo.set(name, long);
+    return long;
   }
 
   /** calculateUpcomingNodesInNodeGroup: target − (ready + long unregistered). */
@@ -220,6 +227,7 @@ export class ClusterAutoscaler {
     const from = group.curSize;
     if (await this.setSize(name, to, now)) this.world.say(`${name}: desired ${from}→${to} (placeholders deleted); cache refresh on the next loop`);
     group.placeholders = Math.max(0, group.placeholders - count);
+    this.longMemo.delete(name);
     this.lastRefresh = now - this.model.cacheRefresh;
   }
 
