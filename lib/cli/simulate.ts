@@ -3,9 +3,10 @@
  * AWS — with capacity-guard's real code and with a model of cluster-autoscaler alone — and prints
  * the timeline and headline figures; writes an HTML report.
  */
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { renderHtml } from '../sim/render-html';
 import { renderTerminal, toJson } from '../sim/render-terminal';
 import { type Scenario, ScenarioError, scenarioFromText } from '../sim/scenario';
@@ -66,10 +67,18 @@ export const simulate: Command = async (args, io) => {
   }
   if (seedText !== undefined) scenario = { ...scenario, seed: Number(seedText) };
 
-  const comparison = await runComparison(scenario);
   const json = parsed.values.json === true;
   const requested = stringOption(parsed.values, 'report');
   const reportPath = requested ?? (json ? undefined : defaultReportPath(name));
+  // The ranges take seconds: a report that cannot be written is said before, not after.
+  if (reportPath) {
+    try {
+      await access(dirname(resolve(reportPath)), constants.W_OK);
+    } catch (error) {
+      return usageError(io, NAME, `--report ${reportPath}: cannot write: ${describeWriteError(error)}`);
+    }
+  }
+  const comparison = await runComparison(scenario);
   if (reportPath) {
     try {
       await writeFile(reportPath, renderHtml(comparison), 'utf8');

@@ -173,7 +173,7 @@ export class ClusterAutoscaler {
       if (!(request.expectedAddTime < now)) continue;
       this.requests.delete(name);
       const backoff = this.backOff(name, now);
-      this.world.say(`scale-up of ${name} timed out (${Math.round(this.model.maxNodeProvisionTime / 60_000)} min): group backed off ${Math.round(backoff / 60_000)} min`);
+      this.world.say(`scale-up of ${name} timed out (${span(this.model.maxNodeProvisionTime)}): group backed off ${Math.round(backoff / 60_000)} min`);
       if (!this.behaviours.revertTimedOutScaleUp) continue;
       // AwsNodeGroup.DecreaseTargetSize refuses to go below the nodes the cache lists, placeholders included.
       const group = this.cached(name);
@@ -204,7 +204,7 @@ export class ClusterAutoscaler {
       const old = this.longUnregistered(name, now).filter((id) => isPlaceholder(id)).length;
       const removable = Math.min(old, group.curSize - group.minSize);
       if (removable <= 0) continue;
-      this.world.say(`${removable} placeholder(s) of ${name} unregistered for over ${Math.round(this.model.maxNodeProvisionTime / 60_000)} min: removed (no backoff)`);
+      this.world.say(`${removable} placeholder(s) of ${name} unregistered for over ${span(this.model.maxNodeProvisionTime)}: removed (no backoff)`);
       await this.deletePlaceholders(name, removable, now);
       removed = true;
     }
@@ -323,6 +323,11 @@ export class ClusterAutoscaler {
     this.backoffs.set(group, { duration, until: now + duration, lastFailure: now });
     return duration;
   }
+}
+
+/** 5 min, 20 s. */
+function span(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
 
 function placeholderName(group: string, index: number): string {

@@ -34,7 +34,7 @@ describe('simulate', () => {
       expect(run.timeline.length).toBeGreaterThan(0);
     }
     expect(result.timeToCapacityRatio).toBeGreaterThan(0.5);
-  });
+  }, 60_000); // the full sweep: 3 × 60 runs, and the sensitivity rows
 
   it('--report writes a self-contained HTML report with the plot, and prints its path', async () => {
     // Prepare

@@ -61,6 +61,39 @@ describe('CA 1.36 on AWS: early abort (auto_scaling_groups.go isNodeGroupAvailab
   });
 });
 
+describe('CA 1.36: what else it does with a failing or slow group', () => {
+  it("a group CA never resized has a zero lastUpdateTime, so any Failed activity counts: a desired raised by hand is taken back at the next refresh, without backoff (no scale-up request of CA's)", async () => {
+    // Prepare: someone raises a Spot group that cannot launch; CA has nothing pending
+    const story = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: 0 });
+    await story.runUntil(5);
+    story.aws.setSizesByHand('spot-0', { desiredCapacity: 4 });
+
+    // Act
+    await story.runUntil(70);
+
+    // Assess
+    expect(story.when(/^cache refresh: spot-0 has 3 placeholder\(s\) and a Failed scaling activity/)).toBe(60);
+    expect(story.when(/^spot-0: desired 4→1 \(placeholders deleted\)/)).toBe(60);
+    expect(story.when(/backed off/)).toBeNull();
+  });
+
+  it('a timed-out scale-up is backed off and reverted, unless the cache already lists its nodes (AwsNodeGroup.DecreaseTargetSize refuses)', async () => {
+    // Prepare: Spot has capacity but nodes take 90 s to register; a 20 s provision time times them out
+    const before = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: 5, spotOut: false, cachePhase: 50_000, model: { maxNodeProvisionTime: 20_000 } });
+    const after = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: 5, spotOut: false, cachePhase: 10_000, model: { maxNodeProvisionTime: 20_000 } });
+
+    // Act
+    await before.runUntil(40);
+    await after.runUntil(40);
+
+    // Assess: timed out at +30 s in both; reverted only where the last refresh predates the scale-up
+    for (const story of [before, after]) expect(story.when(/^scale-up of spot-0 timed out \(20 s\): group backed off 5 min/)).toBe(30);
+    expect(before.when(/^SetDesiredCapacity|desired 6→1/)).toBeNull();
+    expect(before.aws.view('spot-0').desiredCapacity).toBe(1);
+    expect(after.aws.view('spot-0').desiredCapacity).toBe(6);
+  });
+});
+
 describe('CA 1.23 (as run in 2020): timers only', () => {
   it('does not read scaling activities: the scale-up times out after max-node-provision-time (5 min) and backs the group off', async () => {
     // Act
