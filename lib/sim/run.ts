@@ -267,9 +267,9 @@ function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent
     let ready = 0;
     let onDemand = 0;
     for (const name of groupNames) {
-      const instances = world.aws.view(name).instances;
-      ready += instances.filter((instance) => instance.lifecycleState === 'InService').length;
-      if (onDemandGroups.has(name)) onDemand += instances.length;
+      const counts = world.aws.instanceCounts(name);
+      ready += counts.inService;
+      if (onDemandGroups.has(name)) onDemand += counts.total;
     }
     const wanted = context.demand(now);
     unmetNodeSeconds += Math.max(0, wanted - ready);
