@@ -61,6 +61,8 @@ const ClusterAutoscalerSchema = z
     maxBackoff: duration.optional(),
     backoffResetAfter: duration.optional(),
     cacheRefresh: duration.optional(),
+    /** Removed: said so, with what to write instead. */
+    earlyAbort: z.unknown().optional(),
   })
   .strict()
   .prefault({});
@@ -100,6 +102,9 @@ export const ScenarioSchema = z
     scenario.events.forEach((event, index) => {
       if (event.at >= scenario.duration) context.addIssue({ code: 'custom', message: `happens at or after the scenario's end (duration ${scenario.duration / 1000} s)`, path: ['events', index, 'at'] });
     });
+    if (scenario.clusterAutoscaler.earlyAbort !== undefined) {
+      context.addIssue({ code: 'custom', message: 'was removed: the model follows CA\'s code per version; write versions: ["1.36"] (early abort, every release since 1.24) and/or "1.23" (none)', path: ['clusterAutoscaler', 'earlyAbort'] });
+    }
     const phase = scenario.clusterAutoscaler.cachePhase;
     if (phase !== undefined && phase >= (scenario.clusterAutoscaler.cacheRefresh ?? 60_000)) context.addIssue({ code: 'custom', message: 'must be shorter than cacheRefresh', path: ['clusterAutoscaler', 'cachePhase'] });
   });
@@ -131,7 +136,7 @@ export function scenarioFromText(text: string, source: string): Scenario {
   }
   const parsed = ScenarioSchema.safeParse(document ?? {});
   if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error)}`);
-  const { versions, cachePhase, ...flags } = parsed.data.clusterAutoscaler;
+  const { versions, cachePhase, earlyAbort: _removed, ...flags } = parsed.data.clusterAutoscaler;
   const overrides = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as Partial<CaParameters>;
   const scenario: Scenario = { ...parsed.data, clusterAutoscaler: { versions: [...new Set(versions)], cachePhase: cachePhase ?? 0, overrides }, source };
   // The capacity-guard config and the priorities are checked here, so a bad one is a scenario error naming the file.

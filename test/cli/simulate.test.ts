@@ -115,6 +115,11 @@ describe('simulate: hardening (issue 11)', () => {
     ['a duration over 24h', (text: string) => text.replace(/^duration: .*$/m, 'duration: 9600h'), 'duration: must be more than 0 and at most 24h'],
     ['a demand that drops', (text: string) => text.replace('demand: { add: 20', 'demand: { add: -20'), 'events.1.demand.add: must be at least 1 (the simulator models no scale-down)'],
     ['an event after the end', (text: string) => `${text}  - { at: 40m, capacityBack: { market: spot } }\n`, "events.2.at: happens at or after the scenario's end (duration 1800 s)"],
+    [
+      'the removed earlyAbort option',
+      (text: string) => text.replace('clusterAutoscaler:\n', 'clusterAutoscaler:\n  earlyAbort: 65s\n'),
+      'clusterAutoscaler.earlyAbort: was removed: the model follows CA\'s code per version; write versions: ["1.36"] (early abort, every release since 1.24) and/or "1.23" (none)',
+    ],
   ])('refuses %s, naming the file and the field', async (_, change, message) => {
     // Prepare
     const { io, stdout, stderrLines } = fakeIo({ 'bad.yaml': change(scenarioYaml()) });
