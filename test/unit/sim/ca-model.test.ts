@@ -147,6 +147,22 @@ describe('both versions', () => {
     expect(backoffs.slice(0, 5)).toEqual(['5', '10', '20', '30', '30']);
   });
 
+  it('forgets a backoff once --node-group-backoff-reset-timeout has passed without a failure (exponential_backoff.go RemoveStaleBackoffData)', async () => {
+    // Prepare: pods pend for a minute, then again after 40 min; the reset timeout is 3 h, or 30 min
+    const demand = (t: number) => (t < 60 || t >= 40 * 60 ? 5 : 0);
+    const remembered = caStory({ version: '1.36', groups: spot(1), demand });
+    const forgotten = caStory({ version: '1.36', groups: spot(1), demand, model: { backoffResetAfter: 30 * 60_000 } });
+
+    // Act
+    await remembered.runUntil(45 * 60);
+    await forgotten.runUntil(45 * 60);
+
+    // Assess
+    const backoffs = (story: typeof remembered) => story.said.flatMap((line) => /backed off (\d+) min/.exec(line.text)?.[1] ?? []);
+    expect(backoffs(remembered)).toEqual(['5', '10']);
+    expect(backoffs(forgotten)).toEqual(['5', '5']);
+  });
+
   it('skips a group whose cached desired is at MaxSize', async () => {
     // Act
     const story = caStory({ version: '1.36', groups: [{ name: 'spot-full', market: 'spot', desired: 3, max: 3 }, onDemand], demand: 2 });
