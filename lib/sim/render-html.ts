@@ -81,17 +81,18 @@ function timeline(run: RunResult): string {
 }
 
 /** Each strategy's range of time to capacity as a bar (min – max) with its median marked, on one shared scale. */
-function rangeBars(rows: readonly RangeRow[]): string {
+function rangeBars(rows: readonly RangeRow[], floor: number | null): string {
   const width = 360;
-  const scale = Math.max(1, ...rows.flatMap((row) => [row.timeToCapacitySeconds.max ?? 0, row.timeToCapacitySeconds.median ?? 0]));
+  const scale = Math.max(1, floor ?? 0, ...rows.flatMap((row) => [row.timeToCapacitySeconds.max ?? 0, row.timeToCapacitySeconds.median ?? 0]));
   const x = (value: number) => fixed((value / scale) * width);
   return rows
     .map((row) => {
       const { min, max, median } = row.timeToCapacitySeconds;
       // Plain positioned boxes, not SVG: the report's one SVG is the plot.
-      const bar = min === null ? '' : `<span class="bar" style="left:${x(min)}px;width:${Math.max(2, x(max ?? scale) - x(min))}px"></span>`;
+      const bar = min === null ? '' : `<span class="bar" style="left:${x(min)}px;width:${fixed(Math.max(2, x(max ?? scale) - x(min)))}px"></span>`;
+      const floorMark = floor === null ? '' : `<span class="floor" title="floor" style="left:${x(floor)}px"></span>`;
       const tick = median === null ? '' : `<span class="median" style="left:${x(median)}px"></span>`;
-      return `<tr data-range="${escape(runLabel(row))}"><th>${escape(runLabel(row))}</th><td>${escape(describeSpread(row.timeToCapacitySeconds, seconds))}</td><td><div class="spread" style="width:${width}px">${bar}${tick}</div></td><td>${escape(describeSpread(row.unmetNodeMinutes, String))}</td></tr>`;
+      return `<tr data-range="${escape(runLabel(row))}"><th>${escape(runLabel(row))}</th><td>${escape(describeSpread(row.timeToCapacitySeconds, seconds))}</td><td><div class="spread" style="width:${width}px">${floorMark}${bar}${tick}</div></td><td>${escape(describeSpread(row.unmetNodeMinutes, String))}</td></tr>`;
     })
     .join('\n');
 }
@@ -108,9 +109,9 @@ export function renderHtml(comparison: Comparison): string {
   const ranges =
     comparison.ranges.length === 0
       ? ''
-      : `<h2>Ranges</h2><p>${escape(sweepDescription(comparison))}. The bar spans min – max of time to capacity, the tick is the median.</p>
+      : `<h2>Ranges</h2><p>${escape(sweepDescription(comparison))}. The bar spans min – max of time to capacity, the black tick is the median, the red line the floor.</p>
 <table class="ranges headline"><tr><th></th><th>time until demanded capacity is ready</th><th></th><th>unmet node-minutes</th></tr>
-${rangeBars(comparison.ranges)}</table>`;
+${rangeBars(comparison.ranges, comparison.floorSeconds)}</table>`;
   const sensitivity =
     comparison.sensitivity.length === 0
       ? ''
@@ -121,7 +122,7 @@ ${sensitivityText(comparison)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>capacity-guard simulation: ${escape(scenario.name)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;vertical-align:top}
-.timeline td{font-family:ui-monospace,monospace;font-size:12px}.spread{position:relative;height:16px;background:#f4f4f4}.spread .bar{position:absolute;top:5px;height:6px;background:#888}.spread .median{position:absolute;top:0;width:2px;height:16px;background:#000}.headline td,.headline th{border-bottom:1px solid #ddd}</style></head>
+.timeline td{font-family:ui-monospace,monospace;font-size:12px}.spread{position:relative;height:16px;background:#f4f4f4}.spread .bar{position:absolute;top:5px;height:6px;background:#888}.spread .median{position:absolute;top:0;width:2px;height:16px;background:#000}.spread .floor{position:absolute;top:0;width:1px;height:16px;background:#cf222e}.headline td,.headline th{border-bottom:1px solid #ddd}</style></head>
 <body>
 <h1>${escape(scenario.name)}</h1>
 <p>${escape(scenario.description)} — ${formatDuration(scenario.duration)} simulated from ${escape(scenario.start)}; the timelines and the plot are one night, seed ${scenario.seed}.</p>

@@ -94,6 +94,7 @@ describe('the HTML report plot', async () => {
     for (const [row] of rows) {
       expect(row).toMatch(/class="bar" style="left:[\d.]+px;width:[\d.]+px"/);
       expect(row).toMatch(/class="median" style="left:[\d.]+px"/);
+      expect(row).toMatch(/class="floor" title="floor" style="left:[\d.]+px"/);
     }
     expect(html).toContain('over seeds 1–2 × first cache refresh at +0 s / +30 s (4 runs each)');
     expect(html).toContain('<h2>Assumptions</h2>');
