@@ -94,7 +94,8 @@ export function parseCommandArgs(args: string[], options: Record<string, OptionS
     if (!spec) return { ok: false, error: `unknown option ${token.rawName}` };
     if (spec.type === 'boolean' && token.value !== undefined) return { ok: false, error: `option ${token.rawName} takes no value` };
     if (spec.type === 'string') {
-      const missing = token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-');
+      // A negative number is a value (--seed -1), any other dash word the next option.
+      const missing = token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-' && !/^-\d+(\.\d+)?$/.test(token.value));
       if (missing) return { ok: false, error: `option ${token.rawName} needs a value` };
     }
   }

@@ -3,9 +3,10 @@
  * AWS — with capacity-guard's real code and with a model of cluster-autoscaler alone — and prints
  * the timeline and headline figures; writes an HTML report.
  */
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { renderHtml } from '../sim/render-html';
 import { renderTerminal, toJson } from '../sim/render-terminal';
 import { type Scenario, ScenarioError, scenarioFromText } from '../sim/scenario';
@@ -17,10 +18,13 @@ const NAME = 'simulate';
 
 export const HELP = `Usage: capacity-guard simulate <scenario> [--report <file.html>] [--json] [--seed <n>]
 
-Replays a night on a fake AWS with a virtual clock (no AWS account): once with capacity-guard's
-real code next to a model of cluster-autoscaler, once with the model alone (the baseline), and
-prints what happened, when, and the headline figures: time until demanded capacity is ready,
-unmet node-minutes, on-demand node-hours. The baseline is a model; its parameters are printed.
+Replays a night on a fake AWS with a virtual clock (no AWS account): with capacity-guard's real
+code next to a model of today's cluster-autoscaler (1.36), and with each CA version of the
+scenario alone (today's, and CA as run in 2020, 1.23), and prints what happened, when, and the
+headline figures: time until demanded capacity is ready, unmet node-minutes, on-demand node-hours.
+Then the ranges: the same figures over seeds 1–20 × three ASG-cache phases (median, min – max),
+and how time to capacity moves with the boot time and the launch-failure event delay.
+The baselines are models written from CA's code; every behaviour is printed with its citation.
 
 <scenario> is a shipped scenario (${builtInScenarioNames().join(', ')}) or a path to a scenario YAML file.
 
@@ -28,9 +32,10 @@ Exit status: 0 done; 2 unknown scenario, invalid scenario file, a --report file 
 written, or bad usage.
 
 Options:
-  --report <file>  write the HTML report there (default: a file in the temp directory; none with --json)
+  --report <file>  write the HTML report there (default: a file in the temp directory named after the
+                   scenario, or after the scenario file's full path; none with --json)
   --json           print the comparison as one JSON object instead of the timeline
-  --seed <n>       replace the scenario's seed
+  --seed <n>       replace the scenario's seed (of the representative night; the ranges sweep seeds 1–20)
   -h, --help       show this help
 `;
 
@@ -62,10 +67,18 @@ export const simulate: Command = async (args, io) => {
   }
   if (seedText !== undefined) scenario = { ...scenario, seed: Number(seedText) };
 
-  const comparison = await runComparison(scenario);
   const json = parsed.values.json === true;
   const requested = stringOption(parsed.values, 'report');
-  const reportPath = requested ?? (json ? undefined : join(tmpdir(), `capacity-guard-${scenario.name}.html`));
+  const reportPath = requested ?? (json ? undefined : defaultReportPath(name));
+  // The ranges take seconds: a report that cannot be written is said before, not after.
+  if (reportPath) {
+    try {
+      await access(dirname(resolve(reportPath)), constants.W_OK);
+    } catch (error) {
+      return usageError(io, NAME, `--report ${reportPath}: cannot write: ${describeWriteError(error)}`);
+    }
+  }
+  const comparison = await runComparison(scenario);
   if (reportPath) {
     try {
       await writeFile(reportPath, renderHtml(comparison), 'utf8');
@@ -77,6 +90,22 @@ export const simulate: Command = async (args, io) => {
   else io.stdout(renderTerminal(comparison, { reportPath }));
   return EXIT_OK;
 };
+
+/** `npm start [<scenario>] [options]` → the simulate command line: tv-peak unless a scenario is named first. */
+export function startCommandLine(argv: readonly string[]): string[] {
+  const [first, ...rest] = argv;
+  return first !== undefined && !first.startsWith('-') ? [NAME, first, ...rest] : [NAME, 'tv-peak', ...argv];
+}
+
+/**
+ * Where the report goes by default: a shipped scenario by its name, a file by its full path, so
+ * a copied scenario (same name inside) never overwrites another's report.
+ */
+export function defaultReportPath(scenarioArgument: string): string {
+  const isPath = scenarioArgument.includes('/') || /\.ya?ml$/.test(scenarioArgument);
+  const key = isPath ? `file${resolve(scenarioArgument).replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9]+/g, '-')}` : scenarioArgument;
+  return join(tmpdir(), `capacity-guard-${key}.html`);
+}
 
 /** A shipped scenario by name, or a file; a string is the one-line reason it cannot be had. */
 async function loadScenario(name: string, io: CliIo): Promise<Scenario | string> {

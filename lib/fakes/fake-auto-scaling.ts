@@ -167,6 +167,14 @@ export class FakeAutoScaling implements AutoScalingPort {
     return toObserved(this.get(groupName));
   }
 
+  /** A group's instances counted without copying it (the simulator reads this every virtual second). */
+  instanceCounts(groupName: string): { inService: number; total: number } {
+    const { instances } = this.get(groupName);
+    let inService = 0;
+    for (const instance of instances) if (instance.lifecycleState === 'InService') inService += 1;
+    return { inService, total: instances.length };
+  }
+
   /** Events emitted since the last call, oldest first. */
   takeEvents(): EventBridgeEvent[] {
     const events = this.outbox;

@@ -3,7 +3,8 @@
  * time, both strategies; on-demand nodes dashed), parameters and timelines. No script, no network.
  */
 import { formatDuration } from '../config/duration';
-import { clock, floorLines, headlineRows, modelParameters } from './render-terminal';
+import { assumptionLines, clock, describeSpread, floorLines, headlineRows, modelParameters, runLabel, seconds, sensitivityText, sweepDescription } from './render-terminal';
+import type { RangeRow } from './ranges';
 import type { RunResult, Sample } from './run';
 import type { Comparison } from './simulate';
 
@@ -30,7 +31,7 @@ const fixed = (value: number) => Number(value.toFixed(1));
 
 function plot(comparison: Comparison): string {
   const { capacityGuard, baseline, scenario } = comparison;
-  const all = [...capacityGuard.samples, ...baseline.samples];
+  const all = [capacityGuard, ...comparison.baselines].flatMap((run) => run.samples);
   // The whole scenario on the x axis, even when the last sample falls short of its end.
   const tMax = Math.max(1, scenario.duration / 1000, ...all.map((s) => s.t));
   const yMax = Math.max(1, ...all.map((s) => Math.max(s.demand, s.ready, s.onDemand))) * 1.1;
@@ -42,10 +43,11 @@ function plot(comparison: Comparison): string {
   // visible under the red, and the dotted demand line stays on top of both.
   const series: Series[] = [
     { id: 'ready-capacity-guard', label: 'ready, capacity-guard', d: path(capacityGuard.samples, (s) => s.ready), color: '#1a7f37', width: 5, dash: '', opacity: 0.5 },
-    { id: 'ready-baseline', label: 'ready, baseline (model)', d: path(baseline.samples, (s) => s.ready), color: '#cf222e', width: 2, dash: '', opacity: 1 },
+    { id: 'ready-baseline', label: `ready, ${runLabel(baseline)}`, d: path(baseline.samples, (s) => s.ready), color: '#cf222e', width: 2, dash: '', opacity: 1 },
     { id: 'on-demand-capacity-guard', label: `on-demand, capacity-guard (${nodeHours(capacityGuard)})`, d: path(capacityGuard.samples, (s) => s.onDemand), color: '#1a7f37', width: 2, dash: '6 4', opacity: 1 },
     { id: 'on-demand-baseline', label: `on-demand, baseline (${nodeHours(baseline)})`, d: path(baseline.samples, (s) => s.onDemand), color: '#cf222e', width: 2, dash: '6 4', opacity: 1 },
     { id: 'demanded', label: 'demanded', d: path(capacityGuard.samples, (s) => s.demand), color: '#222', width: 1.5, dash: '2 3', opacity: 1 },
+    ...comparison.baselines.slice(1).map((run) => ({ id: `ready-baseline-${run.caVersion}`, label: `ready, ${runLabel(run)}`, d: path(run.samples, (s) => s.ready), color: '#9a6700', width: 1.5, dash: '', opacity: 1 })),
   ];
   const bottom = H - PAD.bottom;
   const grid: string[] = [];
@@ -58,10 +60,10 @@ function plot(comparison: Comparison): string {
     `<line class="axis" data-axis="y" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${bottom}" stroke="#444"/>`,
   ];
   // The legend in the order a reader looks for: demand first.
-  const legendOrder = [series[4]!, series[0]!, series[1]!, series[2]!, series[3]!];
+  const legendOrder = [series[4]!, series[0]!, series[1]!, ...series.slice(5), series[2]!, series[3]!];
   const legend = legendOrder.map(
     (s, i) =>
-      `<g class="legend-entry" data-series="${s.id}" transform="translate(${PAD.left + 10 + (i % 3) * 280},${H - 28 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="${s.width}" stroke-dasharray="${s.dash}" stroke-opacity="${s.opacity}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`,
+      `<g class="legend-entry" data-series="${s.id}" transform="translate(${PAD.left + 10 + (i % 3) * 280},${H - 36 + Math.floor(i / 3) * 16})"><line x1="0" y1="0" x2="24" y2="0" stroke="${s.color}" stroke-width="${s.width}" stroke-dasharray="${s.dash}" stroke-opacity="${s.opacity}"/><text x="30" y="4" font-size="11">${escape(s.label)}</text></g>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="plot-title">
 <title id="plot-title">Nodes ready versus demanded over time, capacity-guard and the baseline model; on-demand nodes dashed</title>
@@ -78,29 +80,64 @@ function timeline(run: RunResult): string {
   return `<table class="timeline">${run.timeline.map((e) => `<tr><td>${clock(e.t)}</td><td>${escape(e.who)}</td><td>${escape(e.text)}</td></tr>`).join('\n')}</table>`;
 }
 
+/** Each strategy's range of time to capacity as a bar (min – max) with its median marked, on one shared scale. */
+function rangeBars(rows: readonly RangeRow[], floor: number | null): string {
+  const width = 360;
+  const scale = Math.max(1, floor ?? 0, ...rows.flatMap((row) => [row.timeToCapacitySeconds.max ?? 0, row.timeToCapacitySeconds.median ?? 0]));
+  const x = (value: number) => fixed((value / scale) * width);
+  return rows
+    .map((row) => {
+      const { min, max, median } = row.timeToCapacitySeconds;
+      // Plain positioned boxes, not SVG: the report's one SVG is the plot.
+      const bar = min === null ? '' : `<span class="bar" style="left:${x(min)}px;width:${fixed(Math.max(2, x(max ?? scale) - x(min)))}px"></span>`;
+      const floorMark = floor === null ? '' : `<span class="floor" title="floor" style="left:${x(floor)}px"></span>`;
+      const tick = median === null ? '' : `<span class="median" style="left:${x(median)}px"></span>`;
+      return `<tr data-range="${escape(runLabel(row))}"><th>${escape(runLabel(row))}</th><td>${escape(describeSpread(row.timeToCapacitySeconds, seconds))}</td><td><div class="spread" style="width:${width}px">${floorMark}${bar}${tick}</div></td><td>${escape(describeSpread(row.unmetNodeMinutes, String))}</td></tr>`;
+    })
+    .join('\n');
+}
+
+function list(lines: readonly string[]): string {
+  return `<ul>${lines.map((text) => `<li>${escape(text)}</li>`).join('')}</ul>`;
+}
+
 export function renderHtml(comparison: Comparison): string {
   const { scenario } = comparison;
-  const rows = headlineRows(comparison)
-    .map(([label, guard, base]) => `<tr><th>${escape(label)}</th><td>${escape(guard)}</td><td>${escape(base)}</td></tr>`)
-    .join('\n');
-  const notes = [...comparison.capacityGuard.notes, ...comparison.baseline.notes].map((note) => `<li>${escape(note)}</li>`).join('');
+  const [head, ...rows] = headlineRows(comparison);
+  const headline = [`<tr>${head!.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>`, ...rows.map(([label, ...cells]) => `<tr><th>${escape(label!)}</th>${cells.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)].join('\n');
+  const notes = [comparison.capacityGuard, ...comparison.baselines].flatMap((run) => run.notes).map((note) => `<li>${escape(note)}</li>`).join('');
+  const ranges =
+    comparison.ranges.length === 0
+      ? ''
+      : `<h2>Ranges</h2><p>${escape(sweepDescription(comparison))}. The bar spans min – max of time to capacity, the black tick is the median, the red line the floor.</p>
+<table class="ranges headline"><tr><th></th><th>time until demanded capacity is ready</th><th></th><th>unmet node-minutes</th></tr>
+${rangeBars(comparison.ranges, comparison.floorSeconds)}</table>`;
+  const sensitivity =
+    comparison.sensitivity.length === 0
+      ? ''
+      : `<h2>If the assumptions move</h2><p>Median time to capacity (seeds 1–3 × the same cache phases).</p><table class="sensitivity headline"><tr><th></th><th>${escape(runLabel(comparison.capacityGuard))}</th><th>${escape(runLabel(comparison.baseline))}</th></tr>
+${sensitivityText(comparison)
+  .map(([change, guard, base]) => `<tr><th>${escape(change!)}</th><td>${escape(guard!)}</td><td>${escape(base!)}</td></tr>`)
+  .join('\n')}</table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>capacity-guard simulation: ${escape(scenario.name)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;vertical-align:top}
-.timeline td{font-family:ui-monospace,monospace;font-size:12px}.headline td,.headline th{border-bottom:1px solid #ddd}</style></head>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;vertical-align:top}
+.timeline td{font-family:ui-monospace,monospace;font-size:12px}.spread{position:relative;height:16px;background:#f4f4f4}.spread .bar{position:absolute;top:5px;height:6px;background:#888}.spread .median{position:absolute;top:0;width:2px;height:16px;background:#000}.spread .floor{position:absolute;top:0;width:1px;height:16px;background:#cf222e}.headline td,.headline th{border-bottom:1px solid #ddd}</style></head>
 <body>
 <h1>${escape(scenario.name)}</h1>
-<p>${escape(scenario.description)} — ${formatDuration(scenario.duration)} simulated from ${escape(scenario.start)}, seed ${scenario.seed}.</p>
-<p><strong>The baseline is a model of cluster-autoscaler, not cluster-autoscaler.</strong> capacity-guard runs its real code against a fake AWS.</p>
-<table class="headline"><tr><th></th><th>capacity-guard</th><th>baseline (model)</th></tr>
-${rows}
-<tr><th>baseline ÷ capacity-guard time to capacity</th><td colspan="2">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
+<p>${escape(scenario.description)} — ${formatDuration(scenario.duration)} simulated from ${escape(scenario.start)}; the timelines and the plot are one night, seed ${scenario.seed}.</p>
+<p><strong>The baselines are models of cluster-autoscaler written from its code, not cluster-autoscaler.</strong> capacity-guard runs its real code against a fake AWS, next to ${escape(runLabel(comparison.baseline).replace(' alone', ''))}.</p>
+<table class="headline">${headline}
+<tr><th>${escape(runLabel(comparison.baseline))} ÷ capacity-guard time to capacity</th><td colspan="${head!.length - 1}">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
 ${floorLines(comparison).map((text) => `<p>${escape(text)}</p>`).join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
+${ranges}
+${sensitivity}
 ${plot(comparison)}
-<h2>Model parameters</h2><ul>${modelParameters(comparison).map((text) => `<li>${escape(text)}</li>`).join('')}</ul>
-<h2>With capacity-guard</h2>${timeline(comparison.capacityGuard)}
-<h2>Baseline</h2>${timeline(comparison.baseline)}
+<h2>Assumptions</h2>${list(assumptionLines(comparison))}
+<h2>Model parameters and behaviours</h2>${list(modelParameters(comparison))}
+<h2>${escape(runLabel(comparison.capacityGuard))}</h2>${timeline(comparison.capacityGuard)}
+${comparison.baselines.map((run) => `<h2>${escape(runLabel(run))}</h2>${timeline(run)}`).join('\n')}
 </body></html>
 `;
 }

@@ -1,7 +1,10 @@
-/** The comparison as text: both timelines, the headline figures, every model parameter. */
+/** The comparison as text: the representative timelines, the ranges, the assumptions, every model parameter with its source. */
 import { formatDuration } from '../config/duration';
-import { MODEL_PARAMETER_SOURCES } from './cluster-autoscaler-model';
+import { FLOOR_BOUNDS, assumptions } from './assumptions';
+import { CA_BEHAVIOUR_SOURCES, CA_LABEL, CA_NOT_MODELLED, CA_PARAMETER_SOURCES, CA_SOURCE, type CaParameters } from './ca-versions';
+import type { Spread } from './ranges';
 import type { RunResult, TimelineEntry } from './run';
+import { caModel } from './scenario';
 import type { Comparison } from './simulate';
 
 export function clock(seconds: number): string {
@@ -18,26 +21,68 @@ export function minutes(seconds: number | null): string {
   return `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
 }
 
+/** Who a run is: "capacity-guard (next to CA 1.36)", "CA 1.23 alone". */
+export function runLabel(run: Pick<RunResult, 'strategy' | 'caVersion'>): string {
+  return run.strategy === 'capacity-guard' ? `capacity-guard + CA ${run.caVersion}` : `CA ${run.caVersion} alone`;
+}
+
+/** Each CA version's flags with their sources, what the model does with CA's citations, what it leaves out. */
 export function modelParameters(comparison: Comparison): string[] {
   const { scenario } = comparison;
-  const model = scenario.clusterAutoscaler;
+  const out: string[] = [];
+  for (const version of scenario.clusterAutoscaler.versions) {
+    const model = caModel(scenario, version);
+    const flags = (Object.keys(CA_PARAMETER_SOURCES) as (keyof CaParameters)[]).map((key) => `${key} ${formatDuration(model[key])}`).join(', ');
+    out.push(`${CA_LABEL[version]}, from ${CA_SOURCE[version]}: ${flags}`);
+  }
+  for (const [key, source] of Object.entries(CA_PARAMETER_SOURCES)) out.push(`${key}: ${source}`);
+  for (const { behaviour, versions, source } of CA_BEHAVIOUR_SOURCES) {
+    if (versions.some((version) => scenario.clusterAutoscaler.versions.includes(version))) out.push(`[${versions.join(', ')}] ${behaviour} — ${source}`);
+  }
+  for (const text of CA_NOT_MODELLED) out.push(`not modelled: ${text}`);
+  out.push(`this run: seed ${scenario.seed}, first ASG cache refresh at +${formatDuration(scenario.clusterAutoscaler.cachePhase)}, CA's loop offset drawn from the seed`);
+  return out;
+}
+
+export function assumptionLines(comparison: Comparison): string[] {
+  return assumptions(comparison.scenario).map(({ name, value, source }) => `${name}: ${value} — ${source}`);
+}
+
+export function headlineRows(comparison: Comparison): string[][] {
+  const runs = [comparison.capacityGuard, ...comparison.baselines];
   return [
-    ...Object.entries(model).map(([key, value]) => `${key} = ${formatDuration(value as number)}  — ${MODEL_PARAMETER_SOURCES[key as keyof typeof model]}`),
-    'expander = priority (ties broken at random, seeded); a scale-up that adds nodes to a group still waiting restarts its provision timer (clusterstate.go, registerOrUpdateScaleUpNoLock)',
-    'not modelled: scale-down (on-demand nodes stay to the end in both runs)',
-    `world: boot ${formatDuration(scenario.bootTime)}, ASG launch retry every ${formatDuration(scenario.asgRetryInterval)}, launch-failure event after ${formatDuration(scenario.launchFailureEventDelay)}, EventBridge→SQS→Lambda ${formatDuration(scenario.eventDelivery)}, reconcile every ${formatDuration(scenario.reconcileEvery)}, seed ${scenario.seed}`,
+    ['', ...runs.map(runLabel)],
+    ['time until demanded capacity is ready', ...runs.map((run) => minutes(run.headline.timeToCapacitySeconds))],
+    ['unmet node-minutes', ...runs.map((run) => String(run.headline.unmetNodeMinutes))],
+    ['on-demand node-hours', ...runs.map((run) => String(run.headline.onDemandNodeHours))],
   ];
 }
 
-export function headlineRows(comparison: Comparison): [string, string, string][] {
-  const row = (run: RunResult) => run.headline;
-  const guard = row(comparison.capacityGuard);
-  const base = row(comparison.baseline);
-  return [
-    ['time until demanded capacity is ready', minutes(guard.timeToCapacitySeconds), minutes(base.timeToCapacitySeconds)],
-    ['unmet node-minutes', String(guard.unmetNodeMinutes), String(base.unmetNodeMinutes)],
-    ['on-demand node-hours', String(guard.onDemandNodeHours), String(base.onDemandNodeHours)],
-  ];
+/** "2 min 30 s (2 min 20 s – 2 min 40 s)"; never-ready runs are said. */
+export function describeSpread(value: Spread, format: (n: number) => string): string {
+  if (value.median === null) return `never ready (${value.runs} runs)`;
+  const range = `${value.min === null ? '?' : format(value.min)} – ${value.max === null ? 'not ready' : format(value.max)}`;
+  return `${format(value.median)} (${range})${value.neverReady > 0 ? `, ${value.neverReady} of ${value.runs} runs never ready` : ''}`;
+}
+
+export function rangeRowsText(comparison: Comparison): string[][] {
+  return comparison.ranges.map((row) => [runLabel(row), describeSpread(row.timeToCapacitySeconds, (n) => seconds(n)), describeSpread(row.unmetNodeMinutes, (n) => String(n))]);
+}
+
+export function sweepDescription(comparison: Comparison): string {
+  const sweep = comparison.sweep;
+  if (!sweep) return '';
+  const seeds = sweep.seeds.length > 1 ? `seeds ${sweep.seeds[0]}–${sweep.seeds.at(-1)}` : `seed ${sweep.seeds[0]}`;
+  return `median (min – max) over ${seeds} × first cache refresh at ${sweep.phases.map((phase) => `+${phase / 1000} s`).join(' / ')} (${sweep.seeds.length * sweep.phases.length} runs each)`;
+}
+
+export function sensitivityText(comparison: Comparison): string[][] {
+  return comparison.sensitivity.map((row) => [row.change, row.capacityGuard === null ? 'never ready' : seconds(row.capacityGuard), row.baseline === null ? 'never ready' : seconds(row.baseline)]);
+}
+
+function table(rows: string[][], indent = ''): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows.map((row) => `${indent}${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd());
 }
 
 /**
@@ -56,13 +101,13 @@ export function floorLines(comparison: Comparison): string[] {
   if (scenario.events.some((event) => 'interrupt' in event)) why.push('an interrupted instance leaves 2 min after its warning');
   const bound = Math.floor((base / floor) * 10) / 10;
   return [
-    `Floor: no strategy can have the demanded capacity ready in less than ${seconds(floor)} here (${why.join('; ')}).`,
-    `Beyond that floor capacity-guard took ${seconds(Math.max(0, guard - floor))}, the baseline model ${seconds(Math.max(0, base - floor))}; the ratio${ratio === null ? '' : ` (${ratio})`} cannot exceed ${base} s ÷ ${floor} s = ${bound} on this scenario.`,
+    `Floor: the demanded capacity cannot be ready in less than ${seconds(floor)} here (${why.join('; ')}); ${FLOOR_BOUNDS}.`,
+    `Beyond that floor capacity-guard took ${seconds(Math.max(0, guard - floor))}, ${runLabel(comparison.baseline)} ${seconds(Math.max(0, base - floor))}; the ratio${ratio === null ? '' : ` (${ratio})`} cannot exceed ${base} s ÷ ${floor} s = ${bound} on this scenario.`,
   ];
 }
 
 /** 45 s, 2 min 30 s, 19 min 50 s. */
-function seconds(value: number): string {
+export function seconds(value: number): string {
   const whole = Math.round(value);
   if (whole < 60) return `${whole} s`;
   const rest = whole % 60;
@@ -70,28 +115,42 @@ function seconds(value: number): string {
 }
 
 export function renderTerminal(comparison: Comparison, options: { reportPath?: string } = {}): string {
-  const { scenario, capacityGuard, baseline } = comparison;
+  const { scenario, capacityGuard } = comparison;
   const out: string[] = [];
   out.push(`capacity-guard simulator — scenario ${scenario.name}: ${scenario.description}`);
   out.push('Fake AWS on a virtual clock, no AWS account. capacity-guard runs its real app code (what the Lambda functions run);');
-  out.push('cluster-autoscaler is a MODEL (parameters below), in both runs.');
+  out.push(`cluster-autoscaler is a MODEL written from CA's code (citations below), in every run: ${scenario.clusterAutoscaler.versions.map((version) => CA_LABEL[version]).join('; ')}.`);
+  out.push(`One representative night first (seed ${scenario.seed}), then the ranges.`);
   out.push('');
-  out.push(`With capacity-guard (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
+  out.push(`${runLabel(capacityGuard)} (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
   out.push(...capacityGuard.timeline.map(line));
   if (capacityGuard.slackMessages === 0) out.push('  (no Slack message: capacity-guard had nothing to tell)');
+  for (const baseline of comparison.baselines) {
+    out.push('');
+    out.push(`${runLabel(baseline)}:`);
+    out.push(...baseline.timeline.map(line));
+  }
   out.push('');
-  out.push('Baseline, the cluster-autoscaler model alone:');
-  out.push(...baseline.timeline.map(line));
-  out.push('');
-  const rows = headlineRows(comparison);
-  const width = Math.max(...rows.map(([label]) => label.length));
-  out.push(`${''.padEnd(width)}  ${'capacity-guard'.padEnd(20)} baseline (model)`);
-  for (const [label, guard, base] of rows) out.push(`${label.padEnd(width)}  ${guard.padEnd(20)} ${base}`);
-  out.push(`baseline ÷ capacity-guard time to capacity: ${comparison.timeToCapacityRatio ?? 'n/a'}`);
+  out.push('This night:');
+  out.push(...table(headlineRows(comparison), '  '));
+  out.push(`  ${runLabel(comparison.baseline)} ÷ capacity-guard time to capacity: ${comparison.timeToCapacityRatio ?? 'n/a'}`);
   out.push(...floorLines(comparison).map((text) => `  ${text}`));
-  for (const note of [...capacityGuard.notes, ...baseline.notes]) out.push(`note: ${note}`);
+  for (const note of [...capacityGuard.notes, ...comparison.baselines.flatMap((run) => run.notes)]) out.push(`note: ${note}`);
+  if (comparison.ranges.length > 0) {
+    out.push('');
+    out.push(`Ranges: ${sweepDescription(comparison)}:`);
+    out.push(...table([['', 'time until demanded capacity is ready', 'unmet node-minutes'], ...rangeRowsText(comparison)], '  '));
+  }
+  if (comparison.sensitivity.length > 0) {
+    out.push('');
+    out.push(`If the assumptions move (median time to capacity, ${comparison.sensitivity.length} variants, seeds 1–3 × the same phases):`);
+    out.push(...table([['', runLabel(capacityGuard), runLabel(comparison.baseline)], ...sensitivityText(comparison)], '  '));
+  }
   out.push('');
-  out.push('The baseline is a model of cluster-autoscaler, not cluster-autoscaler. Its parameters:');
+  out.push('Assumptions about the world:');
+  out.push(...assumptionLines(comparison).map((text) => `  ${text}`));
+  out.push('');
+  out.push('The baselines are models of cluster-autoscaler, not cluster-autoscaler. Their parameters and behaviours, with CA\'s code cited:');
   out.push(...modelParameters(comparison).map((text) => `  ${text}`));
   if (options.reportPath) out.push('', `HTML report: ${options.reportPath}`);
   return `${out.join('\n')}\n`;
@@ -99,16 +158,27 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
 
 /** The comparison as one JSON-ready object. */
 export function toJson(comparison: Comparison): Record<string, unknown> {
-  const run = (result: RunResult) => ({ headline: result.headline, eventsDelivered: result.eventsDelivered, capacityGuardActions: result.capacityGuardActions, slackMessages: result.slackMessages, notes: result.notes, timeline: result.timeline });
+  const run = (result: RunResult) => ({ strategy: result.strategy, caVersion: result.caVersion, headline: result.headline, eventsDelivered: result.eventsDelivered, capacityGuardActions: result.capacityGuardActions, slackMessages: result.slackMessages, notes: result.notes, timeline: result.timeline });
   const { scenario } = comparison;
   return {
     scenario: scenario.name,
     seed: scenario.seed,
     baselineIsAModel: true,
-    model: { clusterAutoscaler: scenario.clusterAutoscaler, bootTime: scenario.bootTime, launchFailureEventDelay: scenario.launchFailureEventDelay, eventDelivery: scenario.eventDelivery, asgRetryInterval: scenario.asgRetryInterval },
+    model: {
+      clusterAutoscaler: Object.fromEntries(scenario.clusterAutoscaler.versions.map((version) => [version, caModel(scenario, version)])),
+      bootTime: scenario.bootTime,
+      launchFailureEventDelay: scenario.launchFailureEventDelay,
+      eventDelivery: scenario.eventDelivery,
+      asgRetryInterval: scenario.asgRetryInterval,
+    },
+    assumptions: assumptions(scenario),
     timeToCapacityRatio: comparison.timeToCapacityRatio,
     floorSeconds: comparison.floorSeconds,
     capacityGuard: run(comparison.capacityGuard),
     baseline: run(comparison.baseline),
+    baselines: comparison.baselines.map(run),
+    sweep: comparison.sweep,
+    ranges: comparison.ranges,
+    sensitivity: comparison.sensitivity,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * One run of a scenario under one strategy, on its own fake AWS and virtual clock:
  * - `baseline`: the cluster-autoscaler model alone;
- * - `capacity-guard`: the same model, plus capacity-guard's real app code (what functions/failover.ts
- *   and functions/reconcile.ts run) fed by the events the fake AWS emits, after AWS's delays.
+ * - `capacity-guard`: the same model, plus capacity-guard's real app code (what functions/failover.ts,
+ *   functions/reconcile.ts and the spot function run) fed by the events the fake AWS emits, after AWS's delays.
  * Returns the timeline, samples for the plot and the headline figures.
  */
 import type { EventBridgeEvent } from '../fakes/aws-events';
@@ -10,15 +10,16 @@ import type { Pool } from '../fakes/fake-auto-scaling';
 import { World } from './world';
 import type { Log } from '../ports/log';
 import { parsePriorities } from '../cluster-autoscaler/expander';
-import { ClusterAutoscaler } from './cluster-autoscaler-model';
+import { type ClusterAutoscalerModel, ClusterAutoscaler } from './cluster-autoscaler-model';
 import { Simulation } from './engine';
-import { seededRandom, shuffled } from '../vocabulary/seeded-random';
+import { type Random, seededRandom, shuffled } from '../vocabulary/seeded-random';
 import { createPreviewNotifier } from '../notify/preview';
 import type { SlackMessage } from '../notify/message';
 import { describeMessage } from './report-line';
-import { type Scenario, type ScenarioEvent, capacityGuardConfig } from './scenario';
-import { spotInterruptionWarning } from './spot-events';
+import { type Scenario, type ScenarioEvent, caModel, capacityGuardConfig, primaryVersion } from './scenario';
 import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
+import { spotInterruptionWarning } from './spot-events';
+import type { CaVersion } from './ca-versions';
 
 export type StrategyName = 'capacity-guard' | 'baseline';
 
@@ -45,6 +46,10 @@ export interface Headline {
 
 export interface RunResult {
   strategy: StrategyName;
+  /** The cluster-autoscaler model this run had (in both strategies). */
+  caVersion: CaVersion;
+  seed: number;
+  cachePhase: number;
   headline: Headline;
   timeline: TimelineEntry[];
   samples: Sample[];
@@ -55,10 +60,21 @@ export interface RunResult {
   notes: string[];
 }
 
-/** Where issue 3's spot-interruption handling plugs in; absent = not wired. */
+/** How the capacity-guard run hands Spot interruption warnings to the spot function's code. */
 export type SpotHandler = (events: readonly EventBridgeEvent[], world: World) => Promise<void>;
 
+/** The spot function's real code, with the warnings as SQS records (lib/fake/world.ts deliverSpotEvents). */
+const realSpotHandler: SpotHandler = async (events, world) => {
+  await world.deliverSpotEvents([...events]);
+};
+
 export interface RunOptions {
+  /** The cluster-autoscaler model (default: the scenario's first version at its cache phase). */
+  clusterAutoscaler?: ClusterAutoscalerModel;
+  /** Replaces the scenario's seed. */
+  seed?: number;
+  /** End the run once the demanded capacity is ready and nothing more is demanded (for the ranges: time to capacity and unmet node-minutes only). */
+  stopWhenReady?: boolean;
   spotHandler?: SpotHandler;
 }
 
@@ -67,94 +83,157 @@ const SQS_BATCH = 10;
 /** The spot queue's maximumBatchingWindow in serverless.yml. */
 const SPOT_BATCH_WINDOW_MS = 5_000;
 
+/** What every step of a run shares: the scenario, the world, the clock, the timeline. */
+interface RunContext {
+  scenario: Scenario;
+  guarded: boolean;
+  start: number;
+  world: World;
+  sim: Simulation;
+  random: Random;
+  demand: (at: number) => number;
+  now: () => number;
+  say: (who: TimelineEntry['who'], text: string) => void;
+  timeline: TimelineEntry[];
+  notes: string[];
+  slack: SlackMessage[];
+  counts: { capacityGuardActions: number; eventsDelivered: number; slackSeen: number };
+}
+
 export async function runStrategy(scenario: Scenario, strategy: StrategyName, options: RunOptions = {}): Promise<RunResult> {
+  const seed = options.seed ?? scenario.seed;
+  const model = options.clusterAutoscaler ?? caModel(scenario, primaryVersion(scenario));
+  const context = createRunContext(scenario, strategy, seed);
+  addGroups(context);
+  startClusterAutoscaler(context, model);
+  const deliverLater = strategy === 'capacity-guard' ? startCapacityGuard(context) : null;
+  const watch = watchWorld(context, deliverLater);
+  scheduleScenarioEvents(context, options.spotHandler ?? realSpotHandler);
+  await runToEnd(context, watch, options.stopWhenReady === true);
+  watch.flushBursts(true);
+  // Bursts are told at their start: keep the timeline in time order (stable: same-time lines keep their order).
+  context.timeline.sort((a, b) => a.t - b.t);
+  return {
+    strategy,
+    caVersion: model.version,
+    seed,
+    cachePhase: model.cachePhase,
+    headline: watch.headline(),
+    timeline: context.timeline,
+    samples: watch.samples,
+    capacityGuardActions: context.counts.capacityGuardActions,
+    eventsDelivered: context.counts.eventsDelivered,
+    slackMessages: context.slack.length,
+    notes: context.notes,
+  };
+}
+
+/** The fake world on a virtual clock, capacity-guard's log turned into timeline lines, Slack previewed. */
+function createRunContext(scenario: Scenario, strategy: StrategyName, seed: number): RunContext {
   const start = Date.parse(scenario.start);
-  const end = start + scenario.duration;
-  const timeline: TimelineEntry[] = [];
-  const notes: string[] = [];
   let now = start;
+  const timeline: TimelineEntry[] = [];
   const say = (who: TimelineEntry['who'], text: string) => timeline.push({ t: Math.round((now - start) / 100) / 10, who, text });
-  let capacityGuardActions = 0;
+  const counts = { capacityGuardActions: 0, eventsDelivered: 0, slackSeen: 0 };
   const log: Log = {
     debug() {},
     info(_message, ...extra) {
       const detail = extra[0] as { actions?: string[] } | undefined;
       for (const action of detail?.actions ?? []) {
-        capacityGuardActions += 1;
+        counts.capacityGuardActions += 1;
         say('capacity-guard', action);
       }
     },
     warn: (message) => say('capacity-guard', `WARNING ${message}`),
     error: (message) => say('capacity-guard', `ERROR ${message}`),
   };
-
   // What Slack would get: the real folding and message building, nothing sent.
   const slack: SlackMessage[] = [];
   const notifier = createPreviewNotifier(() => world.policy.notifications.foldWindowMs, (message) => slack.push(message));
   const world: World = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log, notifier });
-  const onDemandGroups = new Set<string>();
-  for (const group of scenario.groups) {
-    const pools: Pool[] = group.zones.flatMap((zone) => group.instanceTypes.map((instanceType) => ({ market: group.market, instanceType, zone })));
-    world.aws.addGroup({ name: group.name, cluster: scenario.cluster, minSize: group.min, maxSize: group.max, desiredCapacity: group.desired, pools });
-    if (group.market === 'on-demand') onDemandGroups.add(group.name);
-  }
-  const groupNames = scenario.groups.map((group) => group.name);
-  const random = seededRandom(scenario.seed);
-  const demand = demandCurve(scenario, start);
   const sim = new Simulation(start, (ms) => {
     world.aws.advance(ms - world.clock.now().getTime());
     now = ms;
   });
+  return { scenario, guarded: strategy === 'capacity-guard', start, world, sim, random: seededRandom(seed), demand: demandCurve(scenario, start), now: () => now, say, timeline, notes: [], slack, counts };
+}
 
-  const clusterAutoscaler = new ClusterAutoscaler(scenario.clusterAutoscaler, {
-    aws: world.aws,
-    groups: groupNames,
-    rules: parsePriorities(scenario.priorities),
-    random,
-    demand: () => demand(now),
-    say: (text) => say('cluster-autoscaler', text),
+function addGroups({ scenario, world }: RunContext): void {
+  for (const group of scenario.groups) {
+    const pools: Pool[] = group.zones.flatMap((zone) => group.instanceTypes.map((instanceType) => ({ market: group.market, instanceType, zone })));
+    world.aws.addGroup({ name: group.name, cluster: scenario.cluster, minSize: group.min, maxSize: group.max, desiredCapacity: group.desired, pools });
+  }
+}
+
+/** CA's main loop every scan interval, from a seeded offset inside the first interval. */
+function startClusterAutoscaler(context: RunContext, model: ClusterAutoscalerModel): void {
+  const { scenario, world, sim, random, start } = context;
+  const clusterAutoscaler = new ClusterAutoscaler(
+    model,
+    {
+      aws: world.aws,
+      groups: scenario.groups.map((group) => group.name),
+      rules: parsePriorities(scenario.priorities),
+      random,
+      demand: () => context.demand(context.now()),
+      say: (text) => context.say('cluster-autoscaler', text),
+    },
+    start,
+  );
+  const offset = Math.floor(random() * (model.scanInterval / 1000)) * 1000;
+  sim.every(start + offset, model.scanInterval, 'cluster-autoscaler', () => clusterAutoscaler.runOnce(context.now()));
+}
+
+function announceSlack(context: RunContext): void {
+  for (const message of context.slack.slice(context.counts.slackSeen)) context.say('Slack', describeMessage(message));
+  context.counts.slackSeen = context.slack.length;
+}
+
+/** The scheduled reconcile; returns how launch events reach the failover code (after AWS's delays, in SQS batches). */
+function startCapacityGuard(context: RunContext): (event: EventBridgeEvent, delay: number) => void {
+  const { scenario, world, sim, start } = context;
+  sim.every(start + scenario.reconcileEvery / 2, scenario.reconcileEvery, 'reconcile', async () => {
+    await world.reconcile();
+    announceSlack(context);
   });
-  sim.every(start, scenario.clusterAutoscaler.scanInterval, 'cluster-autoscaler', () => clusterAutoscaler.runOnce(now));
-
-  // ---- capacity-guard: events after AWS's delays, the scheduled reconcile ------------------
-  const guarded = strategy === 'capacity-guard';
   const pending = new Map<number, EventBridgeEvent[]>();
-  let reportsSeen = 0;
-  let eventsDelivered = 0;
-  const announceReports = () => {
-    for (const message of slack.slice(reportsSeen)) say('Slack', describeMessage(message));
-    reportsSeen = slack.length;
-  };
-  const deliverLater = (event: EventBridgeEvent, delay: number) => {
-    const due = Math.max(Date.parse(event.time) + delay, now + 1);
+  return (event, delay) => {
+    const due = Math.max(Date.parse(event.time) + delay, context.now() + 1);
     const batch = pending.get(due);
     if (batch) return void batch.push(event);
     pending.set(due, [event]);
     sim.at(due, 'failover', async () => {
       const events = pending.get(due) ?? [];
       pending.delete(due);
-      eventsDelivered += events.length;
+      context.counts.eventsDelivered += events.length;
       for (let i = 0; i < events.length; i += SQS_BATCH) await world.deliverEvents(events.slice(i, i + SQS_BATCH));
-      announceReports();
+      announceSlack(context);
     });
   };
-  if (guarded) {
-    sim.every(start + scenario.reconcileEvery / 2, scenario.reconcileEvery, 'reconcile', async () => {
-      await world.reconcile();
-      announceReports();
-    });
-  }
+}
 
-  // ---- the world, second by second: what AWS emitted, metrics ------------------------------
+interface WorldWatch {
+  samples: Sample[];
+  /** When the demanded capacity was ready after the incident; null until then. */
+  readyAt: () => number | null;
+  flushBursts: (all: boolean) => void;
+  headline: () => Headline;
+}
+
+/** Every second: what AWS emitted (told, and handed to capacity-guard), nodes ready against demand, the figures. */
+function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent, delay: number) => void) | null): WorldWatch {
+  const { scenario, world, sim, start } = context;
+  const groupNames = scenario.groups.map((group) => group.name);
+  const onDemandGroups = new Set(scenario.groups.filter((group) => group.market === 'on-demand').map((group) => group.name));
   const failing = new Set<string>();
   // Launches are told as bursts: one line per group while it keeps launching (the ASG retries every few seconds).
   const bursts = new Map<string, { from: number; count: number; last: number }>();
   const flushBursts = (all: boolean) => {
     for (const [group, burst] of bursts) {
-      if (!all && now - burst.last <= scenario.asgRetryInterval) continue;
+      if (!all && context.now() - burst.last <= scenario.asgRetryInterval) continue;
       bursts.delete(group);
       const over = burst.last > burst.from ? ` (until ${clockOf(burst.last - start)})` : '';
-      timeline.push({ t: Math.round((burst.from - start) / 100) / 10, who: 'AWS', text: `${group}: ${burst.count} instance(s) launching${over}` });
+      context.timeline.push({ t: Math.round((burst.from - start) / 100) / 10, who: 'AWS', text: `${group}: ${burst.count} instance(s) launching${over}` });
     }
   };
   const samples: Sample[] = [];
@@ -165,18 +244,19 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   let readyAt: number | null = null;
   const incident = incidentWindow(scenario, start);
   sim.every(start, 1000, 'world', () => {
+    const now = context.now();
     const launched = new Map<string, number>();
     for (const event of world.aws.takeEvents()) {
       const detail = event.detail as { AutoScalingGroupName: string; StatusMessage?: string };
       const group = detail.AutoScalingGroupName;
       if (event['detail-type'] === 'EC2 Instance Launch Unsuccessful') {
-        if (!failing.has(group)) say('AWS', `${group}: launch failed: ${shortFailure(detail.StatusMessage ?? '')}`);
+        if (!failing.has(group)) context.say('AWS', `${group}: launch failed: ${shortFailure(detail.StatusMessage ?? '')}`);
         failing.add(group);
-        if (guarded) deliverLater(event, scenario.launchFailureEventDelay + scenario.eventDelivery);
+        deliverLater?.(event, scenario.launchFailureEventDelay + scenario.eventDelivery);
       } else {
         failing.delete(group);
         launched.set(group, (launched.get(group) ?? 0) + 1);
-        if (guarded) deliverLater(event, scenario.eventDelivery);
+        deliverLater?.(event, scenario.eventDelivery);
       }
     }
     for (const [group, count] of launched) {
@@ -188,90 +268,92 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     let ready = 0;
     let onDemand = 0;
     for (const name of groupNames) {
-      const instances = world.aws.view(name).instances;
-      ready += instances.filter((instance) => instance.lifecycleState === 'InService').length;
-      if (onDemandGroups.has(name)) onDemand += instances.length;
+      const counts = world.aws.instanceCounts(name);
+      ready += counts.inService;
+      if (onDemandGroups.has(name)) onDemand += counts.total;
     }
-    const wanted = demand(now);
+    const wanted = context.demand(now);
     unmetNodeSeconds += Math.max(0, wanted - ready);
     onDemandNodeSeconds += onDemand;
     const isReady = ready >= wanted;
     if (!isReady && (trough === null || ready < trough.ready)) trough = { ready, at: now };
-    if (isReady && !wasReady) say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
+    if (isReady && !wasReady) context.say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
     if (isReady) trough = null;
-    if (!isReady && wasReady) say('cluster', `short of capacity: ${ready} of ${wanted} nodes ready`);
+    if (!isReady && wasReady) context.say('cluster', `short of capacity: ${ready} of ${wanted} nodes ready`);
     wasReady = isReady;
     if (readyAt === null && incident && isReady && now >= incident.settled) readyAt = now;
     if ((now - start) % SAMPLE_EVERY_MS === 0) samples.push({ t: (now - start) / 1000, demand: wanted, ready, onDemand });
   });
+  return {
+    samples,
+    readyAt: () => readyAt,
+    flushBursts,
+    headline: () => ({
+      timeToCapacitySeconds: incident && readyAt !== null ? Math.round((readyAt - incident.start) / 1000) : null,
+      unmetNodeMinutes: round1(unmetNodeSeconds / 60),
+      onDemandNodeHours: round1(onDemandNodeSeconds / 3600),
+    }),
+  };
+}
 
-  // ---- the scenario's events ----------------------------------------------------------------
-  let warnings = 0;
-  let spotNoted = false;
-  const spotBatch: EventBridgeEvent[] = [];
+/** The scenario's events: capacity going and coming back, demand (told; the curve is `demand`), Spot interruptions. */
+function scheduleScenarioEvents(context: RunContext, spotHandler: SpotHandler): void {
+  const { scenario, world, sim, start } = context;
+  const interrupt = interruptions(context, spotHandler);
   for (const event of scenario.events) {
     sim.at(start + event.at, 'scenario', () => {
       if ('outOfCapacity' in event) {
         world.aws.outOfCapacity(event.outOfCapacity);
-        say('scenario', `${describePools(event.outOfCapacity)} out of capacity (InsufficientInstanceCapacity)`);
+        context.say('scenario', `${describePools(event.outOfCapacity)} out of capacity (InsufficientInstanceCapacity)`);
       } else if ('capacityBack' in event) {
         world.aws.capacityBack(event.capacityBack);
-        say('scenario', `${describePools(event.capacityBack)}: capacity is back`);
+        context.say('scenario', `${describePools(event.capacityBack)}: capacity is back`);
       } else if ('demand' in event) {
-        say('scenario', `pending pods want ${event.demand.add >= 0 ? '+' : ''}${event.demand.add} node(s)${event.demand.over > 0 ? ` over ${Math.round(event.demand.over / 1000)} s` : ''} (${demand(start + event.at + event.demand.over)} in all)`);
+        context.say('scenario', `pending pods want +${event.demand.add} node(s)${event.demand.over > 0 ? ` over ${Math.round(event.demand.over / 1000)} s` : ''} (${context.demand(start + event.at + event.demand.over)} in all)`);
       } else {
-        const { zone, count, over } = event.interrupt;
-        const spotGroups = scenario.groups.filter((group) => group.market === 'spot').map((group) => group.name);
-        const candidates = spotGroups.flatMap((group) => world.aws.view(group).instances.filter((instance) => instance.availabilityZone === zone && instance.lifecycleState === 'InService').map((instance) => instance.instanceId));
-        const victims = shuffled(random, candidates).slice(0, count);
-        say('EC2', `${victims.length} Spot interruption warning(s) in ${zone} over ${Math.round(over / 1000)} s; each instance is reclaimed 2 min after its warning`);
-        if (victims.length < count) notes.push(`only ${victims.length} Spot instance(s) in ${zone} to interrupt (${count} asked)`);
-        victims.forEach((instanceId, index) => {
-          const warnAt = now + Math.floor((index * over) / Math.max(1, victims.length));
-          sim.at(warnAt, 'interruption', async () => {
-            const warning = spotInterruptionWarning({ instanceId, time: new Date(now).toISOString(), sequence: ++warnings });
-            if (guarded) {
-              if (options.spotHandler) {
-                const handler = options.spotHandler;
-                // Lambda collects the spot queue's records for its batching window (serverless.yml: 5 s).
-                spotBatch.push(warning);
-                if (spotBatch.length === 1) {
-                  sim.after(scenario.eventDelivery + SPOT_BATCH_WINDOW_MS, 'spot', async () => {
-                    await handler(spotBatch.splice(0), world);
-                    announceReports();
-                  });
-                }
-              } else if (!spotNoted) {
-                spotNoted = true;
-                say('capacity-guard', 'spot handling not wired yet (issue 3): interruption warnings are not acted on');
-                notes.push('capacity-guard: spot handling not wired yet (issue 3); interruption warnings were not acted on');
-              }
-            }
-            sim.after(INTERRUPTION_NOTICE_MS, 'reclaim', () => void world.aws.reclaimInstance(instanceId));
-          });
-        });
+        interrupt(event.interrupt);
       }
     });
   }
+}
 
-  await sim.runUntil(end);
-  flushBursts(true);
-  // Bursts are told at their start: keep the timeline in time order (stable: same-time lines keep their order).
-  timeline.sort((a, b) => a.t - b.t);
-  return {
-    strategy,
-    headline: {
-      timeToCapacitySeconds: incident && readyAt !== null ? Math.round((readyAt - incident.start) / 1000) : null,
-      unmetNodeMinutes: round1(unmetNodeSeconds / 60),
-      onDemandNodeHours: round1(onDemandNodeSeconds / 3600),
-    },
-    timeline,
-    samples,
-    capacityGuardActions,
-    eventsDelivered,
-    slackMessages: slack.length,
-    notes,
+/** An interruption event: warnings spread over `over`, each instance reclaimed 2 min later; capacity-guard's spot code gets the warnings in Lambda batches. */
+function interruptions(context: RunContext, spotHandler: SpotHandler): (what: { zone: string; count: number; over: number }) => void {
+  const { scenario, world, sim } = context;
+  const spotGroups = scenario.groups.filter((group) => group.market === 'spot').map((group) => group.name);
+  const spotBatch: EventBridgeEvent[] = [];
+  let warnings = 0;
+  return ({ zone, count, over }) => {
+    const candidates = spotGroups.flatMap((group) => world.aws.view(group).instances.filter((instance) => instance.availabilityZone === zone && instance.lifecycleState === 'InService').map((instance) => instance.instanceId));
+    const victims = shuffled(context.random, candidates).slice(0, count);
+    context.say('EC2', `${victims.length} Spot interruption warning(s) in ${zone} over ${Math.round(over / 1000)} s; each instance is reclaimed 2 min after its warning`);
+    if (victims.length < count) context.notes.push(`only ${victims.length} Spot instance(s) in ${zone} to interrupt (${count} asked)`);
+    victims.forEach((instanceId, index) => {
+      sim.at(context.now() + Math.floor((index * over) / Math.max(1, victims.length)), 'interruption', () => {
+        const warning = spotInterruptionWarning({ instanceId, time: new Date(context.now()).toISOString(), sequence: ++warnings });
+        // Lambda collects the spot queue's records for its batching window (serverless.yml: 5 s).
+        if (context.guarded && spotBatch.push(warning) === 1) {
+          sim.after(scenario.eventDelivery + SPOT_BATCH_WINDOW_MS, 'spot', async () => {
+            await spotHandler(spotBatch.splice(0), world);
+            announceSlack(context);
+          });
+        }
+        sim.after(INTERRUPTION_NOTICE_MS, 'reclaim', () => void world.aws.reclaimInstance(instanceId));
+      });
+    });
   };
+}
+
+/** Runs to the scenario's end, or (for the ranges) in steps until the capacity is ready for good. */
+async function runToEnd(context: RunContext, watch: WorldWatch, stopWhenReady: boolean): Promise<void> {
+  const end = context.start + context.scenario.duration;
+  if (!stopWhenReady) return context.sim.runUntil(end);
+  const lastDemand = Math.max(context.start, ...context.scenario.events.flatMap((event) => ('demand' in event ? [context.start + event.at + event.demand.over] : [])));
+  for (let until = context.start + 60_000; ; until += 60_000) {
+    await context.sim.runUntil(Math.min(until, end));
+    const readyAt = watch.readyAt();
+    if (until >= end || (readyAt !== null && context.now() >= lastDemand)) return;
+  }
 }
 
 /** Nodes demanded at each instant: the groups' initial desired plus every demand step (linear over its `over`). */
@@ -283,7 +365,8 @@ export function demandCurve(scenario: Scenario, start: number): (at: number) => 
     steps.reduce((sum, step) => {
       if (at < step.at) return sum;
       if (step.over === 0 || at >= step.at + step.over) return sum + step.add;
-      return sum + Math.ceil((step.add * (at - step.at)) / step.over);
+      // A node is wanted once a whole node of pods pends: the last one exactly when the ramp ends.
+      return sum + Math.floor((step.add * (at - step.at)) / step.over);
     }, 0);
 }
 

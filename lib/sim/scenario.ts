@@ -10,11 +10,15 @@ import { durationSchema } from '../config/duration';
 import { policyFromText } from '../config/load';
 import { CapacityGuardError } from '../vocabulary/errors';
 import { describeIssues } from '../parse/zod-issues';
-import { type ClusterAutoscalerModel, DEFAULT_CLUSTER_AUTOSCALER } from './cluster-autoscaler-model';
+import { CA_DEFAULTS, CA_VERSIONS, type CaParameters, type CaVersion } from './ca-versions';
+import type { ClusterAutoscalerModel } from './cluster-autoscaler-model';
 
 export class ScenarioError extends CapacityGuardError {}
 
 const duration = durationSchema('"90s", "3m", "1h30m"');
+
+/** A scenario simulates at most this much: a longer one would run for minutes with nothing to show. */
+export const MAX_SCENARIO_DURATION_MS = 24 * 3_600_000;
 
 const market = z.enum(['spot', 'on-demand']);
 const poolMatch = z.object({ market: market.optional(), zone: z.string().optional(), instanceType: z.string().optional() }).strict();
@@ -35,7 +39,8 @@ const GroupSchema = z
 const EventSchema = z.union([
   z.object({ at: duration, outOfCapacity: poolMatch }).strict(),
   z.object({ at: duration, capacityBack: poolMatch }).strict(),
-  z.object({ at: duration, demand: z.object({ add: z.number().int(), over: duration.default(0) }).strict() }).strict(),
+  // Demand only grows: the model has no scale-down, so a drop could not be played out.
+  z.object({ at: duration, demand: z.object({ add: z.number().int().min(1, 'must be at least 1 (the simulator models no scale-down)'), over: duration.default(0) }).strict() }).strict(),
   z
     .object({
       at: duration,
@@ -46,13 +51,18 @@ const EventSchema = z.union([
 
 const ClusterAutoscalerSchema = z
   .object({
+    /** The CA versions to compare with; the first one also runs next to capacity-guard. */
+    versions: z.array(z.enum(CA_VERSIONS)).min(1).default(['1.36']),
+    /** When the ASG cache is first refreshed in the representative run (the ranges sweep phases). */
+    cachePhase: duration.optional(),
     scanInterval: duration.optional(),
     maxNodeProvisionTime: duration.optional(),
     initialBackoff: duration.optional(),
     maxBackoff: duration.optional(),
     backoffResetAfter: duration.optional(),
     cacheRefresh: duration.optional(),
-    earlyAbort: duration.optional(),
+    /** Removed: said so, with what to write instead. */
+    earlyAbort: z.unknown().optional(),
   })
   .strict()
   .prefault({});
@@ -63,7 +73,7 @@ export const ScenarioSchema = z
     description: z.string().min(1),
     seed: z.number().int().default(1),
     start: z.string().datetime().default('2026-11-27T20:55:00Z'),
-    duration: duration,
+    duration: duration.refine((ms) => ms > 0 && ms <= MAX_SCENARIO_DURATION_MS, 'must be more than 0 and at most 24h'),
     cluster: z.string().default('prod'),
     /** Launch to node registered (InService). */
     bootTime: duration.default(90_000),
@@ -89,6 +99,14 @@ export const ScenarioSchema = z
       if (seen.has(group.name)) context.addIssue({ code: 'custom', message: `duplicate group name ${group.name}`, path: ['groups', index, 'name'] });
       seen.add(group.name);
     });
+    scenario.events.forEach((event, index) => {
+      if (event.at >= scenario.duration) context.addIssue({ code: 'custom', message: `happens at or after the scenario's end (duration ${scenario.duration / 1000} s)`, path: ['events', index, 'at'] });
+    });
+    if (scenario.clusterAutoscaler.earlyAbort !== undefined) {
+      context.addIssue({ code: 'custom', message: 'was removed: the model follows CA\'s code per version; write versions: ["1.36"] (early abort, every release since 1.24) and/or "1.23" (none)', path: ['clusterAutoscaler', 'earlyAbort'] });
+    }
+    const phase = scenario.clusterAutoscaler.cachePhase;
+    if (phase !== undefined && phase >= (scenario.clusterAutoscaler.cacheRefresh ?? 60_000)) context.addIssue({ code: 'custom', message: 'must be shorter than cacheRefresh', path: ['clusterAutoscaler', 'cachePhase'] });
   });
 
 type Parsed = z.output<typeof ScenarioSchema>;
@@ -96,8 +114,15 @@ export type ScenarioGroup = Parsed['groups'][number];
 export type ScenarioEvent = Parsed['events'][number];
 export type PoolMatch = z.output<typeof poolMatch>;
 
+export interface ScenarioClusterAutoscaler {
+  versions: CaVersion[];
+  cachePhase: number;
+  /** Flags the scenario sets for every version; the rest are each version's defaults. */
+  overrides: Partial<CaParameters>;
+}
+
 export interface Scenario extends Omit<Parsed, 'clusterAutoscaler'> {
-  clusterAutoscaler: ClusterAutoscalerModel;
+  clusterAutoscaler: ScenarioClusterAutoscaler;
   /** Where it was read from, for messages. */
   source: string;
 }
@@ -111,8 +136,9 @@ export function scenarioFromText(text: string, source: string): Scenario {
   }
   const parsed = ScenarioSchema.safeParse(document ?? {});
   if (!parsed.success) throw new ScenarioError(`${source}: ${describeIssues(parsed.error)}`);
-  const overrides = Object.fromEntries(Object.entries(parsed.data.clusterAutoscaler).filter(([, value]) => value !== undefined));
-  const scenario: Scenario = { ...parsed.data, clusterAutoscaler: { ...DEFAULT_CLUSTER_AUTOSCALER, ...overrides }, source };
+  const { versions, cachePhase, earlyAbort: _removed, ...flags } = parsed.data.clusterAutoscaler;
+  const overrides = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as Partial<CaParameters>;
+  const scenario: Scenario = { ...parsed.data, clusterAutoscaler: { versions: [...new Set(versions)], cachePhase: cachePhase ?? 0, overrides }, source };
   // The capacity-guard config and the priorities are checked here, so a bad one is a scenario error naming the file.
   try {
     policyFromText(capacityGuardConfig(scenario), `${source} (capacityGuard + priorities)`, { env: {} });
@@ -121,6 +147,16 @@ export function scenarioFromText(text: string, source: string): Scenario {
     throw error;
   }
   return scenario;
+}
+
+/** The CA model of one version for this scenario: the version's defaults, the scenario's flags, a cache phase. */
+export function caModel(scenario: Scenario, version: CaVersion, cachePhase = scenario.clusterAutoscaler.cachePhase): ClusterAutoscalerModel {
+  return { version, ...CA_DEFAULTS[version], ...scenario.clusterAutoscaler.overrides, cachePhase };
+}
+
+/** The CA next to capacity-guard, and the first baseline: the scenario's first version (today's by default). */
+export function primaryVersion(scenario: Scenario): CaVersion {
+  return scenario.clusterAutoscaler.versions[0]!;
 }
 
 /** The capacity-guard config the scenario runs with. */

@@ -18,7 +18,7 @@ function points(d: string): { x: number; y: number }[] {
 }
 
 describe('the HTML report plot', async () => {
-  const comparison = await simulate(scenarioFromText(scenarioYaml({ duration: '30m' }), 'night.yaml'));
+  const comparison = await simulate(scenarioFromText(scenarioYaml({ duration: '30m' }), 'night.yaml'), { sweep: { ranges: { seeds: [1, 2], phases: [0, 30_000] }, sensitivity: { seeds: [1], phases: [0] } } });
   const html = renderHtml(comparison);
   const svgText = /<svg[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
   const svg = parseXml(svgText);
@@ -64,8 +64,9 @@ describe('the HTML report plot', async () => {
     }
   });
 
-  it('plots what the runs measured: both ready lines end on the demand line, the baseline later than capacity-guard', () => {
-    const [demand, guard, base] = ['demanded', 'ready-capacity-guard', 'ready-baseline'].map((id) => points(bySeries('path', id)!.attributes.d!));
+  it("plots what the runs measured: every ready line ends on the demand line, the 2020 CA's later than capacity-guard's", () => {
+    const [demand, guard, today, base] = ['demanded', 'ready-capacity-guard', 'ready-baseline', 'ready-baseline-1.23'].map((id) => points(bySeries('path', id)!.attributes.d!));
+    expect(today!.at(-1)!.y).toBe(demand!.at(-1)!.y);
     expect(guard!.at(-1)!.y).toBe(demand!.at(-1)!.y);
     expect(base!.at(-1)!.y).toBe(demand!.at(-1)!.y);
     const reachedAt = (line: { x: number; y: number }[]) => line.findIndex((point, i) => i > 6 && point.y === demand![i]!.y);
@@ -84,7 +85,20 @@ describe('the HTML report plot', async () => {
     const label = (id: string) => bySeries('g', id)!.children.find((e) => e.name === 'text')!.text;
     expect(label('on-demand-capacity-guard')).toContain(`${comparison.capacityGuard.headline.onDemandNodeHours} node-hours`);
     expect(label('on-demand-baseline')).toContain(`${comparison.baseline.headline.onDemandNodeHours} node-hours`);
-    expect(html).toMatch(/<th>on-demand node-hours<\/th><td>[\d.]+<\/td><td>[\d.]+<\/td>/);
+    expect(html).toMatch(/<th>on-demand node-hours<\/th><td>[\d.]+<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td>/);
+  });
+
+  it('shows the spread of every strategy: a bar from min to max with the median marked, on one scale, and the assumptions', () => {
+    const rows = [...html.matchAll(/<tr data-range="([^"]+)">[\s\S]*?<\/tr>/g)];
+    expect(rows.map((row) => row[1])).toEqual(['capacity-guard + CA 1.36', 'CA 1.36 alone', 'CA 1.23 alone']);
+    for (const [row] of rows) {
+      expect(row).toMatch(/class="bar" style="left:[\d.]+px;width:[\d.]+px"/);
+      expect(row).toMatch(/class="median" style="left:[\d.]+px"/);
+      expect(row).toMatch(/class="floor" title="floor" style="left:[\d.]+px"/);
+    }
+    expect(html).toContain('over seeds 1–2 × first cache refresh at +0 s / +30 s (4 runs each)');
+    expect(html).toContain('<h2>Assumptions</h2>');
+    expect(html).toContain('<h2>If the assumptions move</h2>');
   });
 });
 
