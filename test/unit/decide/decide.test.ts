@@ -37,6 +37,33 @@ describe('decide on a launch failure of a healthy group', () => {
     expect(suspend?.tags[TAG.reason]).toBe('capacity: InsufficientInstanceCapacity (spot eu-west-3a)');
   });
 
+  it('names what a person must fix when the text has no code: the reason carries the essential words (item 14)', () => {
+    const groups = [group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 })];
+    const missingGroup = failure('spot-a', T0, {
+      failure: 'configuration',
+      errorCode: null,
+      market: null,
+      message: "The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0abc'. Launching EC2 instance failed.",
+    });
+
+    const [suspend] = only(decide(missingGroup, snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.reason).toBe("configuration: The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0abc' (eu-west-3a)");
+  });
+
+  it('puts the code and the essential words in the reason of a configuration failure', () => {
+    const groups = [group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 })];
+    const badParameter = failure('spot-a', T0, {
+      failure: 'configuration',
+      errorCode: 'InvalidParameterValue',
+      message: 'Could not launch Spot Instances. InvalidParameterValue - Invalid IAM Instance Profile name. Launching EC2 instance failed.',
+    });
+
+    const [suspend] = only(decide(badParameter, snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.reason).toBe('configuration: InvalidParameterValue: Invalid IAM Instance Profile name (spot eu-west-3a)');
+  });
+
   it('counts Pending instances as running and lowers MinSize when fewer run than the minimum', () => {
     const groups = [group('spot-a', { min: 5, desired: 7, max: 50, inService: 2, pending: 1 })];
 
