@@ -17,6 +17,8 @@ export interface ClusterPolicy {
 
 export interface Policy {
   enabled: boolean;
+  /** CAPACITY_GUARD_KILL_SWITCH held a value we cannot read (`CAPACITY_GUARD_KILL_SWITCH="tru"`): the switch counts as on, with an alert. */
+  killSwitchUnreadable?: string;
   dryRun: boolean;
   backoff: { initialMs: number; multiplier: number; maxMs: number; resetAfterMs: number };
   changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };

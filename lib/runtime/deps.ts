@@ -9,8 +9,11 @@ import { createDynamoDbLock } from '../act/aws/dynamodb-lock';
 import { createSsmWebhookUrls } from '../act/aws/ssm-webhook-urls';
 import type { AppDeps } from '../app/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
+import type { Policy } from '../config/policy';
 import { ConfigError } from '../errors';
 import { createSlackNotifier } from '../notify/slack-notifier';
+import type { Log } from '../ports/log';
+import type { Metrics } from '../ports/metrics';
 import { invocationDeadline } from './invocation-deadline';
 import { logger, metrics } from './powertools';
 
@@ -22,6 +25,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const lockTable = env[LOCK_TABLE_VARIABLE];
   if (!lockTable) throw new ConfigError(`${LOCK_TABLE_VARIABLE} is not set: it names the DynamoDB table of the writers' lease`);
   const policy = loadPolicy(path, { env });
+  reportUnreadableKillSwitch(policy, logger, metrics);
   logger.info('config loaded', { path, clusters: policy.clusters.map((cluster) => `${cluster.name} (${cluster.mode})`), enabled: policy.enabled, dryRun: policy.dryRun });
   const dynamoDb = createDynamoDbClient();
   return {
@@ -40,4 +44,14 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
     }),
     now: () => new Date(),
   };
+}
+
+/**
+ * A kill switch we cannot read counts as on (lib/config/load.ts): say so at every cold start, so an alarm
+ * on the metric fires; each blocked write also carries a critical alert to Slack (lib/decide/guard-rails.ts).
+ */
+export function reportUnreadableKillSwitch(policy: Policy, log: Log, metrics: Metrics): void {
+  if (policy.killSwitchUnreadable === undefined) return;
+  log.error(`kill switch unreadable (${policy.killSwitchUnreadable}): treated as on, nothing will be written`);
+  metrics.count('config.kill-switch-unreadable');
 }

@@ -326,6 +326,18 @@ describe('guard rails', () => {
     expect(only(actions, 'alert')[0]?.code).toBe('kill-switch');
   });
 
+  it('blocks every write with a critical alert when the kill switch value is unreadable (treated as on)', () => {
+    const unreadable = { ...policy(), enabled: false, killSwitchUnreadable: 'CAPACITY_GUARD_KILL_SWITCH="tru"' };
+
+    const actions = decide(failure('spot-a'), snapshot(groups()), unreadable, now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    const [alert] = only(actions, 'alert');
+    expect(alert?.code).toBe('kill-switch');
+    expect(alert?.severity).toBe('critical');
+    expect(alert?.message).toMatch(/^kill switch unreadable \(CAPACITY_GUARD_KILL_SWITCH="tru"\), treated as on: not done: /);
+  });
+
   it('still honours an operator release while the kill switch is on', () => {
     const tags = suspendedTags();
     delete (tags as Record<string, string>)[TAG.state];
