@@ -26,7 +26,7 @@ export interface BatchResult {
 }
 
 export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
-  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
+  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index, deps.origin));
   const failed = new Set<number>();
   const signals: { item: number; signal: Signal }[] = [];
   annotated.forEach((outcome, index) => {
@@ -34,6 +34,9 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
       failed.add(index);
+    } else if (outcome.outcome === 'ignored' && outcome.foreignOrigin) {
+      deps.metrics.count('record.foreign-origin');
+      deps.log.warn('event from another account or region: acknowledged, nothing done', { reason: outcome.reason, messageId: outcome.messageId });
     } else if (outcome.outcome === 'ignored') {
       deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
     } else {

@@ -16,7 +16,7 @@ import type { Log } from '../ports/log';
 import { silentLog } from '../ports/log';
 import { MetricsRecorder } from '../ports/metrics';
 import { type Notifier, RecordingNotifier } from '../ports/notifier';
-import { type EventBridgeEvent, asSqsRecord } from './aws-events';
+import { ACCOUNT, type EventBridgeEvent, REGION, asSqsRecord } from './aws-events';
 import { FakeClock } from './clock';
 import { FakeAutoScaling, type FakeOptions } from './fake-auto-scaling';
 import { FakeEc2 } from './fake-ec2';
@@ -46,7 +46,7 @@ export class World {
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

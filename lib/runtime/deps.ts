@@ -19,6 +19,8 @@ import { logger, metrics } from './powertools';
 
 /** The DynamoDB table holding the writers' lease (serverless.yml creates it). */
 export const LOCK_TABLE_VARIABLE = 'CAPACITY_GUARD_LOCK_TABLE';
+/** The stack's own account (serverless.yml: AWS::AccountId); aws.* events of other accounts are refused. */
+export const ACCOUNT_VARIABLE = 'CAPACITY_GUARD_ACCOUNT_ID';
 
 export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const path = configPathFromEnv(env);
@@ -42,6 +44,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
       metrics,
       deadlineMs: invocationDeadline,
     }),
+    origin: { account: env[ACCOUNT_VARIABLE], region: env.AWS_REGION },
     now: () => new Date(),
   };
 }

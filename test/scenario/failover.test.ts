@@ -121,3 +121,22 @@ describe('an event for a group that is not ours', () => {
     expect(world.aws.view('staging-spot-nodes').tags[TAG.state]).toBeUndefined();
   });
 });
+
+describe('an event from another account or region (item 5)', () => {
+  it.each([
+    ['account 999999999999', { account: '999999999999' }],
+    ['region us-east-1', { region: 'us-east-1' }],
+  ])('naming a local group, from %s: acknowledged and counted, the group stays in rotation', async (_, origin) => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const events = world.aws.takeEvents().map((event) => ({ ...event, ...origin }));
+
+    const result = await world.deliverEvents(events);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.metrics.get('record.foreign-origin')).toBe(events.length);
+  });
+});

@@ -229,8 +229,10 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     const rule = props(resource(template, 'LaunchEventsRule'));
     const pattern = rule.EventPattern as Record<string, string[]>;
 
-    expect(Object.keys(pattern).sort()).toEqual(['detail-type', 'source']);
+    expect(Object.keys(pattern).sort()).toEqual(['account', 'detail-type', 'source']);
     expect(pattern.source).toEqual(['aws.autoscaling']);
+    // Only the stack's own account (item 5): a forwarded event keeps its origin account.
+    expect(pattern.account).toEqual([{ Ref: 'AWS::AccountId' }]);
     expect([...(pattern['detail-type'] ?? [])].sort()).toEqual([
       'EC2 Instance Launch Successful',
       'EC2 Instance Launch Unsuccessful',
@@ -280,6 +282,10 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       // A message keeps its original enqueue time in the DLQ: a shorter source retention leaves it time there.
       expect(props(queue).MessageRetentionPeriod as number, id).toBeLessThan(dlq.MessageRetentionPeriod as number);
     }
+  });
+
+  it('tells every function its own account, so aws.* events of another account are refused (item 5)', () => {
+    for (const name of FUNCTIONS) expect(functionEnv(template, name).CAPACITY_GUARD_ACCOUNT_ID).toBe('AWS::AccountId');
   });
 
   it('keeps the visibility timeout at least 6x the failover timeout (AWS recommendation)', () => {
@@ -670,9 +676,10 @@ describe('observability and Slack access (issue 4)', () => {
 describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; pool store (issue 3)', () => {
   it('subscribes to the interruption warning and rebalance recommendation, and to state changes only for the four ending states', () => {
     const rule = props(resource(template, 'SpotEventsRule'));
-    expect(rule.EventPattern).toEqual({ source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
+    expect(rule.EventPattern).toEqual({ account: [{ Ref: 'AWS::AccountId' }], source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
     const states = props(resource(template, 'SpotStateChangeRule'));
     expect(states.EventPattern).toEqual({
+      account: [{ Ref: 'AWS::AccountId' }],
       source: ['aws.ec2'],
       'detail-type': ['EC2 Instance State-change Notification'],
       detail: { state: ['shutting-down', 'terminated', 'stopping', 'stopped'] },

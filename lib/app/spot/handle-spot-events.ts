@@ -43,7 +43,7 @@ export interface SpotBatchResult {
 }
 
 export async function handleSpotEvents(records: readonly unknown[], deps: SpotDeps, options: CallOptions = {}): Promise<SpotBatchResult> {
-  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
+  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index, deps.origin));
   const failed = new Set<number>();
   const items: { item: number; signal: SpotSignal }[] = [];
   annotated.forEach((outcome, index) => {
@@ -52,6 +52,9 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
       failed.add(index);
+    } else if (outcome.outcome === 'ignored' && outcome.foreignOrigin) {
+      deps.metrics.count('record.foreign-origin');
+      deps.log.warn('event from another account or region: acknowledged, nothing done', { reason: outcome.reason, messageId: outcome.messageId });
     } else if (outcome.outcome === 'ignored') {
       deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
     } else if (!isSpotSignal(outcome.signal)) {
