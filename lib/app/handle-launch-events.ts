@@ -12,7 +12,7 @@ import type { Signal } from '../signals';
 import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from './deps';
 import { RunReporter } from './run-report';
-import { decideInOrder } from './run-signals';
+import { admitByEventTime, decideInOrder } from './run-signals';
 import { LockBusyError, withLock } from './with-lock';
 
 /** A batch waits this long for the lease before it is handed back to SQS. */
@@ -28,7 +28,7 @@ export interface BatchResult {
 export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
   const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index, deps.origin));
   const failed = new Set<number>();
-  const signals: { item: number; signal: Signal }[] = [];
+  const parsed: { item: number; signal: Signal }[] = [];
   annotated.forEach((outcome, index) => {
     deps.metrics.count(`record.${outcome.outcome}`);
     if (outcome.outcome === 'invalid') {
@@ -41,9 +41,10 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
       deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
     } else {
       deps.metrics.count(`signal.${outcome.signal.kind}`);
-      signals.push({ item: index, signal: outcome.signal });
+      parsed.push({ item: index, signal: outcome.signal });
     }
   });
+  const signals = admitByEventTime(parsed, deps);
 
   if (signals.length > 0) {
     const reporter = new RunReporter('failover', deps);

@@ -85,6 +85,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       lookbackMs: config.reconcile.lookback,
       maxActivityLookups: config.reconcile.maxActivityLookups,
     },
+    eventTime: { skewMs: config.eventTime.skew, lookbackMs: config.eventTime.lookback },
     clusters: config.clusters.map((cluster, index) => ({
       name: cluster.name,
       enabled: cluster.enabled,

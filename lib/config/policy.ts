@@ -2,6 +2,7 @@
  * The resolved configuration `decide` reads: durations in ms, priorities compiled.
  * Policy flags are read in decide, never inside act.
  */
+import type { EventTimeBounds } from '../decide/event-time';
 import type { PriorityRule } from '../priorities/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
@@ -24,6 +25,8 @@ export interface Policy {
   changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
+  /** Bounds on event times (lib/decide/event-time.ts). */
+  eventTime: EventTimeBounds;
   clusters: readonly ClusterPolicy[];
   /** Scheduled downscaler (issue 6); absent in hand-built policies = off (DOWNSCALER_OFF). */
   downscaler?: DownscalerPolicy;

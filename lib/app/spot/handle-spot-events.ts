@@ -23,7 +23,7 @@ import type { PublishDrainRequested, SpotAction, TagForDrain } from '../../spot/
 import { type DrainPlan, type ItemDecision, isStorming, needsHandOver, planDrains, planReplacements, stormSignals } from '../../spot/decide';
 import { SPOT_TAG } from '../../spot/tags';
 import { actDecided } from '../act-or-print';
-import { decideInOrder } from '../run-signals';
+import { admitByEventTime, decideInOrder } from '../run-signals';
 import { LockBusyError, withLock } from '../with-lock';
 import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
@@ -45,7 +45,7 @@ export interface SpotBatchResult {
 export async function handleSpotEvents(records: readonly unknown[], deps: SpotDeps, options: CallOptions = {}): Promise<SpotBatchResult> {
   const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index, deps.origin));
   const failed = new Set<number>();
-  const items: { item: number; signal: SpotSignal }[] = [];
+  const parsed: { item: number; signal: SpotSignal }[] = [];
   annotated.forEach((outcome, index) => {
     // An event of another kind (say an Auto Scaling one routed here by mistake) is ignored, and counted so.
     deps.metrics.count(outcome.outcome === 'signal' && !isSpotSignal(outcome.signal) ? 'record.ignored' : `record.${outcome.outcome}`);
@@ -61,9 +61,10 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
       deps.log.info('event ignored: not an aws.ec2 spot event', { kind: outcome.signal.kind, messageId: outcome.messageId });
     } else {
       deps.metrics.count(`signal.${outcome.signal.kind}`);
-      items.push({ item: index, signal: outcome.signal });
+      parsed.push({ item: index, signal: outcome.signal });
     }
   });
+  const items = admitByEventTime(parsed, deps);
   const result: SpotBatchResult = { batchItemFailures: [], records: annotated, actions: [], coreActions: [] };
   if (items.length > 0) await decideAndAct(items, annotated, failed, result, deps, options);
   result.batchItemFailures = [...failed].flatMap((item) => (annotated[item]?.messageId ? [{ itemIdentifier: annotated[item].messageId }] : []));
