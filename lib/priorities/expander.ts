@@ -9,12 +9,12 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { PrioritiesError } from '../errors';
-import { compileRe2 } from './re2';
+import { type Re2Pattern, compileRe2 } from './re2';
 
 export interface PriorityRule {
   priority: number;
   patterns: readonly string[];
-  regexes: readonly RegExp[];
+  regexes: readonly Re2Pattern[];
 }
 
 export interface FailoverOrder {
