@@ -430,6 +430,37 @@ describe('IAM (least privilege)', () => {
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
   });
 
+  it('scopes every Auto Scaling write to the groups of the configured clusters (item 13)', () => {
+    const clusters = ['prod-eu', 'staging-eu']; // capacity-guard.example.yml
+    const writes = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a)));
+    expect(writes.length).toBeGreaterThan(0);
+    const clusterOf = (s: PolicyStatement) =>
+      Object.entries(s.Condition?.Null ?? {}).flatMap(([key, value]) => (value === 'false' && key.startsWith('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/') ? [key.slice('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/'.length)] : []));
+    for (const statement of writes) expect(clusterOf(statement).filter((name) => clusters.includes(name)), statement.Sid).toHaveLength(1);
+    for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DetachInstances']) {
+      const covered = writes.filter((s) => asArray(s.Action).includes(action)).flatMap(clusterOf).sort();
+      expect(covered, action).toEqual(clusters);
+    }
+  });
+
+  it('denies UpdateAutoScalingGroup requests that change more than sizes (item 13)', () => {
+    const denied = statements.filter((s) => s.Effect === 'Deny' && asArray(s.Action).includes('autoscaling:UpdateAutoScalingGroup'));
+    const keys = denied.map((s) => {
+      expect(Object.keys(s.Condition ?? {}), s.Sid).toEqual(['Null']);
+      const entries = Object.entries(s.Condition!.Null!);
+      expect(entries, s.Sid).toHaveLength(1); // one key per statement: Deny if ANY of them is in the request
+      expect(entries[0]![1], s.Sid).toBe('false');
+      return entries[0]![0];
+    });
+    expect(keys.sort()).toEqual([
+      'autoscaling:LaunchConfigurationName',
+      'autoscaling:LaunchTemplateVersionSpecified',
+      'autoscaling:LoadBalancerNames',
+      'autoscaling:TargetGroupARNs',
+      'autoscaling:VPCZoneIdentifiers',
+    ]);
+  });
+
   it('lets tag writes touch only capacity-guard/* keys', () => {
     expect(unrestrictedTagWrites(statements)).toEqual([]);
   });
