@@ -165,3 +165,17 @@ describe('failover-order', () => {
     expect(stdout()).toMatch(/^Usage: capacity-guard failover-order --priorities/);
   });
 });
+
+describe('failover-order with an empty priorities config (item 15)', () => {
+  it.each([
+    ['an empty file', ''],
+    ['an empty map', '{}'],
+    ['a ConfigMap with empty data.priorities', configMap('')],
+  ])('follows cluster-autoscaler for %s: every group as equals, with a warning', async (_, text) => {
+    const { code, stdout, stderr } = await run({ 'p.yml': text }, ['--priorities', 'p.yml', '--groups', 'spot-a,od-a']);
+
+    expect(code).toBe(0);
+    expect(stdout()).toBe('[["spot-a","od-a"]]\n');
+    expect(stderr()).toMatch(/^warning: p\.yml: priorities are empty: cluster-autoscaler ignores the expander and uses every group as equals\n/);
+  });
+});
