@@ -16,7 +16,11 @@
 // autoscaling:TargetGroupARNs). Null "false" = the key is in the request; one key per statement, so
 // any one of them denies (keys of one statement are ANDed). Our code sends Min/Max/Desired only.
 //
-// Size: as spot-iam.cjs, the 6,144-character quota of a managed policy (about 9 clusters). Beyond,
+// The downscaler also scales groups of any cluster that carry one of its schedule tags (lib/downscaler/
+// tags.ts DISCOVERY_TAG_KEYS, by design: the group's owner opted in by tagging it): one more Allow pair
+// per such key, sizes and the downscaler's own capacity-guard/downscaler-* keys only.
+//
+// Size: as spot-iam.cjs, the 6,144-character quota of a managed policy (about 6 clusters). Beyond,
 // packaging fails and names the way out: --param="groupWriteScope=tag" keeps the
 // k8s.io/cluster-autoscaler/enabled=true condition alone and leaves the cluster check to the code.
 'use strict';
@@ -27,6 +31,8 @@ const { clusterNames, withinManagedPolicyQuota } = require('./spot-iam.cjs');
 const SCOPES = ['cluster', 'tag'];
 const GROUPS = { 'Fn::Sub': 'arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*' };
 const ENABLED = { 'autoscaling:ResourceTag/k8s.io/cluster-autoscaler/enabled': 'true' };
+/** lib/downscaler/tags.ts DISCOVERY_TAG_KEYS. */
+const DOWNSCALER_DISCOVERY_KEYS = ['capacity-guard/uptime', 'capacity-guard/downtime', 'capacity-guard/downscaler-saved'];
 const SIZE_ONLY_KEYS = [
   'autoscaling:VPCZoneIdentifiers',
   'autoscaling:LaunchTemplateVersionSpecified',
@@ -35,13 +41,13 @@ const SIZE_ONLY_KEYS = [
   'autoscaling:TargetGroupARNs',
 ];
 
-function writeStatements(sid, extraNull) {
+function writeStatements(sid, extraNull, tagKeys = ['capacity-guard/*'], actions = ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:DetachInstances']) {
   const scoped = (condition) => (extraNull ? { ...condition, Null: { ...(condition.Null || {}), ...extraNull } } : condition);
   return [
     {
       Sid: `${sid}Sizes`,
       Effect: 'Allow',
-      Action: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:DetachInstances'],
+      Action: actions,
       Resource: GROUPS,
       Condition: scoped({ StringEquals: ENABLED }),
     },
@@ -51,11 +57,12 @@ function writeStatements(sid, extraNull) {
       Action: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
       Resource: GROUPS,
       // Only keys under capacity-guard/; Null keeps a request without keys from matching ForAllValues.
-      Condition: scoped({ StringEquals: ENABLED, 'ForAllValues:StringLike': { 'aws:TagKeys': ['capacity-guard/*'] }, Null: { 'aws:TagKeys': 'false' } }),
+      Condition: scoped({ StringEquals: ENABLED, 'ForAllValues:StringLike': { 'aws:TagKeys': tagKeys }, Null: { 'aws:TagKeys': 'false' } }),
     },
   ];
 }
 
+/** The Allows per configured cluster (or, scope "tag", on any CA-enabled group): within its own quota. */
 function groupWritePolicyDocument(configText, scope, configFile = 'the config file') {
   if (!SCOPES.includes(scope)) throw new Error(`groupWriteScope: ${JSON.stringify(scope)} is not one of ${SCOPES.join(', ')}`);
   const names = clusterNames(configText);
@@ -64,6 +71,15 @@ function groupWritePolicyDocument(configText, scope, configFile = 'the config fi
     scope === 'cluster'
       ? names.flatMap((name, index) => writeStatements(`ClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
       : writeStatements('ClusterAutoscalerGroups', null);
+  const document = { Version: '2012-10-17', Statement: allows };
+  return withinManagedPolicyQuota(document, 'Auto Scaling write', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code', 'groupWriteScope=tag');
+}
+
+/** The downscaler's schedule-tagged groups and the size-only Denies: fixed, independent of the config. */
+function groupGuardPolicyDocument() {
+  const scheduled = DOWNSCALER_DISCOVERY_KEYS.flatMap((key, index) =>
+    writeStatements(`DownscalerScheduledGroups${index}`, { [`autoscaling:ResourceTag/${key}`]: 'false' }, ['capacity-guard/downscaler-*'], ['autoscaling:UpdateAutoScalingGroup']),
+  );
   const denies = SIZE_ONLY_KEYS.map((key) => ({
     Sid: `SizesOnly${key.slice('autoscaling:'.length)}`,
     Effect: 'Deny',
@@ -71,8 +87,7 @@ function groupWritePolicyDocument(configText, scope, configFile = 'the config fi
     Resource: '*',
     Condition: { Null: { [key]: 'false' } },
   }));
-  const document = { Version: '2012-10-17', Statement: [...allows, ...denies] };
-  return withinManagedPolicyQuota(document, 'Auto Scaling write', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code', 'groupWriteScope=tag');
+  return { Version: '2012-10-17', Statement: [...scheduled, ...denies] };
 }
 
 async function groupWritePolicy({ resolveVariable }) {
@@ -81,4 +96,8 @@ async function groupWritePolicy({ resolveVariable }) {
   return groupWritePolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
-module.exports = { groupWritePolicy, groupWritePolicyDocument };
+async function groupGuardPolicy() {
+  return groupGuardPolicyDocument();
+}
+
+module.exports = { groupWritePolicy, groupWritePolicyDocument, groupGuardPolicy, groupGuardPolicyDocument };

@@ -436,9 +436,19 @@ describe('IAM (least privilege)', () => {
     expect(writes.length).toBeGreaterThan(0);
     const clusterOf = (s: PolicyStatement) =>
       Object.entries(s.Condition?.Null ?? {}).flatMap(([key, value]) => (value === 'false' && key.startsWith('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/') ? [key.slice('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/'.length)] : []));
-    for (const statement of writes) expect(clusterOf(statement).filter((name) => clusters.includes(name)), statement.Sid).toHaveLength(1);
+    // The downscaler's exception (scripts/serverless/asg-iam.cjs): groups of any cluster that carry one of its
+    // schedule tags, sizes and capacity-guard/downscaler-* keys only.
+    const scheduled = writes.filter((s) => s.Sid?.startsWith('DownscalerScheduledGroups'));
+    const scheduleKeys = ['capacity-guard/uptime', 'capacity-guard/downtime', 'capacity-guard/downscaler-saved'].map((key) => `autoscaling:ResourceTag/${key}`);
+    for (const statement of scheduled) {
+      expect(Object.keys(statement.Condition?.Null ?? {}).filter((key) => scheduleKeys.includes(key)), statement.Sid).toHaveLength(1);
+      expect(asArray(statement.Action).filter((a) => a !== 'autoscaling:UpdateAutoScalingGroup' && !a.endsWith('Tags')), statement.Sid).toEqual([]);
+      const keys = asArray(statement.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[] | undefined);
+      if (keys.length) expect(keys, statement.Sid).toEqual(['capacity-guard/downscaler-*']);
+    }
+    for (const statement of writes.filter((s) => !scheduled.includes(s))) expect(clusterOf(statement).filter((name) => clusters.includes(name)), statement.Sid).toHaveLength(1);
     for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DetachInstances']) {
-      const covered = writes.filter((s) => asArray(s.Action).includes(action)).flatMap(clusterOf).sort();
+      const covered = writes.filter((s) => !scheduled.includes(s) && asArray(s.Action).includes(action)).flatMap(clusterOf).sort();
       expect(covered, action).toEqual(clusters);
     }
   });

@@ -12,8 +12,9 @@ interface Statement {
   Action: string | string[];
   Condition: Record<string, Record<string, string | string[]>>;
 }
-const { groupWritePolicyDocument } = require('../../../scripts/serverless/asg-iam.cjs') as {
+const { groupWritePolicyDocument, groupGuardPolicyDocument } = require('../../../scripts/serverless/asg-iam.cjs') as {
   groupWritePolicyDocument(text: string, scope: string, file?: string): { Statement: Statement[] };
+  groupGuardPolicyDocument(): { Statement: Statement[] };
 };
 
 const config = (...names: string[]) => `clusters:\n${names.map((name) => `  - name: ${name}\n    priorities: "50: [spot]"\n`).join('')}`;
@@ -29,10 +30,12 @@ describe('groupWritePolicyDocument', () => {
       'autoscaling:ResourceTag/k8s.io/cluster-autoscaler/staging',
       'autoscaling:ResourceTag/k8s.io/cluster-autoscaler/staging',
     ]);
-    expect(Statement.filter((s) => s.Effect === 'Deny')).toHaveLength(5);
+    expect(groupGuardPolicyDocument().Statement.filter((s) => s.Effect === 'Deny')).toHaveLength(5);
   });
 
   it('fails packaging past the managed-policy quota, naming groupWriteScope=tag', () => {
+    // Six clusters fit in the managed policy's 6,144 characters; twenty do not.
+    expect(() => groupWritePolicyDocument(config(...Array.from({ length: 6 }, (_, index) => `prod-cluster-${index}`)), 'cluster')).not.toThrow();
     const many = Array.from({ length: 20 }, (_, index) => `cluster-with-a-long-name-${index}`);
 
     expect(() => groupWritePolicyDocument(config(...many), 'cluster', 'big.yml')).toThrow(/big\.yml.*--param="groupWriteScope=tag"/);
