@@ -1,5 +1,5 @@
-// serverless.yml variable source: the managed policy of the functions' Auto Scaling writes (sizes,
-// capacity-guard/* group tags, DetachInstances), generated at package time from the config file that
+// serverless.yml variable sources: the managed policies of the functions' Auto Scaling writes (sizes,
+// capacity-guard/* group tags; DetachInstances for the spot function alone), generated at package time from the config file that
 // goes into the zip (--param="configFile=..."), like spot-iam.cjs.
 //
 // Scope: a group may be written only if it carries k8s.io/cluster-autoscaler/enabled=true AND the
@@ -41,7 +41,7 @@ const SIZE_ONLY_KEYS = [
   'autoscaling:TargetGroupARNs',
 ];
 
-function writeStatements(sid, extraNull, tagKeys = ['capacity-guard/*'], actions = ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:DetachInstances']) {
+function writeStatements(sid, extraNull, tagKeys = ['capacity-guard/*'], actions = ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity']) {
   const scoped = (condition) => (extraNull ? { ...condition, Null: { ...(condition.Null || {}), ...extraNull } } : condition);
   return [
     {
@@ -75,11 +75,33 @@ function groupWritePolicyDocument(configText, scope, configFile = 'the config fi
   return withinManagedPolicyQuota(document, 'Auto Scaling write', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code', 'groupWriteScope=tag');
 }
 
-/** The downscaler's schedule-tagged groups and the size-only Denies: fixed, independent of the config. */
-function groupGuardPolicyDocument() {
+/** DetachInstances (the spot function's replacements) on the same groups as the writes. */
+function groupDetachPolicyDocument(configText, scope, configFile = 'the config file') {
+  const names = clusterNames(configText);
+  const detach = (sid, extraNull) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Action: 'autoscaling:DetachInstances',
+    Resource: GROUPS,
+    Condition: extraNull ? { StringEquals: ENABLED, Null: extraNull } : { StringEquals: ENABLED },
+  });
+  const statements =
+    scope === 'cluster'
+      ? names.map((name, index) => detach(`DetachClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
+      : [detach('DetachClusterAutoscalerGroups', null)];
+  return withinManagedPolicyQuota({ Version: '2012-10-17', Statement: statements }, 'DetachInstances', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true', 'groupWriteScope=tag');
+}
+
+/** The downscaler's schedule-tagged groups of any cluster: fixed, independent of the config. */
+function downscalerScheduledPolicyDocument() {
   const scheduled = DOWNSCALER_DISCOVERY_KEYS.flatMap((key, index) =>
     writeStatements(`DownscalerScheduledGroups${index}`, { [`autoscaling:ResourceTag/${key}`]: 'false' }, ['capacity-guard/downscaler-*'], ['autoscaling:UpdateAutoScalingGroup']),
   );
+  return { Version: '2012-10-17', Statement: scheduled };
+}
+
+/** UpdateAutoScalingGroup denied beyond sizes: fixed, independent of the config. */
+function groupGuardPolicyDocument() {
   const denies = SIZE_ONLY_KEYS.map((key) => ({
     Sid: `SizesOnly${key.slice('autoscaling:'.length)}`,
     Effect: 'Deny',
@@ -87,7 +109,7 @@ function groupGuardPolicyDocument() {
     Resource: '*',
     Condition: { Null: { [key]: 'false' } },
   }));
-  return { Version: '2012-10-17', Statement: [...scheduled, ...denies] };
+  return { Version: '2012-10-17', Statement: denies };
 }
 
 async function groupWritePolicy({ resolveVariable }) {
@@ -96,8 +118,27 @@ async function groupWritePolicy({ resolveVariable }) {
   return groupWritePolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
+async function groupDetachPolicy({ resolveVariable }) {
+  const configFile = await resolveVariable('param:configFile');
+  const scope = await resolveVariable('param:groupWriteScope');
+  return groupDetachPolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
+}
+
 async function groupGuardPolicy() {
   return groupGuardPolicyDocument();
 }
 
-module.exports = { groupWritePolicy, groupWritePolicyDocument, groupGuardPolicy, groupGuardPolicyDocument };
+async function downscalerScheduledPolicy() {
+  return downscalerScheduledPolicyDocument();
+}
+
+module.exports = {
+  groupWritePolicy,
+  groupWritePolicyDocument,
+  groupDetachPolicy,
+  groupDetachPolicyDocument,
+  groupGuardPolicy,
+  groupGuardPolicyDocument,
+  downscalerScheduledPolicy,
+  downscalerScheduledPolicyDocument,
+};
