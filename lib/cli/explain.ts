@@ -3,7 +3,7 @@
  * The same parsers as the Lambda functions (lib/parse), no AWS calls.
  */
 import { parseAnyInput } from '../parse/any-input';
-import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, usageError, writeError, writeJson } from './io';
+import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, safeExcerpt, usageError, withoutBom, writeError, writeJson } from './io';
 
 export const HELP = `Usage: capacity-guard explain <file|->
 
@@ -50,9 +50,9 @@ export const explain: Command = async (args, io) => {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(withoutBom(text));
   } catch (error) {
-    return fail(io, `${label}: not JSON: ${describeJsonError(text, error)}`);
+    return fail(io, `${label}: not JSON: ${describeJsonError(withoutBom(text), error)}`);
   }
 
   const input = parseAnyInput(value);
@@ -77,7 +77,8 @@ function fail(io: CliIo, message: string): number {
  * (Node 20 says only "at position 42"; newer versions add the line themselves).
  */
 export function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // V8 quotes the input in its message ("Unexpected token … "\u0000\u0001…" is not valid JSON"): escaped and cut.
+  const message = safeExcerpt(error instanceof Error ? error.message : String(error));
   const position = /at position (\d+)(?! \(line)/.exec(message);
   if (!position?.[1]) return message;
   const offset = Number(position[1]);

@@ -3,7 +3,7 @@
  * cluster-autoscaler's priority expander prefers the given groups, read the way it reads them.
  */
 import { CapacityGuardError } from '../vocabulary/errors';
-import { failoverOrder, parsePriorities, priorityOf } from '../cluster-autoscaler/expander';
+import { EmptyPrioritiesError, failoverOrder, parsePriorities, priorityOf } from '../cluster-autoscaler/expander';
 import { type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, stringOption, usageError, writeError } from './io';
 
 export const HELP = `Usage: capacity-guard failover-order --priorities <file|-> --groups <a,b,c>
@@ -16,7 +16,7 @@ order given in --groups.
 
 A group that matches no pattern, or whose priority is below -1, is left out with a warning on
 stderr: the expander never prefers it. When no group matches at all, cluster-autoscaler uses all
-of them as equals: one tier of every group, and a warning.
+of them as equals: one tier of every group, and a warning. So does an empty priorities config.
 
 Exit status: 0 done (warnings included); 2 for an unreadable or invalid priorities file (bad
 YAML, a key that is not an integer, a regex RE2 rejects) or bad usage.
@@ -60,6 +60,12 @@ export const failoverOrderCommand: Command = async (args, io) => {
   try {
     rules = parsePriorities(text);
   } catch (error) {
+    if (error instanceof EmptyPrioritiesError) {
+      // What cluster-autoscaler does with an empty ConfigMap (its expander is then not used).
+      writeError(io, `warning: ${label}: priorities are empty: cluster-autoscaler ignores the expander and uses every group as equals`);
+      io.stdout(`${JSON.stringify([[...new Set(groups)]])}\n`);
+      return EXIT_OK;
+    }
     if (!(error instanceof CapacityGuardError)) throw error;
     writeError(io, `${NAME}: ${label}: ${error.message}`);
     return EXIT_USAGE;

@@ -43,11 +43,29 @@ export function writeJson(io: CliIo, value: unknown): void {
 
 /** One line on stderr, whatever the message holds (error texts may quote multi-line input). */
 export function writeError(io: CliIo, text: string): void {
-  io.stderr(`${oneLine(text)}\n`);
+  io.stderr(`${escapeInvisible(oneLine(text))}\n`);
 }
 
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/** Editors on Windows save UTF-8 with a byte-order mark; JSON.parse calls that "not JSON". */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Input text made safe to show on a terminal: control and invisible characters and lone surrogates
+ * as \uXXXX, at most `max` characters (then …). Binary input is never echoed raw.
+ */
+export function safeExcerpt(text: string, max = 120): string {
+  return escapeInvisible(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+function escapeInvisible(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Why a file could not be read, without Node's `ENOENT: …, open 'x'` wrapping. */

@@ -39,6 +39,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone",
     load: async () => (await import('./simulate')).simulate,
   },
+  invoke: {
+    summary: "run a function's handler here, as Lambda would (e.g. against moto with AWS_ENDPOINT_URL)",
+    load: async () => (await import('./invoke')).invoke,
+  },
   notify: {
     summary: 'send a sample Slack message to an incoming webhook (notify test --webhook-url <url>)',
     load: async () => (await import('./notify')).notifyCommand,

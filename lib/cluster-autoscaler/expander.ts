@@ -9,12 +9,12 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { PrioritiesError } from '../vocabulary/errors';
-import { compileRe2 } from './re2';
+import { type Re2Pattern, compileRe2 } from './re2';
 
 export interface PriorityRule {
   priority: number;
   patterns: readonly string[];
-  regexes: readonly RegExp[];
+  regexes: readonly Re2Pattern[];
 }
 
 export interface FailoverOrder {
@@ -27,6 +27,9 @@ export interface FailoverOrder {
 }
 
 const LOWEST_USED_PRIORITY = -1;
+
+/** An empty configuration: cluster-autoscaler then ignores the expander and uses every group. */
+export class EmptyPrioritiesError extends PrioritiesError {}
 
 /** Accepts the `priorities` value itself, or the whole ConfigMap YAML that holds it. */
 export function parsePriorities(text: string): PriorityRule[] {
@@ -48,7 +51,7 @@ export function parsePriorities(text: string): PriorityRule[] {
 /** Accepts an already parsed map (priorities written inline in our YAML config). */
 export function rulesFrom(document: unknown): PriorityRule[] {
   if (document === null || document === undefined || (isObject(document) && Object.keys(document).length === 0)) {
-    throw new PrioritiesError('priorities are empty (cluster-autoscaler ignores an empty configuration)');
+    throw new EmptyPrioritiesError('priorities are empty (cluster-autoscaler ignores an empty configuration)');
   }
   if (!isObject(document)) throw new PrioritiesError('priorities must be a map of integer priority → list of regexes');
   const rules: PriorityRule[] = [];

@@ -17,6 +17,20 @@ export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
 /** Set to "on" on the function to stop every write without a redeploy. */
 export const KILL_SWITCH_VARIABLE = 'CAPACITY_GUARD_KILL_SWITCH';
 
+const KILL_SWITCH_ON = new Set(['on', 'true', '1', 'yes', 'enabled']);
+const KILL_SWITCH_OFF = new Set(['', 'off', 'false', '0', 'no', 'disabled']);
+
+/**
+ * The usual spellings, trimmed, any case. A value we cannot read means ON: someone reached for the
+ * switch, and a typo must neither crash-loop every function nor leave them writing.
+ */
+export function readKillSwitch(raw: string | undefined): { on: boolean; unreadable?: string } {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (KILL_SWITCH_OFF.has(value)) return { on: false };
+  if (KILL_SWITCH_ON.has(value)) return { on: true };
+  return { on: true, unreadable: `${KILL_SWITCH_VARIABLE}=${JSON.stringify((raw ?? '').slice(0, 40))}` };
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   readFile?: (path: string) => string;
@@ -53,12 +67,10 @@ export function policyFromText(text: string, path: string, options: LoadOptions 
 
 function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): Policy {
   const env = options.env ?? process.env;
-  const killSwitch = (env[KILL_SWITCH_VARIABLE] ?? '').toLowerCase();
-  if (killSwitch && !['on', 'off'].includes(killSwitch)) {
-    throw new ConfigError(`${KILL_SWITCH_VARIABLE} must be "on" or "off", got ${JSON.stringify(env[KILL_SWITCH_VARIABLE])}`);
-  }
+  const killSwitch = readKillSwitch(env[KILL_SWITCH_VARIABLE]);
   return {
-    enabled: config.enabled && killSwitch !== 'on',
+    enabled: config.enabled && !killSwitch.on,
+    ...(killSwitch.unreadable === undefined ? {} : { killSwitchUnreadable: killSwitch.unreadable }),
     dryRun: config.dryRun,
     backoff: {
       initialMs: config.backoff.initial,
@@ -73,6 +85,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       lookbackMs: config.reconcile.lookback,
       maxActivityLookups: config.reconcile.maxActivityLookups,
     },
+    eventTime: { skewMs: config.eventTime.skew, lookbackMs: config.eventTime.lookback },
     clusters: config.clusters.map((cluster, index) => ({
       name: cluster.name,
       enabled: cluster.enabled,

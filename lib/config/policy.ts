@@ -17,15 +17,26 @@ export interface ClusterPolicy {
 
 export interface Policy {
   enabled: boolean;
+  /** CAPACITY_GUARD_KILL_SWITCH held a value we cannot read (`CAPACITY_GUARD_KILL_SWITCH="tru"`): the switch counts as on, with an alert. */
+  killSwitchUnreadable?: string;
   dryRun: boolean;
   backoff: { initialMs: number; multiplier: number; maxMs: number; resetAfterMs: number };
   changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
+  /** Bounds on event times (lib/run/event-time.ts). */
+  eventTime: EventTimeBounds;
   clusters: readonly ClusterPolicy[];
   /** Scheduled downscaler (issue 6); absent in hand-built policies = off (DOWNSCALER_OFF). */
   downscaler?: DownscalerPolicy;
   notifications: NotificationPolicy;
   /** The spot function's policy (lib/config/spot-schema.ts). */
   spot: SpotPolicy;
+}
+
+export interface EventTimeBounds {
+  /** How far in the future an event time may be before it is dated now. */
+  skewMs: number;
+  /** How old a failure, interruption or rebalance hint may be and still be acted on. */
+  lookbackMs: number;
 }

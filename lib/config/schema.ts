@@ -69,6 +69,19 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Bounds on AWS's event times (lib/run/event-time.ts). skew: a time up to this far ahead is kept,
+     * a later one is dated now. lookback: a failure, interruption or rebalance hint older than this is
+     * refused. 20 min covers the queues' own redelivery (5 receives × 120 s or 180 s visibility = 10 or
+     * 15 min) with the batching window and the lease wait; a DLQ redrive, hours later, is refused.
+     */
+    eventTime: z
+      .object({
+        skew: duration.default(300_000),
+        lookback: duration.default(1_200_000),
+      })
+      .strict()
+      .prefault({}),
     /** Scheduled downscaler (issue 6): see lib/config/downscaler-schema.ts. */
     downscaler: DownscalerConfigSchema,
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),

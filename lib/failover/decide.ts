@@ -5,6 +5,7 @@
  */
 import type { Policy } from '../config/policy';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
+import { failureEssence } from '../parse/launch-failure-text';
 import type { LaunchFailure, LaunchSuccess, Signal } from '../vocabulary/signals';
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
@@ -326,9 +327,17 @@ function currentSizes(group: GroupView): Sizes {
   return { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: group.maxSize };
 }
 
+/**
+ * `capacity: InsufficientInstanceCapacity (spot eu-west-3a)`. Where a person must act (configuration,
+ * unsupported, unknown) the code alone does not say what to fix: the EC2 message's essential words follow it.
+ */
 function describeFailure(signal: LaunchFailure): string {
   const where = [signal.market, signal.instanceType, signal.availabilityZone].filter(Boolean).join(' ');
-  return `${signal.failure}: ${signal.errorCode ?? 'launch failed'}${where ? ` (${where})` : ''}`;
+  const healsWithTime = signal.failure === 'capacity' || signal.failure === 'quota' || signal.failure === 'price';
+  const essence = signal.message.trim() ? failureEssence(signal.message) : '';
+  const words = healsWithTime || !essence || essence === signal.errorCode ? null : essence;
+  const what = [signal.errorCode, words].filter(Boolean).join(': ') || 'launch failed';
+  return `${signal.failure}: ${what}${where ? ` (${where})` : ''}`;
 }
 
 function alert(severity: Alert['severity'], code: Alert['code'], cluster: ClusterSnapshot, group: GroupView | null, message: string): Alert {

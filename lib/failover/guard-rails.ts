@@ -22,7 +22,7 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
     const operatorRelease = action.kind === 'restore-group' && action.why === 'operator-released';
     if ((!policy.enabled || !cluster?.policy.enabled) && !operatorRelease) {
       if (action.kind === 'suspend-group') refused.add(action.group);
-      result.push(blocked(action, 'kill-switch', 'info', `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`));
+      result.push(killSwitchBlock(action, policy));
       continue;
     }
     if (cluster && action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
@@ -48,6 +48,13 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
     result.push(action);
   }
   return result;
+}
+
+function killSwitchBlock(action: Action, policy: Policy): Alert {
+  if (policy.killSwitchUnreadable !== undefined) {
+    return blocked(action, 'kill-switch', 'critical', `kill switch unreadable (${policy.killSwitchUnreadable}), treated as on: not done: ${summarize(action)}`);
+  }
+  return blocked(action, 'kill-switch', 'info', `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`);
 }
 
 /** A fallback raise for a group that stays in rotation, or advice about a suspension that did not happen. */

@@ -16,8 +16,8 @@ export interface EventBridgeEvent {
   detail: Record<string, unknown>;
 }
 
-const ACCOUNT = '123456789012';
-const REGION = 'eu-west-3';
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-3';
 
 export function launchUnsuccessfulEvent(args: { group: string; time: string; zone: string; statusMessage: string; activityId?: string }): EventBridgeEvent {
   return envelope('EC2 Instance Launch Unsuccessful', args.time, args.group, {

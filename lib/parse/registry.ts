@@ -9,7 +9,7 @@ import * as launchUnsuccessful from './autoscaling-launch-unsuccessful';
 import * as stateChange from './ec2-instance-state-change';
 import * as rebalance from './ec2-rebalance-recommendation';
 import * as spotInterruption from './ec2-spot-interruption-warning';
-import { EventBridgeEnvelope, routingKey } from './eventbridge-envelope';
+import { EventBridgeEnvelope, type EventOrigin, foreignOrigin, routingKey } from './eventbridge-envelope';
 import * as scheduled from './scheduled-event';
 import { describeIssues } from './zod-issues';
 
@@ -35,10 +35,12 @@ const PARSERS: ReadonlyMap<string, EventParser<z.ZodType>> = new Map<string, Eve
 /** The routing keys we subscribe to, for documentation and the template test. */
 export const KNOWN_EVENT_KINDS: readonly string[] = [...PARSERS.keys()];
 
-export function parseEventBridgeEvent(value: unknown): ParseOutcome {
+export function parseEventBridgeEvent(value: unknown, own: EventOrigin = {}): ParseOutcome {
   const envelope = EventBridgeEnvelope.safeParse(value);
   if (!envelope.success) return { outcome: 'invalid', error: `not an EventBridge event: ${describeIssues(envelope.error)}` };
   const event = envelope.data;
+  const foreign = foreignOrigin(event, own);
+  if (foreign) return { outcome: 'ignored', reason: `${routingKey(event)} ${event.id}: ${foreign}`, foreignOrigin: true };
   const kind = PARSERS.get(routingKey(event));
   if (!kind) return { outcome: 'ignored', reason: `no parser for ${routingKey(event)}` };
   const detail = kind.detail.safeParse(event.detail);

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { ParseOutcome } from '../vocabulary/signals';
+import type { EventOrigin } from './eventbridge-envelope';
 import { parseEventBridgeEvent } from './registry';
 import { describeIssues } from './zod-issues';
 
@@ -15,7 +16,7 @@ export const SqsRecord = z.object({
 
 export type RecordOutcome = ParseOutcome & { messageId: string | null };
 
-export function parseSqsRecord(value: unknown, index?: number): RecordOutcome {
+export function parseSqsRecord(value: unknown, index?: number, own: EventOrigin = {}): RecordOutcome {
   const where = index === undefined ? 'SQS record' : `Records.${index}`;
   const record = SqsRecord.safeParse(value);
   if (!record.success) return { outcome: 'invalid', error: `${where}: ${describeIssues(record.error)}`, messageId: null };
@@ -26,7 +27,7 @@ export function parseSqsRecord(value: unknown, index?: number): RecordOutcome {
   } catch (error) {
     return { outcome: 'invalid', error: `${where} (messageId ${messageId}): body is not JSON: ${(error as Error).message}`, messageId };
   }
-  const outcome = parseEventBridgeEvent(event);
+  const outcome = parseEventBridgeEvent(event, own);
   if (outcome.outcome === 'invalid') return { ...outcome, error: `${where} (messageId ${messageId}): ${outcome.error}`, messageId };
   return { ...outcome, messageId };
 }

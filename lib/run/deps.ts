@@ -1,5 +1,6 @@
 /** Everything a run needs from the outside, injected by the composition roots (lib/runtime, lib/sim/world.ts, lib/cli) or by tests. */
 import type { Policy } from '../config/policy';
+import type { EventOrigin } from '../parse/eventbridge-envelope';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { LockPort } from '../ports/lock';
 import type { Log } from '../ports/log';
@@ -15,6 +16,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Told once per invocation what was done; never blocks an action. */
   notifier: Notifier;
+  /** The function's own account and region: aws.* events from elsewhere are refused. Absent = not checked. */
+  origin?: EventOrigin;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
 }

@@ -1,11 +1,13 @@
 /**
  * The one SQS-record triage of the SQS-fed functions (failover, spot): parse every record, count
  * it, fail the malformed (SQS retries them, then the dead-letter queue keeps them), acknowledge the
- * ignored, and hand on the signals this function handles. Nothing is dropped without a count and a log line.
+ * ignored (another account's or region's events among them), and hand on the signals this function
+ * handles, their times bounded (./event-time.ts). Nothing is dropped without a count and a log line.
  */
 import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../vocabulary/signals';
 import type { AppDeps } from './deps';
+import { admitByEventTime } from './event-time';
 
 export type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
 
@@ -23,8 +25,12 @@ export interface Accepts<S extends Signal> {
   otherwise: string;
 }
 
-export function triageRecords<S extends Signal>(records: readonly unknown[], deps: Pick<AppDeps, 'metrics' | 'log'>, accepts: Accepts<S>): Triage<S> {
-  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index));
+export function triageRecords<S extends Signal>(
+  records: readonly unknown[],
+  deps: Pick<AppDeps, 'metrics' | 'log' | 'origin' | 'policy' | 'now'>,
+  accepts: Accepts<S>,
+): Triage<S> {
+  const annotated: Annotated[] = records.map((record, index) => parseSqsRecord(record, index, deps.origin));
   const failed = new Set<number>();
   const items: { item: number; signal: S }[] = [];
   annotated.forEach((outcome, index) => {
@@ -33,6 +39,9 @@ export function triageRecords<S extends Signal>(records: readonly unknown[], dep
     if (outcome.outcome === 'invalid') {
       deps.log.error('malformed record: failing it so it reaches the dead-letter queue', { error: outcome.error, messageId: outcome.messageId });
       failed.add(index);
+    } else if (outcome.outcome === 'ignored' && outcome.foreignOrigin) {
+      deps.metrics.count('record.foreign-origin');
+      deps.log.warn('event from another account or region: acknowledged, nothing done', { reason: outcome.reason, messageId: outcome.messageId });
     } else if (outcome.outcome === 'ignored') {
       deps.log.info('event ignored', { reason: outcome.reason, messageId: outcome.messageId });
     } else if (!accepts.is(outcome.signal)) {
@@ -42,7 +51,7 @@ export function triageRecords<S extends Signal>(records: readonly unknown[], dep
       items.push({ item: index, signal: outcome.signal });
     }
   });
-  return { annotated, failed, items };
+  return { annotated, failed, items: admitByEventTime(items, deps) };
 }
 
 /** The partial batch response. SQS always sets messageId; a record without one cannot be reported back. */

@@ -14,7 +14,7 @@ import { policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
 import { type Notifier } from '../ports/notifier';
-import { type EventBridgeEvent, asSqsRecord } from '../fakes/aws-events';
+import { ACCOUNT, type EventBridgeEvent, REGION, asSqsRecord } from '../fakes/aws-events';
 import { FakeClock } from '../fakes/clock';
 import { FakeAutoScaling, type FakeOptions } from '../fakes/fake-auto-scaling';
 import { FakeEc2 } from '../fakes/fake-ec2';
@@ -45,7 +45,7 @@ export class World {
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

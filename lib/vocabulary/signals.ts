@@ -85,5 +85,6 @@ export function isSpotSignal(signal: Signal): signal is SpotSignal {
 /** What a parser made of one inbound event. */
 export type ParseOutcome =
   | { outcome: 'signal'; signal: Signal }
-  | { outcome: 'ignored'; reason: string }
+  /** `foreignOrigin`: an aws.* event from another account or region than the function's own (refused, counted). */
+  | { outcome: 'ignored'; reason: string; foreignOrigin?: true }
   | { outcome: 'invalid'; error: string };

@@ -5,7 +5,7 @@
  * and take the median import time. Also the bundle size.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -101,6 +101,17 @@ export async function benchColdImport(context: Pick<BenchContext, 'imports'>): P
       figures[`cold_import_ms_${fn.name}`] = Math.round(times[Math.floor(times.length / 2)]!);
       figures[`bundle_kb_${fn.name}`] = Math.round(statSync(outfile).size / 1024);
     }
+    // The RE2 library the priority expander compiles with (lib/priorities/re2.ts), alone: its share of
+    // every bundle and of every cold start.
+    const re2Entry = join(work, 're2-entry.mjs');
+    writeFileSync(re2Entry, "import { RE2JS } from 're2js'; RE2JS.compile('^spot-').test('spot-nodes-a');\n");
+    const re2Bundle = join(work, 're2.mjs');
+    await build({ entryPoints: [re2Entry], outfile: re2Bundle, bundle: true, minify: true, format: 'esm', platform: 'node', nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent' });
+    const re2Times: number[] = [];
+    for (let i = 0; i < context.imports; i++) re2Times.push(importOnce(re2Bundle, env));
+    re2Times.sort((a, b) => a - b);
+    figures.re2js_import_ms = Math.round(re2Times[Math.floor(re2Times.length / 2)]!);
+    figures.re2js_bundle_kb = Math.round(statSync(re2Bundle).size / 1024);
     const of = (prefix: string) => Math.max(...Object.entries(figures).filter(([key]) => key.startsWith(prefix)).map(([, value]) => value));
     // Wall-clock medians grow with the machine's load (other processes on its cores): the load
     // average per core at the end of the measurement tells whether the figures were taken quiet.

@@ -91,12 +91,12 @@ function tagPolicyDocument(configText, scope, configFile = 'the config file') {
 }
 
 /** The document, or an error naming the way out when it is over the managed-policy quota. */
-function withinManagedPolicyQuota(document, what, names, configFile, groupScope) {
+function withinManagedPolicyQuota(document, what, names, configFile, groupScope, wayOut = 'spotTagScope=group') {
   const size = policySize(document);
   if (size > MANAGED_POLICY_MAX_CHARS) {
     throw new Error(
-      `spotTagScope=cluster: the ${what} policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
-        `over the ${MANAGED_POLICY_MAX_CHARS} of an IAM managed policy; package with --param="spotTagScope=group" ` +
+      `${wayOut.split('=')[0]}=cluster: the ${what} policy for the ${names.length} clusters of ${configFile} is ${size} characters, ` +
+        `over the ${MANAGED_POLICY_MAX_CHARS} of an IAM managed policy; package with --param="${wayOut}" ` +
         `(${groupScope}) or split the clusters over several stacks`,
     );
   }
@@ -171,4 +171,4 @@ async function instanceTagPolicy({ resolveVariable }) {
   return tagPolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
-module.exports = { instanceTagPolicy, tagPolicyDocument, terminatePolicy, terminatePolicyDocument, clusterNames, MANAGED_POLICY_MAX_CHARS };
+module.exports = { instanceTagPolicy, tagPolicyDocument, terminatePolicy, terminatePolicyDocument, clusterNames, withinManagedPolicyQuota, MANAGED_POLICY_MAX_CHARS };

@@ -256,3 +256,31 @@ describe('explain: usage', () => {
     }
   });
 });
+
+describe('explain: hostile input (item 15)', () => {
+  it('reads a JSON file that starts with a byte-order mark', async () => {
+    const { io, stdout, stderr } = fakeIo({ 'event.json': `\uFEFF${JSON.stringify(spotIce)}` });
+
+    const code = await explain(['event.json'], io);
+
+    expect({ code, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout()).outcome).toBe('signal');
+  });
+
+  it('shows binary input as a short escaped excerpt, never raw', async () => {
+    const binary = `\u0000\u0001\u0002\u001b[31mPNG\r\n\u001a\n${'\u00ff'.repeat(5000)}`;
+    const { io, stdout, stderr } = fakeIo({ 'image.png': binary });
+
+    const code = await explain(['image.png'], io);
+
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    const line = stderr();
+    expect(line).toMatch(/^explain: image\.png: not JSON: /);
+    expect(line.endsWith('\n')).toBe(true);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the line must hold no control character
+    expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line.length).toBeLessThan(240);
+    expect(line).toContain('\\u0000');
+  });
+});

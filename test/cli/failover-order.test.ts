@@ -115,7 +115,7 @@ describe('failover-order', () => {
   it.each([
     ['bad YAML', '50: [^spot-\n', /^failover-order: p\.yml: priorities are not valid YAML: /],
     ['a key that is not an integer', PRIORITIES.replace('50:', 'fifty:'), /^failover-order: p\.yml: priority key "fifty" is not an integer$/],
-    ['a regex RE2 rejects', PRIORITIES.replace('^spot-', '^spot-(?!x)'), /^failover-order: p\.yml: pattern "\^spot-\(\?!x\)" uses a lookaround assertion/],
+    ['a regex RE2 rejects', PRIORITIES.replace('^spot-', '^spot-(?!x)'), /^failover-order: p\.yml: pattern "\^spot-\(\?!x\)" is not valid RE2, so cluster-autoscaler refuses it too: .*\(\?!/],
     ['a ConfigMap without data.priorities', configMap(PRIORITIES).replace('priorities: |-', 'other: |-'), /^failover-order: p\.yml: ConfigMap has no data\.priorities key$/],
   ])('rejects %s: exit 2, one line naming the file, nothing on stdout', async (_what, text, message) => {
     // Prepare
@@ -163,5 +163,19 @@ describe('failover-order', () => {
     // Assess
     expect(code).toBe(0);
     expect(stdout()).toMatch(/^Usage: capacity-guard failover-order --priorities/);
+  });
+});
+
+describe('failover-order with an empty priorities config (item 15)', () => {
+  it.each([
+    ['an empty file', ''],
+    ['an empty map', '{}'],
+    ['a ConfigMap with empty data.priorities', configMap('')],
+  ])('follows cluster-autoscaler for %s: every group as equals, with a warning', async (_, text) => {
+    const { code, stdout, stderr } = await run({ 'p.yml': text }, ['--priorities', 'p.yml', '--groups', 'spot-a,od-a']);
+
+    expect(code).toBe(0);
+    expect(stdout()).toBe('[["spot-a","od-a"]]\n');
+    expect(stderr()).toMatch(/^warning: p\.yml: priorities are empty: cluster-autoscaler ignores the expander and uses every group as equals\n/);
   });
 });

@@ -26,7 +26,7 @@ function fakeIo() {
 }
 
 // Every command, in the order of the top-level help.
-const COMMANDS = ['explain', 'failover-order', 'status', 'pools', 'schedule', 'downscaler', 'simulate', 'notify'];
+const COMMANDS = ['explain', 'failover-order', 'status', 'pools', 'schedule', 'downscaler', 'simulate', 'invoke', 'notify'];
 
 async function run(args: string[]) {
   const fake = fakeIo();
@@ -85,7 +85,7 @@ describe('capacity-guard', () => {
   });
 
   it.each([
-    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, pools, schedule, downscaler, simulate, notify; /],
+    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, pools, schedule, downscaler, simulate, invoke, notify; /],
     [['--frob'], /^capacity-guard: unknown option --frob /],
     [[], /^capacity-guard: missing command/],
     [['explain', '--frob', 'x.json'], /^explain: unknown option --frob/],

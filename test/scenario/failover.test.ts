@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../lib/vocabulary/tags';
+import { launchSuccessfulEvent } from '../../lib/fakes/aws-events';
 import { SPOT, prodCluster } from './cluster';
 
 describe('when every Spot pool is out of capacity and cluster-autoscaler asks for 5 nodes', () => {
@@ -119,5 +120,69 @@ describe('an event for a group that is not ours', () => {
     expect(world.metrics.get('signal.foreign-group')).toBe(1);
     expect(world.aws.totalCalls()).toBe(1); // the one Describe
     expect(world.aws.view('staging-spot-nodes').tags[TAG.state]).toBeUndefined();
+  });
+});
+
+describe('an event from another account or region (item 5)', () => {
+  it.each([
+    ['account 999999999999', { account: '999999999999' }],
+    ['region us-east-1', { region: 'us-east-1' }],
+  ])('naming a local group, from %s: acknowledged and counted, the group stays in rotation', async (_, origin) => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const events = world.aws.takeEvents().map((event) => ({ ...event, ...origin }));
+
+    const result = await world.deliverEvents(events);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.metrics.get('record.foreign-origin')).toBe(events.length);
+  });
+});
+
+describe('event times out of bounds (item 6)', () => {
+  const failureAt = (world: ReturnType<typeof prodCluster>, time: string) => {
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    return world.aws.takeEvents().map((event) => ({ ...event, time }));
+  };
+
+  it('dates a failure from year 9999 now: the group is back after the usual backoff, not in year 10000', async () => {
+    const world = prodCluster();
+
+    await world.deliverEvents(failureAt(world, '9999-12-31T23:59:59Z'));
+
+    const tags = world.aws.view('spot-nodes-8x-a').tags;
+    expect(tags[TAG.state]).toBe('suspended');
+    expect(tags[TAG.until]).toBe(new Date(world.clock.now().getTime() + 180_000).toISOString());
+    expect(world.metrics.get('signal.future-dated')).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['hours old', () => new Date(Date.parse('2026-11-27T20:00:00Z') - 3 * 3_600_000).toISOString()],
+    ['from 1970', () => '1970-01-01T00:00:00Z'],
+  ])('leaves a group that launches fine in rotation when the failure is %s (a DLQ replay)', async (_, time) => {
+    const world = prodCluster();
+
+    const result = await world.deliverEvents(failureAt(world, time()));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.metrics.get('signal.stale')).toBeGreaterThan(0);
+  });
+
+  it('leaves the group in rotation when the same batch shows a later successful launch', async () => {
+    const world = prodCluster();
+    const now = world.clock.now().getTime();
+    const [failed] = failureAt(world, new Date(now - 5 * 60_000).toISOString());
+    const succeeded = launchSuccessfulEvent({ group: 'spot-nodes-8x-a', time: new Date(now - 60_000).toISOString(), zone: 'eu-west-3a', instanceId: 'i-0123456789abcdef0' });
+
+    await world.deliverEvents([failed!, succeeded]);
+
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(world.metrics.get('signal.stale')).toBe(1);
   });
 });

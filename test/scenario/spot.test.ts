@@ -371,3 +371,20 @@ describe('rebalance recommendations', () => {
     expect((await world.ec2.describeInstances([node!]))[0]?.state).toBe('running');
   });
 });
+
+describe('a Spot interruption warning from another account (item 5)', () => {
+  it('is acknowledged and counted; the node of the same id here is neither tagged nor detached', async () => {
+    const world = spotCluster();
+    const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1, '10s');
+    world.aws.advance('10s');
+    const events = world.ec2.takeEvents().map((event) => ({ ...event, account: '999999999999' }));
+
+    const [result] = await world.deliverSpotEvents(events);
+
+    expect(result!.batchItemFailures).toEqual([]);
+    expect(world.ec2.tagsOf(node!)[SPOT_TAG.drain]).toBeUndefined();
+    expect(world.eventBus.events).toHaveLength(0);
+    expect(world.spotDeps.metrics).toBe(world.metrics);
+    expect(world.metrics.get('record.foreign-origin')).toBe(1);
+  });
+});

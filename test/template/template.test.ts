@@ -73,7 +73,9 @@ function roleStatements(template: CfnTemplate): PolicyStatement[] {
       (policy) => asArray(policy.PolicyDocument.Statement),
     ),
   );
-  return [...inline, ...attachedPolicyStatements(template)];
+  // One role per function: a statement several roles share (the lease, the folds, SSM) counts once.
+  const unique = new Map([...inline, ...attachedPolicyStatements(template)].map((statement) => [JSON.stringify(statement), statement]));
+  return [...unique.values()];
 }
 
 function attachedPolicyStatements(template: CfnTemplate, logicalId?: string): PolicyStatement[] {
@@ -229,8 +231,10 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     const rule = props(resource(template, 'LaunchEventsRule'));
     const pattern = rule.EventPattern as Record<string, string[]>;
 
-    expect(Object.keys(pattern).sort()).toEqual(['detail-type', 'source']);
+    expect(Object.keys(pattern).sort()).toEqual(['account', 'detail-type', 'source']);
     expect(pattern.source).toEqual(['aws.autoscaling']);
+    // Only the stack's own account (item 5): a forwarded event keeps its origin account.
+    expect(pattern.account).toEqual([{ Ref: 'AWS::AccountId' }]);
     expect([...(pattern['detail-type'] ?? [])].sort()).toEqual([
       'EC2 Instance Launch Successful',
       'EC2 Instance Launch Unsuccessful',
@@ -280,6 +284,10 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       // A message keeps its original enqueue time in the DLQ: a shorter source retention leaves it time there.
       expect(props(queue).MessageRetentionPeriod as number, id).toBeLessThan(dlq.MessageRetentionPeriod as number);
     }
+  });
+
+  it('tells every function its own account, so aws.* events of another account are refused (item 5)', () => {
+    for (const name of FUNCTIONS) expect(functionEnv(template, name).CAPACITY_GUARD_ACCOUNT_ID).toBe('AWS::AccountId');
   });
 
   it('keeps the visibility timeout at least 6x the failover timeout (AWS recommendation)', () => {
@@ -422,6 +430,71 @@ describe('IAM (least privilege)', () => {
       expect.arrayContaining(['autoscaling:SetDesiredCapacity', 'autoscaling:UpdateAutoScalingGroup']),
     );
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
+  });
+
+  it('scopes every Auto Scaling write to the groups of the configured clusters (item 13)', () => {
+    const clusters = ['prod-eu', 'staging-eu']; // capacity-guard.example.yml
+    const writes = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a)));
+    expect(writes.length).toBeGreaterThan(0);
+    const clusterOf = (s: PolicyStatement) =>
+      Object.entries(s.Condition?.Null ?? {}).flatMap(([key, value]) => (value === 'false' && key.startsWith('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/') ? [key.slice('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/'.length)] : []));
+    // The downscaler's exception (scripts/serverless/asg-iam.cjs): groups of any cluster that carry one of its
+    // schedule tags, sizes and capacity-guard/downscaler-* keys only.
+    const scheduled = writes.filter((s) => s.Sid?.startsWith('DownscalerScheduledGroups'));
+    const scheduleKeys = ['capacity-guard/uptime', 'capacity-guard/downtime', 'capacity-guard/downscaler-saved'].map((key) => `autoscaling:ResourceTag/${key}`);
+    for (const statement of scheduled) {
+      expect(Object.keys(statement.Condition?.Null ?? {}).filter((key) => scheduleKeys.includes(key)), statement.Sid).toHaveLength(1);
+      expect(asArray(statement.Action).filter((a) => a !== 'autoscaling:UpdateAutoScalingGroup' && !a.endsWith('Tags')), statement.Sid).toEqual([]);
+      const keys = asArray(statement.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[] | undefined);
+      if (keys.length) expect(keys, statement.Sid).toEqual(['capacity-guard/downscaler-*']);
+    }
+    for (const statement of writes.filter((s) => !scheduled.includes(s))) expect(clusterOf(statement).filter((name) => clusters.includes(name)), statement.Sid).toHaveLength(1);
+    for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DetachInstances']) {
+      const covered = writes.filter((s) => !scheduled.includes(s) && asArray(s.Action).includes(action)).flatMap(clusterOf).sort();
+      expect(covered, action).toEqual(clusters);
+    }
+  });
+
+  it('denies UpdateAutoScalingGroup requests that change more than sizes (item 13)', () => {
+    const denied = statements.filter((s) => s.Effect === 'Deny' && asArray(s.Action).includes('autoscaling:UpdateAutoScalingGroup'));
+    const keys = denied.map((s) => {
+      expect(Object.keys(s.Condition ?? {}), s.Sid).toEqual(['Null']);
+      const entries = Object.entries(s.Condition!.Null!);
+      expect(entries, s.Sid).toHaveLength(1); // one key per statement: Deny if ANY of them is in the request
+      expect(entries[0]![1], s.Sid).toBe('false');
+      return entries[0]![0];
+    });
+    expect(keys.sort()).toEqual([
+      'autoscaling:LaunchConfigurationName',
+      'autoscaling:LaunchTemplateVersionSpecified',
+      'autoscaling:LoadBalancerNames',
+      'autoscaling:TargetGroupARNs',
+      'autoscaling:VPCZoneIdentifiers',
+    ]);
+  });
+
+  it('gives each function its own role with only what it does (item 12)', () => {
+    const roleOf = (name: string) => (props(resource(template, functionLogicalId(name))).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole']);
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const granted = (role: string) => {
+      const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement));
+      const attached = resourcesOfType(template, 'AWS::IAM::ManagedPolicy')
+        .filter(([, policy]) => asArray(props(policy).Roles as Json[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: role })))
+        .flatMap(([, policy]) => asArray((props(policy).PolicyDocument as { Statement: PolicyStatement[] }).Statement));
+      return new Set([...inline, ...attached].filter((statement) => statement.Effect === 'Allow').flatMap((statement) => asArray(statement.Action)));
+    };
+    const spotOnly = ['ec2:TerminateInstances', 'autoscaling:DetachInstances', 'events:PutEvents', 'ec2:CreateTags', 'ec2:DeleteTags', 'dynamodb:UpdateItem'];
+    for (const role of ['FailoverRole', 'ReconcileRole', 'DownscalerRole']) {
+      expect(spotOnly.filter((action) => granted(role).has(action)), role).toEqual([]);
+      expect(granted(role).has('autoscaling:SetDesiredCapacity'), role).toBe(true);
+    }
+    expect(['ec2:TerminateInstances'].filter((action) => granted('SpotRole').has(action))).toEqual([]);
+    expect([...granted('SpotSweepRole')].filter((action) => action.startsWith('autoscaling:') || action === 'events:PutEvents')).toEqual([]);
+    expect(granted('ReconcileRole').has('autoscaling:DescribeScalingActivities')).toBe(true);
+    expect(granted('FailoverRole').has('autoscaling:DescribeScalingActivities')).toBe(false);
+    expect(granted('FailoverRole').has('sqs:ReceiveMessage')).toBe(true);
+    expect(granted('ReconcileRole').has('sqs:ReceiveMessage')).toBe(false);
   });
 
   it('lets tag writes touch only capacity-guard/* keys', () => {
@@ -670,9 +743,10 @@ describe('observability and Slack access (issue 4)', () => {
 describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; pool store (issue 3)', () => {
   it('subscribes to the interruption warning and rebalance recommendation, and to state changes only for the four ending states', () => {
     const rule = props(resource(template, 'SpotEventsRule'));
-    expect(rule.EventPattern).toEqual({ source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
+    expect(rule.EventPattern).toEqual({ account: [{ Ref: 'AWS::AccountId' }], source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
     const states = props(resource(template, 'SpotStateChangeRule'));
     expect(states.EventPattern).toEqual({
+      account: [{ Ref: 'AWS::AccountId' }],
       source: ['aws.ec2'],
       'detail-type': ['EC2 Instance State-change Notification'],
       detail: { state: ['shutting-down', 'terminated', 'stopping', 'stopped'] },
@@ -718,9 +792,9 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(clusters.length).toBeGreaterThan(0);
 
     const tagging = statements.filter((s) => asArray(s.Action).some((a) => a === 'ec2:CreateTags' || a === 'ec2:DeleteTags'));
-    // All of them in the managed policy generated by scripts/serverless/spot-iam.cjs, attached to the functions' role.
+    // All of them in the managed policy generated by scripts/serverless/spot-iam.cjs, attached to the spot and sweep roles.
     expect(tagging).toEqual(attachedPolicyStatements(template, 'SpotInstanceTagsPolicy'));
-    expect(props(resource(template, 'SpotInstanceTagsPolicy')).Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    expect(props(resource(template, 'SpotInstanceTagsPolicy')).Roles).toEqual([{ Ref: 'SpotRole' }, { Ref: 'SpotSweepRole' }]);
     // The queue delivers only once the policy is attached (a first deploy during a storm).
     expect((resource(template, 'SpotEventSourceMappingSQSSpotEventsQueue') as CfnResource & { DependsOn?: string[] }).DependsOn).toContain('SpotInstanceTagsPolicy');
     for (const statement of tagging) {
@@ -752,9 +826,9 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     const clusters = loadPolicy(join(ROOT, configFile), { env: {} }).clusters.map((cluster) => cluster.name);
 
     const terminate = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('ec2:Terminate') || a === 'ec2:*'));
-    // All of them in the managed policy generated by scripts/serverless/spot-iam.cjs, attached to the functions' role.
+    // All of them in the managed policy generated by scripts/serverless/spot-iam.cjs, attached to the sweep's role.
     expect(terminate).toEqual(attachedPolicyStatements(template, 'SpotTerminateDetachedPolicy'));
-    expect(props(resource(template, 'SpotTerminateDetachedPolicy')).Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    expect(props(resource(template, 'SpotTerminateDetachedPolicy')).Roles).toEqual([{ Ref: 'SpotSweepRole' }]);
     // One Allow: never a node still in a group (Auto Scaling removes aws:autoscaling:groupName on detach), only our detach reasons.
     expect(terminate.filter((s) => s.Effect === 'Allow')).toEqual([
       expect.objectContaining({

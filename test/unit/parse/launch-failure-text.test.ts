@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { readFailureText } from '../../../lib/parse/launch-failure-text';
+import { failureEssence, readFailureText } from '../../../lib/parse/launch-failure-text';
 import type { FailureClass, Market } from '../../../lib/vocabulary/signals';
 
 interface Expected {
@@ -36,11 +36,11 @@ function read(message: string): Expected {
 }
 
 describe('readFailureText: real texts (test/fixtures/launch-failure-messages.json)', () => {
-  it('has the 31 vectors the fixture README announces, 6/5/2/4/11/3 by class', () => {
+  it('has the 98 vectors the fixture README announces, 19/14/6/10/39/10 by class', () => {
     // Assess
     const count = (failure: FailureClass) => vectors.filter((vector) => vector.expected.failure === failure).length;
-    expect(vectors).toHaveLength(31);
-    expect([count('capacity'), count('quota'), count('price'), count('unsupported'), count('configuration'), count('unknown')]).toEqual([6, 5, 2, 4, 11, 3]);
+    expect(vectors).toHaveLength(98);
+    expect([count('capacity'), count('quota'), count('price'), count('unsupported'), count('configuration'), count('unknown')]).toEqual([19, 14, 6, 10, 39, 10]);
   });
 
   it.each(vectors.map((vector, index) => [caseName(vector, index), vector] as const))('%s', (_, { message, expected }) => {
@@ -93,6 +93,39 @@ describe('readFailureText: constructed texts for the three shapes', () => {
       message: "InvalidGroup.NotFound: The security group 'sg-0123456789abcdef0' does not exist in VPC 'vpc-0123456789abcdef0'",
       expected: { failure: 'configuration', code: 'InvalidGroup.NotFound', instanceType: null, availabilityZone: null, market: null },
     },
+
+    {
+      name: '(constructed) SDK/CLI wrapper: An error occurred (Code) when calling the X operation: …',
+      message:
+        "An error occurred (InvalidGroup.NotFound) when calling the RunInstances operation: The security group 'sg-0123456789abcdef0' does not exist",
+      expected: { failure: 'configuration', code: 'InvalidGroup.NotFound', instanceType: null, availabilityZone: null, market: null },
+    },
+    {
+      name: '(constructed) SDK wrapper with retries: (reached max retries: 4)',
+      message:
+        'An error occurred (InsufficientInstanceCapacity) when calling the RunInstances operation (reached max retries: 4): We currently do not have sufficient m5.8xlarge capacity in the Availability Zone you requested (eu-west-3a).',
+      expected: { failure: 'capacity', code: 'InsufficientInstanceCapacity', instanceType: 'm5.8xlarge', availabilityZone: 'eu-west-3a', market: null },
+    },
+    {
+      name: '(constructed) Server.Code: the EC2 state-reason form of a capacity code',
+      message: 'Server.InsufficientInstanceCapacity: Insufficient capacity.',
+      expected: { failure: 'capacity', code: 'Server.InsufficientInstanceCapacity', instanceType: null, availabilityZone: null, market: null },
+    },
+    {
+      name: '(constructed) EC2 Fleet error JSON: "ErrorCode": "VcpuLimitExceeded"',
+      message: '{"ErrorCode":"VcpuLimitExceeded","ErrorMessage":"You have requested more vCPU capacity than your current vCPU limit of 64 allows.","LaunchTemplateAndOverrides":{"Overrides":{"InstanceType":"r5.8xlarge","AvailabilityZone":"eu-west-3b"}},"Lifecycle":"spot"}',
+      expected: { failure: 'quota', code: 'VcpuLimitExceeded', instanceType: 'r5.8xlarge', availabilityZone: 'eu-west-3b', market: 'spot' },
+    },
+    {
+      name: '(constructed) Spot Fleet history: a known code in the middle of the text',
+      message: 'spotFleetRequestConfigNotValid: m5.8xlarge, ami-0123, Linux/UNIX, eu-west-3a, Spot bid price is less than Spot market price $0.41 (SpotMaxPriceTooLow)',
+      expected: { failure: 'price', code: 'SpotMaxPriceTooLow', instanceType: 'm5.8xlarge', availabilityZone: 'eu-west-3a', market: 'spot' },
+    },
+    {
+      name: '(constructed) Code - message at the start (no Could not launch prefix)',
+      message: 'InvalidParameterValue - The architecture arm64 of the specified instance type does not match the architecture x86_64 of the specified AMI.',
+      expected: { failure: 'configuration', code: 'InvalidParameterValue', instanceType: null, availabilityZone: null, market: null },
+    },
   ];
 
   it.each(constructed.map((vector) => [vector.name, vector] as const))('%s', (_, { message, expected }) => {
@@ -101,5 +134,21 @@ describe('readFailureText: constructed texts for the three shapes', () => {
 
     // Assess
     expect(result).toEqual(expected);
+  });
+});
+
+describe('failureEssence: the words a person needs, without the wrappers', () => {
+  it.each([
+    ["Launching a new EC2 instance. Status Reason: The security group 'sg-0123' does not exist in VPC 'vpc-1'. Launching EC2 instance failed.", "The security group 'sg-0123' does not exist in VPC 'vpc-1'"],
+    ["An error occurred (InvalidKeyPair.NotFound) when calling the RunInstances operation: The key pair 'ops' does not exist", "The key pair 'ops' does not exist"],
+    ['Could not launch Spot Instances. InvalidParameterValue - Invalid IAM Instance Profile name. Launching EC2 instance failed.', 'Invalid IAM Instance Profile name'],
+    ['InvalidAMIID.NotFound: The image id ‘[ami-0123]’ does not exist', 'The image id ‘[ami-0123]’ does not exist'],
+    ['bad-parameters', 'bad-parameters'],
+  ])('%s → %s', (message, essence) => {
+    expect(failureEssence(message)).toBe(essence);
+  });
+
+  it('keeps a long text to 100 characters', () => {
+    expect(failureEssence(`The key pair ${'x'.repeat(300)} does not exist.`)).toHaveLength(100);
   });
 });
