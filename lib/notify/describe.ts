@@ -11,6 +11,7 @@ import { DOWNSCALER_TAG } from '../downscaler/tags';
 import type { Notable } from '../ports/notifier';
 import { poolId } from '../ports/pool-signals';
 import type { FailureClass } from '../signals';
+import { RETIRE_KINDS } from './describe-retire';
 import { SPOT_TAG } from '../spot/tags';
 import { clip, code, duration, escape, plural, when } from './mrkdwn';
 
@@ -248,6 +249,7 @@ export const KINDS: KindTable = {
       dedupeKey: key('untag-expired-rebalance', null),
     }),
   },
+  ...RETIRE_KINDS,
   'terminate-detached': {
     title: 'Detached nodes terminated',
     summary: ['termination', 'terminations'],

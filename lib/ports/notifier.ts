@@ -4,13 +4,14 @@
  */
 import type { Action } from '../decide/actions';
 import type { DownscalerAction } from '../downscaler/actions';
+import type { RetireAction } from '../retire/actions';
 import type { SpotAction } from '../spot/actions';
 
 /** Every action kind a run can report. Each feature adds its action union here. */
-export type Notable = Action | DownscalerAction | SpotAction;
+export type Notable = Action | DownscalerAction | SpotAction | RetireAction;
 
 export interface RunReport {
-  /** The function that ran: failover, reconcile, spot, downscaler. */
+  /** The function that ran: failover, reconcile, spot, downscaler, retire. */
   source: string;
   dryRun: boolean;
   /** When the run decided (the injected clock), ISO-8601. */
