@@ -59,7 +59,25 @@ export type SpotHandler = (events: readonly EventBridgeEvent[], world: World) =>
 
 export interface RunOptions {
   spotHandler?: SpotHandler;
+  /** More models in the same world and clock (issue 15: CA's scale-down, retirement strategies; lib/sim/retire-run.ts). */
+  extensions?: readonly SimExtension[];
 }
+
+/** What an extension gets: the world, the clock, the demand, the timeline; it schedules its own events on `sim`. */
+export interface SimContext {
+  world: World;
+  sim: Simulation;
+  start: number;
+  demand: () => number;
+  random: () => number;
+  say: (who: TimelineEntry['who'], text: string) => void;
+  /** When the cluster-autoscaler model last scaled a group up (epoch ms), null if never. */
+  lastScaleUpAt: () => number | null;
+  /** Tell the Slack messages built since the last call on the timeline. */
+  announce: () => void;
+}
+
+export type SimExtension = (context: SimContext) => void;
 
 const SAMPLE_EVERY_MS = 10_000;
 const SQS_BATCH = 10;
@@ -114,6 +132,9 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     say: (text) => say('cluster-autoscaler', text),
   });
   sim.every(start, scenario.clusterAutoscaler.scanInterval, 'cluster-autoscaler', () => clusterAutoscaler.runOnce(now));
+  for (const extend of options.extensions ?? []) {
+    extend({ world, sim, start, demand: () => demand(now), random, say, lastScaleUpAt: () => clusterAutoscaler.scaleUps.at(-1)?.at ?? null, announce: () => announceReports() });
+  }
 
   // ---- capacity-guard: events after AWS's delays, the scheduled reconcile ------------------
   const guarded = strategy === 'capacity-guard';
