@@ -40,12 +40,14 @@ export const RetireSchema = z
     minAge: duration.default(1_800_000),
     batch: z
       .object({
+        // A batch is a small share of the set: a mistake (a drain gone wrong) costs at most this much.
         maxNodes: z.number().int().min(1).max(100).default(5),
-        percent: z.number().min(1).max(100).default(25),
+        percent: z.number().min(1).max(100).default(20),
       })
       .strict()
       .prefault({}),
-    batchInterval: duration.default(300_000),
+    // Room for the scheduler and cluster-autoscaler to settle the evicted pods before the next batch.
+    batchInterval: duration.default(180_000),
     bootGrace: duration.default(60_000),
     replaceTimeout: duration.default(600_000),
     drainTimeout: duration.default(1_800_000),

@@ -88,7 +88,8 @@ function startBatch(view: SetView, retire: RetirePolicy, candidates: FallbackNod
   if (candidates.length === 0) return wait(`no candidate: on-demand nodes are younger than ${minutes(retire.minAgeMs)}, in a group at MinSize, or without a drain path`);
   const target = spotTarget(view.spotGroups);
   if (!target) return wait('every Spot group of the set is at its MaxSize: no room for replacements');
-  const count = Math.min(batchSize(retire, onDemand), candidates.length, target.maxSize - target.desiredCapacity);
+  const setNodes = sum([...view.spotGroups, ...view.fallbackGroups].map((group) => group.live));
+  const count = Math.min(batchSize(retire, setNodes), candidates.length, target.maxSize - target.desiredCapacity);
   const batch = now.toISOString();
   const to = target.desiredCapacity + count;
   const fallbackDesired = sum(view.fallbackGroups.map((group) => group.desiredCapacity));
@@ -221,9 +222,9 @@ export function candidateNodes(view: SetView, retire: RetirePolicy, now: Date): 
   return chosen;
 }
 
-/** At most maxNodes, at most percent of the set's on-demand nodes, at least one. */
-export function batchSize(retire: RetirePolicy, onDemandNodes: number): number {
-  return Math.max(1, Math.min(retire.batch.maxNodes, Math.floor((onDemandNodes * retire.batch.percent) / 100)));
+/** At most maxNodes, at most percent of the set's nodes (Spot and fallback, live), at least one. */
+export function batchSize(retire: RetirePolicy, setNodes: number): number {
+  return Math.max(1, Math.min(retire.batch.maxNodes, Math.floor((setNodes * retire.batch.percent) / 100)));
 }
 
 /** The healthy Spot group with the most room below MaxSize (ties: by name). */

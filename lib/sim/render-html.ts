@@ -5,6 +5,7 @@
 import { formatDuration } from '../config/duration';
 import { clock, floorLines, headlineRows, modelParameters } from './render-terminal';
 import type { RunResult, Sample } from './run';
+import { retireSection } from './render-retire';
 import type { Comparison } from './simulate';
 
 const W = 900;
@@ -98,6 +99,7 @@ ${rows}
 ${floorLines(comparison).map((text) => `<p>${escape(text)}</p>`).join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
 ${plot(comparison)}
+${comparison.retire ? retireSection(comparison.retire) : ''}
 <h2>Model parameters</h2><ul>${modelParameters(comparison).map((text) => `<li>${escape(text)}</li>`).join('')}</ul>
 <h2>With capacity-guard</h2>${timeline(comparison.capacityGuard)}
 <h2>Baseline</h2>${timeline(comparison.baseline)}

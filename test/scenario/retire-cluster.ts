@@ -15,7 +15,8 @@ export const SPOT_B = 'spot-nodes-8x-b';
 export const OD_HOOK = 'on-demand-8x-a';
 export const OD_BARE = 'on-demand-8x-b';
 
-export function retireConfig(retire = 'retire: { enabled: true }', spot = ''): string {
+/** Batches of at most 2 nodes keep the stories short. */
+export function retireConfig(retire = 'retire: { enabled: true, batch: { maxNodes: 2 } }', spot = ''): string {
   return `
 clusters:
   - name: prod

@@ -26,7 +26,7 @@ describe('on-demand retirement', () => {
     const before = inService(world, OD_HOOK);
 
     await world.retire();
-    // batch = min(5, 25 % of 8 on-demand nodes) = 2, into the Spot group with most room
+    // batch = min(maxNodes 2, 20 % of the set's 16 nodes), into the Spot group with most room
     expect(world.aws.view(SPOT_A).desiredCapacity).toBe(6);
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^replacing;/);
     expect(inService(world, OD_HOOK)).toEqual(before);
@@ -64,12 +64,15 @@ describe('on-demand retirement', () => {
       await world.retire();
       world.aws.advance('1m');
     }
-    expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^done;/);
+    expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^done;2026-11-27T20:35:00/);
+    const spotDesired = () => world.aws.view(SPOT_A).desiredCapacity + world.aws.view(SPOT_B).desiredCapacity;
+    await world.retire(); // 20:36: paced, the next batch from 20:38
+    world.aws.advance('1m');
     await world.retire();
-    expect(world.aws.view(SPOT_A).desiredCapacity).toBe(6);
-    world.aws.advance('5m');
+    expect(spotDesired()).toBe(10);
+    world.aws.advance('1m');
     await world.retire();
-    expect(world.aws.view(SPOT_A).desiredCapacity + world.aws.view(SPOT_B).desiredCapacity).toBe(11); // 6 + 4, then 25 % of the 6 on-demand nodes left = 1
+    expect(spotDesired()).toBe(11); // on-demand-8x-a is 1 above its MinSize of 1: one candidate left
   });
 
   it('aborts the batch with nothing retired when Spot runs out again (a new ICE)', async () => {
@@ -146,7 +149,7 @@ describe('on-demand retirement', () => {
   });
 
   it('waits for Spot to settle after it came back, and does not touch a group at its MinSize', async () => {
-    const { world } = retireCluster({ config: retireConfig('retire: { enabled: true, settle: 45m }') });
+    const { world } = retireCluster({ config: retireConfig('retire: { enabled: true, settle: 45m, batch: { maxNodes: 2 } }') });
     world.aws.outOfCapacity({ market: 'spot' });
     world.aws.clusterAutoscalerScaleUp(SPOT_A, 1);
     await world.deliverEvents();
