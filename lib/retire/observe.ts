@@ -16,14 +16,15 @@ import type { RetireDeps } from './deps';
 import { type SetGroups, type SetView, retireSets } from './sets';
 import { RETIRE_BATCH_TAG } from './tags';
 
-export async function observeRetirement(deps: RetireDeps, options: CallOptions = {}): Promise<SetView[]> {
+/** `everything`: observe every set even with retirement off (for `capacity-guard status --retire`). */
+export async function observeRetirement(deps: RetireDeps, options: CallOptions = {}, everything = false): Promise<SetView[]> {
   const retire = retirePolicyOf(deps.policy);
   const now = deps.now();
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
   const sets = retireSets(buildSnapshot(observed, deps.policy));
   const busy = sets.filter((set) => set.state?.value.phase === 'replacing' || set.state?.value.phase === 'retiring');
   // Off and nothing under way: no further call (status shows the sets as idle).
-  const active = retire.enabled ? sets : busy;
+  const active = retire.enabled || everything ? sets : busy;
   const instances = new Map(observed.flatMap((group) => group.instances.map((instance) => [instance.instanceId, { group: group.name, instance }] as const)));
   const fallbackIds = active.flatMap((set) => set.fallbackGroups.flatMap((group) => observed.find((o) => o.name === group.name)?.instances.map((i) => i.instanceId) ?? []));
   const ec2 = fallbackIds.length > 0 ? await deps.ec2.describeInstances(fallbackIds, options) : [];
