@@ -48,7 +48,7 @@ export const RETIRE_KINDS: { [K in RetireKind]: KindEntry<K> } = {
       const nodes = action.nodes.map((node) => `${code(node.instanceId)} (${escape(node.instanceType ?? '?')}, ${code(node.group)})`);
       return {
         severity: 'info',
-        line: `${plural(action.nodes.length, 'node')} drained through the ${paths}: ${nodes.slice(0, 8).join(', ')}${nodes.length > 8 ? ` and ${nodes.length - 8} more` : ''}; replaced by ${plural(action.replacements, 'Spot node')} in ${code(action.group)}; ${saving}.`,
+        line: `${plural(action.nodes.length, 'node')} drained through the ${paths}: ${nodes.slice(0, 8).join(', ')}${nodes.length > 8 ? ` and ${nodes.length - 8} more` : ''}; replaced by ${plural(action.replacements, 'Spot node')} in ${code(action.group)}; ${saving}.${action.neverRetired.length > 0 ? ` Never retired: ${action.neverRetired.map(code).join(', ')} (no termination lifecycle hook and no drain event bus).` : ''}`,
         dedupeKey: key('retire-nodes', action.cluster, action.set, action.batch),
       };
     },

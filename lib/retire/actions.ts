@@ -55,6 +55,8 @@ export interface RetireNodes extends OnSet {
   eventBusName: string | null;
   /** Estimated USD per hour saved (on-demand list price × spot discount): an estimate, said so everywhere. */
   savingsPerHour: number | null;
+  /** Fallback groups of the set that are never retired, with why (no termination hook, no drain bus). */
+  neverRetired: string[];
 }
 
 /**

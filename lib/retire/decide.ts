@@ -191,6 +191,7 @@ function retireNodes(view: SetView, group: string, s: { batch: string; fallbackD
     batch: s.batch,
     eventBusName: view.drainEventBus,
     savingsPerHour,
+    neverRetired: view.fallbackGroups.filter((candidate) => view.drainPaths[candidate.name] === 'none').map((candidate) => candidate.name),
     tags: { [RETIRE_TAG]: encodeRetireState({ phase: 'retiring', batch: s.batch, count, fallbackDesired: s.fallbackDesired, since: since ?? now.toISOString() }) },
   };
 }

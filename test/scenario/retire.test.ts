@@ -54,7 +54,7 @@ describe('on-demand retirement', () => {
     expect(inService(world, OD_HOOK)).toEqual(before.slice(2));
     expect(inService(world, SPOT_A)).toHaveLength(6);
     const message = world.notifier.reports.flatMap((report) => report.done).find((action) => action.kind === 'retire-nodes');
-    expect(message).toMatchObject({ replacements: 2, savingsPerHour: 1.84, nodes: [{ instanceId: before[0], path: 'hook' }, { instanceId: before[1], path: 'hook' }] });
+    expect(message).toMatchObject({ replacements: 2, savingsPerHour: 1.84, neverRetired: [OD_BARE], nodes: [{ instanceId: before[0], path: 'hook' }, { instanceId: before[1], path: 'hook' }] });
   });
 
   it('paces batches: the next one starts a batch interval after the last ended', async () => {

@@ -60,6 +60,7 @@ export const SAMPLE = {
     batch: '2026-11-27T21:00:00.000Z',
     eventBusName: null,
     savingsPerHour: 1.84,
+    neverRetired: ['on-demand-8x-b'],
     nodes: [
       { instanceId: 'i-0d1', group: 'on-demand-8x-a', instanceType: 'm5.8xlarge', nodeName: 'ip-10-0-2-1.eu-west-3.compute.internal', path: 'hook' },
       { instanceId: 'i-0d2', group: 'on-demand-8x-a', instanceType: 'm5.8xlarge', nodeName: 'ip-10-0-2-2.eu-west-3.compute.internal', path: 'hook' },
