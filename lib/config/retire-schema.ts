@@ -48,6 +48,8 @@ export const RetireSchema = z
       .prefault({}),
     // Room for the scheduler and cluster-autoscaler to settle the evicted pods before the next batch.
     batchInterval: duration.default(180_000),
+    // The change budget: per cluster, at most this many failover sets in a batch at once.
+    maxConcurrentBatches: z.number().int().min(1).default(2),
     bootGrace: duration.default(60_000),
     replaceTimeout: duration.default(600_000),
     drainTimeout: duration.default(1_800_000),
@@ -65,6 +67,7 @@ export interface RetirePolicy {
   minAgeMs: number;
   batch: { maxNodes: number; percent: number };
   batchIntervalMs: number;
+  maxConcurrentBatches: number;
   bootGraceMs: number;
   replaceTimeoutMs: number;
   drainTimeoutMs: number;
@@ -79,6 +82,7 @@ export function resolveRetire(config: RetireConfig): RetirePolicy {
     minAgeMs: config.minAge,
     batch: { ...config.batch },
     batchIntervalMs: config.batchInterval,
+    maxConcurrentBatches: config.maxConcurrentBatches,
     bootGraceMs: config.bootGrace,
     replaceTimeoutMs: config.replaceTimeout,
     drainTimeoutMs: config.drainTimeout,

@@ -150,9 +150,12 @@ function continueRetiring(view: SetView, state: { group: string; value: Extract<
     actions.push({ kind: 'retire-finish-drained', cluster: view.cluster, set: view.set, group: group.name, instanceId: '', how: 'lower-desired', to: group.desiredCapacity - lower });
   }
   const spot = view.spotGroups.find((candidate) => candidate.name === state.group);
-  const stop = stopReason(view, s.batch, s.fallbackDesired + 0, spot, floor) ?? (unstarted.length === 0 && tagged.some((node) => !gone(node) && !TERMINATING.test(node.lifecycleState)) && now.getTime() - Date.parse(s.since) >= retire.drainTimeoutMs ? `drain not done after ${minutes(retire.drainTimeoutMs)}` : null);
-  // Nodes whose drain has started finish it (their replacements run); only unstarted ones are handed back.
-  if (stop) return abort(view, state.group, stop, unstarted.map((node) => node.instanceId), tagged.length - unstarted.length, now, status, actions);
+  const draining = tagged.filter((node) => !gone(node) && !TERMINATING.test(node.lifecycleState));
+  const drainTimedOut = unstarted.length === 0 && draining.length > 0 && now.getTime() - Date.parse(s.since) >= retire.drainTimeoutMs;
+  const stop = stopReason(view, s.batch, s.fallbackDesired, spot, floor) ?? (drainTimedOut ? `drain not done after ${minutes(retire.drainTimeoutMs)}: nodes handed back` : null);
+  // Nodes whose drain has started finish it (their replacements run); only unstarted ones are handed
+  // back, and, when the drain consumer did not act in time, the ones it was asked to drain.
+  if (stop) return abort(view, state.group, stop, (drainTimedOut ? draining : unstarted).map((node) => node.instanceId), tagged.length - unstarted.length, now, status, actions);
   if (unstarted.length > 0) {
     // A lost write mid-batch: tagged nodes whose termination or drain event did not go out.
     actions.push(retireNodes(view, state.group, s, unstarted, s.count, retire, now, s.since, s.count));
@@ -162,6 +165,29 @@ function continueRetiring(view: SetView, state: { group: string; value: Extract<
   const stillLive = view.batchLive.filter((id) => !listed.has(id) || remaining.some((node) => node.instanceId === id));
   if (remaining.length === 0 && stillLive.length === 0) return end(view, state.group, 'done', `${s.count} node(s) retired`, [], s.count, now, status, actions);
   return { actions, status: status('retiring', `${s.count - remaining.length} of ${s.count} node(s) gone, the others draining`) };
+}
+
+/**
+ * The change budget of retirement: per cluster, at most `maxConcurrentBatches` sets in a batch at
+ * once; further sets wait (their raise is dropped). Sets are taken in order (cluster, set name).
+ */
+export function applyRetireBudget(decisions: readonly RetireDecision[], views: readonly SetView[], policy: Policy): RetireDecision[] {
+  const limit = retirePolicyOf(policy).maxConcurrentBatches;
+  const busy = new Map<string, number>();
+  views.forEach((view) => {
+    const phase = view.state?.value.phase;
+    if (phase === 'replacing' || phase === 'retiring') busy.set(view.cluster, (busy.get(view.cluster) ?? 0) + 1);
+  });
+  return decisions.map((decision, index) => {
+    const view = views[index]!;
+    const phase = view.state?.value.phase;
+    const starts = phase !== 'replacing' && phase !== 'retiring' && decision.actions.some((action) => action.kind === 'retire-raise-spot');
+    if (!starts) return decision;
+    const running = busy.get(view.cluster) ?? 0;
+    if (running >= limit) return { actions: [], status: { ...decision.status, stage: 'waiting', why: `change budget: ${running} set(s) of ${view.cluster} already in a batch (retire.maxConcurrentBatches: ${limit})` } };
+    busy.set(view.cluster, running + 1);
+    return decision;
+  });
 }
 
 /** Why a batch under way must stop now, or null. */

@@ -7,7 +7,7 @@
 import { LockBusyError, withLock } from '../app/with-lock';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { RetireAction } from './actions';
-import { type SetStatus, decideRetirement } from './decide';
+import { type SetStatus, applyRetireBudget, decideRetirement } from './decide';
 import type { RetireDeps } from './deps';
 import { executeRetireActions } from './execute';
 import { observeRetirement } from './observe';
@@ -43,7 +43,7 @@ export async function retireRun(deps: RetireDeps, options: CallOptions = {}): Pr
 async function retireLocked(deps: RetireDeps, options: CallOptions): Promise<RetireRunResult> {
   const now = deps.now();
   const views = await observeRetirement(deps, options);
-  const decisions = views.map((view) => decideRetirement(view, deps.policy, now));
+  const decisions = applyRetireBudget(views.map((view) => decideRetirement(view, deps.policy, now)), views, deps.policy);
   const actions = decisions.flatMap((decision) => decision.actions);
   for (const decision of decisions) deps.metrics.count(`retire.sets.${decision.status.stage}`);
   deps.metrics.count('retire.candidates', decisions.reduce((sum, decision) => sum + decision.status.candidates.length, 0));

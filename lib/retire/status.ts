@@ -1,12 +1,12 @@
 /** Where every failover set stands, decided but not acted on: what `capacity-guard status --retire` prints. Reads only. */
 import type { CallOptions } from '../ports/auto-scaling';
-import { type SetStatus, decideRetirement } from './decide';
+import { type SetStatus, applyRetireBudget, decideRetirement } from './decide';
 import type { RetireDeps } from './deps';
 import { observeRetirement } from './observe';
 
 export async function retireStatus(deps: RetireDeps, options: CallOptions = {}): Promise<SetStatus[]> {
   const views = await observeRetirement(deps, options, true);
-  return views.map((view) => decideRetirement(view, deps.policy, deps.now()).status);
+  return applyRetireBudget(views.map((view) => decideRetirement(view, deps.policy, deps.now())), views, deps.policy).map((decision) => decision.status);
 }
 
 /** The lines under the group table: stage and why per set, its candidates, the groups that can never be retired. */

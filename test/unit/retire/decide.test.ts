@@ -4,7 +4,7 @@ import { policyFromText } from '../../../lib/config/load';
 import { RETIRE_OFF } from '../../../lib/config/retire-schema';
 import { toView } from '../../../lib/decide/snapshot';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
-import { batchSize, decideRetirement } from '../../../lib/retire/decide';
+import { applyRetireBudget, batchSize, decideRetirement } from '../../../lib/retire/decide';
 import type { FallbackNode, SetView } from '../../../lib/retire/sets';
 import { RETIRE_BATCH_TAG, RETIRE_TAG, encodeRetireState, readRetireState } from '../../../lib/retire/tags';
 import { SPOT_TAG } from '../../../lib/spot/tags';
@@ -121,5 +121,13 @@ describe('decideRetirement', () => {
     expect(decideRetirement(view({ poolSignal: true }), POLICY, NOW).status.why).toMatch(/capacity signal touches the Spot pools/);
     const young = view({ nodes: [node('n1', { launchTime: '2026-11-27T21:45:00.000Z' })] });
     expect(decideRetirement(young, POLICY, NOW).status.why).toMatch(/no candidate/);
+  });
+
+  it('the change budget: per cluster at most maxConcurrentBatches sets in a batch; the others wait', () => {
+    const busy = encodeRetireState({ phase: 'replacing', batch: '2026-11-27T21:59:00.000Z', from: 4, to: 5, fallbackDesired: 4, readySince: null });
+    const views = [view({ set: 'a', spotGroups: [group('spot-a', 5, 4)], state: { group: 'spot-a', value: readRetireState(busy)! } }), view({ set: 'b' }), view({ set: 'c' })];
+    const decisions = applyRetireBudget(views.map((candidate) => decideRetirement(candidate, POLICY, NOW)), views, POLICY);
+    expect(decisions.map((decision) => decision.actions.map((action) => action.kind))).toEqual([[], ['retire-raise-spot'], []]);
+    expect(decisions[2]!.status.why).toMatch(/change budget: 2 set\(s\) of prod already in a batch/);
   });
 });
