@@ -104,7 +104,9 @@ function continueReplacing(view: SetView, state: { group: string; value: Extract
   const s = state.value;
   const group = view.spotGroups.find((candidate) => candidate.name === state.group);
   const stop = stopReason(view, s.batch, s.fallbackDesired, group) ?? (!s.readySince && now.getTime() - Date.parse(s.batch) >= retire.replaceTimeoutMs ? `replacements not InService after ${minutes(retire.replaceTimeoutMs)}` : null);
-  if (stop || !group) return abort(view, state.group, stop ?? `${state.group} is no Spot group of the set any more`, [], 0, now, status);
+  // Nodes tagged for this batch by a run whose next write was lost are handed back with it.
+  const tagged = view.nodes.filter((node) => node.tags[RETIRE_BATCH_TAG] === s.batch && node.lifecycleState === 'InService').map((node) => node.instanceId);
+  if (stop || !group) return abort(view, state.group, stop ?? `${state.group} is no Spot group of the set any more`, tagged, 0, now, status);
   if (group.desiredCapacity < s.to && group.inService < s.to) {
     // The raise was lost (or someone lowered it): write it again, same batch.
     return { actions: [{ kind: 'retire-raise-spot', cluster: view.cluster, set: view.set, group: group.name, from: group.desiredCapacity, to: s.to, tags: { [RETIRE_TAG]: encodeRetireState(s) } }], status: status('replacing', `raising ${group.name} to ${s.to} again`) };

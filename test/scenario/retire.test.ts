@@ -128,6 +128,24 @@ describe('on-demand retirement', () => {
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^done;/);
   });
 
+  it('resumes on the same nodes when the state tag write is lost after the nodes were tagged', async () => {
+    const { world } = retireCluster();
+    world.aws.advance('31m');
+    const before = inService(world, OD_HOOK);
+    await world.retire();
+    world.aws.advance('100s');
+    await world.retire();
+    world.aws.advance('61s');
+    world.aws.failNextCall('putTags', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    expect((await world.retire()).failed).toHaveLength(1);
+    expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^replacing;/);
+    expect(world.aws.view(OD_HOOK).desiredCapacity).toBe(4); // nothing terminated yet
+
+    await world.retire();
+    expect(world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'Terminating:Wait').map((i) => i.instanceId)).toEqual(before.slice(0, 2));
+    expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^retiring;/);
+  });
+
   it('never retires a group with neither a termination hook nor a drain consumer, and says why', async () => {
     const { world } = retireCluster();
     world.aws.advance('31m');
