@@ -8,6 +8,20 @@ import { RETIRE_BATCH_TAG, RETIRE_TAG } from '../../lib/retire/tags';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { OD_BARE, OD_HOOK, SPOT_A, SPOT_B, inService, retireCluster, retireConfig } from './retire-cluster';
 
+const THROTTLED = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+
+/** A batch whose Spot replacements are InService past the boot grace: the next run retires. */
+async function replacementsReady() {
+  const { world } = retireCluster();
+  world.aws.advance('31m');
+  const before = inService(world, OD_HOOK);
+  await world.retire(); // raise
+  world.aws.advance('100s');
+  await world.retire(); // InService: ready recorded
+  world.aws.advance('61s');
+  return { world, before };
+}
+
 const onDemandOf = (world: ReturnType<typeof retireCluster>['world']) => world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'InService').length;
 
 describe('on-demand retirement', () => {
@@ -104,14 +118,8 @@ describe('on-demand retirement', () => {
   });
 
   it('resumes a batch on the same nodes after a lost write mid-batch (state tag written, terminations not)', async () => {
-    const { world } = retireCluster();
-    world.aws.advance('31m');
-    const before = inService(world, OD_HOOK);
-    await world.retire();
-    world.aws.advance('100s');
-    await world.retire();
-    world.aws.advance('61s');
-    world.aws.failNextCall('terminateInGroup', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const { world, before } = await replacementsReady();
+    world.aws.failNextCall('terminateInGroup', THROTTLED);
     const failed = await world.retire();
     expect(failed.failed).toHaveLength(1);
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^retiring;/);
@@ -129,14 +137,8 @@ describe('on-demand retirement', () => {
   });
 
   it('resumes on the same nodes when the state tag write is lost after the nodes were tagged', async () => {
-    const { world } = retireCluster();
-    world.aws.advance('31m');
-    const before = inService(world, OD_HOOK);
-    await world.retire();
-    world.aws.advance('100s');
-    await world.retire();
-    world.aws.advance('61s');
-    world.aws.failNextCall('putTags', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const { world, before } = await replacementsReady();
+    world.aws.failNextCall('putTags', THROTTLED);
     expect((await world.retire()).failed).toHaveLength(1);
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^replacing;/);
     expect(world.aws.view(OD_HOOK).desiredCapacity).toBe(4); // nothing terminated yet
