@@ -76,6 +76,8 @@ function startBatch(view: SetView, retire: RetirePolicy, candidates: FallbackNod
   if (onDemand === 0) return { actions: [], status: status('idle', 'no on-demand fallback nodes') };
   const unhealthy = view.spotGroups.find((group) => group.guard.state !== 'healthy');
   if (unhealthy) return wait(`Spot group ${unhealthy.name} is ${unhealthy.guard.state}`);
+  const failing = view.fallbackGroups.find((group) => group.guard.state === 'suspended' || group.guard.state === 'probing');
+  if (failing) return wait(`fallback group ${failing.name} is ${failing.guard.state}: capacity is still short`);
   if (view.poolSignal) return wait(`a capacity signal touches the Spot pools of the set within the last ${minutes(retire.settleMs)}`);
   if (view.lastSignalAt && now.getTime() - Date.parse(view.lastSignalAt) < retire.settleMs) return wait(`settling: last capacity signal at ${view.lastSignalAt}, Spot trusted from ${new Date(Date.parse(view.lastSignalAt) + retire.settleMs).toISOString()}`);
   const scalingUp = view.fallbackGroups.find((group) => group.desiredCapacity > group.live);
@@ -196,6 +198,8 @@ export function applyRetireBudget(decisions: readonly RetireDecision[], views: r
 function stopReason(view: SetView, batch: string, fallbackDesired: number, spotGroup: GroupView | undefined, floor = fallbackDesired): string | null {
   const out = view.spotGroups.find((group) => group.guard.state !== 'healthy');
   if (out) return `Spot group ${out.name} went ${out.guard.state}`;
+  const fallbackOut = view.fallbackGroups.find((group) => group.guard.state === 'suspended' || group.guard.state === 'probing');
+  if (fallbackOut) return `fallback group ${fallbackOut.name} went ${fallbackOut.guard.state} (launch failures)`;
   if (view.poolSignal) return 'Spot interruptions in the set\'s pools since the batch began';
   if (view.lastSignalAt && Date.parse(view.lastSignalAt) >= Date.parse(batch)) return `capacity signal at ${view.lastSignalAt}, after the batch began`;
   // Hook nodes leave with desired − 1: while retiring, the fallbacks may sit anywhere between the start minus the batch and the start.

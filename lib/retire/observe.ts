@@ -47,7 +47,8 @@ export async function observeRetirement(deps: RetireDeps, options: CallOptions =
     const isActive = active.includes(set);
     const windowMs = batch ? Math.max(1000, now.getTime() - Date.parse(batch)) : retire.settleMs;
     const poolSignal = isActive ? (await poolsWithin(windowMs)).some((pool) => touches(pool, set.spotGroups, observed)) : false;
-    let lastSignalAt = localSignal(set.spotGroups);
+    // Failures of any group of the set count: an on-demand pool failing too means capacity is still short.
+    let lastSignalAt = localSignal([...set.spotGroups, ...set.fallbackGroups]);
     if (isActive && state?.phase === 'replacing') {
       // Replacements that cannot launch: the batch stops at the first failure, before the failover's event arrives.
       const activities = await deps.autoScaling.scalingActivities(set.state!.group, new Date(state.batch), options);

@@ -90,11 +90,20 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push(`baseline ÷ capacity-guard time to capacity: ${comparison.timeToCapacityRatio ?? 'n/a'}`);
   out.push(...floorLines(comparison).map((text) => `  ${text}`));
   for (const note of [...capacityGuard.notes, ...baseline.notes]) out.push(`note: ${note}`);
+  if (comparison.retire) out.push('', ...retireLines(comparison.retire));
   out.push('');
   out.push('The baseline is a model of cluster-autoscaler, not cluster-autoscaler. Its parameters:');
   out.push(...modelParameters(comparison).map((text) => `  ${text}`));
   if (options.reportPath) out.push('', `HTML report: ${options.reportPath}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Issue 15: on-demand node-hours and unmet node-minutes under the three retirement strategies. */
+function retireLines(retire: NonNullable<Comparison['retire']>): string[] {
+  return [
+    'On-demand retirement (each with the failover and the cluster-autoscaler model, scale-down included):',
+    ...retire.runs.map((run) => `  ${run.strategy.padEnd(15)} ${String(run.run.headline.onDemandNodeHours).padStart(6)} on-demand node-hours  ${String(run.run.headline.unmetNodeMinutes).padStart(6)} unmet node-minutes`),
+  ];
 }
 
 /** The comparison as one JSON-ready object. */

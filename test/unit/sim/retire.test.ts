@@ -5,6 +5,7 @@ import { FakeAutoScaling, type Pool } from '../../../lib/fake/fake-auto-scaling'
 import { seededRandom } from '../../../lib/seeded-random';
 import { ClusterAutoscalerScaleDown, DEFAULT_SCALE_DOWN } from '../../../lib/sim/ca-scale-down';
 import { renderHtml } from '../../../lib/sim/render-html';
+import { renderTerminal } from '../../../lib/sim/render-terminal';
 import { builtInScenario } from '../../../lib/sim/scenario-files';
 import { simulate } from '../../../lib/sim/simulate';
 
@@ -27,6 +28,7 @@ describe('long-night: three retirement strategies', async () => {
   it('plots the on-demand nodes of all three in the HTML report', () => {
     const html = renderHtml(comparison);
     for (const strategy of ['capacity-guard', 'draino', 'none']) expect(html).toContain(`data-series="retire-${strategy}"`);
+    expect(renderTerminal(comparison)).toMatch(/^ {2}draino +\d+(\.\d)? on-demand node-hours/m);
   });
 });
 
