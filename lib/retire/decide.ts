@@ -46,7 +46,7 @@ export function retirePolicyOf(policy: Policy): RetirePolicy {
 
 export function decideRetirement(view: SetView, policy: Policy, now: Date): RetireDecision {
   const retire = retirePolicyOf(policy);
-  const noDrainPath = view.fallbackGroups.filter((group) => view.drainPaths[group.name] === 'none').map((group) => `${group.name}: no termination lifecycle hook and no drain event bus (spot.clusters.${view.cluster}.drainEventBus): never retired`);
+  const noDrainPath = view.fallbackGroups.filter((group) => view.drainPaths[group.name] === 'none' && group.live > 0).map((group) => `${group.name}: no termination lifecycle hook and no drain event bus (spot.clusters.${view.cluster}.drainEventBus): never retired`);
   const candidates = candidateNodes(view, retire, now);
   const status = (stage: SetStatus['stage'], why: string): SetStatus => ({ cluster: view.cluster, set: view.set, stage, why, candidates: candidates.map((node) => node.instanceId), noDrainPath });
   const clusterEnabled = policy.clusters.find((cluster) => cluster.name === view.cluster)?.enabled ?? false;
@@ -223,7 +223,7 @@ function retireNodes(view: SetView, group: string, s: { batch: string; fallbackD
     batch: s.batch,
     eventBusName: view.drainEventBus,
     savingsPerHour,
-    neverRetired: view.fallbackGroups.filter((candidate) => view.drainPaths[candidate.name] === 'none').map((candidate) => candidate.name),
+    neverRetired: view.fallbackGroups.filter((candidate) => view.drainPaths[candidate.name] === 'none' && candidate.live > 0).map((candidate) => candidate.name),
     tags: { [RETIRE_TAG]: encodeRetireState({ phase: 'retiring', batch: s.batch, count, fallbackDesired: s.fallbackDesired, since: since ?? now.toISOString() }) },
   };
 }

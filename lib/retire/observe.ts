@@ -32,7 +32,10 @@ export async function observeRetirement(deps: RetireDeps, options: CallOptions =
   const batches = busy.map((set) => (set.state!.value as { batch: string }).batch);
   const batchLive = batches.length > 0 ? await deps.ec2.findTagged(RETIRE_BATCH_TAG, batches, options) : [];
   const hooks = new Map<string, boolean>();
-  for (const group of active.flatMap((set) => set.fallbackGroups)) hooks.set(group.name, (await deps.retire.terminationHooks(group.name, options)).length > 0);
+  // One DescribeLifecycleHooks per fallback group that has nodes to retire (an empty group needs no drain path).
+  for (const group of active.flatMap((set) => set.fallbackGroups)) {
+    if (everything || group.live > 0) hooks.set(group.name, (await deps.retire.terminationHooks(group.name, options)).length > 0);
+  }
   const pools = new Map<number, PoolState[]>();
   const poolsWithin = async (windowMs: number): Promise<PoolState[]> => {
     if (!pools.has(windowMs)) pools.set(windowMs, await deps.poolSignals.listPools(windowMs, now, options));
