@@ -7,6 +7,7 @@
 import type { Pool } from '../../lib/fake/fake-auto-scaling';
 import { World } from '../../lib/fake/world';
 import { RecordingLog } from '../../lib/ports/log';
+import { PROD_CLUSTER } from './spot-cluster';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 const pools = (market: 'spot' | 'on-demand', type: string): Pool[] => ZONES.map((zone) => ({ market, instanceType: type, zone }));
@@ -17,12 +18,7 @@ export const OD_BARE = 'on-demand-8x-b';
 
 /** Batches of at most 2 nodes keep the stories short. */
 export function retireConfig(retire = 'retire: { enabled: true, batch: { maxNodes: 2 } }', spot = ''): string {
-  return `
-clusters:
-  - name: prod
-    priorities: |-
-      50: ["^spot-nodes-"]
-      10: ["^on-demand-"]
+  return `${PROD_CLUSTER}
 ${retire}
 ${spot}
 `;
