@@ -9,6 +9,7 @@ import type { Severity } from '../config/notify-schema';
 import { TAG } from '../vocabulary/tags';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
 import type { FailureClass } from '../vocabulary/signals';
+import { RETIRE_KINDS } from './describe-retire';
 import { SPOT_TAG } from '../spot/tags';
 import { clip, code, duration, escape, plural, when } from './mrkdwn';
 import type { Notable } from './notable';
@@ -248,6 +249,7 @@ export const KINDS: KindTable = {
       dedupeKey: key('untag-expired-rebalance', null),
     }),
   },
+  ...RETIRE_KINDS,
   'terminate-detached': {
     title: 'Detached nodes terminated',
     summary: ['termination', 'terminations'],

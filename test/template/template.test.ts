@@ -18,7 +18,7 @@ import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -300,6 +300,8 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // The spot function's pool store (its own describe block below).
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
+      // The retire function reads the pool store whole (issue 15).
+      [['dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
     ]);
   });
 
@@ -320,11 +322,13 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
 
 describe('reconcile schedule', () => {
   it('runs reconcile every minute', () => {
-    const rules = eventRulesWithSchedule(template, 'rate(1 minute)');
+    // Each scheduled function has its own rule: reconcile and retire (issue 15) run every minute.
+    const rules = eventRulesWithSchedule(template, 'rate(1 minute)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('reconcile')));
     expect(rules).toHaveLength(1);
     expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([
       arnOf(functionLogicalId('reconcile')),
     ]);
+    expect(eventRulesWithSchedule(template, 'rate(1 minute)')).toHaveLength(2);
     expect(props(resource(template, functionLogicalId('reconcile'))).Timeout).toBe(60);
   });
 });
@@ -700,6 +704,15 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
       .find((m) => JSON.stringify(m.EventSourceArn) === JSON.stringify(arnOf('SpotEventsQueue')));
     expect(mapping).toMatchObject({ FunctionName: arnOf(functionLogicalId('spot')), FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 1000, MaximumBatchingWindowInSeconds: 5 });
     expect(mapping!.MaximumBatchingWindowInSeconds as number).toBeLessThanOrEqual(10);
+  });
+
+  it('runs retire every minute with the pool store table; its termination is guarded like every Auto Scaling write', () => {
+    const rules = eventRulesWithSchedule(template, 'rate(1 minute)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('retire')));
+    expect(rules.flatMap((r) => (props(r).Targets as { Arn: Json }[]).map((t) => t.Arn))).toEqual([arnOf(functionLogicalId('retire'))]);
+    expect(functionEnv(template, 'retire').CAPACITY_GUARD_SIGNALS_TABLE).toBe('CapacitySignalsTable');
+    const terminate = statements.filter((statement) => asArray(statement.Action).includes('autoscaling:TerminateInstanceInAutoScalingGroup'));
+    expect(terminate).toHaveLength(1);
+    expect(requiresClusterAutoscalerTag(terminate[0]!)).toBe(true);
   });
 
   it('runs the sweep every 5 minutes; both spot functions know the pool store table, which has a TTL', () => {
