@@ -86,3 +86,19 @@ export interface EndBatch extends OnSet {
 }
 
 export type RetireAction = RaiseReplacements | RecordReplacementsReady | RetireNodes | FinishDrained | EndBatch;
+
+/** One line per action, for the log and the simulator's timeline. */
+export function summarizeRetire(action: RetireAction): string {
+  switch (action.kind) {
+    case 'retire-raise-spot':
+      return `retire ${action.cluster}/${action.set}: raise ${action.group} desired ${action.from}→${action.to} (replacements first)`;
+    case 'retire-record-ready':
+      return `retire ${action.cluster}/${action.set}: replacements in ${action.group} InService`;
+    case 'retire-nodes':
+      return `retire ${action.cluster}/${action.set}: ${action.nodes.map((node) => `${node.instanceId} (${node.group}, ${node.path})`).join(', ')}`;
+    case 'retire-finish-drained':
+      return `retire ${action.cluster}/${action.set}: ${action.how === 'terminate-in-group' ? `drained ${action.instanceId} leaves ${action.group}` : `${action.group} desired → ${action.to}`}`;
+    case 'retire-end-batch':
+      return `retire ${action.cluster}/${action.set}: batch ${action.outcome}: ${action.reason}`;
+  }
+}

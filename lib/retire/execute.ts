@@ -6,32 +6,18 @@
  *           irreversible call (TerminateInstanceInAutoScalingGroup / the drain event): a run that
  *           stops in between is resumed by the next from the tags, on the same nodes;
  *   end:    drain tags of unstarted nodes removed first, then the state tag.
- * A failed action is reported; the others still run.
+ * A failed action is reported; the others still run (the shared loop, lib/run/execute-each.ts).
  */
 import type { CallOptions } from '../ports/auto-scaling';
-import { SPOT_TAG } from '../spot/tags';
-import { DRAIN_EVENT_DETAIL_TYPE, DRAIN_EVENT_SOURCE } from '../spot/tags';
-import type { RetireAction, RetireNodes } from './actions';
+import { type Executed, executeEach } from '../run/execute-each';
+import { DRAIN_EVENT_DETAIL_TYPE, DRAIN_EVENT_SOURCE, SPOT_TAG } from '../spot/tags';
+import { type RetireAction, type RetireNodes, summarizeRetire } from './actions';
 import { RETIRE_INSTANCE_TAGS } from './decide';
 import type { RetireDeps } from './deps';
 import { RETIRE_DRAIN_REASON, RETIRE_INSTANCE_TAG_KEYS } from './tags';
 
-export interface RetireExecution {
-  done: RetireAction[];
-  failed: { action: RetireAction; error: Error }[];
-}
-
-export async function executeRetireActions(actions: readonly RetireAction[], deps: RetireDeps, options: CallOptions = {}): Promise<RetireExecution> {
-  const result: RetireExecution = { done: [], failed: [] };
-  for (const action of actions) {
-    try {
-      await executeOne(action, deps, options);
-      result.done.push(action);
-    } catch (error) {
-      result.failed.push({ action, error: error instanceof Error ? error : new Error(String(error)) });
-    }
-  }
-  return result;
+export function executeRetireActions(actions: readonly RetireAction[], deps: RetireDeps, options: CallOptions = {}): Promise<Executed<RetireAction>> {
+  return executeEach(actions, (action) => executeOne(action, deps, options), summarizeRetire, deps.log);
 }
 
 async function executeOne(action: RetireAction, deps: RetireDeps, options: CallOptions): Promise<void> {

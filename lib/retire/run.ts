@@ -1,12 +1,15 @@
 /**
  * One run of the scheduled `retire` function (functions/retire.ts, every minute): under the writers'
- * lease, observe, decide per failover set, act (or only log in dry-run), count, and tell Slack once.
+ * lease (lib/run/with-lock.ts), observe, decide per failover set, act through the write gate (or only
+ * log in dry-run), count, and tell Slack once through the run reporter.
  * Convergent: everything it needs is read back from AWS each run, so a duplicate run, a lost write
  * or a redeploy resumes or aborts the batch from the tags.
  */
-import { LockBusyError, withLock } from '../run/with-lock';
 import type { CallOptions } from '../ports/auto-scaling';
-import type { RetireAction } from './actions';
+import { writeGate } from '../run/gate';
+import { RunReporter } from '../run/run-report';
+import { underLease } from '../run/with-lock';
+import { type RetireAction, summarizeRetire } from './actions';
 import { type SetStatus, applyRetireBudget, decideRetirement } from './decide';
 import type { RetireDeps } from './deps';
 import { executeRetireActions } from './execute';
@@ -20,58 +23,35 @@ export interface RetireRunResult {
 }
 
 const LOCK_WAIT_MS = 5_000;
+const SKIPPED: RetireRunResult = { sets: [], decided: [], failed: [], skipped: true };
 
+/** The report is sent after the lease is given back, as every run's (lib/run/run-report.ts). */
 export async function retireRun(deps: RetireDeps, options: CallOptions = {}): Promise<RetireRunResult> {
-  let result: RetireRunResult;
-  try {
-    result = await withLock(deps, LOCK_WAIT_MS, () => retireLocked(deps, options), options);
-  } catch (error) {
-    if (!(error instanceof LockBusyError)) throw error;
-    deps.metrics.count('lock.busy');
-    deps.log.warn('lease busy: this retire run is skipped; the next one catches up', { error: error.message });
-    return { sets: [], decided: [], failed: [], skipped: true };
-  }
-  if (result.decided.length > 0 || result.failed.length > 0) {
-    const done = deps.policy.dryRun ? result.decided : result.decided.filter((action) => !result.failed.some((failure) => failure.action === action));
-    await deps.notifier
-      .notify({ source: 'retire', dryRun: deps.policy.dryRun, time: deps.now().toISOString(), done, failed: result.failed })
-      .catch((error: unknown) => deps.log.warn('notifier failed', { error: String(error) }));
-  }
+  const reporter = new RunReporter<RetireAction>('retire', deps);
+  const result = await underLease(deps, LOCK_WAIT_MS, () => retireLocked(deps, reporter, options), { consequence: 'this retire run is skipped; the next one catches up', answer: () => SKIPPED }, options);
+  await reporter.notify();
   return result;
 }
 
-async function retireLocked(deps: RetireDeps, options: CallOptions): Promise<RetireRunResult> {
+async function retireLocked(deps: RetireDeps, reporter: RunReporter<RetireAction>, options: CallOptions): Promise<RetireRunResult> {
   const now = deps.now();
   const views = await observeRetirement(deps, options);
   const decisions = applyRetireBudget(views.map((view) => decideRetirement(view, deps.policy, now)), views, deps.policy);
+  const sets = decisions.map((decision) => decision.status);
   const actions = decisions.flatMap((decision) => decision.actions);
   for (const decision of decisions) deps.metrics.count(`retire.sets.${decision.status.stage}`);
   deps.metrics.count('retire.candidates', decisions.reduce((sum, decision) => sum + decision.status.candidates.length, 0));
-  if (actions.length === 0) return { sets: decisions.map((decision) => decision.status), decided: [], failed: [], skipped: false };
+  if (actions.length === 0) return { sets, decided: [], failed: [], skipped: false };
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
-  deps.log.info(deps.policy.dryRun ? 'dry run: retire actions decided, not executed' : 'retire actions decided', { actions: actions.map(summarizeRetire), detail: actions });
-  if (deps.policy.dryRun) return { sets: decisions.map((decision) => decision.status), decided: actions, failed: [], skipped: false };
-  const result = await executeRetireActions(actions, deps, options);
+  // decideRetirement answers the kill switch itself (nothing decided), so only dry-run stops writes here.
+  const gate = writeGate(deps.policy, true);
+  deps.log.info(gate.writes ? 'retire actions decided' : 'dry run: retire actions decided, not executed', { actions: actions.map(summarizeRetire), detail: actions });
+  const result = gate.writes ? await executeRetireActions(actions, deps, options) : { done: [], failed: [] };
+  reporter.add(actions, result);
   for (const action of result.done) if (action.kind === 'retire-nodes') deps.metrics.count('retire.nodes', action.nodes.length);
   for (const { action, error } of result.failed) {
     deps.metrics.count('action.failed');
     deps.log.error('retire action failed; the next run resumes from the tags', { action: summarizeRetire(action), error: error.message });
   }
-  return { sets: decisions.map((decision) => decision.status), decided: actions, failed: result.failed.map(({ action, error }) => ({ action, error: error.message })), skipped: false };
-}
-
-/** One line per action, for the log and the simulator's timeline. */
-export function summarizeRetire(action: RetireAction): string {
-  switch (action.kind) {
-    case 'retire-raise-spot':
-      return `retire ${action.cluster}/${action.set}: raise ${action.group} desired ${action.from}→${action.to} (replacements first)`;
-    case 'retire-record-ready':
-      return `retire ${action.cluster}/${action.set}: replacements in ${action.group} InService`;
-    case 'retire-nodes':
-      return `retire ${action.cluster}/${action.set}: ${action.nodes.map((node) => `${node.instanceId} (${node.group}, ${node.path})`).join(', ')}`;
-    case 'retire-finish-drained':
-      return `retire ${action.cluster}/${action.set}: ${action.how === 'terminate-in-group' ? `drained ${action.instanceId} leaves ${action.group}` : `${action.group} desired → ${action.to}`}`;
-    case 'retire-end-batch':
-      return `retire ${action.cluster}/${action.set}: batch ${action.outcome}: ${action.reason}`;
-  }
+  return { sets, decided: actions, failed: result.failed.map(({ action, error }) => ({ action, error: error.message })), skipped: false };
 }
