@@ -26,7 +26,9 @@ export function withRetire(scenario: Scenario, enabled: boolean, seed = scenario
 
 export async function runRetireStrategy(scenario: Scenario, strategy: RetireStrategy, seed = scenario.seed, options: RunOptions = {}): Promise<RetireRun> {
   const tally: RetireTally = { earlyRetirements: 0, retired: 0, scaledDown: 0 };
-  const run = await runStrategy(withRetire(scenario, strategy === 'capacity-guard', seed), 'capacity-guard', { ...options, extensions: [...(options.extensions ?? []), retireExtension(strategy, scenario, tally)] });
+  const seeded = withRetire(scenario, strategy === 'capacity-guard', seed);
+  // The extension gets the seeded scenario too: CA's scale-down picks its nodes from a stream of the run's seed.
+  const run = await runStrategy(seeded, 'capacity-guard', { ...options, extensions: [...(options.extensions ?? []), retireExtension(strategy, seeded, tally)] });
   return { strategy, run, tally };
 }
 
