@@ -2,7 +2,7 @@
  * One entry per action kind: what an operator reads about it in Slack. Pure.
  *
  * The map is typed over `Notable['kind']`, so adding an action union to `Notable`
- * (lib/ports/notifier.ts) fails to compile until its entry is added here — one object, nothing else.
+ * (lib/notify/notable.ts) fails to compile until its entry is added here — one object, nothing else.
  * Entry order is the order of the sections in a message.
  */
 import type { Severity } from '../config/notify-schema';

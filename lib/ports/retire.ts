@@ -1,8 +1,8 @@
 /**
  * What on-demand retirement needs from Auto Scaling beyond the core's port: which groups have a
  * termination lifecycle hook (so the cluster's handler drains a node before it goes), and the
- * targeted termination cluster-autoscaler itself uses. Adapter: lib/act/aws/retire-adapter.ts;
- * fake: lib/fake/fake-auto-scaling.ts.
+ * targeted termination cluster-autoscaler itself uses. Adapter: lib/aws/retire-adapter.ts;
+ * fake: lib/fakes/fake-auto-scaling.ts.
  */
 import type { CallOptions } from './auto-scaling';
 

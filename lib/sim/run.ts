@@ -63,7 +63,7 @@ export interface RunResult {
 /** How the capacity-guard run hands Spot interruption warnings to the spot function's code. */
 export type SpotHandler = (events: readonly EventBridgeEvent[], world: World) => Promise<void>;
 
-/** The spot function's real code, with the warnings as SQS records (lib/fake/world.ts deliverSpotEvents). */
+/** The spot function's real code, with the warnings as SQS records (lib/sim/world.ts deliverSpotEvents). */
 const realSpotHandler: SpotHandler = async (events, world) => {
   await world.deliverSpotEvents([...events]);
 };
