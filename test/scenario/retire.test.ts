@@ -2,7 +2,8 @@
  * Stories of on-demand retirement (issue 15): fallback nodes go once Spot is back, Spot
  * replacements InService first, drained by what the cluster already runs.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { retireRun } from '../../lib/retire/run';
 import { TAG } from '../../lib/vocabulary/tags';
 import { RETIRE_BATCH_TAG, RETIRE_TAG } from '../../lib/retire/tags';
 import { SPOT_TAG } from '../../lib/spot/tags';
@@ -194,6 +195,35 @@ describe('on-demand retirement', () => {
     const { world } = retireCluster();
     world.aws.setSizesByHand(OD_HOOK, { minSize: 4 });
     await expect(world.aws.terminateInGroup(inService(world, OD_HOOK)[0]!, true)).rejects.toThrow(/desiredSize equals minSize \(4\)/);
+  });
+
+  it('runs as every capability: a busy lease skips the run (counted, nothing written), a throwing notifier leaves the actions standing (counted)', async () => {
+    const { world, log } = retireCluster();
+    world.aws.advance('31m');
+    await world.lock.tryAcquire('another run', 60_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      let settled = false;
+      const run = world.retire().finally(() => (settled = true));
+      // The lease wait (5 s, on the real clock) runs out.
+      for (let step = 0; step < 1000 && !settled; step++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(50);
+      }
+      expect((await run).skipped).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(world.metrics.get('lock.busy')).toBe(1);
+    expect(log.lines.some((line) => /lease busy: this retire run is skipped/.test(line.message))).toBe(true);
+    expect(world.aws.view(SPOT_A).desiredCapacity).toBe(4);
+
+    await world.lock.release('another run');
+    const throwing = { notify: async () => Promise.reject(new Error('Slack is down')) };
+    const result = await retireRun({ ...world.retireDeps, notifier: throwing });
+    expect(result.decided.map((action) => action.kind)).toEqual(['retire-raise-spot']);
+    expect(world.aws.view(SPOT_A).desiredCapacity).toBeGreaterThan(4);
+    expect(world.metrics.get('notify.failed')).toBe(1);
   });
 
   it('honours dry-run: decides and tells, writes nothing', async () => {
