@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --events N] [-- --imports N]
+ * npm run bench [-- --json] [-- --events N] [-- --imports N] [-- --retire-seeds N]
  * Runs every bench module (scripts/bench/*.ts, each returning named figures), prints a table, and
  * with `--json` one JSON object holding every figure on the last line. Never part of npm test
  * (timings vary with the machine).
@@ -12,11 +12,12 @@ import { downscalerBench } from './bench/downscaler';
 import { benchFailover } from './bench/failover';
 import { benchNotify } from './bench/notify';
 import { benchReconcile } from './bench/reconcile';
+import { benchRetire } from './bench/retire';
 import { benchSim } from './bench/sim';
 import { benchStorm } from './bench/storm';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, events: { type: 'string', default: '200' }, imports: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, events: { type: 'string', default: '200' }, imports: { type: 'string', default: '7' }, 'retire-seeds': { type: 'string', default: '20' } } });
 
 /** Targets, printed next to the figures. */
 const TARGETS: Record<string, string> = {
@@ -28,6 +29,10 @@ const TARGETS: Record<string, string> = {
   // Medians over seeds 1–20 × 3 cache phases; baseline = today's CA model (sim_ca_model_version), _ca123 = CA as run in 2020.
   // Both times hold tv-peak's 150 s floor (60 s ramp + 90 s boot): the ratio cannot exceed sim_tv_peak_baseline_s ÷ sim_tv_peak_floor_s.
   sim_time_to_capacity_ratio: '> 1 against today\'s CA (at most baseline ÷ floor, see sim_tv_peak_floor_s)',
+  sim_retire_ratio_to_without: '≤ 0.5',
+  sim_retire_on_demand_node_hours: '< sim_retire_on_demand_node_hours_draino',
+  sim_retire_unmet_node_minutes_added: '0',
+  sim_retire_early_retirements: '0',
 };
 
 /** Figures are numbers, except labels such as sim_ca_model_version. */
@@ -45,6 +50,7 @@ try {
     { name: 'simulator', run: benchSim },
     { name: 'downscaler', run: () => downscalerBench() },
     { name: 'notify', run: async () => benchNotify() },
+    { name: 'retire', run: () => benchRetire(Number(values['retire-seeds'])) },
   ];
   const figures: Figures = {};
   for (const module of modules) {

@@ -102,6 +102,7 @@ async function toInstance(instance: Instance, zoneIdOf: (name: string, options?:
     market: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
     autoScalingGroupName: tags[ASG_NAME_TAG] ?? null,
     privateDnsName: instance.PrivateDnsName || null,
+    launchTime: instance.LaunchTime ? new Date(instance.LaunchTime).toISOString() : null,
   };
 }
 

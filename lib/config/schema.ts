@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { durationSchema } from './duration';
 import { NotificationsSchema } from './notify-schema';
+import { RetireSchema } from './retire-schema';
 import { SpotSchema } from './spot-schema';
 
 const duration = durationSchema('"90s", "3m", "1h30m"');
@@ -89,6 +90,8 @@ export const ConfigSchema = z
     notifications: NotificationsSchema,
     /** Spot interruptions and rebalance recommendations (lib/config/spot-schema.ts). */
     spot: SpotSchema,
+    /** On-demand retirement once Spot is back (lib/config/retire-schema.ts); off by default. */
+    retire: RetireSchema,
   })
   .strict()
   .superRefine((config, context) => {

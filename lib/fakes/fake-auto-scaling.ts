@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../config/duration';
 import { GroupNotFoundError } from '../vocabulary/errors';
 import type { AutoScalingPort, GroupSizes, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
+import type { RetirePort } from '../ports/retire';
 import { seededRandom } from '../vocabulary/seeded-random';
 import type { Market } from '../vocabulary/signals';
 import { type EventBridgeEvent, launchSuccessfulEvent, launchUnsuccessfulEvent } from './aws-events';
@@ -34,6 +35,8 @@ export interface FakeGroupSpec {
 interface FakeInstance extends ObservedInstance {
   launchedAt: number;
   pool: Pool;
+  /** Terminating:Wait: when the termination hook's handler completes the lifecycle action and it goes. */
+  leavesAt?: number;
 }
 
 interface FakeGroup {
@@ -70,7 +73,7 @@ export interface FakeOptions {
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
-export class FakeAutoScaling implements AutoScalingPort {
+export class FakeAutoScaling implements AutoScalingPort, RetirePort {
   readonly calls = new Map<string, number>();
   private readonly groups = new Map<string, FakeGroup>();
   private readonly unavailable: Partial<Pool>[] = [];
@@ -150,7 +153,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   }
 
   /** The next call of `method` throws `error` (throttling, a network cut, ...). */
-  failNextCall(method: keyof AutoScalingPort, error: Error): void {
+  failNextCall(method: keyof AutoScalingPort | keyof RetirePort, error: Error): void {
     this.failures.push({ method, error });
   }
 
@@ -209,8 +212,14 @@ export class FakeAutoScaling implements AutoScalingPort {
       for (const instance of group.instances) {
         if (instance.lifecycleState === 'Pending' && now - instance.launchedAt >= this.bootMs) instance.lifecycleState = 'InService';
       }
-      const live = group.instances.length;
-      if (live > group.desiredCapacity) group.instances.splice(0, live - group.desiredCapacity);
+      // Instances terminating (held by a termination hook) no longer count towards desired.
+      group.instances = group.instances.filter((instance) => instance.leavesAt === undefined || instance.leavesAt > now);
+      const staying = group.instances.filter((instance) => instance.leavesAt === undefined);
+      const live = staying.length;
+      if (live > group.desiredCapacity) {
+        const leaving = new Set(staying.slice(0, live - group.desiredCapacity));
+        group.instances = group.instances.filter((instance) => !leaving.has(instance));
+      }
       if (live < group.desiredCapacity && now - group.lastAttempt >= this.retryMs) this.launch(group, group.desiredCapacity - live, now);
     }
   }
@@ -293,6 +302,52 @@ export class FakeAutoScaling implements AutoScalingPort {
       .filter((activity) => activity.autoScalingGroupName === groupName && Date.parse(activity.startTime) >= since.getTime())
       .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
   }
+
+  // ---- the RetirePort (termination hooks, targeted termination) ----------------------------
+
+  /**
+   * The group gets an autoscaling:EC2_INSTANCE_TERMINATING hook whose handler (aws-node-termination-handler
+   * in queue mode) drains the node and completes the lifecycle action `drainSeconds` after it fires.
+   */
+  addTerminationHook(groupName: string, name = 'nth-drain', drainSeconds = 60): void {
+    this.get(groupName);
+    this.hooks.set(groupName, { name, drainMs: drainSeconds * 1000 });
+  }
+
+  async terminationHooks(groupName: string): Promise<string[]> {
+    await this.enter('terminationHooks');
+    this.get(groupName);
+    const hook = this.hooks.get(groupName);
+    return hook ? [hook.name] : [];
+  }
+
+  /** TerminateInstanceInAutoScalingGroup: AWS's MinSize refusal (verbatim); gone or already terminating counts as done. */
+  async terminateInGroup(instanceId: string, decrementDesired: boolean): Promise<void> {
+    await this.enter('terminateInGroup');
+    this.terminateNow(instanceId, decrementDesired);
+  }
+
+  /** The same, uncounted: what cluster-autoscaler's scale-down calls in the simulator. Returns false when AWS refuses or the instance is gone. */
+  terminateNow(instanceId: string, decrementDesired: boolean): boolean {
+    const group = [...this.groups.values()].find((candidate) => candidate.instances.some((instance) => instance.instanceId === instanceId));
+    const instance = group?.instances.find((candidate) => candidate.instanceId === instanceId);
+    if (!group || !instance || instance.leavesAt !== undefined) return false;
+    if (decrementDesired && group.desiredCapacity - 1 < group.minSize) {
+      throw new FakeAwsError(
+        'ValidationError',
+        `Currently, desiredSize equals minSize (${group.minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+      );
+    }
+    if (decrementDesired) group.desiredCapacity -= 1;
+    const hook = this.hooks.get(group.name);
+    const now = this.clock.now().getTime();
+    instance.lifecycleState = hook ? 'Terminating:Wait' : 'Terminating';
+    instance.leavesAt = now + (hook ? hook.drainMs : 0);
+    this.settle();
+    return true;
+  }
+
+  private readonly hooks = new Map<string, { name: string; drainMs: number }>();
 
   // ---- for the spot fakes (lib/fakes/fake-ec2.ts) ---------------------------------------------
 

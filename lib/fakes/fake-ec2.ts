@@ -30,6 +30,7 @@ interface Known {
   groupTags: Record<string, string>;
   pool: Pool;
   state: string;
+  launchedAt?: number;
 }
 
 export class FakeEc2 implements Ec2Port {
@@ -194,7 +195,7 @@ export class FakeEc2 implements Ec2Port {
   }
 
   private live(): Known[] {
-    const inGroups = this.asg.allInstances().map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: instance.lifecycleState === 'Pending' ? 'pending' : 'running' }));
+    const inGroups = this.asg.allInstances().map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: instance.lifecycleState === 'Pending' ? 'pending' : 'running', launchedAt: instance.launchedAt }));
     const detached = this.asg
       .detachedInstances()
       .filter((instance) => !this.gone.has(instance.instanceId))
@@ -226,6 +227,7 @@ export class FakeEc2 implements Ec2Port {
       market: known.pool.market,
       autoScalingGroupName: known.group,
       privateDnsName: known.state === 'terminated' ? null : `ip-10-0-${(serial >> 8) & 255}-${serial & 255}.${REGION}.compute.internal`,
+      launchTime: known.launchedAt === undefined ? null : new Date(known.launchedAt).toISOString(),
     };
   }
 }

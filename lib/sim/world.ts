@@ -13,6 +13,8 @@ import { type SweepResult, sweepRebalanceTags } from '../spot/sweep-run';
 import { policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
+import type { RetireDeps } from '../retire/deps';
+import { type RetireRunResult, retireRun } from '../retire/run';
 import { type Notifier } from '../ports/notifier';
 import { ACCOUNT, type EventBridgeEvent, REGION, asSqsRecord } from '../fakes/aws-events';
 import { FakeClock } from '../fakes/clock';
@@ -103,6 +105,18 @@ export class World {
     const eventBus = new FakeEventBus();
     const poolSignals = new FakePoolSignalStore(this.clock.now);
     return { ec2, eventBus, poolSignals, deps: { ...this.deps, ec2, detach: this.aws, eventBus, poolSignals } };
+  }
+
+  // ---- on-demand retirement (issue 15) --------------------------------------------------
+
+  /** The retire function's dependencies: the spot fakes plus the fake Auto Scaling as its RetirePort. */
+  get retireDeps(): RetireDeps {
+    return { ...this.spotDeps, retire: this.aws };
+  }
+
+  /** The scheduled retire function's run. */
+  async retire(): Promise<RetireRunResult> {
+    return retireRun(this.retireDeps);
   }
 
   /** The scheduled function's run. */
