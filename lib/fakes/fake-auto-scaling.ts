@@ -154,6 +154,11 @@ export class FakeAutoScaling implements AutoScalingPort {
     this.failures.push({ method, error });
   }
 
+  /** Injected failures not yet thrown are dropped (the fault is over). */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** What cluster-autoscaler does: raise desired, never above MaxSize (it never picks a full group). */
   clusterAutoscalerScaleUp(groupName: string, nodes: number): number {
     const group = this.get(groupName);

@@ -1,0 +1,28 @@
+/**
+ * Stories of AWS misbehaving under capacity-guard: throttled writes, half-done actions, retries.
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
+import { TAG } from '../../lib/vocabulary/tags';
+import { SPOT, prodCluster } from './cluster';
+
+const throttled = () => new FakeAwsError('Throttling', 'Rate exceeded');
+
+describe('direct mode when the failing group cannot be tagged but the fallback can be raised', () => {
+  it('raises the fallback once for the same unmet demand, however often the record is retried', async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const events = world.aws.takeEvents();
+    // Every tag write of the first delivery (and its in-invocation retries) is throttled.
+    for (let i = 0; i < 10; i++) world.aws.failNextCall('putTags', throttled());
+
+    await world.deliverEvents(events);
+    world.aws.clearFailures();
+    await world.deliverEvents(events); // SQS hands the record back
+    await world.deliverEvents(events); // and once more, a duplicate
+
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(2 + 5);
+  });
+});
