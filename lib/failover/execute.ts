@@ -15,12 +15,12 @@ import { summarize } from './guard-rails';
 import { TAG } from '../vocabulary/tags';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
-import { type Executed, executeEach } from '../run/execute-each';
+import { type Executed, type RetryPolicy, executeEach } from '../run/execute-each';
 import { CapacityGuardError } from '../vocabulary/errors';
 
 export type ExecutionResult = Executed<Action>;
 
-export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}): Promise<ExecutionResult> {
+export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}, retry?: RetryPolicy): Promise<ExecutionResult> {
   const suspended = new Set<string>();
   return executeEach(
     actions,
@@ -33,6 +33,7 @@ export async function executeActions(actions: readonly Action[], port: AutoScali
     },
     summarize,
     log,
+    retry,
   );
 }
 

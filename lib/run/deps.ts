@@ -17,4 +17,6 @@ export interface AppDeps {
   notifier: Notifier;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
+  /** Waits between tries of a throttled write (default: real time); the fake world moves its clock instead. */
+  pause?: (ms: number) => Promise<void>;
 }

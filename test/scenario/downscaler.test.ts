@@ -3,6 +3,7 @@
  * next to a production cluster that must never be touched by accident.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { TAG } from '../../lib/vocabulary/tags';
 import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { Pool } from '../../lib/fakes/fake-auto-scaling';
@@ -261,7 +262,8 @@ describe('production', () => {
 describe('lost writes', () => {
   it('finishes a scale-down whose size write was lost, from the tags it left', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
-    world.aws.failNextCall('updateSizes', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    // Throttled on every try the invocation makes.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
     const first = await world.downscale();
     expect(first.failedActions).toBe(1);

@@ -26,3 +26,31 @@ describe('direct mode when the failing group cannot be tagged but the fallback c
     expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(2 + 5);
   });
 });
+
+describe('when Auto Scaling throttles a write', () => {
+  it('tries again within the invocation instead of handing the record back to wait out the visibility timeout', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.aws.failNextCall('putTags', throttled());
+    world.aws.failNextCall('updateSizes', throttled());
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.maxSize).toBe(2);
+  });
+
+  it('hands back what still fails after its tries', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    for (let i = 0; i < 4; i++) world.aws.failNextCall('putTags', throttled());
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toHaveLength(1);
+  });
+});
