@@ -12,7 +12,7 @@ import { applyGuardRails } from './guard-rails';
 import { MANUAL, SUSPENSION_TAG_KEYS, TAG, tagValue } from '../vocabulary/tags';
 import { placeUnmetCapacity } from './placement';
 import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
-import { type Sizes, sizesTag } from '../vocabulary/sizes';
+import { type Sizes, signedSizesTag } from '../vocabulary/sizes';
 import { backoffTag, probeTag, unknownFailuresTag } from './guard-state';
 
 export interface Decision {
@@ -161,7 +161,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
         [TAG.reason]: tagValue(reason),
         [TAG.since]: signal.time,
         [TAG.until]: until ?? MANUAL,
-        [TAG.savedSizes]: sizesTag(saved),
+        [TAG.savedSizes]: signedSizesTag(group.name, saved),
         [TAG.setMax]: String(to.maxSize),
         [TAG.backoff]: backoffTag(backoffSeconds, signal.time),
       },

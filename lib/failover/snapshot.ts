@@ -82,7 +82,7 @@ export function toView(group: ObservedGroup, cluster: string, tier: number | nul
     tier,
     failoverSet: group.tags[TAG.failoverSet] || DEFAULT_FAILOVER_SET,
     ignored: group.tags[TAG.ignore] === 'true',
-    guard: readGuardState(group.tags),
+    guard: readGuardState(group.tags, group.name),
     memory: readGuardMemory(group.tags),
     tags: { ...group.tags },
   };

@@ -8,6 +8,7 @@ import { TAG } from '../../lib/vocabulary/tags';
 import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { Pool } from '../../lib/fakes/fake-auto-scaling';
 import { World } from '../../lib/sim/world';
+import { signed } from '../unit/failover/builders';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
@@ -415,7 +416,7 @@ describe('with the failover (issue 2) in the same night', () => {
     await world.deliverEvents();
     const spotGroup = world.aws.view('staging-spot');
     expect(spotGroup.tags[TAG.state]).toBe('suspended');
-    expect(spotGroup.tags[TAG.savedSizes]).toBe('1,1,1'); // the failover saved the downtime sizes
+    expect(spotGroup.tags[TAG.savedSizes]).toBe(signed(spotGroup.name, '1,1,1')); // the failover saved the downtime sizes
     // The fallback sleeps at 0/0/0: the failover does not wake it (MaxSize 0), it says so.
     expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
     expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);

@@ -54,3 +54,28 @@ describe('when Auto Scaling throttles a write', () => {
     expect(result.batchItemFailures).toHaveLength(1);
   });
 });
+
+describe('saved sizes nobody but capacity-guard wrote', () => {
+  it('are never restored: a hand-typed saved-sizes tag cannot raise MaxSize; the group is left for a person with an alert', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.savedSizes]: '0,2,100000' });
+
+    await world.reconcile();
+
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.notifier.reports.flatMap((report) => report.done).some((action) => 'code' in action && action.code === 'needs-operator')).toBe(true);
+  });
+
+  it('are restored when capacity-guard saved them', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents();
+    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.state]: null }); // an operator releases it
+
+    await world.reconcile();
+
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.savedSizes]).toBeUndefined();
+  });
+});
