@@ -320,9 +320,14 @@ export class FakeAutoScaling implements AutoScalingPort {
     for (let start = 0; start < instanceIds.length; start += 20) {
       await this.enter('detachInstances');
       const group = this.get(groupName);
+      // AWS refuses the whole call for one instance not in the group, or neither InService nor Standby (moto does not).
+      for (const instanceId of instanceIds.slice(start, start + 20)) {
+        const state = group.instances.find((instance) => instance.instanceId === instanceId)?.lifecycleState;
+        if (state === undefined) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
+        if (state !== 'InService' && state !== 'Standby') throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not in InService or Standby.`);
+      }
       for (const instanceId of instanceIds.slice(start, start + 20)) {
         const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
-        if (index < 0) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
         const [instance] = group.instances.splice(index, 1);
         this.detached.push({ group: groupName, groupTags: { ...group.tags }, instance: instance! });
         if (shouldDecrementDesiredCapacity) group.desiredCapacity = Math.max(group.minSize, group.desiredCapacity - 1);

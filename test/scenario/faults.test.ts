@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
+import { spotCluster } from './spot-cluster';
 
 const throttled = () => new FakeAwsError('Throttling', 'Rate exceeded');
 
@@ -77,5 +78,20 @@ describe('saved sizes nobody but capacity-guard wrote', () => {
 
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
     expect(world.aws.view('spot-nodes-8x-a').tags[TAG.savedSizes]).toBeUndefined();
+  });
+});
+
+describe('a Spot interruption of a node still booting, next to one in service', () => {
+  it('detaches the one in service; the Pending one (AWS detaches only InService or Standby) fails nothing', async () => {
+    const world = spotCluster();
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    const [booting] = world.ec2.interrupt({ group: 'spot-nodes-8x-a', pending: true }, 1);
+    const [running] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
+
+    const [result] = await world.deliverSpotEvents();
+
+    expect(result!.batchItemFailures).toEqual([]);
+    expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([running]);
+    expect(world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId)).toContain(booting);
   });
 });

@@ -28,6 +28,19 @@ describe('DetachInstances adapter', () => {
     expect(calls.every((input) => input.ShouldDecrementDesiredCapacity === false)).toBe(true);
   });
 
+  it('detaches the others one by one when AWS refuses the call for an instance neither InService nor Standby', async () => {
+    const client = new AutoScalingClient({ region: REGION });
+    const mock = mockClient(client);
+    const pending = new AutoScalingServiceException({ name: 'ValidationError', message: 'The instance i-0a is not in InService or Standby.', $fault: 'client', $metadata: {} });
+    mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a', 'i-0b'] }).rejects(pending);
+    mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a'] }).rejects(pending);
+    mock.on(DetachInstancesCommand, { InstanceIds: ['i-0b'] }).resolves({});
+
+    await createDetachAdapter(client).detachInstances('spot-a', ['i-0a', 'i-0b']);
+
+    expect(mock.commandCalls(DetachInstancesCommand).map((call) => call.args[0].input.InstanceIds)).toEqual([['i-0a', 'i-0b'], ['i-0a'], ['i-0b']]);
+  });
+
   it('sends 20 ids a call at most', async () => {
     const client = new AutoScalingClient({ region: REGION });
     const mock = mockClient(client);
