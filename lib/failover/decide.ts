@@ -53,6 +53,7 @@ function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Poli
   if (!found) return note(`${signal.autoScalingGroupName} is not a group of a configured cluster`);
   const { cluster, group } = found;
   if (group.ignored) return note(`${group.name} carries ${TAG.ignore}=true`);
+  if (group.weighted) return { actions: [weightedAlert(cluster, group)], notes: [`${group.name} counts capacity in ${group.weighted}: not touched`] };
   const at = Date.parse(signal.time);
   const guard = group.guard;
   const restoredAt = group.memory.restoredAt;
@@ -105,6 +106,11 @@ function onTick(snapshot: Snapshot, policy: Policy, now: Date): Decision {
         }
         continue;
       }
+      // A weighted group carrying our state (written before capacity-guard knew better) is left to a person.
+      if (group.weighted) {
+        if (group.guard.state !== 'healthy') actions.push(weightedAlert(cluster, group));
+        continue;
+      }
       actions.push(...tickGroup(cluster, group, now, policy));
     }
   }
@@ -133,6 +139,17 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
     default:
       return assertNever(guard);
   }
+}
+
+/** Sizes in vCPUs or MiB: an instance count written there would scale the group in. */
+function weightedAlert(cluster: ClusterSnapshot, group: GroupView): Alert {
+  return alert(
+    'critical',
+    'needs-operator',
+    cluster,
+    group,
+    `${group.name} counts its capacity in ${group.weighted} (DesiredCapacityType), capacity-guard in instances: it does not take this group out of rotation or resize it; set DesiredCapacityType to units, or tag it ${TAG.ignore}=true and keep it out of the priority expander's failover path`,
+  );
 }
 
 function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {

@@ -29,6 +29,8 @@ export interface FakeGroupSpec {
   tags?: Record<string, string>;
   /** When the group was created (ISO); default: now. */
   createdTime?: string;
+  /** `vcpu` or `memory-mib` for a weighted group (the fake still launches one instance per unit). */
+  desiredCapacityType?: string;
 }
 
 interface FakeInstance extends ObservedInstance {
@@ -45,6 +47,7 @@ interface FakeGroup {
   tags: Record<string, string>;
   instances: FakeInstance[];
   createdTime: string;
+  desiredCapacityType: string;
   lastAttempt: number;
   nextPool: number;
   /** Every launch fails with this text (a broken launch template, say). */
@@ -108,6 +111,7 @@ export class FakeAutoScaling implements AutoScalingPort {
       tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
       instances: [],
       createdTime: spec.createdTime ?? new Date(now).toISOString(),
+      desiredCapacityType: spec.desiredCapacityType ?? 'units',
       lastAttempt: Number.NEGATIVE_INFINITY,
       nextPool: 0,
       brokenWith: null,
@@ -446,6 +450,7 @@ function toObserved(group: FakeGroup): ObservedGroup {
     tags: { ...group.tags },
     createdTime: group.createdTime,
     availabilityZones: [...new Set(group.pools.map((pool) => pool.zone))],
+    desiredCapacityType: group.desiredCapacityType,
   };
 }
 

@@ -95,3 +95,32 @@ describe('a Spot interruption of a node still booting, next to one in service', 
     expect(world.aws.view('spot-nodes-8x-a').instances.map((i) => i.instanceId)).toContain(booting);
   });
 });
+
+describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)', () => {
+  it('is never resized in instance counts: a launch failure leaves its sizes alone and pages a person', async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.addGroup({ name: 'spot-nodes-weighted', cluster: 'prod', minSize: 0, maxSize: 64, desiredCapacity: 4, pools: [{ market: 'spot', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }], desiredCapacityType: 'vcpu' });
+    world.aws.takeEvents();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-weighted', 32);
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    const group = world.aws.view('spot-nodes-weighted');
+    expect({ desired: group.desiredCapacity, max: group.maxSize }).toEqual({ desired: 36, max: 64 });
+    expect(group.tags[TAG.state]).toBeUndefined();
+    expect(world.notifier.reports.flatMap((report) => report.done).some((action) => 'code' in action && action.code === 'needs-operator')).toBe(true);
+  });
+
+  it('receives no fallback raise in instance counts', async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.addGroup({ name: 'on-demand-weighted', cluster: 'prod', minSize: 0, maxSize: 640, desiredCapacity: 0, pools: [{ market: 'on-demand', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }], desiredCapacityType: 'vcpu' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents();
+    await world.deliverEvents();
+
+    expect(world.aws.view('on-demand-weighted').desiredCapacity).toBe(0);
+  });
+});
