@@ -29,6 +29,25 @@ export function createDynamoDbLock(client: DynamoDBClient, tableName: string, no
         throw error;
       }
     },
+    async renew(holder: string, ttlMs: number, options: CallOptions = {}): Promise<boolean> {
+      const nowMs = now().getTime();
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { pk: { S: LEASE_KEY }, holder: { S: holder }, expiresAtMs: { N: String(nowMs + ttlMs) }, expiresAt: { N: String(Math.ceil((nowMs + ttlMs) / 1000)) } },
+            // Only an unexpired lease of ours: once it ran out, another writer may have acted on newer state.
+            ConditionExpression: 'holder = :holder AND expiresAtMs > :now',
+            ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':holder': { S: holder } },
+          }),
+          { abortSignal: options.abortSignal },
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
     async release(holder: string, options: CallOptions = {}): Promise<void> {
       try {
         await client.send(

@@ -37,7 +37,7 @@ export async function downscale(deps: AppDeps, options: CallOptions = {}, runEve
     deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
     return NOTHING;
   }
-  return underLease(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options, runEveryMs), { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
+  return underLease(deps, LOCK_WAIT_MS, (held) => downscaleLocked(held, options, runEveryMs), { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
 }
 
 /** Groups of staging clusters, and groups anywhere carrying a schedule tag or our saved sizes. */

@@ -30,7 +30,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
-    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { consequence: 'the batch is retried', answer: retryAll }, options);
+    await underLease(deps, LOCK_WAIT_MS, (held) => decideAndAct(signals, annotated, failed, held, reporter, options), { consequence: 'the batch is retried', answer: retryAll }, options);
     await reporter.notify();
   }
   return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };

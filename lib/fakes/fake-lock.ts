@@ -17,6 +17,13 @@ export class FakeLock implements LockPort {
     return true;
   }
 
+  async renew(holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.now().getTime();
+    if (this.holder !== holder || this.expiresAt <= now) return false;
+    this.expiresAt = now + ttlMs;
+    return true;
+  }
+
   async release(holder: string): Promise<void> {
     if (this.holder === holder) this.holder = null;
   }

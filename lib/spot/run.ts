@@ -83,7 +83,7 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
-  await underLease(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
+  await underLease(deps, LOCK_WAIT_MS, (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
 }
 
 /** One DescribeInstances for every instance the batch names (state changes name none we need). */
@@ -162,11 +162,22 @@ class Ledger {
     private readonly annotated: Annotated[],
     private readonly failed: Set<number>,
     readonly result: SpotBatchResult,
-    readonly deps: SpotDeps,
+    public deps: SpotDeps,
     readonly options: CallOptions,
   ) {
     this.writes = writeGate(deps.policy, false).writes;
     this.reporter = new RunReporter<SpotAction | Action>('spot', deps, !this.writes);
+  }
+
+  /** While the lease is held, write through its fenced ports (lib/run/with-lock.ts). */
+  async holding<T>(held: SpotDeps, work: () => Promise<T>): Promise<T> {
+    const outside = this.deps;
+    this.deps = held;
+    try {
+      return await work();
+    } finally {
+      this.deps = outside;
+    }
   }
 
   /** Notes about a record, for logs and `explain`: `replace` sets them, otherwise they are added. */

@@ -6,6 +6,10 @@ import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
+import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { reconcile } from '../../lib/failover/reconcile';
+
+const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 const throttled = () => new FakeAwsError('Throttling', 'Rate exceeded');
 
@@ -122,5 +126,37 @@ describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)',
     await world.deliverEvents();
 
     expect(world.aws.view('on-demand-weighted').desiredCapacity).toBe(0);
+  });
+});
+
+describe('a writer paused past its lease (slow AWS calls)', () => {
+  it('writes nothing from its older view once another writer has taken the lease', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents();
+    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.state]: null }); // an operator releases it: reconcile will restore it
+    const failingAgain = launchUnsuccessfulEvent({ group: 'spot-nodes-8x-a', time: new Date(world.clock.now().getTime() + 40_000).toISOString(), zone: 'eu-west-3a', statusMessage: SPOT_ICE, activityId: 'again' });
+    // Reconcile's Describe returns, then the run stalls 40 s: its lease (30 s) runs out, a failover batch takes it.
+    const slow = new Proxy(world.aws, {
+      get(target, key) {
+        if (key === 'describeGroups') {
+          return async (clusters: string[]) => {
+            const view = await target.describeGroups(clusters);
+            world.clock.advance(40_000);
+            await world.deliverEvents([failingAgain]);
+            return view;
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+    await reconcile({ ...world.deps, autoScaling: slow });
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended'); // the failover's decision stands
+    expect(group.maxSize).toBe(group.desiredCapacity);
   });
 });
