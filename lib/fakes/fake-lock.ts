@@ -5,10 +5,13 @@ export class FakeLock implements LockPort {
   private holder: string | null = null;
   private expiresAt = 0;
   acquisitions = 0;
+  /** While set, every call throws it (the lease table is unavailable). */
+  down: Error | null = null;
 
   constructor(private readonly now: () => Date) {}
 
   async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    if (this.down) throw this.down;
     const now = this.now().getTime();
     if (this.holder !== null && this.holder !== holder && this.expiresAt > now) return false;
     this.holder = holder;
@@ -18,6 +21,7 @@ export class FakeLock implements LockPort {
   }
 
   async renew(holder: string, ttlMs: number): Promise<boolean> {
+    if (this.down) throw this.down;
     const now = this.now().getTime();
     if (this.holder !== holder || this.expiresAt <= now) return false;
     this.expiresAt = now + ttlMs;
@@ -25,6 +29,7 @@ export class FakeLock implements LockPort {
   }
 
   async release(holder: string): Promise<void> {
+    if (this.down) throw this.down;
     if (this.holder === holder) this.holder = null;
   }
 }

@@ -18,6 +18,11 @@ export class LockBusyError extends CapacityGuardError {
   override name = 'LockBusyError';
 }
 
+/** The lease store itself failed (DynamoDB unavailable): nobody can hold the lease. */
+export class LeaseStoreDownError extends CapacityGuardError {
+  override name = 'LeaseStoreDownError';
+}
+
 /** Our lease ran out before a write: the write is not done. */
 export class LeaseLostError extends CapacityGuardError {
   override name = 'LeaseLostError';
@@ -55,7 +60,7 @@ export class Lease {
 export async function withLock<D extends AppDeps, T>(deps: D, waitMs: number, work: (held: D) => Promise<T>, options: CallOptions = {}): Promise<T> {
   const holder = randomUUID();
   const giveUpAt = Date.now() + waitMs;
-  while (!(await deps.lock.tryAcquire(holder, LEASE_TTL_MS, options))) {
+  while (!(await acquire(deps.lock, holder, options))) {
     if (Date.now() >= giveUpAt || options.abortSignal?.aborted) throw new LockBusyError(`another capacity-guard run held the lease for ${waitMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
   }
@@ -64,6 +69,14 @@ export async function withLock<D extends AppDeps, T>(deps: D, waitMs: number, wo
     return await work(fenced(deps, lease, options));
   } finally {
     await deps.lock.release(holder, options).catch((error: unknown) => deps.log.warn('could not release the lease; it expires by itself', { error: String(error) }));
+  }
+}
+
+async function acquire(lock: LockPort, holder: string, options: CallOptions): Promise<boolean> {
+  try {
+    return await lock.tryAcquire(holder, LEASE_TTL_MS, options);
+  } catch (error) {
+    throw new LeaseStoreDownError(`the lease store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
@@ -92,16 +105,26 @@ function fence<P extends object>(port: P, methods: readonly string[], lease: Lea
   });
 }
 
-/** What a run does when the lease stays busy: `consequence` ends the log line, `answer` is the run's result. */
+/**
+ * What a run does when the lease stays busy: `consequence` ends the log line, `answer` is the run's
+ * result. When the lease store is down the run gives the same answer, unless it has `storeDown`:
+ * what it can still do safely without the lease (the failover: take failing groups out).
+ */
 export interface WhenBusy<T> {
   consequence: string;
   answer: () => T;
+  storeDown?: { consequence: string; work: () => Promise<T> };
 }
 
 export async function underLease<D extends AppDeps, T>(deps: D, waitMs: number, work: (held: D) => Promise<T>, busy: WhenBusy<T>, options: CallOptions = {}): Promise<T> {
   try {
     return await withLock(deps, waitMs, work, options);
   } catch (error) {
+    if (error instanceof LeaseStoreDownError) {
+      deps.metrics.count('lock.store-down');
+      deps.log.error(`lease store down: ${busy.storeDown?.consequence ?? busy.consequence}`, { error: error.message });
+      return busy.storeDown ? busy.storeDown.work() : busy.answer();
+    }
     if (!(error instanceof LockBusyError)) throw error;
     deps.metrics.count('lock.busy');
     deps.log.warn(`lease busy: ${busy.consequence}`, { error: error.message });

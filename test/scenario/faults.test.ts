@@ -160,3 +160,29 @@ describe('a writer paused past its lease (slow AWS calls)', () => {
     expect(group.maxSize).toBe(group.desiredCapacity);
   });
 });
+
+describe('the lease table unavailable (DynamoDB down)', () => {
+  const unavailable = () => new FakeAwsError('ServiceUnavailable', 'DynamoDB is unavailable');
+
+  it('still takes a failing group out of rotation, and acknowledges the record', async () => {
+    const world = prodCluster();
+    world.lock.down = unavailable();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(group.maxSize).toBe(2);
+  });
+
+  it('skips reconcile (the next run catches up) instead of failing it', async () => {
+    const world = prodCluster();
+    world.lock.down = unavailable();
+
+    await expect(world.reconcile()).resolves.toMatchObject({ groups: 0 });
+    expect(world.metrics.counts.get('lock.store-down')).toBe(1);
+  });
+});
