@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startMotoServer } from '../test/support/moto-server';
+import { benchChaos } from './bench/chaos';
 import { benchColdImport } from './bench/cold-import';
 import type { BenchContext, BenchFigures } from './bench/context';
 import { downscalerBench } from './bench/downscaler';
@@ -27,6 +28,11 @@ const TARGETS: Record<string, string> = {
   cold_import_ms: '≤ 200 (2-core machine)',
   // Both times hold tv-peak's 150 s floor (60 s ramp + 90 s boot): the ratio cannot exceed sim_tv_peak_baseline_s ÷ sim_tv_peak_floor_s.
   sim_time_to_capacity_ratio: '≥ 10 (at most baseline ÷ floor here, see sim_tv_peak_floor_s)',
+  chaos_extra_fallback_nodes_max: '0',
+  chaos_records_lost: '0',
+  chaos_concurrent_writers_max: '≤ 1',
+  chaos_repair_reconcile_runs_max: '≤ 2',
+  chaos_groups_held_by_bad_event_time: '0 (event-time bounds: harden-input branch)',
 };
 
 type Module = { name: string; run: (context: BenchContext) => Promise<BenchFigures> };
@@ -42,6 +48,7 @@ try {
     { name: 'simulator', run: benchSim },
     { name: 'downscaler', run: () => downscalerBench() },
     { name: 'notify', run: async () => benchNotify() },
+    { name: 'chaos', run: () => benchChaos() },
   ];
   const figures: BenchFigures = {};
   for (const module of modules) {

@@ -24,6 +24,7 @@ import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
 import { ANY_SIGNAL, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 
 /** A batch waits this long for the lease before it is handed back to SQS. */
 const LOCK_WAIT_MS = 10_000;
@@ -40,7 +41,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
-    await underLease(
+    await handBackOnTransient(deps, retryAll, () => underLease(
       deps,
       LOCK_WAIT_MS,
       (held) => decideAndAct(signals, annotated, failed, held, reporter, options),
@@ -50,7 +51,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
         storeDown: { consequence: 'taking failing groups out of rotation without it; restores, probes and raises wait for it', work: () => decideAndAct(signals, annotated, failed, deps, reporter, options, { withoutLease: true }) },
       },
       options,
-    );
+    ));
     await reporter.notify();
   }
   return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
@@ -60,7 +61,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
 const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
 
 async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, mode = { withoutLease: false }): Promise<void> {
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
   const { decided: all } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   const decided = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   // The whole batch is decided before anything is done: one log line for all of it.

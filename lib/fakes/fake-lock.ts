@@ -28,6 +28,11 @@ export class FakeLock implements LockPort {
     return true;
   }
 
+  /** For the chaos suite's referee: does `holder` hold an unexpired lease now? */
+  heldBy(holder: string): boolean {
+    return this.holder === holder && this.expiresAt > this.now().getTime();
+  }
+
   async release(holder: string): Promise<void> {
     if (this.down) throw this.down;
     if (this.holder === holder) this.holder = null;

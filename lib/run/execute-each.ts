@@ -10,6 +10,7 @@
  */
 import type { Log } from '../ports/log';
 import { GroupNotFoundError, isTransient } from '../vocabulary/errors';
+import type { AppDeps } from './deps';
 
 export interface RetryPolicy {
   /** Tries per action, the first included. */
@@ -35,7 +36,7 @@ export async function executeEach<A>(actions: readonly A[], execute: (action: A)
   const result: Executed<A> = { done: [], failed: [] };
   for (const action of actions) {
     try {
-      await withRetry(() => execute(action), retry);
+      await retrying(() => execute(action), retry);
       result.done.push(action);
     } catch (error) {
       if (error instanceof GroupNotFoundError) {
@@ -49,7 +50,8 @@ export async function executeEach<A>(actions: readonly A[], execute: (action: A)
   return result;
 }
 
-async function withRetry(work: () => Promise<void>, retry: RetryPolicy): Promise<void> {
+/** `work`, tried again after a pause while it fails transiently (throttling), up to the policy's tries. */
+export async function retrying<T>(work: () => Promise<T>, retry: RetryPolicy): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -63,4 +65,16 @@ async function withRetry(work: () => Promise<void>, retry: RetryPolicy): Promise
 /** The retry policy of one invocation: its deps' pause, no new try once the invocation is being aborted. */
 export function retryFor(deps: { pause?: (ms: number) => Promise<void> }, options: { abortSignal?: AbortSignal }): RetryPolicy {
   return { ...DEFAULT_RETRY, pause: deps.pause ?? realPause, stop: () => options.abortSignal?.aborted ?? false };
+}
+
+/** AWS still throttling after the tries (the Describe, say): the batch's records go back to SQS with the reason logged, never a thrown batch. */
+export async function handBackOnTransient(deps: Pick<AppDeps, 'metrics' | 'log'>, handBack: () => void, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    deps.metrics.count('batch.handed-back');
+    deps.log.error('AWS kept refusing (throttling): the batch is handed back to SQS', { error: (error as Error).message, errorName: (error as Error).name });
+    handBack();
+  }
 }

@@ -25,6 +25,7 @@ import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { type Accepts, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 import { poolId, poolKeyOf } from '../vocabulary/pool-key';
 import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
@@ -55,7 +56,8 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
   if (items.length > 0) {
     const ledger = new Ledger(items, annotated, failed, result, deps, options);
     try {
-      await decideAndAct(ledger, items, deps, options);
+      // AWS still throttling after the tries: every record of the batch goes back, the reason logged.
+      await handBackOnTransient(deps, () => ledger.retry(new Set(items.map(({ signal }) => signal.instanceId))), () => decideAndAct(ledger, items, deps, options));
     } finally {
       // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
       ledger.logDecided();
@@ -118,7 +120,7 @@ async function replaceAndHandStorms(
   states: ReadonlyMap<string, PoolState>,
 ): Promise<void> {
   const { deps, options } = ledger;
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
   const replacements = detachesOfLive(candidates, observed);
   for (const [item, note] of [...notes, ...replacements.notes]) ledger.note(item, [note]);
   ledger.announce(replacements.actions);

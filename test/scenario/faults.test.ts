@@ -6,6 +6,7 @@ import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { reconcile } from '../../lib/failover/reconcile';
 
@@ -184,5 +185,30 @@ describe('the lease table unavailable (DynamoDB down)', () => {
 
     await expect(world.reconcile()).resolves.toMatchObject({ groups: 0 });
     expect(world.metrics.counts.get('lock.store-down')).toBe(1);
+  });
+});
+
+describe('when Auto Scaling throttles the Describe of a batch', () => {
+  it('tries again within the invocation', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.aws.failNextCall('describeGroups', throttled());
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+  });
+
+  it('hands the records back, with the reason logged, instead of throwing the whole batch', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('describeGroups', throttled());
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toHaveLength(1);
   });
 });
