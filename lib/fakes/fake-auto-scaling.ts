@@ -271,6 +271,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   async putTags(groupName: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return;
     await this.enter('putTags');
+    if (Object.keys(tags).length > 25) throw new FakeAwsError('ValidationError', 'CreateOrUpdateTags takes at most 25 tags per call.');
     const group = this.get(groupName);
     const after = { ...group.tags, ...tags };
     if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');

@@ -212,3 +212,36 @@ describe('when Auto Scaling throttles the Describe of a batch', () => {
     expect(result.batchItemFailures).toHaveLength(1);
   });
 });
+
+describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)', () => {
+  const crowd = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`cost-centre/tag-${index}`, 'x']));
+
+  it('is still taken out of rotation, with the few tags that fit, and the record is acknowledged', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(42)); // + 2 CA tags = 44: room for the 5 essential tags and the probe's
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect(group.maxSize).toBe(2);
+    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(Object.keys(group.tags).length).toBeLessThanOrEqual(50);
+  });
+
+  it('is capped even with no room for a single tag, and a person is told the sizes to restore', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(48));
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    const result = await world.deliverEvents();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+    const alerts = world.notifier.reports.flatMap((report) => report.done).filter((action) => 'code' in action && action.code === 'needs-operator');
+    expect(alerts.map((alert) => ('message' in alert ? alert.message : ''))).toContainEqual(expect.stringContaining('min 0, desired 7, max 50'));
+  });
+});

@@ -241,3 +241,9 @@ describe('kill switch (CAPACITY_GUARD_KILL_SWITCH)', () => {
     expect(error.message).toContain('"yes"');
   });
 });
+
+describe('bounds that keep tag values within AWS limits', () => {
+  it('refuses unknownFailures.suspendAfter above 20 (its tag value would pass 256 characters)', () => {
+    expect(() => policyFromText('unknownFailures:\n  suspendAfter: 30\nclusters:\n  - name: prod\n    priorities: |-\n      10: [".*"]\n', 'capacity-guard.yml', { env: {} })).toThrow(/suspendAfter/);
+  });
+});
