@@ -4,7 +4,7 @@
  * aws-sdk-client-mock: AWS refuses a whole call for one id.
  */
 import { AutoScalingClient, AutoScalingServiceException, DetachInstancesCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createDetachAdapter } from '../../../lib/aws/detach-adapter';
@@ -66,5 +66,26 @@ describe('EC2 adapter', () => {
     const found = await createEc2Adapter(client).describeInstances(['i-0a', 'i-0b']);
 
     expect(found).toEqual([expect.objectContaining({ instanceId: 'i-0a', market: 'spot', availabilityZoneId: 'euw3-az1', autoScalingGroupName: 'spot-a' })]);
+  });
+});
+
+describe('EC2 CreateTags at the 50-tag limit of one instance', () => {
+  it('tags every other instance of the call and leaves the one at its limit', async () => {
+    const client = new EC2Client({ region: REGION });
+    const mock = mockClient(client);
+    const ids = Array.from({ length: 1000 }, (_, index) => `i-${index.toString(16).padStart(4, '0')}`);
+    const full = ids[617]!;
+    const tagged: string[] = [];
+    mock.on(CreateTagsCommand).callsFake((input: { Resources: string[] }) => {
+      if (input.Resources.includes(full)) throw new EC2ServiceException({ name: 'TagLimitExceeded', message: 'The maximum number of tags for a resource has been reached.', $fault: 'client', $metadata: {} });
+      tagged.push(...input.Resources);
+      return {};
+    });
+
+    await createEc2Adapter(client).createTags(ids, { 'capacity-guard/drain': 'spot-interruption' });
+
+    expect(tagged).toHaveLength(999);
+    expect(tagged).not.toContain(full);
+    expect(mock.commandCalls(CreateTagsCommand).length).toBeLessThanOrEqual(25);
   });
 });
