@@ -22,7 +22,7 @@ import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from '../run/deps';
 import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
-import { ANY_SIGNAL, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { ANY_SIGNAL, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
 import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 
@@ -54,7 +54,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     ));
     await reporter.notify();
   }
-  return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
+  return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
 
 /** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */

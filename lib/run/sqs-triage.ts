@@ -6,6 +6,7 @@
 import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../vocabulary/signals';
 import type { AppDeps } from './deps';
+import type { CallOptions } from '../ports/auto-scaling';
 
 export type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
 
@@ -43,6 +44,31 @@ export function triageRecords<S extends Signal>(records: readonly unknown[], dep
     }
   });
   return { annotated, failed, items };
+}
+
+/** A record handed back is visible again after this, not after the queue's whole visibility timeout. */
+export const RETRY_SOON_SECONDS = 5;
+
+/**
+ * The partial batch response, with the handed-back records' visibility shortened to a few seconds
+ * (a throttled or lease-busy record is worth another try at once; a malformed one reaches the
+ * dead-letter queue sooner). If that call fails the records still come back, after the timeout.
+ */
+export async function handBack(records: readonly unknown[], annotated: readonly Annotated[], failed: ReadonlySet<number>, deps: Pick<AppDeps, 'queue' | 'log' | 'metrics'>, options: CallOptions = {}): Promise<{ itemIdentifier: string }[]> {
+  const failures = batchItemFailures(annotated, failed);
+  const handles = [...failed].flatMap((item) => {
+    const record = records[item] as { eventSourceARN?: unknown; receiptHandle?: unknown } | undefined;
+    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string' ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }] : [];
+  });
+  if (deps.queue && handles.length > 0) {
+    try {
+      await deps.queue.retrySoon(handles, RETRY_SOON_SECONDS, options);
+      deps.metrics.count('record.retry-soon', handles.length);
+    } catch (error) {
+      deps.log.warn('could not shorten the visibility of the handed-back records; they come back after the queue\u2019s timeout', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return failures;
 }
 
 /** The partial batch response. SQS always sets messageId; a record without one cannot be reported back. */

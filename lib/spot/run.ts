@@ -23,7 +23,7 @@ import type { Ec2Instance } from '../ports/ec2';
 import type { PoolState } from '../ports/pool-signals';
 import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
-import { type Accepts, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { type Accepts, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
 import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 import { poolId, poolKeyOf } from '../vocabulary/pool-key';
@@ -64,7 +64,7 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
     }
     await ledger.reporter.notify();
   }
-  result.batchItemFailures = batchItemFailures(annotated, failed);
+  result.batchItemFailures = await handBack(records, annotated, failed, deps, options);
   return result;
 }
 

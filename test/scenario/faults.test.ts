@@ -7,7 +7,9 @@ import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
-import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { RecordingQueue } from '../../lib/fakes/recorders';
+import { handleLaunchEvents } from '../../lib/failover/run';
 import { reconcile } from '../../lib/failover/reconcile';
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -243,5 +245,21 @@ describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)'
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
     const alerts = world.notifier.reports.flatMap((report) => report.done).filter((action) => 'code' in action && action.code === 'needs-operator');
     expect(alerts.map((alert) => ('message' in alert ? alert.message : ''))).toContainEqual(expect.stringContaining('min 0, desired 7, max 50'));
+  });
+});
+
+describe('a record handed back to SQS', () => {
+  it('comes back within seconds, not after the queue\u2019s visibility timeout', async () => {
+    const world = prodCluster();
+    const queue = new RecordingQueue();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    const records = world.aws.takeEvents().map((event) => asSqsRecord(event, 'm-1'));
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('putTags', throttled());
+
+    const result = await handleLaunchEvents(records, { ...world.deps, queue });
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(queue.retried).toEqual([{ receiptHandle: 'fake-m-1', queueArn: expect.stringMatching(/^arn:aws:sqs:/), seconds: 5 }]);
   });
 });

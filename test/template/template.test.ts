@@ -303,6 +303,11 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     ]);
   });
 
+  it('lets the functions shorten the visibility of handed-back records on their own two queues only', () => {
+    const sqsStatements = roleStatements(template).filter((statement) => asArray(statement.Action).includes('sqs:ChangeMessageVisibility'));
+    expect(sqsStatements.map((statement) => [statement.Effect, asArray(statement.Action), statement.Resource])).toEqual([['Allow', ['sqs:ChangeMessageVisibility'], [arnOf('LaunchEventsQueue'), arnOf('SpotEventsQueue')]]]);
+  });
+
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r)).filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify(arnOf('LaunchEventsQueue')));
     expect(mappings).toEqual([
