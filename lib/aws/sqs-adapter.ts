@@ -6,8 +6,9 @@ import { AWS_RETRY } from './clients';
 
 const ENTRIES_PER_CALL = 10;
 
+/** The queue URL's host is not used as the endpoint: the SDK's endpoint settings win (the same host on AWS; moto in tests). */
 export function createSqsClient(): SQSClient {
-  return new SQSClient({ ...AWS_RETRY });
+  return new SQSClient({ ...AWS_RETRY, useQueueUrlAsEndpoint: false });
 }
 
 /** arn:aws:sqs:eu-west-3:123456789012:name → https://sqs.eu-west-3.amazonaws.com/123456789012/name (the SDK's endpoint settings still apply). */
