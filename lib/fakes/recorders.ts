@@ -74,8 +74,8 @@ export class MemoryFoldStore implements FoldStore {
 
 /** A QueuePort that records which records were to come back soon. */
 export class RecordingQueue implements QueuePort {
-  readonly retried: { receiptHandle: string; queueArn: string; seconds: number }[] = [];
-  async retrySoon(records: readonly ReceivedRecord[], seconds: number): Promise<void> {
-    this.retried.push(...records.map((record) => ({ ...record, seconds })));
+  readonly retried: ReceivedRecord[] = [];
+  async retrySoon(records: readonly ReceivedRecord[]): Promise<void> {
+    this.retried.push(...records);
   }
 }

@@ -10,9 +10,11 @@ export interface ReceivedRecord {
   /** The record's `eventSourceARN`: arn:aws:sqs:<region>:<account>:<queue>. */
   queueArn: string;
   receiptHandle: string;
+  /** Visible again after this many seconds. */
+  seconds: number;
 }
 
 export interface QueuePort {
-  /** The records become visible again after `seconds` (ChangeMessageVisibility, 10 a call). */
-  retrySoon(records: readonly ReceivedRecord[], seconds: number, options?: CallOptions): Promise<void>;
+  /** Each record becomes visible again after its `seconds` (ChangeMessageVisibility, 10 a call). */
+  retrySoon(records: readonly ReceivedRecord[], options?: CallOptions): Promise<void>;
 }

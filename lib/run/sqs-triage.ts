@@ -46,8 +46,14 @@ export function triageRecords<S extends Signal>(records: readonly unknown[], dep
   return { annotated, failed, items };
 }
 
-/** A record handed back is visible again after this, not after the queue's whole visibility timeout. */
-export const RETRY_SOON_SECONDS = 5;
+/**
+ * A record handed back is visible again after 5 s, then 15, 45, 120 s as its receive count grows:
+ * a throttled write is worth another try at once, but a lease busy for minutes must not spend the
+ * queue's 5 receives (then the dead-letter queue) in half a minute.
+ */
+export function retryAfterSeconds(receiveCount: number): number {
+  return Math.min(120, 5 * 3 ** Math.max(0, receiveCount - 1));
+}
 
 /**
  * The partial batch response, with the handed-back records' visibility shortened to a few seconds
@@ -57,12 +63,13 @@ export const RETRY_SOON_SECONDS = 5;
 export async function handBack(records: readonly unknown[], annotated: readonly Annotated[], failed: ReadonlySet<number>, deps: Pick<AppDeps, 'queue' | 'log' | 'metrics'>, options: CallOptions = {}): Promise<{ itemIdentifier: string }[]> {
   const failures = batchItemFailures(annotated, failed);
   const handles = [...failed].flatMap((item) => {
-    const record = records[item] as { eventSourceARN?: unknown; receiptHandle?: unknown } | undefined;
-    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string' ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle }] : [];
+    const record = records[item] as { eventSourceARN?: unknown; receiptHandle?: unknown; attributes?: { ApproximateReceiveCount?: unknown } } | undefined;
+    const receives = Number(record?.attributes?.ApproximateReceiveCount) || 1;
+    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string' ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle, seconds: retryAfterSeconds(receives) }] : [];
   });
   if (deps.queue && handles.length > 0) {
     try {
-      await deps.queue.retrySoon(handles, RETRY_SOON_SECONDS, options);
+      await deps.queue.retrySoon(handles, options);
       deps.metrics.count('record.retry-soon', handles.length);
     } catch (error) {
       deps.log.warn('could not shorten the visibility of the handed-back records; they come back after the queue\u2019s timeout', { error: error instanceof Error ? error.message : String(error) });

@@ -15,6 +15,7 @@ import type { SpotDeps } from '../spot/deps';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { LockPort } from '../ports/lock';
 import type { Notifier } from '../ports/notifier';
+import type { QueuePort } from '../ports/queue';
 import { type EventBridgeEvent, asSqsRecord, launchUnsuccessfulEvent } from '../fakes/aws-events';
 import { FakeAwsError, type Pool } from '../fakes/fake-auto-scaling';
 import { type Random, seededRandom, shuffled } from '../vocabulary/seeded-random';
@@ -66,6 +67,8 @@ interface Queued {
   record: Record<string, unknown>;
   receives: number;
   visibleAt: number;
+  /** Set when the run shortened its visibility (ChangeMessageVisibility). */
+  soonAt?: number;
 }
 
 export async function runChaos(seeds: readonly number[]): Promise<ChaosFigures> {
@@ -128,7 +131,15 @@ class Night {
       });
     const notifier: Notifier = { notify: async (report) => (night.slackDown ? Promise.reject(new Error('Slack: 503')) : base.notifier.notify(report)) };
     const withDetach = 'detach' in base ? { detach: faulty((base as unknown as SpotDeps).detach) } : {};
-    return { ...base, autoScaling: faulty(base.autoScaling as AutoScalingPort), ...withDetach, lock, notifier };
+    const queue: QueuePort = {
+      async retrySoon(records) {
+        for (const record of records) {
+          const entry = [...night.queues.failover, ...night.queues.spot].find((candidate) => candidate.record.receiptHandle === record.receiptHandle);
+          if (entry) entry.soonAt = night.world.clock.now().getTime() + record.seconds * 1000;
+        }
+      },
+    };
+    return { ...base, autoScaling: faulty(base.autoScaling as AutoScalingPort), ...withDetach, lock, notifier, queue };
   }
 
   /** A write by `run`: inside the exclusion only while it holds the lease (or, with the store down, a suspension-only run outside it). */
@@ -158,7 +169,10 @@ class Night {
       const visible = this.queues[queue].filter((entry) => entry.visibleAt <= now);
       for (let start = 0; start < visible.length; start += BATCH) {
         const batch = visible.slice(start, start + BATCH);
-        for (const entry of batch) entry.receives += 1;
+        for (const entry of batch) {
+          entry.receives += 1;
+          entry.record = { ...entry.record, attributes: { ...(entry.record.attributes as object), ApproximateReceiveCount: String(entry.receives) } };
+        }
         let failedIds: Set<string>;
         let threw = false;
         try {
@@ -178,7 +192,8 @@ class Night {
             this.deadLettered += 1;
             if (threw) this.lost += 1; // a thrown batch logs no reason per record
           } else {
-            entry.visibleAt = this.world.clock.now().getTime() + VISIBILITY_MS[queue];
+            entry.visibleAt = entry.soonAt ?? this.world.clock.now().getTime() + VISIBILITY_MS[queue];
+            entry.soonAt = undefined;
           }
         }
       }

@@ -9,6 +9,7 @@ import { spotCluster } from './spot-cluster';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { RecordingQueue } from '../../lib/fakes/recorders';
+import { retryAfterSeconds } from '../../lib/run/sqs-triage';
 import { handleLaunchEvents } from '../../lib/failover/run';
 import { reconcile } from '../../lib/failover/reconcile';
 
@@ -261,5 +262,9 @@ describe('a record handed back to SQS', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(queue.retried).toEqual([{ receiptHandle: 'fake-m-1', queueArn: expect.stringMatching(/^arn:aws:sqs:/), seconds: 5 }]);
+  });
+
+  it('waits longer each time it comes back, so a long-busy lease does not spend its 5 receives in half a minute', () => {
+    expect([1, 2, 3, 4, 5].map(retryAfterSeconds)).toEqual([5, 15, 45, 120, 120]);
   });
 });

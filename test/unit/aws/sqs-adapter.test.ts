@@ -12,7 +12,7 @@ describe('SQS queue adapter', () => {
     const mock = mockClient(client);
     mock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
 
-    await createSqsQueueAdapter(client).retrySoon(Array.from({ length: 23 }, (_, index) => ({ queueArn: ARN, receiptHandle: `r-${index}` })), 5);
+    await createSqsQueueAdapter(client).retrySoon(Array.from({ length: 23 }, (_, index) => ({ queueArn: ARN, receiptHandle: `r-${index}`, seconds: 5 })));
 
     const inputs = mock.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
     expect(inputs.map((input) => input.Entries?.length)).toEqual([10, 10, 3]);
