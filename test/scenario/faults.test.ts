@@ -11,6 +11,7 @@ import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events
 import { RecordingQueue } from '../../lib/fakes/recorders';
 import { retryAfterSeconds } from '../../lib/run/sqs-triage';
 import { handleLaunchEvents } from '../../lib/failover/run';
+import { handleSpotEvents } from '../../lib/spot/run';
 import { reconcile } from '../../lib/failover/reconcile';
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -266,5 +267,20 @@ describe('a record handed back to SQS', () => {
 
   it('waits longer each time it comes back, so a long-busy lease does not spend its 5 receives in half a minute', () => {
     expect([1, 2, 3, 4, 5].map(retryAfterSeconds)).toEqual([5, 15, 45, 120, 120]);
+  });
+});
+
+describe('a spot batch whose Describe AWS keeps throttling', () => {
+  it('hands its records back to come again within seconds, instead of throwing the batch', async () => {
+    const world = spotCluster();
+    const queue = new RecordingQueue();
+    world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
+    const records = world.ec2.takeEvents().map((event) => asSqsRecord(event, 's-1'));
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('describeGroups', throttled());
+
+    const result = await handleSpotEvents(records, { ...world.spotDeps, queue });
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 's-1' }]);
+    expect(queue.retried.map((record) => record.seconds)).toEqual([5]);
   });
 });
