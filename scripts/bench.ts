@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startMotoServer } from '../test/support/moto-server';
+import { benchChaos } from './bench/chaos';
 import { benchColdImport } from './bench/cold-import';
 import type { BenchContext, BenchFigures } from './bench/context';
 import { downscalerBench } from './bench/downscaler';
@@ -33,6 +34,11 @@ const TARGETS: Record<string, string> = {
   sim_retire_on_demand_node_hours: '< sim_retire_on_demand_node_hours_draino',
   sim_retire_unmet_node_minutes_added: '0',
   sim_retire_early_retirements: '0',
+  chaos_extra_fallback_nodes_max: '0',
+  chaos_records_lost: '0',
+  chaos_concurrent_writers_max: '≤ 1',
+  chaos_repair_reconcile_runs_max: '≤ 2',
+  chaos_groups_held_by_bad_event_time: '0',
 };
 
 /** Figures are numbers, except labels such as sim_ca_model_version. */
@@ -51,6 +57,7 @@ try {
     { name: 'downscaler', run: () => downscalerBench() },
     { name: 'notify', run: async () => benchNotify() },
     { name: 'retire', run: () => benchRetire(Number(values['retire-seeds'])) },
+    { name: 'chaos', run: () => benchChaos() },
   ];
   const figures: Figures = {};
   for (const module of modules) {

@@ -149,6 +149,7 @@ function toObservedGroup(group: AutoScalingGroup): ObservedGroup {
     tags,
     createdTime: group.CreatedTime?.toISOString() ?? '',
     availabilityZones: group.AvailabilityZones ?? [],
+    desiredCapacityType: group.DesiredCapacityType ?? 'units',
   };
 }
 

@@ -173,7 +173,7 @@ async function awsRetireDeps(policy: Policy, table: string | undefined): Promise
     ec2: createEc2Adapter(clients.createEc2Client()),
     poolSignals: table ? createPoolSignalStore(clients.createDynamoDbClient(), table) : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse },
     eventBus: { putEvents: refuse },
-    lock: { tryAcquire: refuse, release: refuse },
+    lock: { tryAcquire: refuse, renew: refuse, release: refuse },
     log: silentLog,
     metrics: noMetrics,
     notifier: noNotifier,

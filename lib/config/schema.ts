@@ -56,7 +56,8 @@ export const ConfigSchema = z
       .prefault({}),
     unknownFailures: z
       .object({
-        suspendAfter: z.number().int().min(1).default(3),
+        // The count's tag holds a time and up to this many 10-character keys: 20 keeps it under AWS's 256 characters.
+        suspendAfter: z.number().int().min(1).max(20).default(3),
         window: duration.default(900_000),
       })
       .strict()

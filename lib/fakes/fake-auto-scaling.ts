@@ -30,6 +30,8 @@ export interface FakeGroupSpec {
   tags?: Record<string, string>;
   /** When the group was created (ISO); default: now. */
   createdTime?: string;
+  /** `vcpu` or `memory-mib` for a weighted group (the fake still launches one instance per unit). */
+  desiredCapacityType?: string;
 }
 
 interface FakeInstance extends ObservedInstance {
@@ -48,6 +50,7 @@ interface FakeGroup {
   tags: Record<string, string>;
   instances: FakeInstance[];
   createdTime: string;
+  desiredCapacityType: string;
   lastAttempt: number;
   nextPool: number;
   /** Every launch fails with this text (a broken launch template, say). */
@@ -111,6 +114,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort {
       tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
       instances: [],
       createdTime: spec.createdTime ?? new Date(now).toISOString(),
+      desiredCapacityType: spec.desiredCapacityType ?? 'units',
       lastAttempt: Number.NEGATIVE_INFINITY,
       nextPool: 0,
       brokenWith: null,
@@ -155,6 +159,11 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort {
   /** The next call of `method` throws `error` (throttling, a network cut, ...). */
   failNextCall(method: keyof AutoScalingPort | keyof RetirePort, error: Error): void {
     this.failures.push({ method, error });
+  }
+
+  /** Injected failures not yet thrown are dropped (the fault is over). */
+  clearFailures(): void {
+    this.failures.length = 0;
   }
 
   /** What cluster-autoscaler does: raise desired, never above MaxSize (it never picks a full group). */
@@ -279,6 +288,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort {
   async putTags(groupName: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return;
     await this.enter('putTags');
+    if (Object.keys(tags).length > 25) throw new FakeAwsError('ValidationError', 'CreateOrUpdateTags takes at most 25 tags per call.');
     const group = this.get(groupName);
     const after = { ...group.tags, ...tags };
     if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
@@ -378,9 +388,14 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort {
     for (let start = 0; start < instanceIds.length; start += 20) {
       await this.enter('detachInstances');
       const group = this.get(groupName);
+      // AWS refuses the whole call for one instance not in the group, or neither InService nor Standby (moto does not).
+      for (const instanceId of instanceIds.slice(start, start + 20)) {
+        const state = group.instances.find((instance) => instance.instanceId === instanceId)?.lifecycleState;
+        if (state === undefined) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
+        if (state !== 'InService' && state !== 'Standby') throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not in InService or Standby.`);
+      }
       for (const instanceId of instanceIds.slice(start, start + 20)) {
         const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
-        if (index < 0) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
         const [instance] = group.instances.splice(index, 1);
         this.detached.push({ group: groupName, groupTags: { ...group.tags }, instance: instance! });
         if (shouldDecrementDesiredCapacity) group.desiredCapacity = Math.max(group.minSize, group.desiredCapacity - 1);
@@ -499,6 +514,7 @@ function toObserved(group: FakeGroup): ObservedGroup {
     tags: { ...group.tags },
     createdTime: group.createdTime,
     availabilityZones: [...new Set(group.pools.map((pool) => pool.zone))],
+    desiredCapacityType: group.desiredCapacityType,
   };
 }
 

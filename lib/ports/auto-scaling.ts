@@ -29,6 +29,8 @@ export interface ObservedGroup {
   tags: Record<string, string>;
   createdTime: string; // ISO-8601
   availabilityZones: string[];
+  /** What desired, min and max count: `units` (instances, the default), `vcpu` or `memory-mib` (weighted groups). */
+  desiredCapacityType?: string;
 }
 
 export interface ScalingActivity {

@@ -28,7 +28,7 @@ const SKIPPED: RetireRunResult = { sets: [], decided: [], failed: [], skipped: t
 /** The report is sent after the lease is given back, as every run's (lib/run/run-report.ts). */
 export async function retireRun(deps: RetireDeps, options: CallOptions = {}): Promise<RetireRunResult> {
   const reporter = new RunReporter<RetireAction>('retire', deps);
-  const result = await underLease(deps, LOCK_WAIT_MS, () => retireLocked(deps, reporter, options), { consequence: 'this retire run is skipped; the next one catches up', answer: () => SKIPPED }, options);
+  const result = await underLease(deps, LOCK_WAIT_MS, (held) => retireLocked(held, reporter, options), { consequence: 'this retire run is skipped; the next one catches up', answer: () => SKIPPED }, options);
   await reporter.notify();
   return result;
 }

@@ -47,7 +47,7 @@ export class World {
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now, pause: async (ms) => this.clock.advance(ms) };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { retireRun } from '../../lib/retire/run';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { TAG } from '../../lib/vocabulary/tags';
 import { RETIRE_BATCH_TAG, RETIRE_TAG } from '../../lib/retire/tags';
 import { SPOT_TAG } from '../../lib/spot/tags';
@@ -139,7 +140,8 @@ describe('on-demand retirement', () => {
 
   it('resumes on the same nodes when the state tag write is lost after the nodes were tagged', async () => {
     const { world, before } = await replacementsReady();
-    world.aws.failNextCall('putTags', THROTTLED);
+    // Lost for good: throttled on every try the run makes within its invocation.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('putTags', THROTTLED);
     expect((await world.retire()).failed).toHaveLength(1);
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^replacing;/);
     expect(world.aws.view(OD_HOOK).desiredCapacity).toBe(4); // nothing terminated yet

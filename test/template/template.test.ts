@@ -313,6 +313,15 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     ]);
   });
 
+  it('lets the functions shorten the visibility of handed-back records on their own two queues only', () => {
+    const sqsStatements = roleStatements(template).filter((statement) => asArray(statement.Action).includes('sqs:ChangeMessageVisibility'));
+    // Each function that reads a queue may change the visibility of its own queue's messages, nothing else.
+    expect(sqsStatements.map((statement) => [statement.Effect, statement.Resource])).toEqual([
+      ['Allow', arnOf('LaunchEventsQueue')],
+      ['Allow', arnOf('SpotEventsQueue')],
+    ]);
+  });
+
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r)).filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify(arnOf('LaunchEventsQueue')));
     expect(mappings).toEqual([

@@ -275,3 +275,9 @@ describe('retire (issue 15)', () => {
     expect(errorFrom(() => load({ ...MINIMAL, retire: { settle: 'soon' } })).message).toMatch(/retire\.settle: invalid duration "soon"/);
   });
 });
+
+describe('bounds that keep tag values within AWS limits', () => {
+  it('refuses unknownFailures.suspendAfter above 20 (its tag value would pass 256 characters)', () => {
+    expect(() => policyFromText('unknownFailures:\n  suspendAfter: 30\nclusters:\n  - name: prod\n    priorities: |-\n      10: [".*"]\n', 'capacity-guard.yml', { env: {} })).toThrow(/suspendAfter/);
+  });
+});
