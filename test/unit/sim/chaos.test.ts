@@ -11,6 +11,6 @@ describe('the chaos suite (throttling, lease store down, a paused lease holder, 
     expect(figures.chaos_records_lost).toBe(0);
     expect(figures.chaos_concurrent_writers_max).toBeLessThanOrEqual(1);
     expect(figures.chaos_repair_reconcile_runs_max).toBeLessThanOrEqual(2);
-    // chaos_groups_held_by_bad_event_time is asserted once the event-time bounds (harden-input branch) are merged.
+    expect(figures.chaos_groups_held_by_bad_event_time).toBe(0);
   });
 });
