@@ -30,7 +30,7 @@ import { ALWAYS, NEVER, type TimeSpec, parseTimeSpec } from '../schedule/spec';
 import type { DownscalerAction, DownscalerNote, DownscalerNoteReason } from './actions';
 import { summarizeDownscaler } from './actions';
 import { DOWNSCALER_TAG, readExcludeUntil } from '../vocabulary/downscaler-tags';
-import { type Sizes, readCount, readSizes, sizesTag } from '../vocabulary/sizes';
+import { type Sizes, readCount, readSignedSizes, signedSizesTag } from '../vocabulary/sizes';
 
 export interface DownscalerDecision {
   actions: DownscalerAction[];
@@ -142,16 +142,20 @@ function whileUp(group: ObservedGroup, cluster: string, current: Sizes, wanted: 
       group: group.name,
       from: current,
       to,
-      tags: { [DOWNSCALER_TAG.saved]: sizesTag(current), [DOWNSCALER_TAG.set]: String(size), [DOWNSCALER_TAG.since]: now.toISOString() },
+      tags: { [DOWNSCALER_TAG.saved]: signedSizesTag(group.name, current), [DOWNSCALER_TAG.set]: String(size), [DOWNSCALER_TAG.since]: now.toISOString() },
       schedule: wanted.schedule,
     },
   };
 }
 
 function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted, now: Date): Outcome {
-  const saved = readSizes(group.tags[DOWNSCALER_TAG.saved]);
+  // Only sizes the downscaler signed itself are restored (item 7: a hand-typed `0,2,100000` must
+  // not raise MaxSize); unsigned values from before the checksum get the failover's upgrade rule.
+  const signed = readSignedSizes(group.name, group.tags[DOWNSCALER_TAG.saved] ?? '');
+  if (!signed.ok) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.saved} ${signed.problem}: never restored on its own; a person must set the sizes and delete the downscaler tags` };
+  const saved = signed.sizes;
   const set = readCount(group.tags[DOWNSCALER_TAG.set] ?? '');
-  if (!saved || set === null) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.saved} / ${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.saved]} / ${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look` };
+  if (set === null) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look` };
   const ours: Sizes = { minSize: set, desiredCapacity: set, maxSize: set };
   const removeTags = [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set, DOWNSCALER_TAG.since].filter((key) => key in group.tags);
   if (wanted.up) {

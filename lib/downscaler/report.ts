@@ -19,7 +19,7 @@ import type { ObservedGroup } from '../ports/auto-scaling';
 import { isUp, nextTransitions } from '../schedule/schedule';
 import { downscalerClusterOf, excludedBecause, readFlag, scheduleFromTags, sizesOf } from './decide';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
-import { readCount, readSizes } from '../vocabulary/sizes';
+import { readCount, readSignedSizes } from '../vocabulary/sizes';
 
 export interface SavingsRow {
   cluster: string;
@@ -47,7 +47,8 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
     const hasScheduleTag = DOWNSCALER_TAG.uptime in group.tags || DOWNSCALER_TAG.downtime in group.tags;
     const down = DOWNSCALER_TAG.saved in group.tags;
     if (!clusterPolicy.staging && !hasScheduleTag && !down) continue;
-    const desired = (down ? readSizes(group.tags[DOWNSCALER_TAG.saved]) : null)?.desiredCapacity ?? sizesOf(group).desiredCapacity;
+    const saved = down ? readSignedSizes(group.name, group.tags[DOWNSCALER_TAG.saved] ?? '') : null;
+    const desired = (saved?.ok ? saved.sizes : null)?.desiredCapacity ?? sizesOf(group).desiredCapacity;
     const none = (note: string): SavingsRow => ({ cluster, group: group.name, desired, downtimeSize: desired, downtimeHours: 0, savedInstanceHours: 0, savedPercent: 0, note });
 
     if (TAG.state in group.tags) {

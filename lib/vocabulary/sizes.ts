@@ -36,11 +36,11 @@ export function signedSizesTag(group: string, sizes: Sizes): string {
 export type SignedSizes = { ok: true; sizes: Sizes } | { ok: false; problem: string };
 
 export function readSignedSizes(group: string, value: string): SignedSizes {
+  if (readSizes(value)) return { ok: false, problem: `"${value}" carries no checksum (written by hand, or before capacity-guard signed its saved sizes)` };
   const cut = value.lastIndexOf(',');
   const plain = value.slice(0, cut);
   const sizes = readSizes(plain);
   if (cut < 0 || !sizes) return { ok: false, problem: `"${value}" is not "min,desired,max,checksum"` };
-  if (readSizes(value)) return { ok: false, problem: `"${value}" carries no checksum (written by hand, or before capacity-guard signed its saved sizes)` };
   if (value.slice(cut + 1).trim() !== checksum(group, plain)) return { ok: false, problem: `"${value}": the checksum does not match ${group} and these sizes (written or changed by hand?)` };
   return { ok: true, sizes };
 }

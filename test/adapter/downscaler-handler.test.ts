@@ -8,6 +8,7 @@ import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
+import { signed } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 
@@ -46,7 +47,7 @@ describe('the downscaler handler on moto', () => {
     expect(await handler(event, context)).toEqual({ groups: 1, actions: 1, skipped: 0, failedActions: 0 });
     const staging = await world.raw('staging-spot');
     expect([staging.MinSize, staging.DesiredCapacity, staging.MaxSize]).toEqual([0, 0, 0]);
-    expect((await world.tags('staging-spot'))[DOWNSCALER_TAG.saved]).toBe('0,2,10');
+    expect((await world.tags('staging-spot'))[DOWNSCALER_TAG.saved]).toBe(signed('staging-spot', '0,2,10'));
     expect((await world.raw('prod-spot')).DesiredCapacity).toBe(2);
 
     expect(await handler(event, context)).toEqual({ groups: 1, actions: 0, skipped: 0, failedActions: 0 });

@@ -16,6 +16,7 @@ import { officeHoursConfig } from '../support/downscaler-config';
 import { resetMoto } from '../support/moto-server';
 import { clusterTags, motoAutoScalingClient, MotoWorld } from '../support/moto-world';
 import { silentLog, noMetrics, RecordingNotifier } from '../../lib/fakes/recorders';
+import { signed } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 
@@ -72,7 +73,7 @@ describe('downscaler on moto', () => {
     expect(saturday.failedActions).toBe(0);
     let raw = await world.raw('staging-web');
     expect([raw.MinSize, raw.DesiredCapacity, raw.MaxSize]).toEqual([0, 0, 0]);
-    expect(await world.tags('staging-web')).toMatchObject({ [DOWNSCALER_TAG.saved]: '1,2,5', [DOWNSCALER_TAG.set]: '0' });
+    expect(await world.tags('staging-web')).toMatchObject({ [DOWNSCALER_TAG.saved]: signed('staging-web', '1,2,5'), [DOWNSCALER_TAG.set]: '0' });
     raw = await world.raw('prod-web');
     expect([raw.MinSize, raw.DesiredCapacity, raw.MaxSize]).toEqual([1, 2, 5]);
 

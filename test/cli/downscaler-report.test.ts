@@ -5,6 +5,7 @@ import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { officeHoursConfig } from '../support/downscaler-config';
 import { fakeIo } from './fake-io';
+import { signed } from '../unit/failover/builders';
 
 const CONFIG = officeHoursConfig();
 
@@ -14,7 +15,7 @@ function group(name: string, cluster: string, [minSize, desiredCapacity, maxSize
 
 const GROUPS = [
   group('staging-spot', 'staging', [0, 4, 10]),
-  group('staging-od', 'staging', [0, 0, 0], { [DOWNSCALER_TAG.saved]: '1,2,5', [DOWNSCALER_TAG.set]: '0' }), // down now
+  group('staging-od', 'staging', [0, 0, 0], { [DOWNSCALER_TAG.saved]: signed('staging-od', '1,2,5'), [DOWNSCALER_TAG.set]: '0' }), // down now
   group('staging-masters', 'staging', [3, 3, 3]),
   group('prod-batch', 'prod', [0, 5, 8], { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 UTC', [DOWNSCALER_TAG.downtimeCapacity]: '1' }),
   group('prod-web', 'prod', [2, 6, 20]),

@@ -73,8 +73,8 @@ describe('a staging cluster over a weekend', () => {
     expect(run.actions.map((action) => `${action.kind} ${action.group}`)).toEqual(['scheduled-downscale staging-on-demand', 'scheduled-downscale staging-spot']);
     expect(sizes(world, 'staging-spot')).toBe('0/0/0');
     expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
-    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe('0,3,10');
-    expect(world.aws.view('staging-on-demand').tags[DOWNSCALER_TAG.saved]).toBe('1,2,5');
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe(signed('staging-spot', '0,3,10'));
+    expect(world.aws.view('staging-on-demand').tags[DOWNSCALER_TAG.saved]).toBe(signed('staging-on-demand', '1,2,5'));
     expect(world.aws.view('staging-spot').instances).toEqual([]);
     // Control-plane groups and production are left alone.
     expect(sizes(world, 'staging-control-plane')).toBe('3/3/3');
@@ -436,7 +436,7 @@ describe('with the failover (issue 2) in the same night', () => {
     jumpTo(world, '2026-11-30T06:30:00Z');
     await world.downscale();
     expect(sizes(world, 'staging-on-demand')).toBe('0/2/5');
-    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe('1,3,10');
+    expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe(signed('staging-spot', '1,3,10'));
 
     // Spot capacity returns; the failover probes and restores the downtime sizes it saved...
     world.aws.capacityBack();

@@ -4,6 +4,7 @@ import { policyFromText } from '../../../lib/config/load';
 import { decideDownscaler } from '../../../lib/downscaler/decide';
 import { DOWNSCALER_TAG } from '../../../lib/vocabulary/downscaler-tags';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
+import { readSizes, signedSizesTag } from '../../../lib/vocabulary/sizes';
 
 const SATURDAY = new Date('2026-11-28T12:00:00Z');
 const WEDNESDAY = new Date('2026-11-25T12:00:00Z');
@@ -23,10 +24,17 @@ function group(name: string, cluster: string, [minSize, desiredCapacity, maxSize
     desiredCapacity,
     maxSize,
     instances: [],
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...tags },
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...signSaved(name, tags) },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };
+}
+
+/** Fixtures write the downscaler's saved sizes as plain `min,desired,max`; the downscaler would have signed them. */
+function signSaved(name: string, tags: Record<string, string>): Record<string, string> {
+  const plain = tags[DOWNSCALER_TAG.saved];
+  const sizes = readSizes(plain);
+  return sizes ? { ...tags, [DOWNSCALER_TAG.saved]: signedSizesTag(name, sizes) } : tags;
 }
 
 const down = (saved: string, set = '0') => ({ [DOWNSCALER_TAG.saved]: saved, [DOWNSCALER_TAG.set]: set });
@@ -41,7 +49,7 @@ describe('decideDownscaler', () => {
         group: 'web',
         from: { minSize: 1, desiredCapacity: 3, maxSize: 6 },
         to: { minSize: 0, desiredCapacity: 0, maxSize: 0 },
-        tags: { [DOWNSCALER_TAG.saved]: '1,3,6', [DOWNSCALER_TAG.set]: '0', [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' },
+        tags: { [DOWNSCALER_TAG.saved]: signedSizesTag('web', { minSize: 1, desiredCapacity: 3, maxSize: 6 }), [DOWNSCALER_TAG.set]: '0', [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' },
         schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris; downtime never',
       },
     ]);
@@ -97,7 +105,22 @@ describe('decideDownscaler', () => {
   it('leaves a group with an unreadable saved tag down and asks for a person', () => {
     const { actions, notes } = decideDownscaler([group('web', 'staging', [0, 0, 0], down('1,3'))], policy(), WEDNESDAY);
     expect(actions).toEqual([]);
-    expect(notes[0]?.note).toContain('a person must look');
+    expect(notes[0]).toMatchObject({ reason: 'needs-a-person', note: expect.stringContaining('is not "min,desired,max,checksum"') });
+  });
+
+  it('never restores a hand-typed, copied or unsigned saved tag: left down, a person asked (item 7)', () => {
+    const typed = group('web', 'staging', [0, 0, 0], down('1,3,6'));
+    typed.tags[DOWNSCALER_TAG.saved] = '0,2,100000'; // hand-typed, or written before the checksum
+    const copied = group('api', 'staging', [0, 0, 0], down('1,3,6'));
+    copied.tags[DOWNSCALER_TAG.saved] = signedSizesTag('web', { minSize: 1, desiredCapacity: 3, maxSize: 6 }); // another group's
+    const { actions, notes } = decideDownscaler([typed, copied], policy(), WEDNESDAY);
+    expect(actions).toEqual([]);
+    expect(notes.map((note) => [note.group, note.reason])).toEqual([
+      ['api', 'needs-a-person'],
+      ['web', 'needs-a-person'],
+    ]);
+    expect(notes[1]?.note).toContain('carries no checksum');
+    expect(notes[0]?.note).toContain('checksum does not match api');
   });
 
   it('accepts kube-downscaler exclude-until formats and treats an unreadable one as excluded', () => {
