@@ -148,7 +148,11 @@ export class FakeEc2 implements Ec2Port {
 
   async createTags(instanceIds: readonly string[], tags: Record<string, string>): Promise<void> {
     // EC2 refuses the whole call when one instance would pass 50 tags (moto does not).
-    const overLimit = instanceIds.find((id) => this.find(id) && Object.keys({ ...this.tagsOf(id), ...tags }).length > 50);
+    const index = this.index(); // built once: find() rebuilds it, and a storm tags 1,000 instances in one call
+    const overLimit = instanceIds.find((id) => {
+      const known = index.get(id);
+      return known !== undefined && Object.keys({ ...this.view(known).tags, ...tags }).length > 50;
+    });
     if (overLimit) {
       await this.enter('createTags');
       throw new FakeAwsError('TagLimitExceeded', 'The maximum number of tags for a resource has been reached.');
