@@ -20,7 +20,7 @@ export const DEFAULT_POOL_OUT_MS = 5 * 60_000;
 
 /** The pools a capacity failure names: its type, or every type of the group in its zone. */
 export function poolsOutOfFailure(signal: LaunchFailure, group: ObservedGroup | undefined, lifetimeMs: number): PoolOut[] {
-  if (signal.failure !== 'capacity' || signal.origin === 'pool' || signal.origin === 'storm' || !signal.availabilityZone) return [];
+  if (signal.failure !== 'capacity' || signal.origin === 'pool' || signal.origin === 'inferred' || !signal.availabilityZone) return [];
   const zoneName = signal.availabilityZone;
   const known = group ? poolsOfGroup(group) : null;
   const market = signal.market ?? (known?.[0]?.market ?? null);
