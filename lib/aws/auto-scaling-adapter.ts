@@ -151,6 +151,7 @@ function toObservedGroup(group: AutoScalingGroup): ObservedGroup {
     createdTime: group.CreatedTime?.toISOString() ?? '',
     availabilityZones: group.AvailabilityZones ?? [],
     launch: toLaunch(group),
+    desiredCapacityType: group.DesiredCapacityType ?? 'units',
   };
 }
 

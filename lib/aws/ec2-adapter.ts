@@ -67,7 +67,7 @@ export function createEc2Adapter(client: EC2Client): Ec2Port {
       const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
       if (Tags.length === 0) return;
       for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
-        await withoutUnknownIds(chunk, (ids) => call(() => client.send(new CreateTagsCommand({ Resources: ids, Tags }), http(options))));
+        await withoutUnknownIds(chunk, (ids) => withoutTagLimitExceeded(ids, (some) => call(() => client.send(new CreateTagsCommand({ Resources: some, Tags }), http(options)))));
       }
     },
 
@@ -102,6 +102,7 @@ async function toInstance(instance: Instance, zoneIdOf: (name: string, options?:
     market: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
     autoScalingGroupName: tags[ASG_NAME_TAG] ?? null,
     privateDnsName: instance.PrivateDnsName || null,
+    launchTime: instance.LaunchTime ? new Date(instance.LaunchTime).toISOString() : null,
   };
 }
 
@@ -125,6 +126,23 @@ async function withoutUnknownIds<T>(ids: readonly string[], request: (ids: strin
     }
   }
   return [];
+}
+
+/**
+ * EC2 allows 50 tags per instance and refuses a whole CreateTags for one instance at its limit
+ * (`TagLimitExceeded`, naming none): halve the call until the instances at the limit are alone,
+ * tag all the others, and leave those untagged (the drain event still names them).
+ */
+async function withoutTagLimitExceeded(ids: readonly string[], request: (ids: string[]) => Promise<unknown>): Promise<void> {
+  try {
+    await request([...ids]);
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'TagLimitExceeded') throw error;
+    if (ids.length === 1) return;
+    const half = Math.ceil(ids.length / 2);
+    await withoutTagLimitExceeded(ids.slice(0, half), request);
+    await withoutTagLimitExceeded(ids.slice(half), request);
+  }
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -6,7 +6,10 @@
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
 import { type GroupView, buildSnapshot } from '../failover/snapshot';
+import type { Policy } from '../config/policy';
 import type { AutoScalingPort } from '../ports/auto-scaling';
+import type { RetireDeps } from '../retire/deps';
+import { retireStatus, retireStatusLines } from '../retire/status';
 import {
   type Command,
   EXIT_FAILURE,
@@ -44,7 +47,15 @@ AWS_ENDPOINT_URL (e.g. a local moto server).
 Exit status: 0 done; 1 AWS could not be reached or refused (credentials, network);
 2 bad usage, no or invalid config file, unknown --cluster.
 
+With --retire, one more block per failover set (on-demand retirement, issue 15): its stage
+(idle, waiting, replacing, retiring, blocked) and why, the on-demand nodes that are candidates,
+and the fallback groups that are never retired (no termination lifecycle hook, no drain bus).
+It also reads EC2 (ages, markets) and the groups' lifecycle hooks; --table <CapacitySignalsTable>
+adds the Spot interruptions per pool (without it, pool signals are not checked).
+
 Options:
+  --retire           also where on-demand retirement stands, per failover set
+  --table <name>     with --retire: the capacity signals table (DynamoDB) to read
   --cluster <name>   only this cluster
   --config <file>    the capacity-guard YAML config
   --json             print the rows as JSON instead of a table
@@ -71,12 +82,15 @@ export interface StatusRow {
 export interface StatusDeps {
   /** The port to read groups through. Default: the AWS adapter, configured by the SDK's own chain. */
   autoScaling?: () => AutoScalingPort | Promise<AutoScalingPort>;
+  /** What `--retire` reads through. Default: the AWS adapters. */
+  retireDeps?: (policy: Policy, table: string | undefined) => RetireDeps | Promise<RetireDeps>;
 }
 
 export function createStatusCommand(deps: StatusDeps = {}): Command {
   const autoScaling = deps.autoScaling ?? awsAutoScaling;
+  const retireDeps = deps.retireDeps ?? awsRetireDeps;
   return async (args, io) => {
-    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } });
+    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' }, retire: { type: 'boolean' }, table: { type: 'string' } });
     if (!parsed.ok) return usageError(io, NAME, parsed.error);
     if (parsed.help) {
       io.stdout(HELP);
@@ -110,8 +124,21 @@ export function createStatusCommand(deps: StatusDeps = {}): Command {
         writeError(io, `note: cluster ${cluster}: no group tagged k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/${cluster}`);
       }
     }
-    if (parsed.values.json === true) writeJson(io, rows);
-    else io.stdout(table(rows));
+    if (parsed.values.retire !== true) {
+      if (parsed.values.json === true) writeJson(io, rows);
+      else io.stdout(table(rows));
+      return EXIT_OK;
+    }
+    let sets: Awaited<ReturnType<typeof retireStatus>>;
+    try {
+      const onlyWanted = { ...policy, clusters: policy.clusters.filter((cluster) => clusters.includes(cluster.name)) };
+      sets = await retireStatus({ ...(await retireDeps(policy, stringOption(parsed.values, 'table'))), policy: onlyWanted });
+    } catch (error) {
+      writeError(io, `${NAME}: cannot read where retirement stands: ${describeAwsError(error)}`);
+      return EXIT_FAILURE;
+    }
+    if (parsed.values.json === true) writeJson(io, { groups: rows, retire: sets });
+    else io.stdout(`${table(rows)}\n${retireStatusLines(sets)}`);
     return EXIT_OK;
   };
 }
@@ -127,6 +154,36 @@ async function awsAutoScaling(): Promise<AutoScalingPort> {
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 
+
+/** Reads only: the lease, the bus and the notifier are inert stand-ins. */
+async function awsRetireDeps(policy: Policy, table: string | undefined): Promise<RetireDeps> {
+  const [clients, { createAutoScalingAdapter }, { createEc2Adapter }, { createRetireAdapter }, { createPoolSignalStore }, { silentLog, noMetrics, noNotifier }] = await Promise.all([
+    import('../aws/clients'),
+    import('../aws/auto-scaling-adapter'),
+    import('../aws/ec2-adapter'),
+    import('../aws/retire-adapter'),
+    import('../aws/pool-signal-store'),
+    import('../fakes/recorders'),
+  ]);
+  const autoScalingClient = clients.createAutoScalingClient();
+  return {
+    policy,
+    autoScaling: createAutoScalingAdapter(autoScalingClient),
+    retire: createRetireAdapter(autoScalingClient),
+    ec2: createEc2Adapter(clients.createEc2Client()),
+    poolSignals: table ? createPoolSignalStore(clients.createDynamoDbClient(), table) : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse, recordPoolsOut: refuse, listPoolsOut: async () => [] },
+    eventBus: { putEvents: refuse },
+    lock: { tryAcquire: refuse, renew: refuse, release: refuse },
+    log: silentLog,
+    metrics: noMetrics,
+    notifier: noNotifier,
+    now: () => new Date(),
+  };
+}
+
+async function refuse(): Promise<never> {
+  throw new Error('status reads only');
+}
 
 export function statusRows(snapshot: ReturnType<typeof buildSnapshot>, clusters: readonly string[]): StatusRow[] {
   return snapshot.clusters

@@ -9,6 +9,7 @@ import { describeIssues } from '../parse/zod-issues';
 import { type PriorityRule, parsePriorities, rulesFrom } from '../cluster-autoscaler/expander';
 import { resolveDownscaler } from './downscaler-schema';
 import { resolveNotifications } from './notify-schema';
+import { resolveRetire } from './retire-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
 import { resolveSpotPolicy } from './spot-schema';
@@ -96,6 +97,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
     downscaler: resolveDownscaler(config.downscaler, config.clusters),
     notifications: resolveNotifications(config.notifications),
     spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
+    retire: resolveRetire(config.retire),
   };
 }
 

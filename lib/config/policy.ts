@@ -5,6 +5,7 @@
 import type { PriorityRule } from '../cluster-autoscaler/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
+import type { RetirePolicy } from './retire-schema';
 import type { Mode } from './schema';
 import type { SpotPolicy } from './spot-schema';
 
@@ -34,6 +35,8 @@ export interface Policy {
   notifications: NotificationPolicy;
   /** The spot function's policy (lib/config/spot-schema.ts). */
   spot: SpotPolicy;
+  /** On-demand retirement (lib/config/retire-schema.ts); absent in hand-built policies = off (RETIRE_OFF). */
+  retire?: RetirePolicy;
 }
 
 export interface EventTimeBounds {

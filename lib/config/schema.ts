@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { durationSchema } from './duration';
 import { NotificationsSchema } from './notify-schema';
+import { RetireSchema } from './retire-schema';
 import { SpotSchema } from './spot-schema';
 
 const duration = durationSchema('"90s", "3m", "1h30m"');
@@ -55,7 +56,8 @@ export const ConfigSchema = z
       .prefault({}),
     unknownFailures: z
       .object({
-        suspendAfter: z.number().int().min(1).default(3),
+        // The count's tag holds a time and up to this many 10-character keys: 20 keeps it under AWS's 256 characters.
+        suspendAfter: z.number().int().min(1).max(20).default(3),
         window: duration.default(900_000),
       })
       .strict()
@@ -101,6 +103,8 @@ export const ConfigSchema = z
     notifications: NotificationsSchema,
     /** Spot interruptions and rebalance recommendations (lib/config/spot-schema.ts). */
     spot: SpotSchema,
+    /** On-demand retirement once Spot is back (lib/config/retire-schema.ts); off by default. */
+    retire: RetireSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -12,12 +12,12 @@ import type { DownscalerAction } from './actions';
 import { summarizeDownscaler } from './actions';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
-import { type Executed, executeEach } from '../run/execute-each';
+import { type Executed, type RetryPolicy, executeEach } from '../run/execute-each';
 
 export type DownscalerExecution = Executed<DownscalerAction>;
 
-export async function executeDownscalerActions(actions: readonly DownscalerAction[], port: AutoScalingPort, log: Log, options: CallOptions = {}): Promise<DownscalerExecution> {
-  return executeEach(actions, (action) => execute(action, port, options), summarizeDownscaler, log);
+export async function executeDownscalerActions(actions: readonly DownscalerAction[], port: AutoScalingPort, log: Log, options: CallOptions = {}, retry?: RetryPolicy): Promise<DownscalerExecution> {
+  return executeEach(actions, (action) => execute(action, port, options), summarizeDownscaler, log, retry);
 }
 
 async function execute(action: DownscalerAction, port: AutoScalingPort, options: CallOptions): Promise<void> {

@@ -4,6 +4,7 @@
  * finds every group in its wanted state makes no write.
  */
 import { executeDownscalerActions } from './execute';
+import { retryFor } from '../run/execute-each';
 import { DOWNSCALER_OFF } from '../config/downscaler-schema';
 import { ACTIONABLE_NOTE_REASONS, type DownscalerAction, type DownscalerNote, summarizeDownscaler } from './actions';
 import { decideDownscaler } from './decide';
@@ -36,7 +37,7 @@ export async function downscale(deps: AppDeps, options: CallOptions = {}, runEve
     deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
     return NOTHING;
   }
-  return underLease(deps, LOCK_WAIT_MS, () => downscaleLocked(deps, options, runEveryMs), { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
+  return underLease(deps, LOCK_WAIT_MS, (held) => downscaleLocked(held, options, runEveryMs), { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
 }
 
 /** Groups of staging clusters, and groups anywhere carrying a schedule tag or our saved sizes. */
@@ -64,7 +65,7 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: 
   const dryRun = !writeGate(deps.policy, true).writes;
   deps.log.info(dryRun ? 'dry run: downscaler actions decided, not executed' : 'downscaler actions decided', { actions: actions.map(summarizeDownscaler), detail: actions });
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
-  const result = dryRun ? { done: [], failed: [] } : await executeDownscalerActions(actions, deps.autoScaling, deps.log, options);
+  const result = dryRun ? { done: [], failed: [] } : await executeDownscalerActions(actions, deps.autoScaling, deps.log, options, retryFor(deps, options));
   for (const { action, error } of result.failed) {
     deps.metrics.count('action.failed');
     deps.log.error('downscaler action failed; the next run retries it', { action: summarizeDownscaler(action), error: error.message, errorName: error.name });

@@ -8,6 +8,7 @@ import { summarize } from './guard-rails';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
+import { retryFor } from '../run/execute-each';
 
 export async function actOrPrint(actions: readonly Action[], deps: AppDeps, options: CallOptions): Promise<ExecutionResult> {
   logDecided(actions, deps);
@@ -25,7 +26,7 @@ export async function actDecided(actions: readonly Action[], deps: AppDeps, opti
   if (actions.length === 0) return { done: [], failed: [] };
   for (const action of actions) deps.metrics.count(action.kind === 'alert' ? `alert.${action.code}` : `action.${action.kind}`);
   if (!writeGate(deps.policy, true).writes) return { done: [], failed: [] };
-  const result = await executeActions(actions, deps.autoScaling, deps.log, options);
+  const result = await executeActions(actions, deps.autoScaling, deps.log, options, retryFor(deps, options));
   for (const { action, error } of result.failed) {
     deps.metrics.count('action.failed');
     deps.log.error('action failed; the record will be retried', { action: summarize(action), error: error.message, errorName: error.name });

@@ -10,10 +10,10 @@ import type { LaunchFailure, LaunchSuccess, Signal } from '../vocabulary/signals
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
 import { applyGuardRails } from './guard-rails';
-import { MANUAL, SUSPENSION_TAG_KEYS, TAG, tagValue } from '../vocabulary/tags';
+import { ESSENTIAL_SUSPENSION_TAG_KEYS, GROUP_TAG_LIMIT, MANUAL, SUSPENSION_TAG_KEYS, TAG, tagValue } from '../vocabulary/tags';
 import { placeUnmetCapacity } from './placement';
 import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
-import { type Sizes, sizesTag } from '../vocabulary/sizes';
+import { type Sizes, signedSizesTag } from '../vocabulary/sizes';
 import { backoffTag, probeTag, unknownFailuresTag } from './guard-state';
 
 export interface Decision {
@@ -54,6 +54,7 @@ function onLaunchFailure(signal: LaunchFailure, snapshot: Snapshot, policy: Poli
   if (!found) return note(`${signal.autoScalingGroupName} is not a group of a configured cluster`);
   const { cluster, group } = found;
   if (group.ignored) return note(`${group.name} carries ${TAG.ignore}=true`);
+  if (group.weighted) return { actions: [weightedAlert(cluster, group)], notes: [`${group.name} counts capacity in ${group.weighted}: not touched`] };
   const at = Date.parse(signal.time);
   const guard = group.guard;
   const restoredAt = group.memory.restoredAt;
@@ -106,6 +107,11 @@ function onTick(snapshot: Snapshot, policy: Policy, now: Date): Decision {
         }
         continue;
       }
+      // A weighted group carrying our state (written before capacity-guard knew better) is left to a person.
+      if (group.weighted) {
+        if (group.guard.state !== 'healthy') actions.push(weightedAlert(cluster, group));
+        continue;
+      }
       actions.push(...tickGroup(cluster, group, now, policy));
     }
   }
@@ -136,6 +142,17 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
   }
 }
 
+/** Sizes in vCPUs or MiB: an instance count written there would scale the group in. */
+function weightedAlert(cluster: ClusterSnapshot, group: GroupView): Alert {
+  return alert(
+    'critical',
+    'needs-operator',
+    cluster,
+    group,
+    `${group.name} counts its capacity in ${group.weighted} (DesiredCapacityType), capacity-guard in instances: it does not take this group out of rotation or resize it; set DesiredCapacityType to units, or tag it ${TAG.ignore}=true and keep it out of the priority expander's failover path`,
+  );
+}
+
 function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
   const to = suspendedSizes(group);
   const target = to.desiredCapacity;
@@ -144,6 +161,16 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
   const manual = signal.failure === 'configuration';
   const until = manual ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
   const reason = describeFailure(signal);
+  const fitted = fitTags(group, {
+    [TAG.state]: 'suspended',
+    [TAG.failure]: signal.failure,
+    [TAG.reason]: tagValue(reason),
+    [TAG.since]: signal.time,
+    [TAG.until]: until ?? MANUAL,
+    [TAG.savedSizes]: signedSizesTag(group.name, saved),
+    [TAG.setMax]: String(to.maxSize),
+    [TAG.backoff]: backoffTag(backoffSeconds, signal.time),
+  });
   const actions: Action[] = [
     {
       kind: 'suspend-group',
@@ -157,23 +184,30 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
       backoffSeconds,
       from: currentSizes(group),
       to,
-      tags: {
-        [TAG.state]: 'suspended',
-        [TAG.failure]: signal.failure,
-        [TAG.reason]: tagValue(reason),
-        [TAG.since]: signal.time,
-        [TAG.until]: until ?? MANUAL,
-        [TAG.savedSizes]: sizesTag(saved),
-        [TAG.setMax]: String(to.maxSize),
-        [TAG.backoff]: backoffTag(backoffSeconds, signal.time),
-      },
+      tags: fitted.tags,
     },
   ];
+  if (fitted.dropped === 'all') {
+    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} has no room for capacity-guard's tags (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT}): taken out of rotation by its sizes alone, which capacity-guard cannot undo; restore min ${saved.minSize}, desired ${saved.desiredCapacity}, max ${saved.maxSize} by hand once it launches again, and free some tags`));
+  } else if (fitted.dropped === 'extras') {
+    actions.push(alert('warning', 'needs-operator', cluster, group, `${group.name} is near the ${GROUP_TAG_LIMIT}-tag limit: its suspension keeps only ${ESSENTIAL_SUSPENSION_TAG_KEYS.join(', ')} (no reason, failure class or backoff); free some tags`));
+  }
   if (manual) {
     actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and deletes the ${TAG.state} tag (the saved sizes are then restored)`));
   }
   actions.push(...moveUnmetCapacity(cluster, group, group.desiredCapacity - target));
   return { actions, notes: [] };
+}
+
+/**
+ * The suspension's tags that fit the group's 50: all, else the essential ones with room left for
+ * the probe's tag, else none (the group is then capped by its sizes alone, with an alert).
+ */
+function fitTags(group: GroupView, tags: Record<string, string>): { tags: Record<string, string>; dropped: 'none' | 'extras' | 'all' } {
+  const after = (keys: readonly string[]) => new Set([...Object.keys(group.tags), ...keys]).size;
+  if (after(Object.keys(tags)) + 1 <= GROUP_TAG_LIMIT) return { tags, dropped: 'none' };
+  if (after(ESSENTIAL_SUSPENSION_TAG_KEYS) + 1 <= GROUP_TAG_LIMIT) return { tags: Object.fromEntries(Object.entries(tags).filter(([key]) => ESSENTIAL_SUSPENSION_TAG_KEYS.includes(key))), dropped: 'extras' };
+  return { tags: {}, dropped: 'all' };
 }
 
 function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy): Decision {

@@ -5,18 +5,40 @@
  * and the state tag first when coming back (a group left "released" is restored by reconcile).
  * Sizes are always written whole (min, desired, max) so a concurrent change by cluster-autoscaler
  * can never make one UpdateAutoScalingGroup call invalid.
+ * A fallback raise is done only once the failing group's suspension is fully written: the suspension
+ * is the record that the unmet demand moved, so a retry (or the next failure event) that finds the
+ * group still in rotation raises again only what was never raised. A raise lost after its
+ * suspension is never redone; cluster-autoscaler covers that demand, as the failing group is out.
  */
 import type { Action } from './actions';
 import { summarize } from './guard-rails';
 import { TAG } from '../vocabulary/tags';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
-import { type Executed, executeEach } from '../run/execute-each';
+import { type Executed, type RetryPolicy, executeEach } from '../run/execute-each';
+import { CapacityGuardError } from '../vocabulary/errors';
 
 export type ExecutionResult = Executed<Action>;
 
-export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}): Promise<ExecutionResult> {
-  return executeEach(actions, (action) => executeAction(action, port, log, options), summarize, log);
+export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}, retry?: RetryPolicy): Promise<ExecutionResult> {
+  const suspended = new Set<string>();
+  return executeEach(
+    actions,
+    async (action) => {
+      if (action.kind === 'raise-desired' && !suspended.has(action.replacing) && actions.some((other) => other.kind === 'suspend-group' && other.group === action.replacing)) {
+        throw new SuspensionNotRecordedError(`not raised: the suspension of ${action.replacing} is not written yet; the retry raises once it is`);
+      }
+      await executeAction(action, port, log, options);
+      if (action.kind === 'suspend-group') suspended.add(action.group);
+    },
+    summarize,
+    log,
+    retry,
+  );
+}
+
+export class SuspensionNotRecordedError extends CapacityGuardError {
+  override name = 'SuspensionNotRecordedError';
 }
 
 async function executeAction(action: Action, port: AutoScalingPort, log: Log, options: CallOptions): Promise<void> {

@@ -2,7 +2,7 @@
  * The failover's state as its tags on the group say it (keys in lib/vocabulary/tags.ts): read into
  * a GuardState and a GuardMemory, and the formats written back. Pure.
  */
-import { type Sizes, readCount, readSizes } from '../vocabulary/sizes';
+import { type Sizes, readCount, readSignedSizes } from '../vocabulary/sizes';
 import { FAILURE_CLASSES, type FailureClass } from '../vocabulary/signals';
 import { MANUAL, TAG } from '../vocabulary/tags';
 
@@ -32,12 +32,20 @@ export interface GuardMemory {
   unknownFailures: { first: string; keys: string[] } | null;
 }
 
-export function readGuardState(tags: Record<string, string>): GuardState {
+/**
+ * Saved sizes that do not check out (lib/vocabulary/sizes.ts, signedSizesTag) make the group
+ * damaged: left for a person, never restored. That includes unsigned `min,desired,max` values
+ * written before the checksum (one-time migration rule, README "Operators: what changed").
+ */
+export function readGuardState(tags: Record<string, string>, group: string): GuardState {
   const state = tags[TAG.state];
-  const saved = readSizes(tags[TAG.savedSizes]);
+  const savedTag = tags[TAG.savedSizes];
+  const signed = savedTag === undefined ? null : readSignedSizes(group, savedTag);
+  if (signed && !signed.ok) return { state: 'damaged', problem: `${TAG.savedSizes} ${signed.problem}; capacity-guard restores only sizes it saved itself` };
+  const saved = signed?.sizes ?? null;
   if (state !== 'suspended' && state !== 'probing') return saved ? { state: 'released', saved } : { state: 'healthy' };
   const since = readTime(tags[TAG.since]);
-  if (!saved) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${TAG.savedSizes} is missing or not "min,desired,max"` };
+  if (!saved) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${TAG.savedSizes} is missing` };
   if (!since) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${TAG.since} is missing or not a time` };
   const failureTag = tags[TAG.failure] ?? 'unknown';
   const failure = (FAILURE_CLASSES as readonly string[]).includes(failureTag) ? (failureTag as FailureClass) : 'unknown';

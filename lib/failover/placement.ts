@@ -17,6 +17,7 @@ export function placeUnmetCapacity(cluster: ClusterSnapshot, failing: GroupView,
       group.failoverSet === failing.failoverSet &&
       group.guard.state === 'healthy' &&
       !group.ignored &&
+      group.weighted === null &&
       group.tier !== null &&
       (failing.tier === null || group.tier >= failing.tier) &&
       group.maxSize > group.desiredCapacity,

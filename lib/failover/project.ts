@@ -36,5 +36,5 @@ function applyTo(group: GroupView, action: Action): GroupView {
       break;
   }
   if ('tags' in action) Object.assign(next.tags, action.tags);
-  return { ...next, guard: readGuardState(next.tags), memory: readGuardMemory(next.tags) };
+  return { ...next, guard: readGuardState(next.tags, next.name), memory: readGuardMemory(next.tags) };
 }

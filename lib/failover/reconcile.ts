@@ -27,7 +27,7 @@ const LOCK_WAIT_MS = 5_000;
 export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promise<ReconcileResult> {
   const reporter = new RunReporter<Action>('reconcile', deps);
   const skipped = () => ({ groups: 0, decided: [], failedActions: 0 });
-  const result = await underLease(deps, LOCK_WAIT_MS, () => reconcileLocked(deps, reporter, options), { consequence: 'this reconcile run is skipped; the next one catches up', answer: skipped }, options);
+  const result = await underLease(deps, LOCK_WAIT_MS, (held) => reconcileLocked(held, reporter, options), { consequence: 'this reconcile run is skipped; the next one catches up', answer: skipped }, options);
   await reporter.notify();
   return result;
 }

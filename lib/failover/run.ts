@@ -3,8 +3,18 @@
  * the groups once, decide in event-time order, act. A record fails (and is retried, then
  * dead-lettered) only if it is malformed, its actions could not be done, or the lease stayed busy;
  * foreign and uninteresting events are acknowledged and counted.
+ *
+ * With the lease store down (DynamoDB unavailable) the batch still takes failing groups out of
+ * rotation, without the lease: only suspensions (and their enforcement, alerts and counts) are
+ * written. That is safe because every writer that could undo one — restore, probe, fallback raise,
+ * reconcile, the downscaler — needs the lease and so stands still meanwhile, and two suspensions of
+ * the same group end in the same state (the cap is what runs, the saved sizes are the pre-failure
+ * ones). What is left out is not lost: restores and probes are re-derived by reconcile from the
+ * groups once the store is back; a fallback raise is left to cluster-autoscaler (the failing group
+ * is out of its rotation).
  */
 import { type Action, writesToAws } from './actions';
+import { summarize } from './guard-rails';
 import { type Snapshot, buildSnapshot } from './snapshot';
 import type { ExecutionResult } from './execute';
 import type { ObservedGroup } from '../ports/auto-scaling';
@@ -14,8 +24,9 @@ import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from '../run/deps';
 import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
-import { ANY_SIGNAL, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { ANY_SIGNAL, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 
 /** A batch waits this long for the lease before it is handed back to SQS. */
 const LOCK_WAIT_MS = 10_000;
@@ -45,15 +56,29 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
-    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options, followUp), { consequence: 'the batch is retried', answer: retryAll }, options);
+    await handBackOnTransient(deps, retryAll, () => underLease(
+      deps,
+      LOCK_WAIT_MS,
+      (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp),
+      {
+        consequence: 'the batch is retried',
+        answer: retryAll,
+        storeDown: { consequence: 'taking failing groups out of rotation without it; restores, probes and raises wait for it', work: () => decideAndAct(signals, annotated, failed, deps, reporter, options, { withoutLease: true }) },
+      },
+      options,
+    ));
     await reporter.notify();
   }
-  return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
+  return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, followUp?: LaunchBatchFollowUp): Promise<void> {
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
-  const { decided, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+/** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */
+const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
+
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, mode = { withoutLease: false }, followUp?: LaunchBatchFollowUp): Promise<void> {
+  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
+  const { decided: all, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+  const decided = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   // The whole batch is decided before anything is done: one log line for all of it.
   logDecided(decided.flatMap((entry) => entry.actions), deps);
   for (const { item, signal, actions, notes, owned } of decided) {
@@ -72,9 +97,17 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
   }
-  if (followUp) {
+  // Pool marks and the tier probe (it launches) only under the lease.
+  if (followUp && !mode.withoutLease) {
     const after = await followUp({ signals, observed, snapshot }, options);
     reporter.add(after.actions, after.result);
     for (const item of after.retry) failed.add(item);
   }
+}
+
+function withoutLease<E extends { actions: Action[]; notes: string[] }>(entry: E, deps: AppDeps): E {
+  const deferred = entry.actions.filter((action) => !SAFE_WITHOUT_LEASE.has(action.kind));
+  if (deferred.length === 0) return entry;
+  deps.metrics.count('action.deferred-lease-store-down', deferred.length);
+  return { ...entry, actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)), notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)] };
 }

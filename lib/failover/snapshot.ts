@@ -24,6 +24,11 @@ export interface GroupView {
   tier: number | null;
   failoverSet: string;
   ignored: boolean;
+  /**
+   * The unit of a weighted group (`vcpu`, `memory-mib`), null when it counts instances.
+   * capacity-guard's sizes are instance counts: it never writes a weighted group's sizes.
+   */
+  weighted: string | null;
   guard: GuardState;
   memory: GuardMemory;
   tags: Record<string, string>;
@@ -82,7 +87,8 @@ export function toView(group: ObservedGroup, cluster: string, tier: number | nul
     tier,
     failoverSet: group.tags[TAG.failoverSet] || DEFAULT_FAILOVER_SET,
     ignored: group.tags[TAG.ignore] === 'true',
-    guard: readGuardState(group.tags),
+    weighted: group.desiredCapacityType && group.desiredCapacityType !== 'units' ? group.desiredCapacityType : null,
+    guard: readGuardState(group.tags, group.name),
     memory: readGuardMemory(group.tags),
     tags: { ...group.tags },
   };

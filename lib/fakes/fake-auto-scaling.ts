@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../config/duration';
 import { GroupNotFoundError } from '../vocabulary/errors';
 import type { AutoScalingPort, GroupSizes, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
+import type { RetirePort } from '../ports/retire';
 import { seededRandom } from '../vocabulary/seeded-random';
 import type { Market } from '../vocabulary/signals';
 import { LAUNCH_INSTANCES_MAX, type LaunchInstancesPort, type LaunchOutcome, type LaunchRequest } from '../ports/launch-instances';
@@ -30,11 +31,15 @@ export interface FakeGroupSpec {
   tags?: Record<string, string>;
   /** When the group was created (ISO); default: now. */
   createdTime?: string;
+  /** `vcpu` or `memory-mib` for a weighted group (the fake still launches one instance per unit). */
+  desiredCapacityType?: string;
 }
 
 interface FakeInstance extends ObservedInstance {
   launchedAt: number;
   pool: Pool;
+  /** Terminating:Wait: when the termination hook's handler completes the lifecycle action and it goes. */
+  leavesAt?: number;
 }
 
 interface FakeGroup {
@@ -46,6 +51,7 @@ interface FakeGroup {
   tags: Record<string, string>;
   instances: FakeInstance[];
   createdTime: string;
+  desiredCapacityType: string;
   lastAttempt: number;
   nextPool: number;
   /** Every launch fails with this text (a broken launch template, say). */
@@ -71,7 +77,7 @@ export interface FakeOptions {
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
-export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
+export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInstancesPort {
   readonly calls = new Map<string, number>();
   private readonly launchTokens = new Map<string, { fingerprint: string; outcome: LaunchOutcome }>();
   private readonly groups = new Map<string, FakeGroup>();
@@ -110,6 +116,7 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
       tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
       instances: [],
       createdTime: spec.createdTime ?? new Date(now).toISOString(),
+      desiredCapacityType: spec.desiredCapacityType ?? 'units',
       lastAttempt: Number.NEGATIVE_INFINITY,
       nextPool: 0,
       brokenWith: null,
@@ -152,8 +159,13 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
   }
 
   /** The next call of `method` throws `error` (throttling, a network cut, ...). */
-  failNextCall(method: keyof AutoScalingPort, error: Error): void {
+  failNextCall(method: keyof AutoScalingPort | keyof RetirePort, error: Error): void {
     this.failures.push({ method, error });
+  }
+
+  /** Injected failures not yet thrown are dropped (the fault is over). */
+  clearFailures(): void {
+    this.failures.length = 0;
   }
 
   /** What cluster-autoscaler does: raise desired, never above MaxSize (it never picks a full group). */
@@ -211,8 +223,14 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
       for (const instance of group.instances) {
         if (instance.lifecycleState === 'Pending' && now - instance.launchedAt >= this.bootMs) instance.lifecycleState = 'InService';
       }
-      const live = group.instances.length;
-      if (live > group.desiredCapacity) group.instances.splice(0, live - group.desiredCapacity);
+      // Instances terminating (held by a termination hook) no longer count towards desired.
+      group.instances = group.instances.filter((instance) => instance.leavesAt === undefined || instance.leavesAt > now);
+      const staying = group.instances.filter((instance) => instance.leavesAt === undefined);
+      const live = staying.length;
+      if (live > group.desiredCapacity) {
+        const leaving = new Set(staying.slice(0, live - group.desiredCapacity));
+        group.instances = group.instances.filter((instance) => !leaving.has(instance));
+      }
       if (live < group.desiredCapacity && now - group.lastAttempt >= this.retryMs) this.launch(group, group.desiredCapacity - live, now);
     }
   }
@@ -312,6 +330,7 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
   async putTags(groupName: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return;
     await this.enter('putTags');
+    if (Object.keys(tags).length > 25) throw new FakeAwsError('ValidationError', 'CreateOrUpdateTags takes at most 25 tags per call.');
     const group = this.get(groupName);
     const after = { ...group.tags, ...tags };
     if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
@@ -335,6 +354,52 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
       .filter((activity) => activity.autoScalingGroupName === groupName && Date.parse(activity.startTime) >= since.getTime())
       .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
   }
+
+  // ---- the RetirePort (termination hooks, targeted termination) ----------------------------
+
+  /**
+   * The group gets an autoscaling:EC2_INSTANCE_TERMINATING hook whose handler (aws-node-termination-handler
+   * in queue mode) drains the node and completes the lifecycle action `drainSeconds` after it fires.
+   */
+  addTerminationHook(groupName: string, name = 'nth-drain', drainSeconds = 60): void {
+    this.get(groupName);
+    this.hooks.set(groupName, { name, drainMs: drainSeconds * 1000 });
+  }
+
+  async terminationHooks(groupName: string): Promise<string[]> {
+    await this.enter('terminationHooks');
+    this.get(groupName);
+    const hook = this.hooks.get(groupName);
+    return hook ? [hook.name] : [];
+  }
+
+  /** TerminateInstanceInAutoScalingGroup: AWS's MinSize refusal (verbatim); gone or already terminating counts as done. */
+  async terminateInGroup(instanceId: string, decrementDesired: boolean): Promise<void> {
+    await this.enter('terminateInGroup');
+    this.terminateNow(instanceId, decrementDesired);
+  }
+
+  /** The same, uncounted: what cluster-autoscaler's scale-down calls in the simulator. Returns false when AWS refuses or the instance is gone. */
+  terminateNow(instanceId: string, decrementDesired: boolean): boolean {
+    const group = [...this.groups.values()].find((candidate) => candidate.instances.some((instance) => instance.instanceId === instanceId));
+    const instance = group?.instances.find((candidate) => candidate.instanceId === instanceId);
+    if (!group || !instance || instance.leavesAt !== undefined) return false;
+    if (decrementDesired && group.desiredCapacity - 1 < group.minSize) {
+      throw new FakeAwsError(
+        'ValidationError',
+        `Currently, desiredSize equals minSize (${group.minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+      );
+    }
+    if (decrementDesired) group.desiredCapacity -= 1;
+    const hook = this.hooks.get(group.name);
+    const now = this.clock.now().getTime();
+    instance.lifecycleState = hook ? 'Terminating:Wait' : 'Terminating';
+    instance.leavesAt = now + (hook ? hook.drainMs : 0);
+    this.settle();
+    return true;
+  }
+
+  private readonly hooks = new Map<string, { name: string; drainMs: number }>();
 
   // ---- for the spot fakes (lib/fakes/fake-ec2.ts) ---------------------------------------------
 
@@ -365,9 +430,14 @@ export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
     for (let start = 0; start < instanceIds.length; start += 20) {
       await this.enter('detachInstances');
       const group = this.get(groupName);
+      // AWS refuses the whole call for one instance not in the group, or neither InService nor Standby (moto does not).
+      for (const instanceId of instanceIds.slice(start, start + 20)) {
+        const state = group.instances.find((instance) => instance.instanceId === instanceId)?.lifecycleState;
+        if (state === undefined) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
+        if (state !== 'InService' && state !== 'Standby') throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not in InService or Standby.`);
+      }
       for (const instanceId of instanceIds.slice(start, start + 20)) {
         const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
-        if (index < 0) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
         const [instance] = group.instances.splice(index, 1);
         this.detached.push({ group: groupName, groupTags: { ...group.tags }, instance: instance! });
         if (shouldDecrementDesiredCapacity) group.desiredCapacity = Math.max(group.minSize, group.desiredCapacity - 1);
@@ -501,6 +571,7 @@ function toObserved(group: FakeGroup): ObservedGroup {
       availabilityZoneIds: zones.map(fakeZoneId),
       launchTemplate: true,
     },
+    desiredCapacityType: group.desiredCapacityType,
   };
 }
 

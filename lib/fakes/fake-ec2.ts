@@ -25,6 +25,7 @@ interface Known {
   groupTags: Record<string, string>;
   pool: Pool;
   state: string;
+  launchedAt?: number;
 }
 
 export class FakeEc2 implements Ec2Port {
@@ -50,16 +51,16 @@ export class FakeEc2 implements Ec2Port {
   /**
    * EC2 reclaims `count` in-service instances in pools matching `match` (of `group` if given): the
    * warnings are spread evenly over `over` from now, each instance goes two minutes after its
-   * warning. Returns the instance ids, in warning order.
+   * warning. Returns the instance ids, in warning order. `pending: true` picks instances still booting.
    */
-  interrupt(match: Partial<Pool> & { group?: string }, count: number, over: string | number = 0): string[] {
+  interrupt(match: Partial<Pool> & { group?: string; pending?: boolean }, count: number, over: string | number = 0): string[] {
     const spanMs = typeof over === 'number' ? over : (parseDuration(over) ?? 0);
-    const { group, ...poolMatch } = match;
+    const { group, pending, ...poolMatch } = match;
     const candidates = this.asg
       .allInstances()
-      .filter((instance) => instance.lifecycleState === 'InService' && (group === undefined || instance.group === group) && matches(poolMatch, instance.pool))
+      .filter((instance) => instance.lifecycleState === (pending ? 'Pending' : 'InService') && (group === undefined || instance.group === group) && matches(poolMatch, instance.pool))
       .filter((instance) => !this.terminations.some((termination) => termination.instanceId === instance.instanceId));
-    if (candidates.length < count) throw new Error(`only ${candidates.length} in-service instances match ${JSON.stringify(match)}, ${count} asked`);
+    if (candidates.length < count) throw new Error(`only ${candidates.length} ${pending ? 'pending' : 'in-service'} instances match ${JSON.stringify(match)}, ${count} asked`);
     const now = this.clock.now().getTime();
     const chosen = candidates.slice(0, count);
     chosen.forEach((instance, index) => {
@@ -141,6 +142,12 @@ export class FakeEc2 implements Ec2Port {
   }
 
   async createTags(instanceIds: readonly string[], tags: Record<string, string>): Promise<void> {
+    // EC2 refuses the whole call when one instance would pass 50 tags (moto does not).
+    const overLimit = instanceIds.find((id) => this.find(id) && Object.keys({ ...this.tagsOf(id), ...tags }).length > 50);
+    if (overLimit) {
+      await this.enter('createTags');
+      throw new FakeAwsError('TagLimitExceeded', 'The maximum number of tags for a resource has been reached.');
+    }
     await this.chunked('createTags', instanceIds, (id) => this.ownTags.set(id, { ...this.ownTags.get(id), ...tags }));
   }
 
@@ -189,7 +196,7 @@ export class FakeEc2 implements Ec2Port {
   }
 
   private live(): Known[] {
-    const inGroups = this.asg.allInstances().map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: instance.lifecycleState === 'Pending' ? 'pending' : 'running' }));
+    const inGroups = this.asg.allInstances().map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: instance.lifecycleState === 'Pending' ? 'pending' : 'running', launchedAt: instance.launchedAt }));
     const detached = this.asg
       .detachedInstances()
       .filter((instance) => !this.gone.has(instance.instanceId))
@@ -221,6 +228,7 @@ export class FakeEc2 implements Ec2Port {
       market: known.pool.market,
       autoScalingGroupName: known.group,
       privateDnsName: known.state === 'terminated' ? null : `ip-10-0-${(serial >> 8) & 255}-${serial & 255}.${REGION}.compute.internal`,
+      launchTime: known.launchedAt === undefined ? null : new Date(known.launchedAt).toISOString(),
     };
   }
 }

@@ -5,10 +5,13 @@ export class FakeLock implements LockPort {
   private holder: string | null = null;
   private expiresAt = 0;
   acquisitions = 0;
+  /** While set, every call throws it (the lease table is unavailable). */
+  down: Error | null = null;
 
   constructor(private readonly now: () => Date) {}
 
   async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    if (this.down) throw this.down;
     const now = this.now().getTime();
     if (this.holder !== null && this.holder !== holder && this.expiresAt > now) return false;
     this.holder = holder;
@@ -17,7 +20,21 @@ export class FakeLock implements LockPort {
     return true;
   }
 
+  async renew(holder: string, ttlMs: number): Promise<boolean> {
+    if (this.down) throw this.down;
+    const now = this.now().getTime();
+    if (this.holder !== holder || this.expiresAt <= now) return false;
+    this.expiresAt = now + ttlMs;
+    return true;
+  }
+
+  /** For the chaos suite's referee: does `holder` hold an unexpired lease now? */
+  heldBy(holder: string): boolean {
+    return this.holder === holder && this.expiresAt > this.now().getTime();
+  }
+
   async release(holder: string): Promise<void> {
+    if (this.down) throw this.down;
     if (this.holder === holder) this.holder = null;
   }
 }

@@ -4,6 +4,7 @@ import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 import type { Notifier, RunReport } from '../ports/notifier';
 import type { Notable } from '../notify/notable';
+import type { QueuePort, ReceivedRecord } from '../ports/queue';
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -68,5 +69,13 @@ export class MemoryFoldStore implements FoldStore {
       this.entries.set(key, { ...entry });
     }
     return lost;
+  }
+}
+
+/** A QueuePort that records which records were to come back soon. */
+export class RecordingQueue implements QueuePort {
+  readonly retried: ReceivedRecord[] = [];
+  async retrySoon(records: readonly ReceivedRecord[]): Promise<void> {
+    this.retried.push(...records);
   }
 }

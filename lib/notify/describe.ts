@@ -2,13 +2,14 @@
  * One entry per action kind: what an operator reads about it in Slack. Pure.
  *
  * The map is typed over `Notable['kind']`, so adding an action union to `Notable`
- * (lib/ports/notifier.ts) fails to compile until its entry is added here — one object, nothing else.
+ * (lib/notify/notable.ts) fails to compile until its entry is added here — one object, nothing else.
  * Entry order is the order of the sections in a message.
  */
 import type { Severity } from '../config/notify-schema';
 import { TAG } from '../vocabulary/tags';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
 import type { FailureClass } from '../vocabulary/signals';
+import { RETIRE_KINDS } from './describe-retire';
 import { SPOT_TAG } from '../spot/tags';
 import { clip, code, duration, escape, plural, when } from './mrkdwn';
 import type { Notable } from './notable';
@@ -248,6 +249,7 @@ export const KINDS: KindTable = {
       dedupeKey: key('untag-expired-rebalance', null),
     }),
   },
+  ...RETIRE_KINDS,
   'terminate-detached': {
     title: 'Detached nodes terminated',
     summary: ['termination', 'terminations'],

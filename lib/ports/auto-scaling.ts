@@ -47,6 +47,8 @@ export interface ObservedGroup {
   availabilityZones: string[];
   /** What it launches; absent when not known (hand-built views): its pools are then unknown. */
   launch?: GroupLaunch;
+  /** What desired, min and max count: `units` (instances, the default), `vcpu` or `memory-mib` (weighted groups). */
+  desiredCapacityType?: string;
 }
 
 export interface ScalingActivity {

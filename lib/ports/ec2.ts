@@ -23,6 +23,8 @@ export interface Ec2Instance {
   autoScalingGroupName: string | null;
   /** The Kubernetes node name on EC2 (the private DNS name); null once the instance is gone. */
   privateDnsName: string | null;
+  /** LaunchTime (ISO); optional so hand-built instances in tests need not set it. */
+  launchTime?: string | null;
 }
 
 export interface Ec2Port {

@@ -8,6 +8,8 @@ import type { CallOptions } from './auto-scaling';
 export interface LockPort {
   /** Take the lease for `ttlMs` unless someone else holds an unexpired one; true when taken. */
   tryAcquire(holder: string, ttlMs: number, options?: CallOptions): Promise<boolean>;
+  /** Extend our unexpired lease to `ttlMs` from now; false when it expired or someone else holds it (then we must not write). */
+  renew(holder: string, ttlMs: number, options?: CallOptions): Promise<boolean>;
   /** Give it back, if still ours. */
   release(holder: string, options?: CallOptions): Promise<void>;
 }

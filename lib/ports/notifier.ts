@@ -8,7 +8,7 @@
  * depends on another through it; lib/notify knows every kind (lib/notify/notable.ts).
  */
 export interface RunReport<A = unknown> {
-  /** The function that ran: failover, reconcile, spot, downscaler. */
+  /** The function that ran: failover, reconcile, spot, downscaler, retire. */
   source: string;
   dryRun: boolean;
   /** When the run decided (the injected clock), ISO-8601. */

@@ -6,6 +6,7 @@ import type { LockPort } from '../ports/lock';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
+import type { QueuePort } from '../ports/queue';
 
 export interface AppDeps {
   policy: Policy;
@@ -20,4 +21,8 @@ export interface AppDeps {
   origin?: EventOrigin;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
+  /** Waits between tries of a throttled write (default: real time); the fake world moves its clock instead. */
+  pause?: (ms: number) => Promise<void>;
+  /** The SQS-fed functions' queue, to bring handed-back records back within seconds; absent in scheduled runs. */
+  queue?: QueuePort;
 }

@@ -8,6 +8,7 @@ import { type RecordOutcome, parseSqsRecord } from '../parse/sqs-record';
 import type { Signal } from '../vocabulary/signals';
 import type { AppDeps } from './deps';
 import { admitByEventTime } from './event-time';
+import type { CallOptions } from '../ports/auto-scaling';
 
 export type Annotated = RecordOutcome & { actions?: string[]; notes?: string[] };
 
@@ -52,6 +53,38 @@ export function triageRecords<S extends Signal>(
     }
   });
   return { annotated, failed, items: admitByEventTime(items, deps) };
+}
+
+/**
+ * A record handed back is visible again after 5 s, then 15, 45, 120 s as its receive count grows:
+ * a throttled write is worth another try at once, but a lease busy for minutes must not spend the
+ * queue's 5 receives (then the dead-letter queue) in half a minute.
+ */
+export function retryAfterSeconds(receiveCount: number): number {
+  return Math.min(120, 5 * 3 ** Math.max(0, receiveCount - 1));
+}
+
+/**
+ * The partial batch response, with the handed-back records' visibility shortened to a few seconds
+ * (a throttled or lease-busy record is worth another try at once; a malformed one reaches the
+ * dead-letter queue sooner). If that call fails the records still come back, after the timeout.
+ */
+export async function handBack(records: readonly unknown[], annotated: readonly Annotated[], failed: ReadonlySet<number>, deps: Pick<AppDeps, 'queue' | 'log' | 'metrics'>, options: CallOptions = {}): Promise<{ itemIdentifier: string }[]> {
+  const failures = batchItemFailures(annotated, failed);
+  const handles = [...failed].flatMap((item) => {
+    const record = records[item] as { eventSourceARN?: unknown; receiptHandle?: unknown; attributes?: { ApproximateReceiveCount?: unknown } } | undefined;
+    const receives = Number(record?.attributes?.ApproximateReceiveCount) || 1;
+    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string' ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle, seconds: retryAfterSeconds(receives) }] : [];
+  });
+  if (deps.queue && handles.length > 0) {
+    try {
+      await deps.queue.retrySoon(handles, options);
+      deps.metrics.count('record.retry-soon', handles.length);
+    } catch (error) {
+      deps.log.warn('could not shorten the visibility of the handed-back records; they come back after the queue\u2019s timeout', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return failures;
 }
 
 /** The partial batch response. SQS always sets messageId; a record without one cannot be reported back. */

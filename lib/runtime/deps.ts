@@ -7,6 +7,7 @@ import { createAutoScalingClient, createDynamoDbClient } from '../aws/clients';
 import { createDynamoDbFoldStore } from '../aws/dynamodb-fold-store';
 import { createDynamoDbLock } from '../aws/dynamodb-lock';
 import { createSsmWebhookUrls } from '../aws/ssm-webhook-urls';
+import { createSqsClient, createSqsQueueAdapter } from '../aws/sqs-adapter';
 import type { AppDeps } from '../run/deps';
 import { configPathFromEnv, loadPolicy } from '../config/load';
 import type { Policy } from '../config/policy';
@@ -46,6 +47,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
     }),
     origin: { account: env[ACCOUNT_VARIABLE], region: env.AWS_REGION },
     now: () => new Date(),
+    queue: createSqsQueueAdapter(createSqsClient()),
   };
 }
 

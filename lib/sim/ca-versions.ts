@@ -150,7 +150,7 @@ export const CA_PARAMETER_SOURCES: Record<keyof CaParameters, string> = {
 
 /** Not modelled, said with every report. */
 export const CA_NOT_MODELLED = [
-  'scale-down (on-demand nodes stay to the end in every run)',
+  'scale-down in the capacity-guard and baseline runs (on-demand nodes stay to the end); only the on-demand retirement runs add it (lib/sim/ca-scale-down.ts)',
   'balancing of similar groups, node-template mismatches, pods counted one by one (demand is in whole nodes)',
   "fixNodeGroupSize (it acts on a size mismatch only after max-node-provision-time; the placeholders' own timers act first here)",
   'the "cluster unhealthy" pause (IsClusterHealthy) and the young-pod delay (filterOutYoungPods, default 0 s)',

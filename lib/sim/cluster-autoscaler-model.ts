@@ -68,6 +68,8 @@ export class ClusterAutoscaler {
   private stuckSaid = false;
   /** longUnregistered per group within one loop (cleared when the loop starts and when the cache changes). */
   private readonly longMemo = new Map<string, string[]>();
+  /** When a scale-up last resized a group (StaticAutoscaler.lastScaleUpTime): the scale-down model's --scale-down-delay-after-add counts from it. */
+  private lastScaleUp: number | null = null;
 
   constructor(
     private readonly model: ClusterAutoscalerModel,
@@ -76,6 +78,11 @@ export class ClusterAutoscaler {
   ) {
     this.behaviours = CA_BEHAVIOURS[model.version];
     this.lastRefresh = start + model.cachePhase - model.cacheRefresh;
+  }
+
+  /** When a scale-up last resized a group (epoch ms), null if never. */
+  get lastScaleUpAt(): number | null {
+    return this.lastScaleUp;
   }
 
   /** One pass of CA's main loop at `now`. */
@@ -257,6 +264,7 @@ export class ClusterAutoscaler {
       return;
     }
     this.world.say(`scale up ${group}: desired ${from}→${to} (${unmet} node(s) of pending pods)`);
+    this.lastScaleUp = now;
     // registerOrUpdateScaleUpNoLock: adding nodes to a waiting group shifts its ExpectedAddTime.
     const request = this.requests.get(group);
     this.requests.set(group, { increase: (request?.increase ?? 0) + (to - from), expectedAddTime: now + this.model.maxNodeProvisionTime });

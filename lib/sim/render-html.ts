@@ -6,6 +6,7 @@ import { formatDuration } from '../config/duration';
 import { assumptionLines, clock, describeSpread, floorLines, headlineRows, modelParameters, runLabel, seconds, sensitivityText, sweepDescription } from './render-terminal';
 import type { RangeRow } from './ranges';
 import type { RunResult, Sample } from './run';
+import { retireSection } from './render-retire';
 import type { Comparison } from './simulate';
 
 const W = 900;
@@ -134,6 +135,7 @@ ${notes ? `<ul>${notes}</ul>` : ''}
 ${ranges}
 ${sensitivity}
 ${plot(comparison)}
+${comparison.retire ? retireSection(comparison.retire) : ''}
 <h2>Assumptions</h2>${list(assumptionLines(comparison))}
 <h2>Model parameters and behaviours</h2>${list(modelParameters(comparison))}
 <h2>${escape(runLabel(comparison.capacityGuard))}</h2>${timeline(comparison.capacityGuard)}

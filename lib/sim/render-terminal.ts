@@ -146,6 +146,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
     out.push(`If the assumptions move (median time to capacity, ${comparison.sensitivity.length} variants, seeds 1–3 × the same phases):`);
     out.push(...table([['', runLabel(capacityGuard), runLabel(comparison.baseline)], ...sensitivityText(comparison)], '  '));
   }
+  if (comparison.retire) out.push('', ...retireLines(comparison.retire));
   out.push('');
   out.push('Assumptions about the world:');
   out.push(...assumptionLines(comparison).map((text) => `  ${text}`));
@@ -154,6 +155,14 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push(...modelParameters(comparison).map((text) => `  ${text}`));
   if (options.reportPath) out.push('', `HTML report: ${options.reportPath}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Issue 15: on-demand node-hours and unmet node-minutes under the three retirement strategies. */
+function retireLines(retire: NonNullable<Comparison['retire']>): string[] {
+  return [
+    'On-demand retirement (each with the failover and the cluster-autoscaler model, scale-down included):',
+    ...retire.runs.map((run) => `  ${run.strategy.padEnd(15)} ${String(run.run.headline.onDemandNodeHours).padStart(6)} on-demand node-hours  ${String(run.run.headline.unmetNodeMinutes).padStart(6)} unmet node-minutes`),
+  ];
 }
 
 /** The comparison as one JSON-ready object. */

@@ -38,7 +38,7 @@ export interface Sample {
 }
 
 export interface Headline {
-  /** From the first demand change or interruption to demanded capacity ready; null if not within the run. */
+  /** From the first demand rise or interruption to demanded capacity ready; null if not within the run. */
   timeToCapacitySeconds: number | null;
   unmetNodeMinutes: number;
   onDemandNodeHours: number;
@@ -63,7 +63,7 @@ export interface RunResult {
 /** How the capacity-guard run hands Spot interruption warnings to the spot function's code. */
 export type SpotHandler = (events: readonly EventBridgeEvent[], world: World) => Promise<void>;
 
-/** The spot function's real code, with the warnings as SQS records (lib/fake/world.ts deliverSpotEvents). */
+/** The spot function's real code, with the warnings as SQS records (lib/sim/world.ts deliverSpotEvents). */
 const realSpotHandler: SpotHandler = async (events, world) => {
   await world.deliverSpotEvents([...events]);
 };
@@ -76,7 +76,29 @@ export interface RunOptions {
   /** End the run once the demanded capacity is ready and nothing more is demanded (for the ranges: time to capacity and unmet node-minutes only). */
   stopWhenReady?: boolean;
   spotHandler?: SpotHandler;
+  /** More models in the same world and clock (issue 15: CA's scale-down, retirement strategies; lib/sim/retire-run.ts). */
+  extensions?: readonly SimExtension[];
 }
+
+/**
+ * What an extension gets: the world, the clock, the demand (now), the timeline and the run's CA;
+ * it schedules its own events on `sim`. Extensions start after CA's loop and before capacity-guard's
+ * functions, in every strategy.
+ */
+export interface SimContext {
+  world: World;
+  sim: Simulation;
+  start: number;
+  demand: () => number;
+  random: Random;
+  say: (who: TimelineEntry['who'], text: string) => void;
+  /** When the cluster-autoscaler model last scaled a group up (epoch ms), null if never: CA's scale-down waits after it. */
+  lastScaleUpAt: () => number | null;
+  /** Tell the Slack messages built since the last call on the timeline. */
+  announce: () => void;
+}
+
+export type SimExtension = (context: SimContext) => void;
 
 const SAMPLE_EVERY_MS = 10_000;
 const SQS_BATCH = 10;
@@ -105,7 +127,8 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
   const model = options.clusterAutoscaler ?? caModel(scenario, primaryVersion(scenario));
   const context = createRunContext(scenario, strategy, seed);
   addGroups(context);
-  startClusterAutoscaler(context, model);
+  const clusterAutoscaler = startClusterAutoscaler(context, model);
+  startExtensions(context, clusterAutoscaler, options.extensions ?? []);
   const deliverLater = strategy === 'capacity-guard' ? startCapacityGuard(context) : null;
   const watch = watchWorld(context, deliverLater);
   scheduleScenarioEvents(context, options.spotHandler ?? realSpotHandler);
@@ -166,7 +189,7 @@ function addGroups({ scenario, world }: RunContext): void {
 }
 
 /** CA's main loop every scan interval, from a seeded offset inside the first interval. */
-function startClusterAutoscaler(context: RunContext, model: ClusterAutoscalerModel): void {
+function startClusterAutoscaler(context: RunContext, model: ClusterAutoscalerModel): ClusterAutoscaler {
   const { scenario, world, sim, random, start } = context;
   const clusterAutoscaler = new ClusterAutoscaler(
     model,
@@ -182,6 +205,23 @@ function startClusterAutoscaler(context: RunContext, model: ClusterAutoscalerMod
   );
   const offset = Math.floor(random() * (model.scanInterval / 1000)) * 1000;
   sim.every(start + offset, model.scanInterval, 'cluster-autoscaler', () => clusterAutoscaler.runOnce(context.now()));
+  return clusterAutoscaler;
+}
+
+/** More models on the same world and clock (issue 15: CA's scale-down and the retirement strategies, lib/sim/retire-strategies.ts). */
+function startExtensions(context: RunContext, clusterAutoscaler: ClusterAutoscaler, extensions: readonly SimExtension[]): void {
+  for (const extend of extensions) {
+    extend({
+      world: context.world,
+      sim: context.sim,
+      start: context.start,
+      demand: () => context.demand(context.now()),
+      random: context.random,
+      say: context.say,
+      lastScaleUpAt: () => clusterAutoscaler.lastScaleUpAt,
+      announce: () => announceSlack(context),
+    });
+  }
 }
 
 function announceSlack(context: RunContext): void {
@@ -348,7 +388,7 @@ function interruptions(context: RunContext, spotHandler: SpotHandler): (what: { 
 async function runToEnd(context: RunContext, watch: WorldWatch, stopWhenReady: boolean): Promise<void> {
   const end = context.start + context.scenario.duration;
   if (!stopWhenReady) return context.sim.runUntil(end);
-  const lastDemand = Math.max(context.start, ...context.scenario.events.flatMap((event) => ('demand' in event ? [context.start + event.at + event.demand.over] : [])));
+  const lastDemand = Math.max(context.start, ...context.scenario.events.flatMap((event) => ('demand' in event && event.demand.add > 0 ? [context.start + event.at + event.demand.over] : [])));
   for (let until = context.start + 60_000; ; until += 60_000) {
     await context.sim.runUntil(Math.min(until, end));
     const readyAt = watch.readyAt();
@@ -388,10 +428,10 @@ export function capacityFloorSeconds(scenario: Scenario): number | null {
   return Math.round((Math.max(incident.settled, ...ends) - incident.start) / 1000);
 }
 
-/** When the trouble starts (first demand change or interruption) and when the last of it has played out. */
+/** When the trouble starts (first demand rise or interruption) and when the last of it has played out; a drop is no trouble. */
 function incidentWindow(scenario: Scenario, start: number): { start: number; settled: number } | null {
   const windows = scenario.events.flatMap((event: ScenarioEvent) => {
-    if ('demand' in event) return [{ from: start + event.at, to: start + event.at + event.demand.over }];
+    if ('demand' in event) return event.demand.add < 0 ? [] : [{ from: start + event.at, to: start + event.at + event.demand.over }];
     if ('interrupt' in event) return [{ from: start + event.at, to: start + event.at + event.interrupt.over + INTERRUPTION_NOTICE_MS }];
     return [];
   });

@@ -7,6 +7,7 @@ import type { CaVersion } from './ca-versions';
 import { FULL_SWEEP, type RangeRow, SENSITIVITY_SWEEP, type SensitivityRow, type SweepPlan, rangeRows, sensitivityRows } from './ranges';
 import { type RunOptions, type RunResult, capacityFloorSeconds, runStrategy } from './run';
 import { type Scenario, caModel, primaryVersion } from './scenario';
+import { type RetireComparison, compareRetirement } from './retire-run';
 
 export interface Comparison {
   scenario: Scenario;
@@ -24,6 +25,8 @@ export interface Comparison {
   ranges: RangeRow[];
   sweep: SweepPlan | null;
   sensitivity: SensitivityRow[];
+  /** Issue 15: the scenario under three retirement strategies, when its capacityGuard config turns retirement on. */
+  retire?: RetireComparison;
 }
 
 export interface SimulateOptions extends Pick<RunOptions, 'spotHandler'> {
@@ -38,7 +41,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   for (const version of scenario.clusterAutoscaler.versions) baselines.push(await runStrategy(scenario, 'baseline', { ...runOptions, clusterAutoscaler: caModel(scenario, version) }));
   const baseline = baselines[0]!;
   const sweep = options.sweep === undefined ? { ranges: FULL_SWEEP, sensitivity: SENSITIVITY_SWEEP } : options.sweep;
-  return {
+  const comparison: Comparison = {
     scenario,
     capacityGuard,
     baseline,
@@ -49,6 +52,12 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     sweep: sweep ? sweep.ranges : null,
     sensitivity: sweep && hasLaunchFailures(scenario) ? await sensitivityRows(scenario, sweep.sensitivity, runOptions) : [],
   };
+  if (retireEnabled(scenario)) comparison.retire = await compareRetirement(scenario, undefined, runOptions);
+  return comparison;
+}
+
+function retireEnabled(scenario: Scenario): boolean {
+  return (scenario.capacityGuard.retire as { enabled?: unknown } | undefined)?.enabled === true;
 }
 
 export function ratio(base: number | null, guard: number | null): number | null {

@@ -14,6 +14,8 @@ import { type SweepResult, sweepRebalanceTags } from '../spot/sweep-run';
 import { policyFromText } from '../config/load';
 import type { Policy } from '../config/policy';
 import type { Log } from '../ports/log';
+import type { RetireDeps } from '../retire/deps';
+import { type RetireRunResult, retireRun } from '../retire/run';
 import { type Notifier } from '../ports/notifier';
 import { ACCOUNT, type EventBridgeEvent, REGION, asSqsRecord } from '../fakes/aws-events';
 import { FakeClock } from '../fakes/clock';
@@ -49,7 +51,7 @@ export class World {
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
     this.poolStore = new FakePoolSignalStore(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now };
+    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now, pause: async (ms) => this.clock.advance(ms) };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
@@ -106,6 +108,18 @@ export class World {
     const eventBus = new FakeEventBus();
     const poolSignals = this.poolStore;
     return { ec2, eventBus, poolSignals, deps: { ...this.deps, ec2, detach: this.aws, eventBus, poolSignals } };
+  }
+
+  // ---- on-demand retirement (issue 15) --------------------------------------------------
+
+  /** The retire function's dependencies: the spot fakes plus the fake Auto Scaling as its RetirePort. */
+  get retireDeps(): RetireDeps {
+    return { ...this.spotDeps, retire: this.aws };
+  }
+
+  /** The scheduled retire function's run. */
+  async retire(): Promise<RetireRunResult> {
+    return retireRun(this.retireDeps);
   }
 
   /** The scheduled function's run. */

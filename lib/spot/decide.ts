@@ -255,14 +255,20 @@ export function replacementCandidates<T>(
   return { candidates, notes };
 }
 
-/** Second half, on the observed groups: candidates still in service in their group, one detach per group. */
+/**
+ * Second half, on the observed groups: candidates in service in their group, one detach per group.
+ * AWS detaches only InService or Standby instances and refuses the whole call for one other
+ * (`ValidationError: The instance … is not in InService or Standby`): a node still booting is left
+ * to EC2's reclaim, after which the group replaces it.
+ */
 export function detachesOfLive<T>(candidates: readonly ReplacementCandidate<T>[], groups: readonly ObservedGroup[]): Replacements<T> {
   const byGroup = new Map<string, DetachForReplacement>();
   const notes = new Map<T, string>();
-  const live = new Map(groups.map((group) => [group.name, new Set(group.instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).map((i) => i.instanceId))]));
+  const states = new Map(groups.map((group) => [group.name, new Map(group.instances.map((i) => [i.instanceId, i.lifecycleState]))]));
   for (const { item, signal, cluster, group, instanceId } of candidates) {
-    if (!live.get(group)?.has(instanceId)) {
-      notes.set(item, `no detach: ${instanceId} is no longer in service in ${group}`);
+    const state = states.get(group)?.get(instanceId);
+    if (state !== 'InService' && state !== 'Standby') {
+      notes.set(item, state?.startsWith('Pending') ? `no detach: ${instanceId} is still ${state} in ${group} (AWS detaches only InService or Standby); the group replaces it once EC2 takes it` : `no detach: ${instanceId} is no longer in service in ${group}`);
       continue;
     }
     const action = byGroup.get(group) ?? { kind: 'detach-for-replacement' as const, cluster, group, instanceIds: [], reason: signal.kind === 'spot-interruption' ? 'spot-interruption' : 'rebalance-replace' };

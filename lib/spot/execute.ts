@@ -9,6 +9,7 @@ import type { BusEvent } from '../ports/event-bus';
 import type { PublishDrainRequested, SpotAction } from './actions';
 import { DRAIN_EVENT_DETAIL_TYPE, DRAIN_EVENT_SOURCE } from './tags';
 import type { SpotDeps } from './deps';
+import { retryFor, retrying } from '../run/execute-each';
 
 export interface SpotExecution {
   done: SpotAction[];
@@ -24,7 +25,7 @@ export async function executeSpotActions(actions: readonly SpotAction[], deps: S
   for (const action of actions) {
     if (action.kind === 'publish-drain-requested') continue;
     try {
-      await executeOne(action, deps, options, result);
+      await retrying(() => executeOne(action, deps, options, result), retryFor(deps, options));
       result.done.push(action);
     } catch (error) {
       result.failed.push({ action, error: error instanceof Error ? error : new Error(String(error)) });

@@ -23,8 +23,9 @@ import type { Ec2Instance } from '../ports/ec2';
 import type { PoolState } from '../ports/pool-signals';
 import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
-import { type Accepts, type Annotated, batchItemFailures, triageRecords } from '../run/sqs-triage';
+import { type Accepts, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 import { poolId, poolKeyOf } from '../vocabulary/pool-key';
 import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
@@ -56,14 +57,15 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
   if (items.length > 0) {
     const ledger = new Ledger(items, annotated, failed, result, deps, options);
     try {
-      await decideAndAct(ledger, items, deps, options);
+      // AWS still throttling after the tries: every record of the batch goes back, the reason logged.
+      await handBackOnTransient(deps, () => ledger.retry(new Set(items.map(({ signal }) => signal.instanceId))), () => decideAndAct(ledger, items, deps, options));
     } finally {
       // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
       ledger.logDecided();
     }
     await ledger.reporter.notify();
   }
-  result.batchItemFailures = batchItemFailures(annotated, failed);
+  result.batchItemFailures = await handBack(records, annotated, failed, deps, options);
   return result;
 }
 
@@ -84,7 +86,7 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
-  await underLease(deps, LOCK_WAIT_MS, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
+  await underLease(deps, LOCK_WAIT_MS, (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
 }
 
 /** One DescribeInstances for every instance the batch names (state changes name none we need). */
@@ -119,7 +121,7 @@ async function replaceAndHandStorms(
   states: ReadonlyMap<string, PoolState>,
 ): Promise<void> {
   const { deps, options } = ledger;
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
   const replacements = detachesOfLive(candidates, observed);
   for (const [item, note] of [...notes, ...replacements.notes]) ledger.note(item, [note]);
   ledger.announce(replacements.actions);
@@ -179,11 +181,22 @@ class Ledger {
     private readonly annotated: Annotated[],
     private readonly failed: Set<number>,
     readonly result: SpotBatchResult,
-    readonly deps: SpotDeps,
+    public deps: SpotDeps,
     readonly options: CallOptions,
   ) {
     this.writes = writeGate(deps.policy, false).writes;
     this.reporter = new RunReporter<SpotAction | Action>('spot', deps, !this.writes);
+  }
+
+  /** While the lease is held, write through its fenced ports (lib/run/with-lock.ts). */
+  async holding<T>(held: SpotDeps, work: () => Promise<T>): Promise<T> {
+    const outside = this.deps;
+    this.deps = held;
+    try {
+      return await work();
+    } finally {
+      this.deps = outside;
+    }
   }
 
   /** Notes about a record, for logs and `explain`: `replace` sets them, otherwise they are added. */

@@ -43,3 +43,12 @@ export class ScheduleError extends CapacityGuardError {
     super(`schedule entry ${JSON.stringify(entry)}: ${reason}`);
   }
 }
+
+/** Error codes (the SDK's `name`) that mean "try again shortly": throttling and Auto Scaling's conflicts. */
+const TRANSIENT_NAMES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'ResourceContention', 'ResourceContentionFault', 'ScalingActivityInProgress', 'ScalingActivityInProgressFault']);
+
+/** Worth another try within the same invocation: a TransientAwsError, or an unclassified error named like one (the fakes throw those). */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TransientAwsError) return true;
+  return typeof error === 'object' && error !== null && TRANSIENT_NAMES.has(String((error as { name?: unknown }).name));
+}

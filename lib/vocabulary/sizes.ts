@@ -1,4 +1,5 @@
 /** A group's sizes, and the one codec of their tag value `min,desired,max` (failover and downscaler save sizes in it). */
+import { createHash } from 'node:crypto';
 export interface Sizes {
   minSize: number;
   desiredCapacity: number;
@@ -20,4 +21,30 @@ export function readSizes(value: string | undefined): Sizes | null {
 export function readCount(value: string | undefined): number | null {
   if (value === undefined || !/^\s*\d+\s*$/.test(value)) return null;
   return Number(value);
+}
+
+/**
+ * Sizes capacity-guard will restore on its own: `min,desired,max,<checksum>`, the checksum over the
+ * group's name and the sizes. A hand-typed or copied value (`0,2,100000` on its own, or another
+ * group's) does not check out, so a tag alone cannot raise a group's MaxSize.
+ */
+export function signedSizesTag(group: string, sizes: Sizes): string {
+  const plain = sizesTag(sizes);
+  return `${plain},${checksum(group, plain)}`;
+}
+
+export type SignedSizes = { ok: true; sizes: Sizes } | { ok: false; problem: string };
+
+export function readSignedSizes(group: string, value: string): SignedSizes {
+  const cut = value.lastIndexOf(',');
+  const plain = value.slice(0, cut);
+  const sizes = readSizes(plain);
+  if (cut < 0 || !sizes) return { ok: false, problem: `"${value}" is not "min,desired,max,checksum"` };
+  if (readSizes(value)) return { ok: false, problem: `"${value}" carries no checksum (written by hand, or before capacity-guard signed its saved sizes)` };
+  if (value.slice(cut + 1).trim() !== checksum(group, plain)) return { ok: false, problem: `"${value}": the checksum does not match ${group} and these sizes (written or changed by hand?)` };
+  return { ok: true, sizes };
+}
+
+function checksum(group: string, plain: string): string {
+  return createHash('sha256').update(`capacity-guard/saved-sizes|${group}|${plain}`).digest('hex').slice(0, 10);
 }

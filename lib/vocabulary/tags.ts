@@ -38,6 +38,13 @@ export const SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.failure, T
 
 export const MANUAL = 'manual';
 
+/** Auto Scaling: at most 50 tags per group, 25 per CreateOrUpdateTags call (`LimitExceeded` beyond). */
+export const GROUP_TAG_LIMIT = 50;
+export const TAGS_PER_CALL = 25;
+
+/** What a suspension cannot do without: state, restorable sizes, its dates and its cap (failure, reason and backoff are extras). */
+export const ESSENTIAL_SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.savedSizes, TAG.since, TAG.until, TAG.setMax];
+
 const TAG_VALUE_MAX = 256;
 
 /** Tag values are at most 256 characters. */

@@ -75,21 +75,29 @@ function groupWritePolicyDocument(configText, scope, configFile = 'the config fi
   return withinManagedPolicyQuota(document, 'Auto Scaling write', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code', 'groupWriteScope=tag');
 }
 
-/** DetachInstances (the spot function's replacements) on the same groups as the writes. */
-function groupDetachPolicyDocument(configText, scope, configFile = 'the config file') {
+/** One instance action on the same groups as the writes: DetachInstances (spot's replacements), TerminateInstanceInAutoScalingGroup (retirement). */
+function groupInstanceActionPolicyDocument(action, sidPrefix, configText, scope, configFile = 'the config file') {
   const names = clusterNames(configText);
-  const detach = (sid, extraNull) => ({
+  const statement = (sid, extraNull) => ({
     Sid: sid,
     Effect: 'Allow',
-    Action: 'autoscaling:DetachInstances',
+    Action: `autoscaling:${action}`,
     Resource: GROUPS,
     Condition: extraNull ? { StringEquals: ENABLED, Null: extraNull } : { StringEquals: ENABLED },
   });
   const statements =
     scope === 'cluster'
-      ? names.map((name, index) => detach(`DetachClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
-      : [detach('DetachClusterAutoscalerGroups', null)];
-  return withinManagedPolicyQuota({ Version: '2012-10-17', Statement: statements }, 'DetachInstances', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true', 'groupWriteScope=tag');
+      ? names.map((name, index) => statement(`${sidPrefix}ClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
+      : [statement(`${sidPrefix}ClusterAutoscalerGroups`, null)];
+  return withinManagedPolicyQuota({ Version: '2012-10-17', Statement: statements }, action, names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true', 'groupWriteScope=tag');
+}
+
+function groupDetachPolicyDocument(configText, scope, configFile = 'the config file') {
+  return groupInstanceActionPolicyDocument('DetachInstances', 'Detach', configText, scope, configFile);
+}
+
+function groupTerminatePolicyDocument(configText, scope, configFile = 'the config file') {
+  return groupInstanceActionPolicyDocument('TerminateInstanceInAutoScalingGroup', 'Terminate', configText, scope, configFile);
 }
 
 /** The downscaler's schedule-tagged groups of any cluster: fixed, independent of the config. */
@@ -124,6 +132,12 @@ async function groupDetachPolicy({ resolveVariable }) {
   return groupDetachPolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
+async function groupTerminatePolicy({ resolveVariable }) {
+  const configFile = await resolveVariable('param:configFile');
+  const scope = await resolveVariable('param:groupWriteScope');
+  return groupTerminatePolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
+}
+
 async function groupGuardPolicy() {
   return groupGuardPolicyDocument();
 }
@@ -137,6 +151,8 @@ module.exports = {
   groupWritePolicyDocument,
   groupDetachPolicy,
   groupDetachPolicyDocument,
+  groupTerminatePolicy,
+  groupTerminatePolicyDocument,
   groupGuardPolicy,
   groupGuardPolicyDocument,
   downscalerScheduledPolicy,

@@ -44,4 +44,15 @@ describe('the DynamoDB lease', () => {
 
     expect(await lock().tryAcquire('c', 30_000)).toBe(false);
   });
+
+  it('renews only an unexpired lease of its holder', async () => {
+    expect(await lock().tryAcquire('a', 30_000)).toBe(true);
+    clock += 20_000;
+    expect(await lock().renew('a', 30_000)).toBe(true); // now good until +50 s
+    clock += 25_000;
+    expect(await lock().tryAcquire('b', 30_000)).toBe(false);
+    expect(await lock().renew('b', 30_000)).toBe(false);
+    clock += 10_000; // a's lease ran out
+    expect(await lock().renew('a', 30_000)).toBe(false);
+  });
 });

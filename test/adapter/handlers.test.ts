@@ -55,7 +55,7 @@ describe('the deployed handlers on moto', () => {
     expect({ desired: group.DesiredCapacity, max: group.MaxSize }).toEqual({ desired: 2, max: 2 });
     const tags = await world.tags('spot-nodes-a');
     expect(tags[TAG.state]).toBe('suspended');
-    expect(tags[TAG.savedSizes]).toBe('0,2,50');
+    expect(tags[TAG.savedSizes]).toMatch(/^0,2,50,[0-9a-f]{10}$/);
     expect((await world.tags('someone-elses-group'))[TAG.state]).toBeUndefined();
     expect(emittedMetrics()).toEqual(expect.arrayContaining(['action.suspend-group', 'record.invalid', 'signal.foreign-group', 'failover.latency']));
   });

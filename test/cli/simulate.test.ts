@@ -113,7 +113,7 @@ describe('simulate', () => {
 describe('simulate: hardening (issue 11)', () => {
   it.each([
     ['a duration over 24h', (text: string) => text.replace(/^duration: .*$/m, 'duration: 9600h'), 'duration: must be more than 0 and at most 24h'],
-    ['a demand that drops', (text: string) => text.replace('demand: { add: 20', 'demand: { add: -20'), 'events.1.demand.add: must be at least 1 (the simulator models no scale-down)'],
+    ['a demand that drops', (text: string) => text.replace('demand: { add: 20', 'demand: { add: -20'), 'events.1.demand.add: must be at least 1 (the simulator models scale-down only with capacityGuard.retire.enabled: true)'],
     ['an event after the end', (text: string) => `${text}  - { at: 40m, capacityBack: { market: spot } }\n`, "events.2.at: happens at or after the scenario's end (duration 1800 s)"],
     [
       'the removed earlyAbort option',

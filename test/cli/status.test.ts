@@ -10,6 +10,7 @@ import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/vocabulary/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { fakeIo } from './fake-io';
+import { asSaved } from '../unit/failover/builders';
 
 const CONFIG = `clusters:
   - name: prod
@@ -37,7 +38,7 @@ function group(name: string, cluster: string, options: { sizes?: [number, number
       instanceType: 'm5.large',
       healthStatus: 'Healthy',
     })),
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...options.tags },
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...asSaved(name, options.tags ?? {}) },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };

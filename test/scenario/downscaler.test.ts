@@ -3,10 +3,12 @@
  * next to a production cluster that must never be touched by accident.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { TAG } from '../../lib/vocabulary/tags';
 import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { Pool } from '../../lib/fakes/fake-auto-scaling';
 import { World } from '../../lib/sim/world';
+import { signed } from '../unit/failover/builders';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
@@ -261,7 +263,8 @@ describe('production', () => {
 describe('lost writes', () => {
   it('finishes a scale-down whose size write was lost, from the tags it left', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
-    world.aws.failNextCall('updateSizes', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    // Throttled on every try the invocation makes.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
     const first = await world.downscale();
     expect(first.failedActions).toBe(1);
@@ -413,7 +416,7 @@ describe('with the failover (issue 2) in the same night', () => {
     await world.deliverEvents();
     const spotGroup = world.aws.view('staging-spot');
     expect(spotGroup.tags[TAG.state]).toBe('suspended');
-    expect(spotGroup.tags[TAG.savedSizes]).toBe('1,1,1'); // the failover saved the downtime sizes
+    expect(spotGroup.tags[TAG.savedSizes]).toBe(signed(spotGroup.name, '1,1,1')); // the failover saved the downtime sizes
     // The fallback sleeps at 0/0/0: the failover does not wake it (MaxSize 0), it says so.
     expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
     expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TAG } from '../../lib/vocabulary/tags';
 import { launchSuccessfulEvent } from '../../lib/fakes/aws-events';
 import { SPOT, prodCluster } from './cluster';
+import { signed } from '../unit/failover/builders';
 
 describe('when every Spot pool is out of capacity and cluster-autoscaler asks for 5 nodes', () => {
   it('takes the failing Spot group out of rotation in one delivery, keeping what runs (cluster-autoscaler mode)', async () => {
@@ -19,7 +20,7 @@ describe('when every Spot pool is out of capacity and cluster-autoscaler asks fo
     expect({ min: group.minSize, desired: group.desiredCapacity, max: group.maxSize }).toEqual({ min: 0, desired: 2, max: 2 });
     expect(group.tags[TAG.state]).toBe('suspended');
     expect(group.tags[TAG.failure]).toBe('capacity');
-    expect(group.tags[TAG.savedSizes]).toBe('0,7,50');
+    expect(group.tags[TAG.savedSizes]).toBe(signed('spot-nodes-8x-a', '0,7,50'));
     expect(group.tags[TAG.until]).toBe(new Date(world.clock.now().getTime() + 180_000).toISOString());
     // cluster-autoscaler mode moves nothing itself: CA skips a group whose desired equals its max.
     expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(2);

@@ -2,6 +2,7 @@
  * Stories of the rails: the kill switch, the change budget, and writes that fail half-way.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { TAG } from '../../lib/vocabulary/tags';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { SPOT, prodCluster } from './cluster';
@@ -60,7 +61,8 @@ describe('a write that AWS throttles past the retries', () => {
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
     const events = world.aws.takeEvents();
-    world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
+    // Throttled on every try the invocation makes.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
 
     const first = await world.deliverEvents(events);
     expect(first.batchItemFailures).toHaveLength(1);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
+import { signed } from '../unit/failover/builders';
 
 async function spotGroupOutOfRotation() {
   const world = prodCluster();
@@ -57,7 +58,7 @@ describe('after the backoff', () => {
     expect(group.tags[TAG.state]).toBe('suspended');
     expect(group.maxSize).toBe(2);
     expect(group.tags[TAG.backoff]).toMatch(/^360,/);
-    expect(group.tags[TAG.savedSizes]).toBe('0,7,50'); // the original sizes, not the probe's
+    expect(group.tags[TAG.savedSizes]).toBe(signed('spot-nodes-8x-a', '0,7,50')); // the original sizes, not the probe's
     expect(Date.parse(group.tags[TAG.until]!) - world.clock.now().getTime()).toBe(360_000);
   });
 

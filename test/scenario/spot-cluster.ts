@@ -14,13 +14,16 @@ const onDemand = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'on-de
 
 export const DRAIN_BUS = 'arn:aws:events:eu-west-3:123456789012:event-bus/prod-nodes';
 
-export function spotConfig(spot = ''): string {
-  return `
+/** The prod cluster of the stories: Spot groups first, on-demand fallbacks second. */
+export const PROD_CLUSTER = `
 clusters:
   - name: prod
     priorities: |-
       50: ["^spot-nodes-"]
-      10: ["^on-demand-"]
+      10: ["^on-demand-"]`;
+
+export function spotConfig(spot = ''): string {
+  return `${PROD_CLUSTER}
 spot:
   clusters:
     prod:

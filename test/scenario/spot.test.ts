@@ -3,6 +3,7 @@
  * clusters' instances — on the fake EC2 and Auto Scaling, through the spot function's code.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_RETRY } from '../../lib/run/execute-each';
 import { TAG } from '../../lib/vocabulary/tags';
 import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
@@ -247,7 +248,8 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
     world.ec2.interrupt({ zone: 'eu-west-3a', instanceType: 'm5.8xlarge' }, 6, '20s');
     world.aws.advance('20s');
     const events = world.ec2.takeEvents();
-    world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
+    // Throttled on every try the invocation makes.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', new FakeAwsError('Throttling', 'Rate exceeded'));
 
     const [first] = await world.deliverSpotEvents(events);
 

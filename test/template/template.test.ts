@@ -18,7 +18,7 @@ import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -311,6 +311,17 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // The spot function's pool store (its own describe block below).
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
+      // The retire function reads the pool store whole (issue 15).
+      [['dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
+    ]);
+  });
+
+  it('lets the functions shorten the visibility of handed-back records on their own two queues only', () => {
+    const sqsStatements = roleStatements(template).filter((statement) => asArray(statement.Action).includes('sqs:ChangeMessageVisibility'));
+    // Each function that reads a queue may change the visibility of its own queue's messages, nothing else.
+    expect(sqsStatements.map((statement) => [statement.Effect, statement.Resource])).toEqual([
+      ['Allow', arnOf('LaunchEventsQueue')],
+      ['Allow', arnOf('SpotEventsQueue')],
     ]);
   });
 
@@ -331,11 +342,13 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
 
 describe('reconcile schedule', () => {
   it('runs reconcile every minute', () => {
-    const rules = eventRulesWithSchedule(template, 'rate(1 minute)');
+    // Each scheduled function has its own rule: reconcile and retire (issue 15) run every minute.
+    const rules = eventRulesWithSchedule(template, 'rate(1 minute)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('reconcile')));
     expect(rules).toHaveLength(1);
     expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([
       arnOf(functionLogicalId('reconcile')),
     ]);
+    expect(eventRulesWithSchedule(template, 'rate(1 minute)')).toHaveLength(2);
     expect(props(resource(template, functionLogicalId('reconcile'))).Timeout).toBe(60);
   });
 });
@@ -478,7 +491,7 @@ describe('IAM (least privilege)', () => {
 
   it('gives each function its own role with only what it does (item 12)', () => {
     const roleOf = (name: string) => (props(resource(template, functionLogicalId(name))).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole']);
+    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'RetireRole']);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const granted = (role: string) => {
       const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement));
@@ -493,6 +506,12 @@ describe('IAM (least privilege)', () => {
       expect(granted(role).has('autoscaling:SetDesiredCapacity'), role).toBe(true);
     }
     expect(['ec2:TerminateInstances'].filter((action) => granted('SpotRole').has(action))).toEqual([]);
+    // Only retirement terminates inside a group, and it neither detaches nor terminates outside one.
+    for (const role of ['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole']) {
+      expect(granted(role).has('autoscaling:TerminateInstanceInAutoScalingGroup'), role).toBe(false);
+    }
+    expect(granted('RetireRole').has('autoscaling:TerminateInstanceInAutoScalingGroup')).toBe(true);
+    expect(['ec2:TerminateInstances', 'autoscaling:DetachInstances'].filter((action) => granted('RetireRole').has(action))).toEqual([]);
     expect([...granted('SpotSweepRole')].filter((action) => action.startsWith('autoscaling:') || action === 'events:PutEvents')).toEqual([]);
     expect(granted('ReconcileRole').has('autoscaling:DescribeScalingActivities')).toBe(true);
     expect(granted('FailoverRole').has('autoscaling:DescribeScalingActivities')).toBe(false);
@@ -784,6 +803,18 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(mapping!.MaximumBatchingWindowInSeconds as number).toBeLessThanOrEqual(10);
   });
 
+  it('runs retire every minute with the pool store table; its termination is guarded like every Auto Scaling write', () => {
+    const rules = eventRulesWithSchedule(template, 'rate(1 minute)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('retire')));
+    expect(rules.flatMap((r) => (props(r).Targets as { Arn: Json }[]).map((t) => t.Arn))).toEqual([arnOf(functionLogicalId('retire'))]);
+    expect(functionEnv(template, 'retire').CAPACITY_GUARD_SIGNALS_TABLE).toBe('CapacitySignalsTable');
+    const terminate = statements.filter((statement) => asArray(statement.Action).includes('autoscaling:TerminateInstanceInAutoScalingGroup'));
+    expect(terminate.length).toBeGreaterThan(0);
+    for (const statement of terminate) expect(requiresClusterAutoscalerTag(statement)).toBe(true);
+    // Generated per configured cluster (scripts/serverless/asg-iam.cjs), attached to the retire role alone.
+    expect(terminate).toEqual(attachedPolicyStatements(template, 'ClusterGroupTerminatePolicy'));
+    expect(props(resource(template, 'ClusterGroupTerminatePolicy')).Roles).toEqual([{ Ref: 'RetireRole' }]);
+  });
+
   it('runs the sweep every 5 minutes; both spot functions know the pool store table, which has a TTL', () => {
     const rules = eventRulesWithSchedule(template, 'rate(5 minutes)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('spotSweep')));
     expect(rules.flatMap((r) => (props(r).Targets as { Arn: Json }[]).map((t) => t.Arn))).toEqual([arnOf(functionLogicalId('spotSweep'))]);
@@ -802,7 +833,7 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     const tagging = statements.filter((s) => asArray(s.Action).some((a) => a === 'ec2:CreateTags' || a === 'ec2:DeleteTags'));
     // All of them in the managed policy generated by scripts/serverless/spot-iam.cjs, attached to the spot and sweep roles.
     expect(tagging).toEqual(attachedPolicyStatements(template, 'SpotInstanceTagsPolicy'));
-    expect(props(resource(template, 'SpotInstanceTagsPolicy')).Roles).toEqual([{ Ref: 'SpotRole' }, { Ref: 'SpotSweepRole' }]);
+    expect(props(resource(template, 'SpotInstanceTagsPolicy')).Roles).toEqual([{ Ref: 'SpotRole' }, { Ref: 'SpotSweepRole' }, { Ref: 'RetireRole' }]);
     // The queue delivers only once the policy is attached (a first deploy during a storm).
     expect((resource(template, 'SpotEventSourceMappingSQSSpotEventsQueue') as CfnResource & { DependsOn?: string[] }).DependsOn).toContain('SpotInstanceTagsPolicy');
     for (const statement of tagging) {
@@ -864,8 +895,10 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
     const put = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
-    expect(put.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringContaining(':event-bus/capacity-guard-drain-*')]);
+    // The spot function and retirement publish "Node Drain Requested", both only to the drain buses.
+    expect(put.length).toBeGreaterThan(0);
+    for (const statement of put) expect(JSON.stringify(statement.Resource)).toContain(':event-bus/capacity-guard-drain-*');
     const onAny = statements.filter(allowsAnyResource).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ec2:'));
-    expect(onAny.sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
+    expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
   });
 });

@@ -253,3 +253,31 @@ describe('kill switch (CAPACITY_GUARD_KILL_SWITCH)', () => {
     expect(policy.killSwitchUnreadable).toBe(`CAPACITY_GUARD_KILL_SWITCH=${JSON.stringify(value)}`);
   });
 });
+
+describe('retire (issue 15)', () => {
+  it('is off by default, with the documented defaults', () => {
+    expect(load(MINIMAL).retire).toMatchObject({
+      enabled: false,
+      settleMs: 900_000,
+      minAgeMs: 1_800_000,
+      batch: { maxNodes: 5, percent: 20 },
+      batchIntervalMs: 180_000,
+      bootGraceMs: 60_000,
+      replaceTimeoutMs: 600_000,
+      drainTimeoutMs: 1_800_000,
+    });
+    expect(loadPolicy(EXAMPLE_PATH, { env: NO_ENV }).retire?.enabled).toBe(false);
+  });
+
+  it('names the field of a bad value', () => {
+    const error = errorFrom(() => load({ ...MINIMAL, retire: { batch: { maxNodes: 0 } } }));
+    expect(error.message).toMatch(/retire\.batch\.maxNodes/);
+    expect(errorFrom(() => load({ ...MINIMAL, retire: { settle: 'soon' } })).message).toMatch(/retire\.settle: invalid duration "soon"/);
+  });
+});
+
+describe('bounds that keep tag values within AWS limits', () => {
+  it('refuses unknownFailures.suspendAfter above 20 (its tag value would pass 256 characters)', () => {
+    expect(() => policyFromText('unknownFailures:\n  suspendAfter: 30\nclusters:\n  - name: prod\n    priorities: |-\n      10: [".*"]\n', 'capacity-guard.yml', { env: {} })).toThrow(/suspendAfter/);
+  });
+});

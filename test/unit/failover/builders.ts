@@ -4,6 +4,21 @@ import type { Policy } from '../../../lib/config/policy';
 import { type Snapshot, buildSnapshot } from '../../../lib/failover/snapshot';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { LaunchFailure, LaunchSuccess } from '../../../lib/vocabulary/signals';
+import { readSizes, signedSizesTag } from '../../../lib/vocabulary/sizes';
+import { TAG } from '../../../lib/vocabulary/tags';
+
+/** `min,desired,max` as capacity-guard saves it for `group` (with its checksum). */
+export function signed(group: string, plain: string): string {
+  const sizes = readSizes(plain);
+  if (!sizes) throw new Error(`not min,desired,max: ${plain}`);
+  return signedSizesTag(group, sizes);
+}
+
+/** Fixtures write saved sizes as plain `min,desired,max`; capacity-guard would have signed them. */
+export function asSaved(group: string, tags: Record<string, string>): Record<string, string> {
+  const plain = tags[TAG.savedSizes];
+  return plain !== undefined && readSizes(plain) ? { ...tags, [TAG.savedSizes]: signed(group, plain) } : tags;
+}
 
 export const T0 = '2026-11-27T21:00:00.000Z';
 export const at = (offsetSeconds: number): string => new Date(Date.parse(T0) + offsetSeconds * 1000).toISOString();
@@ -28,7 +43,7 @@ export function group(name: string, sizes: { min?: number; desired: number; max:
       ...Array.from({ length: inService }, (_, i) => ({ instanceId: `i-${name}-${i}`, lifecycleState: 'InService', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
       ...Array.from({ length: pending }, (_, i) => ({ instanceId: `i-${name}-p${i}`, lifecycleState: 'Pending', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
     ],
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned', ...tags },
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned', ...asSaved(name, tags) },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../lib/failover/actions';
 import { decide } from '../../../lib/failover/decide';
 import { TAG } from '../../../lib/vocabulary/tags';
-import { T0, at, failure, group, policy, snapshot, success } from './builders';
+import { T0, at, failure, group, policy, signed, snapshot, success } from './builders';
 
 const now = new Date(at(1));
 const kinds = (actions: Action[]) => actions.map((action) => action.kind);
@@ -29,7 +29,7 @@ describe('decide on a launch failure of a healthy group', () => {
     expect(suspend?.tags).toMatchObject({
       [TAG.state]: 'suspended',
       [TAG.failure]: 'capacity',
-      [TAG.savedSizes]: '1,7,50',
+      [TAG.savedSizes]: signed('spot-a', '1,7,50'),
       [TAG.since]: T0,
       [TAG.until]: at(180),
       [TAG.backoff]: `180,${T0}`,
@@ -123,7 +123,7 @@ describe('decide on a launch failure of a healthy group', () => {
 
     const [suspend] = only(decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now), 'suspend-group');
 
-    expect(suspend?.tags[TAG.savedSizes]).toBe('0,7,50');
+    expect(suspend?.tags[TAG.savedSizes]).toBe(signed('spot-a', '0,7,50'));
   });
 
   it('ignores a failure older than the last restore (a late event)', () => {
@@ -174,7 +174,7 @@ describe('decide on a failure of a group already out of rotation', () => {
 
     expect(suspend?.backoffSeconds).toBe(360);
     expect(suspend?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 2 });
-    expect(suspend?.tags[TAG.savedSizes]).toBe('1,7,50');
+    expect(suspend?.tags[TAG.savedSizes]).toBe(signed('spot-a', '1,7,50'));
     expect(suspend?.until).toBe(at(200 + 360));
   });
 

@@ -49,6 +49,26 @@ export const SAMPLE = {
   },
   'untag-expired-rebalance': { kind: 'untag-expired-rebalance', instanceIds: ['i-0b1'], keys: ['capacity-guard/drain', 'capacity-guard/rebalance-at', 'capacity-guard/drain-event'] },
   'terminate-detached': { kind: 'terminate-detached', instanceIds: ['i-0c1', 'i-0c2'] },
+  'retire-raise-spot': { kind: 'retire-raise-spot', cluster: 'prod', set: 'default', group: 'spot-nodes-8x-a', from: 4, to: 6, tags: { 'capacity-guard/retire': 'replacing;2026-11-27T21:00:00.000Z;4;6;12;-' } },
+  'retire-record-ready': { kind: 'retire-record-ready', cluster: 'prod', set: 'default', group: 'spot-nodes-8x-a', tags: { 'capacity-guard/retire': 'replacing;2026-11-27T21:00:00.000Z;4;6;12;2026-11-27T21:02:00.000Z' } },
+  'retire-nodes': {
+    kind: 'retire-nodes',
+    cluster: 'prod',
+    set: 'default',
+    group: 'spot-nodes-8x-a',
+    replacements: 2,
+    batch: '2026-11-27T21:00:00.000Z',
+    eventBusName: null,
+    savingsPerHour: 1.84,
+    neverRetired: ['on-demand-8x-b'],
+    nodes: [
+      { instanceId: 'i-0d1', group: 'on-demand-8x-a', instanceType: 'm5.8xlarge', nodeName: 'ip-10-0-2-1.eu-west-3.compute.internal', path: 'hook' },
+      { instanceId: 'i-0d2', group: 'on-demand-8x-a', instanceType: 'm5.8xlarge', nodeName: 'ip-10-0-2-2.eu-west-3.compute.internal', path: 'hook' },
+    ],
+    tags: { 'capacity-guard/retire': 'retiring;2026-11-27T21:00:00.000Z;2;12;2026-11-27T21:03:00.000Z' },
+  },
+  'retire-finish-drained': { kind: 'retire-finish-drained', cluster: 'prod', set: 'default', group: 'on-demand-8x-a', instanceId: 'i-0d3', how: 'terminate-in-group', to: null },
+  'retire-end-batch': { kind: 'retire-end-batch', cluster: 'prod', set: 'default', group: 'spot-nodes-8x-a', outcome: 'aborted', reason: 'Spot group spot-nodes-8x-b went suspended', retired: 0, untag: ['i-0d4'], tags: { 'capacity-guard/retire': 'aborted;2026-11-27T21:04:00.000Z;Spot group spot-nodes-8x-b went suspended' } },
 } satisfies { [K in Notable['kind']]: Extract<Notable, { kind: K }> };
 
 export function report(done: Action[], extra: Partial<NotableReport> = {}): NotableReport {

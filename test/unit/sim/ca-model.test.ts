@@ -200,4 +200,16 @@ describe('both versions', () => {
     // Assess
     expect(firsts.size).toBeGreaterThan(1);
   });
+
+  it('remembers its last scale-up (StaticAutoscaler.lastScaleUpTime; the scale-down model waits after it): none before, the loop of each resize after', async () => {
+    // Prepare: Spot available, 3 nodes more wanted from +25 s
+    const story = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: (seconds) => (seconds >= 25 ? 3 : 0), spotOut: false });
+
+    // Act and assess
+    await story.runUntil(25);
+    expect(story.ca.lastScaleUpAt).toBeNull();
+    await story.runUntil(45);
+    expect(story.when(/^scale up spot-0/)).toBe(30);
+    expect(story.ca.lastScaleUpAt).toBe(Date.parse('2026-11-27T20:55:00Z') + 30_000);
+  });
 });

@@ -18,6 +18,8 @@ export interface StoryGroup {
 
 export interface Story {
   aws: FakeAutoScaling;
+  /** The model itself, for what it exposes (lastScaleUpAt). */
+  ca: ClusterAutoscaler;
   /** Every line CA said, with its second since the start. */
   said: { t: number; text: string }[];
   /** Runs the world until `seconds` since the start. */
@@ -56,6 +58,7 @@ export function caStory(options: { version: CaVersion; groups: StoryGroup[]; dem
   let elapsed = 0;
   return {
     aws,
+    ca,
     said,
     async runUntil(seconds) {
       while (elapsed < seconds) {
