@@ -171,7 +171,7 @@ async function awsRetireDeps(policy: Policy, table: string | undefined): Promise
     autoScaling: createAutoScalingAdapter(autoScalingClient),
     retire: createRetireAdapter(autoScalingClient),
     ec2: createEc2Adapter(clients.createEc2Client()),
-    poolSignals: table ? createPoolSignalStore(clients.createDynamoDbClient(), table) : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse },
+    poolSignals: table ? createPoolSignalStore(clients.createDynamoDbClient(), table) : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse, recordPoolsOut: refuse, listPoolsOut: async () => [] },
     eventBus: { putEvents: refuse },
     lock: { tryAcquire: refuse, renew: refuse, release: refuse },
     log: silentLog,

@@ -15,7 +15,9 @@
  */
 import { type Action, writesToAws } from './actions';
 import { summarize } from './guard-rails';
-import { buildSnapshot } from './snapshot';
+import { type Snapshot, buildSnapshot } from './snapshot';
+import type { ExecutionResult } from './execute';
+import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { Signal } from '../vocabulary/signals';
 import { actDecided, logDecided } from './act-or-print';
@@ -34,7 +36,20 @@ export interface BatchResult {
   records: Annotated[];
 }
 
-export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
+/**
+ * What a batch leaves for a follow-up under the same lease (lib/pools: pools out → other groups):
+ * its signals, the groups as observed, the snapshot as the batch's actions will leave it.
+ */
+export interface LaunchBatch {
+  signals: readonly { item: number; signal: Signal }[];
+  observed: readonly ObservedGroup[];
+  snapshot: Snapshot;
+}
+
+/** Returns its actions (for the report) and the records to retry if they could not be done. */
+export type LaunchBatchFollowUp = (batch: LaunchBatch, options: CallOptions) => Promise<{ actions: Action[]; result: ExecutionResult; retry: number[] }>;
+
+export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}, followUp?: LaunchBatchFollowUp): Promise<BatchResult> {
   const { annotated, failed, items: signals } = triageRecords(records, deps, ANY_SIGNAL);
   if (signals.length > 0) {
     const reporter = new RunReporter<Action>('failover', deps);
@@ -44,7 +59,7 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     await handBackOnTransient(deps, retryAll, () => underLease(
       deps,
       LOCK_WAIT_MS,
-      (held) => decideAndAct(signals, annotated, failed, held, reporter, options),
+      (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp),
       {
         consequence: 'the batch is retried',
         answer: retryAll,
@@ -60,9 +75,9 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
 /** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */
 const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, mode = { withoutLease: false }): Promise<void> {
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, mode = { withoutLease: false }, followUp?: LaunchBatchFollowUp): Promise<void> {
   const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
-  const { decided: all } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+  const { decided: all, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   const decided = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   // The whole batch is decided before anything is done: one log line for all of it.
   logDecided(decided.flatMap((entry) => entry.actions), deps);
@@ -81,6 +96,12 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
     reporter.add(actions, result);
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
+  }
+  // Pool marks and the tier probe (it launches) only under the lease.
+  if (followUp && !mode.withoutLease) {
+    const after = await followUp({ signals, observed, snapshot }, options);
+    reporter.add(after.actions, after.result);
+    for (const item of after.retry) failed.add(item);
   }
 }
 

@@ -315,7 +315,7 @@ export function stormSignals(poolStates: Iterable<PoolState>, snapshot: Snapshot
           errorCode: 'SpotInterruptionStorm',
           time: now.toISOString(),
           activityId: null,
-          origin: 'event',
+          origin: 'pool',
         }),
       );
     storms.push({ pool: state, signals });

@@ -8,6 +8,8 @@ export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export type Market = 'spot' | 'on-demand';
 
+export type SignalOrigin = 'event' | 'scaling-activity' | 'pool' | 'inferred';
+
 export interface LaunchFailure {
   kind: 'launch-failure';
   autoScalingGroupName: string;
@@ -21,8 +23,14 @@ export interface LaunchFailure {
   /** When AWS saw the failure (event `time`, or the activity's start). Orders late and reordered events. */
   time: string;
   activityId: string | null;
-  /** Where the signal came from: an EventBridge event, or a failed scaling activity found by reconcile. */
-  origin: 'event' | 'scaling-activity';
+  /**
+   * Where the signal came from: the group's own failure (an EventBridge event, or a failed scaling
+   * activity found by reconcile); `pool` when its pools failed in this account (every pool failed a
+   * launch, or the group lost instances in a storming pool); `inferred` when the evidence is another
+   * group's storm or another account's signal. The change budget refuses only inferred ones
+   * (lib/failover/evidence-budget.ts).
+   */
+  origin: SignalOrigin;
 }
 
 export interface LaunchSuccess {

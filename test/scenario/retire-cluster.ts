@@ -17,8 +17,10 @@ export const OD_HOOK = 'on-demand-8x-a';
 export const OD_BARE = 'on-demand-8x-b';
 
 /** Batches of at most 2 nodes keep the stories short. */
+/** Retirement stories: the tier probe (LaunchInstances) off, the Spot groups learnt one by one (test/scenario/pools.test.ts tells the probe). */
 export function retireConfig(retire = 'retire: { enabled: true, batch: { maxNodes: 2 } }', spot = ''): string {
   return `${PROD_CLUSTER}
+pools: { probeTiers: false }
 ${retire}
 ${spot}
 `;

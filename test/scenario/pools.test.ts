@@ -1,0 +1,175 @@
+/**
+ * Stories of pool knowledge (issue 13): what one group learns about a pool, every group that
+ * launches in that pool knows at once.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
+import { type EventBridgeEvent, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { TAG } from '../../lib/vocabulary/tags';
+import { probeTier } from '../../lib/pools/probe-tier';
+import { configFor } from './cluster';
+
+const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
+const pools = (market: Pool['market'], ...types: string[]): Pool[] => types.flatMap((instanceType) => ZONES.map((zone) => ({ market, instanceType, zone })));
+
+/** Two applications whose Spot groups share m5.8xlarge; app2 also has an r5.8xlarge Spot group. */
+function twoApplications(extra = ''): World {
+  const world = new World({ config: configFor('cluster-autoscaler', extra) });
+  for (const [name, groupPools] of [
+    ['spot-nodes-app1', pools('spot', 'm5.8xlarge')],
+    ['spot-nodes-app2-m5', pools('spot', 'm5.8xlarge')],
+    ['spot-nodes-app2-r5', pools('spot', 'r5.8xlarge')],
+    ['on-demand-app1', pools('on-demand', 'm5.8xlarge')],
+    ['on-demand-app2', pools('on-demand', 'm5.8xlarge')],
+  ] as const) {
+    world.aws.addGroup({ name, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: [...groupPools] });
+  }
+  return world;
+}
+
+/** Auto Scaling's next attempt for the group, in another zone, as the failover receives it. */
+function launchFailureIn(world: World, group: string, zone: string): EventBridgeEvent {
+  return launchUnsuccessfulEvent({ group, zone, time: world.clock.now().toISOString(), statusMessage: 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.' });
+}
+
+describe('a pool that one application found empty', () => {
+  it('takes out another application\'s group whose pools are all out, before it ever tries, and leaves a group with pools left', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    // Auto Scaling's own retries name the other zones (the fake names one zone per attempt).
+    for (const zone of ZONES) {
+      await world.deliverEvents([launchFailureIn(world, 'spot-nodes-app1', zone)]);
+    }
+
+    const app2 = world.aws.view('spot-nodes-app2-m5');
+    expect(app2.tags[TAG.state]).toBe('suspended');
+    expect(app2.tags[TAG.reason]).toMatch(/PoolsOut/);
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    // Each pool marked once in the account's table, read by every function.
+    expect((await world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.instanceType}/${out.zoneName}`).sort()).toEqual([
+      'm5.8xlarge/eu-west-3a',
+      'm5.8xlarge/eu-west-3b',
+      'm5.8xlarge/eu-west-3c',
+    ]);
+  });
+
+  it('keeps a group with one zone left in rotation', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    await world.deliverEvents([launchFailureIn(world, 'spot-nodes-app1', 'eu-west-3a')]);
+
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('forgets the pools once their lifetime has passed', async () => {
+    const world = twoApplications('pools: { outFor: 2m }');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    world.aws.advance('3m');
+
+    expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
+  });
+});
+
+describe('a quota or configuration failure', () => {
+  it('stays with its group: it says nothing about the pool, and marks nothing', async () => {
+    const world = twoApplications();
+    world.aws.breakLaunches('spot-nodes-app1', 'Could not launch Spot Instances. MaxSpotInstanceCountExceeded - Max spot instance count exceeded. Launching EC2 instance failed.');
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
+    await world.deliverEvents();
+    world.aws.breakLaunches('spot-nodes-app2-m5', 'You are not authorized to perform this operation. Launching EC2 instance failed.');
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app2-m5', 1);
+    await world.deliverEvents();
+
+    expect(world.aws.view('spot-nodes-app1').tags[TAG.failure]).toBe('quota');
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.failure]).toBe('configuration');
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('on-demand-app1').tags[TAG.state]).toBeUndefined();
+    expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
+  });
+});
+
+describe('a tier in one round trip (LaunchInstances)', () => {
+  it('launches what the tier can, and marks the pools that failed, so their groups leave rotation at once', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'r5.8xlarge', zone: 'eu-west-3c' });
+    const tier = ['spot-nodes-app2-m5', 'spot-nodes-app2-r5'].map((name) => world.aws.view(name));
+
+    const probe = await probeTier(tier, 8, world.aws, 'a-1', world.clock.now(), 300_000);
+
+    // m5 fails in every zone (3 calls), r5 launches 8 in zones a and b and fails in c: partial failures.
+    expect(probe.unmet).toBe(0);
+    expect(probe.launched.map((entry) => [entry.group, entry.zone, entry.instanceIds.length])).toEqual([['spot-nodes-app2-r5', 'eu-west-3a', 8]]);
+    expect(probe.outs.map((out) => `${out.pool.instanceType}/${out.zoneName}`)).toEqual(['m5.8xlarge/eu-west-3a', 'm5.8xlarge/eu-west-3b', 'm5.8xlarge/eu-west-3c']);
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(9);
+    // A retried run with the same token launches nothing more.
+    await probeTier(tier, 8, world.aws, 'a-1', world.clock.now(), 300_000);
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(9);
+
+    // The marks take out every group whose pools are all out (app1 and app2's m5 groups).
+    await world.poolStore.recordPoolsOut(probe.outs);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
+    await world.deliverEvents();
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('refuses what AWS refuses: a zone the group is not in, more than 100, a client token reused with other parameters', async () => {
+    const world = twoApplications();
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { name: 'eu-west-3z' }, clientToken: 't1' })).rejects.toThrow(/not part of group/);
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 101, zone: { name: 'eu-west-3a' }, clientToken: 't2' })).rejects.toThrow(/between 1 and 100/);
+    await world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { id: 'euw3-az1' }, clientToken: 't3' });
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 2, zone: { id: 'euw3-az1' }, clientToken: 't3' })).rejects.toThrow(/other parameters/);
+  });
+});
+
+describe('the tier probe on a dozen-group night (pools.probeTiers, on by default)', () => {
+  it('takes the whole Spot tier out at the first failure: one LaunchInstances per group and zone, no node ordered where no pool has room', async () => {
+    const world = new World({ config: configFor('cluster-autoscaler', 'pools: { probeTiers: true }') });
+    const types = ['m5', 'r5', 'm5a', 'r5a', 'm5n', 'r5n', 'm6i', 'r6i', 'm6a', 'r6a'].map((family) => `${family}.8xlarge`);
+    for (const type of types) world.aws.addGroup({ name: `spot-nodes-${type}`, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', type) });
+    world.aws.addGroup({ name: 'on-demand-8x', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 0, pools: pools('on-demand', 'm5.8xlarge') });
+    world.aws.outOfCapacity({ market: 'spot' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-m5.8xlarge', 5);
+    world.aws.resetCallCounts();
+
+    await world.deliverEvents();
+
+    const spot = types.map((type) => world.aws.view(`spot-nodes-${type}`));
+    expect(spot.filter((group) => group.tags[TAG.state] === 'suspended')).toHaveLength(10);
+    expect(world.aws.calls.get('launchInstances')).toBe(27);
+    // Nothing launched: every group keeps what it ran; CA's next choice is the on-demand tier.
+    expect(spot.slice(1).map((group) => group.desiredCapacity)).toEqual(Array(9).fill(1));
+    expect(world.aws.view('on-demand-8x').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('stops at a group\'s first success, so at most one node per group is ordered beside cluster-autoscaler', async () => {
+    const world = twoApplications('pools: { probeTiers: true }');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+
+    await world.deliverEvents();
+
+    // r5 launched one node in its first zone and stayed; the m5 groups left rotation.
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(2);
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
+  });
+
+  it('does not probe with the kill switch on', async () => {
+    const world = twoApplications('pools: { probeTiers: true }\nenabled: false');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+
+    await world.deliverEvents();
+
+    expect(world.aws.calls.get('launchInstances')).toBeUndefined();
+  });
+});
