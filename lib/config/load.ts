@@ -11,6 +11,7 @@ import { resolveDownscaler } from './downscaler-schema';
 import { resolveNotifications } from './notify-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
+import { resolveSharedSignals } from './shared-signals-schema';
 import { resolveSpotPolicy } from './spot-schema';
 
 export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
@@ -95,6 +96,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
     downscaler: resolveDownscaler(config.downscaler, config.clusters),
     notifications: resolveNotifications(config.notifications),
     spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
+    sharedSignals: resolveSharedSignals(config.sharedSignals),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PriorityRule } from '../cluster-autoscaler/expander';
 import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
 import type { Mode } from './schema';
+import type { SharedSignalsPolicy } from './shared-signals-schema';
 import type { SpotPolicy } from './spot-schema';
 
 export interface ClusterPolicy {
@@ -32,6 +33,8 @@ export interface Policy {
   notifications: NotificationPolicy;
   /** The spot function's policy (lib/config/spot-schema.ts). */
   spot: SpotPolicy;
+  /** Capacity signals shared with other accounts; absent or null = off. */
+  sharedSignals?: SharedSignalsPolicy | null;
 }
 
 export interface EventTimeBounds {

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-schema';
 import { durationSchema } from './duration';
 import { NotificationsSchema } from './notify-schema';
+import { SharedSignalsSchema } from './shared-signals-schema';
 import { SpotSchema } from './spot-schema';
 
 const duration = durationSchema('"90s", "3m", "1h30m"');
@@ -89,6 +90,8 @@ export const ConfigSchema = z
     notifications: NotificationsSchema,
     /** Spot interruptions and rebalance recommendations (lib/config/spot-schema.ts). */
     spot: SpotSchema,
+    /** Capacity signals shared with other accounts (lib/config/shared-signals-schema.ts); absent = off. */
+    sharedSignals: SharedSignalsSchema,
   })
   .strict()
   .superRefine((config, context) => {

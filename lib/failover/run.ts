@@ -7,6 +7,7 @@
 import { type Action, writesToAws } from './actions';
 import { buildSnapshot } from './snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
+import type { PoolEvidence } from '../ports/shared-signals';
 import type { Signal } from '../vocabulary/signals';
 import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from '../run/deps';
@@ -32,6 +33,8 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
     };
     await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { consequence: 'the batch is retried', answer: retryAll }, options);
     await reporter.notify();
+    // After the local actions and their report: sharing never delays the failover.
+    await deps.poolEvidence?.offer(capacityEvidence(signals.map(({ signal }) => signal)), options);
   }
   return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
 }
@@ -57,4 +60,13 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
   }
+}
+
+/** Capacity failures with a known pool: physical evidence other accounts share (quota, price, configuration are this account's own). */
+export function capacityEvidence(signals: readonly Signal[]): PoolEvidence[] {
+  return signals.flatMap((signal) =>
+    signal.kind === 'launch-failure' && signal.failure === 'capacity' && signal.availabilityZone && signal.market
+      ? [{ zone: { name: signal.availabilityZone }, instanceType: signal.instanceType, group: signal.autoScalingGroupName, market: signal.market, kind: 'capacity-failure' as const, evidence: 1, firstSeen: signal.time, lastSeen: signal.time }]
+      : [],
+  );
 }

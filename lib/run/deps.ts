@@ -6,6 +6,7 @@ import type { LockPort } from '../ports/lock';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
+import type { PoolEvidenceSink } from '../ports/shared-signals';
 
 export interface AppDeps {
   policy: Policy;
@@ -18,6 +19,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** The function's own account and region: aws.* events from elsewhere are refused. Absent = not checked. */
   origin?: EventOrigin;
+  /** Where physical pool evidence goes after the local actions (shared with other accounts); absent = not shared. */
+  poolEvidence?: PoolEvidenceSink;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
 }
