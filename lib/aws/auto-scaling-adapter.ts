@@ -20,6 +20,7 @@ import { ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler/tags';
 import type {
   AutoScalingPort,
   CallOptions,
+  GroupLaunch,
   ObservedGroup,
   ObservedInstance,
   ScalingActivity,
@@ -149,6 +150,29 @@ function toObservedGroup(group: AutoScalingGroup): ObservedGroup {
     tags,
     createdTime: group.CreatedTime?.toISOString() ?? '',
     availabilityZones: group.AvailabilityZones ?? [],
+    launch: toLaunch(group),
+  };
+}
+
+/**
+ * What the group launches. InstancesDistribution defaults (SDK models): OnDemandBaseCapacity 0,
+ * OnDemandPercentageAboveBaseCapacity 100; all Spot only with both at 0. A plain launch template's
+ * market is in the template (not read here): null.
+ */
+function toLaunch(group: AutoScalingGroup): GroupLaunch {
+  const policy = group.MixedInstancesPolicy;
+  const instanceTypes = [...new Set((policy?.LaunchTemplate?.Overrides ?? []).flatMap((override) => (override.InstanceType ? [override.InstanceType] : [])))];
+  let market: GroupLaunch['market'] = null;
+  if (policy) {
+    const base = policy.InstancesDistribution?.OnDemandBaseCapacity ?? 0;
+    const percentage = policy.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity ?? 100;
+    market = percentage === 100 ? 'on-demand' : base === 0 && percentage === 0 ? 'spot' : 'mixed';
+  }
+  return {
+    instanceTypes,
+    market,
+    availabilityZoneIds: group.AvailabilityZoneIds ?? [],
+    launchTemplate: Boolean(group.LaunchTemplate || policy?.LaunchTemplate) && !group.LaunchConfigurationName,
   };
 }
 

@@ -3,11 +3,14 @@
  * interrupted instance ids in string sets per time bucket (`b<n>`, see lib/spot/pool-window.ts),
  * the groups that lost instances in the pool, and `expiresAt` (epoch seconds), the table's TTL
  * attribute. One UpdateItem per pool and batch: ADD is atomic and a set ignores a duplicate id.
+ * Pools out (lib/pools) are items `out#<zoneId or name:zoneName>|<type>|<market>`, written 25 a
+ * call with BatchWriteItem (a mark is replaced whole, the batch's freshest), expiring at `until`.
  */
-import { type AttributeValue, type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, ScanCommand, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Market } from '../vocabulary/signals';
 import type { CallOptions } from '../ports/auto-scaling';
-import { type PoolSignalStore, type PoolState } from '../ports/pool-signals';
+import { type PoolOut, type PoolOutSource, type PoolSignalStore, type PoolState } from '../ports/pool-signals';
+import { liveOuts, poolOutKey } from '../pools/pool-out';
 import { bucketAttribute, bucketFromAttribute, bucketOf, countInWindow, sortPools, staleBuckets } from '../spot/pool-window';
 import { type PoolKey, poolId } from '../vocabulary/pool-key';
 
@@ -15,7 +18,52 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
   const key = (pool: PoolKey): Record<string, AttributeValue> => ({ pk: { S: `pool#${poolId(pool)}` } });
   const http = (options?: CallOptions) => (options?.abortSignal ? { abortSignal: options.abortSignal } : {});
 
+  /** BatchWriteItem takes 25 requests; unprocessed ones are sent again (a few tries, then an error). */
+  async function writeAll(requests: WriteRequest[], options?: CallOptions): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX) {
+      let pending = requests.slice(start, start + BATCH_WRITE_MAX);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === BATCH_WRITE_TRIES) throw new Error(`DynamoDB left ${pending.length} pool mark(s) unprocessed after ${BATCH_WRITE_TRIES} tries`);
+        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }), http(options));
+        pending = answer.UnprocessedItems?.[tableName] ?? [];
+      }
+    }
+  }
+
+  /**
+   * A Scan of the live items under a key prefix: the table holds one small item per pool that saw an
+   * interruption or a capacity failure lately (TTL), a few hundred at most. DynamoDB deletes expired
+   * items lazily, hence the filter.
+   */
+  async function scanLive(prefix: string, now: Date, options?: CallOptions): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'begins_with(pk, :prefix) AND expiresAt > :now',
+          ExpressionAttributeValues: { ':prefix': { S: prefix }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
+          ExclusiveStartKey: startKey,
+        }),
+        http(options),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
   return {
+    async recordPoolsOut(outs, options) {
+      const fresh = liveOuts(outs, new Date(0));
+      await writeAll(fresh.map((out) => ({ PutRequest: { Item: outItem(out) } })), options);
+    },
+
+    async listPoolsOut(now, options) {
+      return liveOuts((await scanLive(OUT_PREFIX, now, options)).map(fromOutItem), now);
+    },
+
     async recordInterruptions(pool, zoneName, interruptions, windowMs, now, options) {
       const byBucket = new Map<number, Set<string>>();
       for (const interruption of interruptions) {
@@ -63,26 +111,10 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
     },
 
     async listPools(windowMs, now, options) {
-      // A Scan: the table holds one small item per pool that saw an interruption within a window
-      // (TTL), a few hundred at most. DynamoDB deletes expired items lazily, hence the filter.
-      const states: PoolState[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            FilterExpression: 'begins_with(pk, :prefix) AND expiresAt > :now',
-            ExpressionAttributeValues: { ':prefix': { S: 'pool#' }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
-            ExclusiveStartKey: startKey,
-          }),
-          http(options),
-        );
-        for (const item of page.Items ?? []) {
-          const pool: PoolKey = { zoneId: item.zoneId?.S ?? '', instanceType: item.instanceType?.S ?? '', market: (item.market?.S ?? 'spot') as Market };
-          states.push(toState(pool, item, now, windowMs));
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const states = (await scanLive('pool#', now, options)).map((item) => {
+        const pool: PoolKey = { zoneId: item.zoneId?.S ?? '', instanceType: item.instanceType?.S ?? '', market: (item.market?.S ?? 'spot') as Market };
+        return toState(pool, item, now, windowMs);
+      });
       return sortPools(states);
     },
 
@@ -97,6 +129,41 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
         http(options),
       );
     },
+  };
+}
+
+const OUT_PREFIX = 'out#';
+const BATCH_WRITE_MAX = 25;
+const BATCH_WRITE_TRIES = 4;
+
+function outItem(out: PoolOut): Record<string, AttributeValue> {
+  const optional = (value: string | null): AttributeValue => (value === null ? { NULL: true } : { S: value });
+  return {
+    pk: { S: `${OUT_PREFIX}${poolOutKey(out)}` },
+    zoneId: { S: out.pool.zoneId },
+    instanceType: { S: out.pool.instanceType },
+    market: { S: out.pool.market },
+    zoneName: optional(out.zoneName),
+    evidence: { S: out.evidence },
+    source: { S: out.source },
+    groupName: optional(out.group),
+    account: optional(out.account),
+    seenAt: { S: out.seenAt },
+    until: { S: out.until },
+    expiresAt: { N: String(Math.ceil(Date.parse(out.until) / 1000)) },
+  };
+}
+
+function fromOutItem(item: Record<string, AttributeValue>): PoolOut {
+  return {
+    pool: { zoneId: item.zoneId?.S ?? '', instanceType: item.instanceType?.S ?? '', market: (item.market?.S ?? 'spot') as Market },
+    zoneName: item.zoneName?.S ?? null,
+    evidence: item.evidence?.S ?? '',
+    source: (item.source?.S ?? 'launch-failure') as PoolOutSource,
+    group: item.groupName?.S ?? null,
+    account: item.account?.S ?? null,
+    seenAt: item.seenAt?.S ?? '',
+    until: item.until?.S ?? '',
   };
 }
 

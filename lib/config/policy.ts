@@ -23,6 +23,8 @@ export interface Policy {
   dryRun: boolean;
   backoff: { initialMs: number; multiplier: number; maxMs: number; resetAfterMs: number };
   changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };
+  /** Pool knowledge (lib/pools); absent in hand-built policies = the default lifetime. */
+  pools?: { outForMs: number };
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
   /** Bounds on event times (lib/run/event-time.ts). */

@@ -83,6 +83,16 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Pool knowledge (lib/pools): how long a pool stays out after its last capacity failure or
+     * storm (lib/pools/pool-out.ts says why 5 min).
+     */
+    pools: z
+      .object({
+        outFor: duration.default(300_000),
+      })
+      .strict()
+      .prefault({}),
     /** Scheduled downscaler (issue 6): see lib/config/downscaler-schema.ts. */
     downscaler: DownscalerConfigSchema,
     clusters: z.array(ClusterSchema).min(1, 'list at least one cluster'),

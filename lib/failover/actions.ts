@@ -3,7 +3,7 @@
  * turns each into AWS calls. Each carries the absolute target (not a delta), so running it twice
  * ends in the same state.
  */
-import type { FailureClass } from '../vocabulary/signals';
+import type { FailureClass, SignalOrigin } from '../vocabulary/signals';
 import type { Sizes } from '../vocabulary/sizes';
 
 interface OnGroup {
@@ -21,6 +21,8 @@ export interface SuspendGroup extends OnGroup, InTier {
   kind: 'suspend-group';
   failure: FailureClass;
   reason: string;
+  /** What the suspension rests on (the signal's origin): the change budget refuses only inferred ones. Absent = the group's own failure. */
+  evidence?: SignalOrigin;
   /** When the probe may start; null = only a person brings it back. */
   until: string | null;
   backoffSeconds: number;

@@ -152,6 +152,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
       tier: group.tier,
       failure: signal.failure,
       reason,
+      evidence: signal.origin,
       until,
       backoffSeconds,
       from: currentSizes(group),

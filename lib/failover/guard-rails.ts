@@ -1,14 +1,16 @@
 /**
- * The last word before anything is written: kill switch, per-cluster change budget, and size
- * sanity (min ≤ desired ≤ max, never below in-service). Pure.
+ * The last word before anything is written: kill switch, per-cluster change budget (only for
+ * inferred suspensions, lib/failover/evidence-budget.ts), and size sanity (min ≤ desired ≤ max, never below in-service). Pure.
  */
 import type { Policy } from '../config/policy';
 import { type Action, type Alert, writesToAws } from './actions';
 import { type Snapshot, findGroup } from './snapshot';
+import { budgetRuleOf, isLastInRotation } from './evidence-budget';
 
 export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, policy: Policy, now: Date): Action[] {
   const result: Action[] = [];
   const suspendedThisRound = new Map<string, number>();
+  const outThisRound = new Set<string>();
   // Groups whose suspension was refused: what would have followed from it is dropped too.
   const refused = new Set<string>();
   for (const action of actions) {
@@ -26,18 +28,25 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
       continue;
     }
     if (cluster && action.kind === 'suspend-group' && findGroup(snapshot, action.group)?.group.guard.state !== 'probing') {
+      const rule = budgetRuleOf(action.evidence);
+      if (rule !== 'never-refused' && isLastInRotation(action, cluster, outThisRound)) {
+        refused.add(action.group);
+        result.push(blocked(action, 'change-budget-exhausted', 'warning', `${action.group} is the last group of its failover set in rotation and the evidence is not its own failure: it stays; not done: ${summarize(action)}`));
+        continue;
+      }
       const recent = cluster.groups.filter(
         (group) => (group.guard.state === 'suspended' || group.guard.state === 'probing') && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
       ).length;
       const thisRound = suspendedThisRound.get(action.cluster) ?? 0;
-      if (recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {
+      if (rule === 'budgeted' && recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {
         refused.add(action.group);
         result.push(
           blocked(action, 'change-budget-exhausted', 'critical', `change budget used up: ${recent + thisRound} group(s) of ${action.cluster} already taken out of rotation in the last ${Math.round(policy.changeBudget.windowMs / 60_000)} min; not done: ${summarize(action)}`),
         );
         continue;
       }
-      suspendedThisRound.set(action.cluster, thisRound + 1);
+      if (rule === 'budgeted') suspendedThisRound.set(action.cluster, thisRound + 1);
+      outThisRound.add(action.group);
     }
     const insane = sizeProblem(action, snapshot);
     if (insane) {

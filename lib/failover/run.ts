@@ -5,7 +5,9 @@
  * foreign and uninteresting events are acknowledged and counted.
  */
 import { type Action, writesToAws } from './actions';
-import { buildSnapshot } from './snapshot';
+import { type Snapshot, buildSnapshot } from './snapshot';
+import type { ExecutionResult } from './execute';
+import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolEvidence } from '../ports/shared-signals';
 import type { Signal } from '../vocabulary/signals';
@@ -24,14 +26,27 @@ export interface BatchResult {
   records: Annotated[];
 }
 
-export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}): Promise<BatchResult> {
+/**
+ * What a batch leaves for a follow-up under the same lease (lib/pools: pools out → other groups):
+ * its signals, the groups as observed, the snapshot as the batch's actions will leave it.
+ */
+export interface LaunchBatch {
+  signals: readonly { item: number; signal: Signal }[];
+  observed: readonly ObservedGroup[];
+  snapshot: Snapshot;
+}
+
+/** Returns its actions (for the report) and the records to retry if they could not be done. */
+export type LaunchBatchFollowUp = (batch: LaunchBatch, options: CallOptions) => Promise<{ actions: Action[]; result: ExecutionResult; retry: number[] }>;
+
+export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}, followUp?: LaunchBatchFollowUp): Promise<BatchResult> {
   const { annotated, failed, items: signals } = triageRecords(records, deps, ANY_SIGNAL);
   if (signals.length > 0) {
     const reporter = new RunReporter<Action>('failover', deps);
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
-    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options), { consequence: 'the batch is retried', answer: retryAll }, options);
+    await underLease(deps, LOCK_WAIT_MS, () => decideAndAct(signals, annotated, failed, deps, reporter, options, followUp), { consequence: 'the batch is retried', answer: retryAll }, options);
     await reporter.notify();
     // After the local actions and their report: sharing never delays the failover.
     await deps.poolEvidence?.offer(capacityEvidence(signals.map(({ signal }) => signal)), options);
@@ -39,9 +54,9 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
   return { batchItemFailures: batchItemFailures(annotated, failed), records: annotated };
 }
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions): Promise<void> {
+async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, followUp?: LaunchBatchFollowUp): Promise<void> {
   const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
-  const { decided } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
+  const { decided, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   // The whole batch is decided before anything is done: one log line for all of it.
   logDecided(decided.flatMap((entry) => entry.actions), deps);
   for (const { item, signal, actions, notes, owned } of decided) {
@@ -59,6 +74,11 @@ async function decideAndAct(signals: { item: number; signal: Signal }[], annotat
     reporter.add(actions, result);
     if (result.failed.length > 0) failed.add(item);
     annotated[item] = { ...annotated[item]!, actions: actions.map((action) => action.kind), notes };
+  }
+  if (followUp) {
+    const after = await followUp({ signals, observed, snapshot }, options);
+    reporter.add(after.actions, after.result);
+    for (const item of after.retry) failed.add(item);
   }
 }
 

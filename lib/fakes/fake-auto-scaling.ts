@@ -440,7 +440,16 @@ function matches(match: Partial<Pool>, pool: Partial<Pool>): boolean {
   return (Object.keys(match) as (keyof Pool)[]).every((key) => match[key] === undefined || match[key] === pool[key]);
 }
 
+/** eu-west-3a → euw3-az1: a fixed mapping here; in AWS it differs per account, hence AZ IDs. */
+export function fakeZoneId(zoneName: string): string {
+  const match = /^([a-z]{2})-([a-z])[a-z]*-(\d+)([a-z])$/.exec(zoneName);
+  if (!match) return `${zoneName}-id`;
+  return `${match[1]}${match[2]}${match[3]}-az${match[4]!.charCodeAt(0) - 96}`;
+}
+
 function toObserved(group: FakeGroup): ObservedGroup {
+  const markets = [...new Set(group.pools.map((pool) => pool.market))];
+  const zones = [...new Set(group.pools.map((pool) => pool.zone))];
   return {
     name: group.name,
     minSize: group.minSize,
@@ -449,7 +458,13 @@ function toObserved(group: FakeGroup): ObservedGroup {
     instances: group.instances.map(({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus }) => ({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus })),
     tags: { ...group.tags },
     createdTime: group.createdTime,
-    availabilityZones: [...new Set(group.pools.map((pool) => pool.zone))],
+    availabilityZones: zones,
+    launch: {
+      instanceTypes: [...new Set(group.pools.map((pool) => pool.instanceType))],
+      market: markets.length === 1 ? markets[0]! : 'mixed',
+      availabilityZoneIds: zones.map(fakeZoneId),
+      launchTemplate: true,
+    },
   };
 }
 

@@ -11,18 +11,13 @@ import type { CallOptions } from '../ports/auto-scaling';
 import { ASG_NAME_TAG, type Ec2Instance, type Ec2Port } from '../ports/ec2';
 import type { EventBridgeEvent } from './aws-events';
 import type { FakeClock } from './clock';
-import { FakeAwsError, type FakeAutoScaling, type Pool } from './fake-auto-scaling';
+import { FakeAwsError, type FakeAutoScaling, type Pool, fakeZoneId } from './fake-auto-scaling';
 import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-3';
 
-/** eu-west-3a → euw3-az1: a fixed mapping here; in AWS it differs per account, hence AZ IDs. */
-export function fakeZoneId(zoneName: string): string {
-  const match = /^([a-z]{2})-([a-z])[a-z]*-(\d+)([a-z])$/.exec(zoneName);
-  if (!match) return `${zoneName}-id`;
-  return `${match[1]}${match[2]}${match[3]}-az${match[4]!.charCodeAt(0) - 96}`;
-}
+export { fakeZoneId } from './fake-auto-scaling';
 
 interface Known {
   instanceId: string;

@@ -5,7 +5,8 @@
  */
 import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
-import { type PoolInterruption, type PoolSignalStore, type PoolState } from '../ports/pool-signals';
+import { type PoolInterruption, type PoolOut, type PoolSignalStore, type PoolState } from '../ports/pool-signals';
+import { liveOuts, poolOutKey } from '../pools/pool-out';
 import { bucketOf, countInWindow, sortPools, staleBuckets } from '../spot/pool-window';
 import { type PoolKey, poolId } from '../vocabulary/pool-key';
 
@@ -44,8 +45,23 @@ interface PoolItem {
 export class FakePoolSignalStore implements PoolSignalStore {
   readonly calls = new Map<string, number>();
   private readonly items = new Map<string, PoolItem>();
+  private readonly outs = new Map<string, PoolOut>();
 
   constructor(private readonly now: () => Date) {}
+
+  /** Like BatchWriteItem: one call per 25 marks, each replacing the pool's mark whole. */
+  async recordPoolsOut(outs: readonly PoolOut[]): Promise<void> {
+    const fresh = liveOuts(outs, new Date(0));
+    for (let start = 0; start < fresh.length; start += 25) {
+      await this.enter('recordPoolsOut');
+      for (const out of fresh.slice(start, start + 25)) this.outs.set(poolOutKey(out), out);
+    }
+  }
+
+  async listPoolsOut(now: Date): Promise<PoolOut[]> {
+    await this.enter('listPoolsOut');
+    return liveOuts([...this.outs.values()], now);
+  }
 
   async recordInterruptions(pool: PoolKey, zoneName: string, interruptions: readonly PoolInterruption[], windowMs: number, now: Date): Promise<PoolState> {
     await this.enter('recordInterruptions');

@@ -19,6 +19,22 @@ export interface ObservedInstance {
   healthStatus: string;
 }
 
+/**
+ * What a group launches, as DescribeAutoScalingGroups tells it (lib/pools turns it into pools).
+ * Source: SDK AutoScalingGroup / MixedInstancesPolicy / InstancesDistribution (OnDemandBaseCapacity
+ * default 0, OnDemandPercentageAboveBaseCapacity default 100).
+ */
+export interface GroupLaunch {
+  /** Instance types the mixed instances policy's overrides name; empty: the launch template's one. */
+  instanceTypes: string[];
+  /** The market of all its capacity; 'mixed' for an on-demand/Spot split; null: the template's (not read). */
+  market: 'spot' | 'on-demand' | 'mixed' | null;
+  /** The group's AZ IDs when AWS reports them (same physical zone in every account). */
+  availabilityZoneIds: string[];
+  /** False for a launch configuration (LaunchInstances takes launch templates only). */
+  launchTemplate: boolean;
+}
+
 /** One ASG as DescribeAutoScalingGroups reports it. */
 export interface ObservedGroup {
   name: string;
@@ -29,6 +45,8 @@ export interface ObservedGroup {
   tags: Record<string, string>;
   createdTime: string; // ISO-8601
   availabilityZones: string[];
+  /** What it launches; absent when not known (hand-built views): its pools are then unknown. */
+  launch?: GroupLaunch;
 }
 
 export interface ScalingActivity {

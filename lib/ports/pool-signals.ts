@@ -26,6 +26,28 @@ export interface PoolState {
   stormSignaledAt: string | null;
 }
 
+/** Where a pool was seen out: a launch failure (event, activity), a LaunchInstances error, a storm, or another account. */
+export type PoolOutSource = 'launch-failure' | 'launch-instances' | 'interruption-storm' | 'remote';
+
+/**
+ * A pool known to be out of capacity until `until`: the capacity failures of any group (never
+ * quota, price or configuration), Spot interruption storms, and later signals of other accounts.
+ * `pool.zoneId` is the AZ ID when known; an event of this account may carry only the zone's name.
+ */
+export interface PoolOut {
+  pool: PoolKey;
+  zoneName: string | null;
+  /** The error code or storm that says so (InsufficientInstanceCapacity, SpotInterruptionStorm). */
+  evidence: string;
+  source: PoolOutSource;
+  /** The group whose launch failed, when one did. */
+  group: string | null;
+  /** The account it was seen in; null = this one. */
+  account: string | null;
+  seenAt: string;
+  until: string;
+}
+
 export interface PoolSignalStore {
   /**
    * Adds the interruptions (a duplicate instance id counts once) and returns the pool's state
@@ -39,4 +61,8 @@ export interface PoolSignalStore {
   listPools(windowMs: number, now: Date, options?: CallOptions): Promise<PoolState[]>;
   /** Notes that the storm went through the core's path, so the next batches do not repeat it. */
   markStormSignaled(pool: PoolKey, at: Date, windowMs: number, options?: CallOptions): Promise<void>;
+  /** Marks pools out (one item per pool, the later `until` wins): as few calls as the API allows. */
+  recordPoolsOut(outs: readonly PoolOut[], options?: CallOptions): Promise<void>;
+  /** Every pool out at `now`. */
+  listPoolsOut(now: Date, options?: CallOptions): Promise<PoolOut[]>;
 }

@@ -6,6 +6,7 @@
 import type { AppDeps } from '../run/deps';
 import { type DownscaleResult, downscale } from '../downscaler/run';
 import { type BatchResult, handleLaunchEvents } from '../failover/run';
+import { actOnPoolsAfterLaunchEvents } from '../pools/run';
 import { type ReconcileResult, reconcile } from '../failover/reconcile';
 import type { SpotDeps } from '../spot/deps';
 import { type SpotBatchResult, handleSpotEvents } from '../spot/run';
@@ -41,18 +42,21 @@ export class World {
   readonly policy: Policy;
   readonly deps: AppDeps;
   readonly lock: FakeLock;
+  /** The account's capacity-signal table: Spot interruptions per pool and pools out (lib/pools). */
+  readonly poolStore: FakePoolSignalStore;
 
   constructor(options: WorldOptions) {
     this.clock = options.clock ?? new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
+    this.poolStore = new FakePoolSignalStore(this.clock.now);
     this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
   async deliverEvents(events: EventBridgeEvent[] = this.aws.takeEvents()): Promise<BatchResult> {
-    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps);
+    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps, {}, actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, outForMs: this.policy.pools?.outForMs }));
   }
 
   // ---- the spot function (issue 3) ------------------------------------------------------
@@ -69,8 +73,7 @@ export class World {
   }
 
   get poolSignals(): FakePoolSignalStore {
-    this.spot ??= this.createSpot();
-    return this.spot.poolSignals;
+    return this.poolStore;
   }
 
   get spotDeps(): SpotDeps {
@@ -89,7 +92,7 @@ export class World {
 
   /** Every AWS call the world's fakes counted; the lease costs a put and a delete per acquisition. */
   awsCalls(): number {
-    const spot = this.spot ? this.spot.ec2.totalCalls() + this.spot.eventBus.totalCalls() + this.spot.poolSignals.totalCalls() : 0;
+    const spot = (this.spot ? this.spot.ec2.totalCalls() + this.spot.eventBus.totalCalls() : 0) + this.poolStore.totalCalls();
     return this.aws.totalCalls() + spot + this.lock.acquisitions * 2;
   }
 
@@ -103,7 +106,7 @@ export class World {
   private createSpot(): { ec2: FakeEc2; eventBus: FakeEventBus; poolSignals: FakePoolSignalStore; deps: SpotDeps } {
     const ec2 = new FakeEc2(this.clock, this.aws);
     const eventBus = new FakeEventBus();
-    const poolSignals = new FakePoolSignalStore(this.clock.now);
+    const poolSignals = this.poolStore;
     return { ec2, eventBus, poolSignals, deps: { ...this.deps, ec2, detach: this.aws, eventBus, poolSignals } };
   }
 

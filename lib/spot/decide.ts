@@ -309,7 +309,7 @@ export function stormSignals(poolStates: Iterable<PoolState>, snapshot: Snapshot
           errorCode: 'SpotInterruptionStorm',
           time: now.toISOString(),
           activityId: null,
-          origin: 'event',
+          origin: 'storm',
         }),
       );
     storms.push({ pool: state, signals });

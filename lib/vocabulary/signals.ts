@@ -8,6 +8,8 @@ export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export type Market = 'spot' | 'on-demand';
 
+export type SignalOrigin = 'event' | 'scaling-activity' | 'pool' | 'storm';
+
 export interface LaunchFailure {
   kind: 'launch-failure';
   autoScalingGroupName: string;
@@ -21,8 +23,13 @@ export interface LaunchFailure {
   /** When AWS saw the failure (event `time`, or the activity's start). Orders late and reordered events. */
   time: string;
   activityId: string | null;
-  /** Where the signal came from: an EventBridge event, or a failed scaling activity found by reconcile. */
-  origin: 'event' | 'scaling-activity';
+  /**
+   * Where the signal came from: the group's own failure (an EventBridge event, or a failed scaling
+   * activity found by reconcile), or inferred from its pools (lib/pools): `pool` when every pool of
+   * the group failed a launch in this account, `storm` when a Spot interruption storm or a signal
+   * from elsewhere says so. The change budget refuses only inferred ones (lib/failover/guard-rails.ts).
+   */
+  origin: SignalOrigin;
 }
 
 export interface LaunchSuccess {

@@ -351,22 +351,48 @@ describe('guard rails', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }', 'direct');
     const groups = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 6, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
 
-    const actions = decide(failure('spot-b', at(5)), snapshot(groups, budget), budget, new Date(at(6)));
+    const actions = decide(failure('spot-b', at(5), { origin: 'storm' }), snapshot(groups, budget), budget, new Date(at(6)));
 
     expect(kinds(actions)).toEqual(['alert']);
   });
 
-  it('refuses a suspension beyond the change budget of the cluster', () => {
+  it('refuses an inferred suspension (a storm) beyond the change budget of the cluster', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
-    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 })];
+    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
 
-    const actions = decide(failure('spot-b', at(5)), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
+    const actions = decide(failure('spot-b', at(5), { origin: 'storm' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
 
     expect(only(actions, 'alert')[0]?.code).toBe('change-budget-exhausted');
     expect(only(actions, 'suspend-group')).toEqual([]);
     // Once the window has passed, the budget is there again.
-    const later = decide(failure('spot-b', at(700)), snapshot(withOneSuspended, budget), budget, new Date(at(701)));
+    const later = decide(failure('spot-b', at(700), { origin: 'storm' }), snapshot(withOneSuspended, budget), budget, new Date(at(701)));
     expect(kinds(later)).toContain('suspend-group');
+  });
+
+  it('never refuses a suspension the group\'s own failure justifies, whatever the budget', () => {
+    const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
+    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+
+    const own = decide(failure('spot-b', at(5)), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
+    const fromActivity = decide(failure('spot-b', at(5), { origin: 'scaling-activity' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
+
+    expect(only(own, 'suspend-group')[0]?.evidence).toBe('event');
+    expect(kinds(fromActivity)).toContain('suspend-group');
+  });
+
+  it('suspends on pool evidence past the budget, but never the last group of the failover set still in rotation', () => {
+    const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
+    const fallbackLeft = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+    const lastOne = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 })];
+
+    const withFallback = decide(failure('spot-b', at(5), { origin: 'pool' }), snapshot(fallbackLeft, budget), budget, new Date(at(6)));
+    const last = decide(failure('spot-b', at(5), { origin: 'pool' }), snapshot(lastOne, budget), budget, new Date(at(6)));
+    const lastOwn = decide(failure('spot-b', at(5)), snapshot(lastOne, budget), budget, new Date(at(6)));
+
+    expect(kinds(withFallback)).toContain('suspend-group');
+    expect(only(last, 'suspend-group')).toEqual([]);
+    expect(only(last, 'alert')[0]?.message).toMatch(/last group of its failover set/);
+    expect(kinds(lastOwn)).toContain('suspend-group');
   });
 
   it('is pure: the same inputs give the same actions, and the snapshot is not modified', () => {

@@ -1,0 +1,57 @@
+/**
+ * Act on pools: every group in rotation whose pools are all out leaves rotation at once, through
+ * the core's own path (a launch-failure signal, so the same suspension, backoff and probe); a
+ * group with a pool left stays. Own evidence (launch failures in this account) gives origin
+ * `pool`; anything inferred (a storm, another account) gives `storm`, which the change budget
+ * counts (lib/failover/evidence-budget.ts). Pure.
+ */
+import type { Snapshot } from '../failover/snapshot';
+import type { ObservedGroup } from '../ports/auto-scaling';
+import type { PoolOut } from '../ports/pool-signals';
+import type { LaunchFailure } from '../vocabulary/signals';
+import { describePool, poolsOfGroup } from './group-pools';
+import { liveOuts, sameZonePool } from './pool-out';
+
+/** A reason fits a 256-character tag; the message is for logs and Slack. */
+const SHOWN_POOLS = 4;
+
+export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date): LaunchFailure[] {
+  const live = liveOuts(outs, now);
+  if (live.length === 0) return [];
+  const byName = new Map(observed.map((group) => [group.name, group]));
+  const signals: LaunchFailure[] = [];
+  for (const cluster of snapshot.clusters) {
+    for (const view of cluster.groups) {
+      if (view.ignored || (view.guard.state !== 'healthy' && view.guard.state !== 'released')) continue;
+      const group = byName.get(view.name);
+      const pools = group ? poolsOfGroup(group) : null;
+      if (!pools || pools.length === 0) continue;
+      const evidence = pools.map((pool) => ({ pool, out: live.find((out) => sameZonePool(out, pool)) }));
+      if (evidence.some(({ out }) => out === undefined)) continue;
+      const found = evidence.map(({ pool, out }) => ({ pool, out: out! }));
+      const inferred = found.some(({ out }) => out.account !== null || out.source === 'interruption-storm' || out.source === 'remote');
+      const latest = found.reduce((max, { out }) => (Date.parse(out.seenAt) > Date.parse(max) ? out.seenAt : max), found[0]!.out.seenAt);
+      const shown = found.slice(0, SHOWN_POOLS).map(({ pool, out }) => `${describePool(pool)}: ${out.evidence} ${whereSeen(out)}`);
+      const more = found.length > SHOWN_POOLS ? ` and ${found.length - SHOWN_POOLS} more` : '';
+      signals.push({
+        kind: 'launch-failure',
+        autoScalingGroupName: view.name,
+        availabilityZone: null,
+        instanceType: null,
+        market: found[0]!.pool.market,
+        failure: 'capacity',
+        message: `every pool of ${view.name} is out: ${shown.join('; ')}${more}`,
+        errorCode: 'PoolsOut',
+        time: latest,
+        activityId: null,
+        origin: inferred ? 'storm' : 'pool',
+      });
+    }
+  }
+  return signals;
+}
+
+function whereSeen(out: PoolOut): string {
+  const where = out.account ? `account ${out.account}` : out.group ? out.group : out.source;
+  return `(seen on ${where})`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Stories of pool knowledge (issue 13): what one group learns about a pool, every group that
+ * launches in that pool knows at once.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { World } from '../../lib/sim/world';
+import { type EventBridgeEvent, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
+import { TAG } from '../../lib/vocabulary/tags';
+import { configFor } from './cluster';
+
+const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
+const pools = (market: Pool['market'], ...types: string[]): Pool[] => types.flatMap((instanceType) => ZONES.map((zone) => ({ market, instanceType, zone })));
+
+/** Two applications whose Spot groups share m5.8xlarge; app2 also has an r5.8xlarge Spot group. */
+function twoApplications(extra = ''): World {
+  const world = new World({ config: configFor('cluster-autoscaler', extra) });
+  for (const [name, groupPools] of [
+    ['spot-nodes-app1', pools('spot', 'm5.8xlarge')],
+    ['spot-nodes-app2-m5', pools('spot', 'm5.8xlarge')],
+    ['spot-nodes-app2-r5', pools('spot', 'r5.8xlarge')],
+    ['on-demand-app1', pools('on-demand', 'm5.8xlarge')],
+    ['on-demand-app2', pools('on-demand', 'm5.8xlarge')],
+  ] as const) {
+    world.aws.addGroup({ name, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: [...groupPools] });
+  }
+  return world;
+}
+
+/** Auto Scaling's next attempt for the group, in another zone, as the failover receives it. */
+function launchFailureIn(world: World, group: string, zone: string): EventBridgeEvent {
+  return launchUnsuccessfulEvent({ group, zone, time: world.clock.now().toISOString(), statusMessage: 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.' });
+}
+
+describe('a pool that one application found empty', () => {
+  it('takes out another application\'s group whose pools are all out, before it ever tries, and leaves a group with pools left', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    // Auto Scaling's own retries name the other zones (the fake names one zone per attempt).
+    for (const zone of ZONES) {
+      await world.deliverEvents([launchFailureIn(world, 'spot-nodes-app1', zone)]);
+    }
+
+    const app2 = world.aws.view('spot-nodes-app2-m5');
+    expect(app2.tags[TAG.state]).toBe('suspended');
+    expect(app2.tags[TAG.reason]).toMatch(/PoolsOut/);
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    // Each pool marked once in the account's table, read by every function.
+    expect((await world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.instanceType}/${out.zoneName}`).sort()).toEqual([
+      'm5.8xlarge/eu-west-3a',
+      'm5.8xlarge/eu-west-3b',
+      'm5.8xlarge/eu-west-3c',
+    ]);
+  });
+
+  it('keeps a group with one zone left in rotation', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    await world.deliverEvents([launchFailureIn(world, 'spot-nodes-app1', 'eu-west-3a')]);
+
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('forgets the pools once their lifetime has passed', async () => {
+    const world = twoApplications('pools: { outFor: 2m }');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    world.aws.advance('3m');
+
+    expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
+  });
+});
+
+describe('a quota or configuration failure', () => {
+  it('stays with its group: it says nothing about the pool, and marks nothing', async () => {
+    const world = twoApplications();
+    world.aws.breakLaunches('spot-nodes-app1', 'Could not launch Spot Instances. MaxSpotInstanceCountExceeded - Max spot instance count exceeded. Launching EC2 instance failed.');
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
+    await world.deliverEvents();
+    world.aws.breakLaunches('spot-nodes-app2-m5', 'You are not authorized to perform this operation. Launching EC2 instance failed.');
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app2-m5', 1);
+    await world.deliverEvents();
+
+    expect(world.aws.view('spot-nodes-app1').tags[TAG.failure]).toBe('quota');
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.failure]).toBe('configuration');
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('on-demand-app1').tags[TAG.state]).toBeUndefined();
+    expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
+  });
+});
