@@ -5,14 +5,13 @@
  * entries a call, a `source` starting with "aws.", a bus whose policy does not allow the caller
  * (AccessDeniedException per entry), and it sets the envelope's `account` to the caller. Only
  * PutEvents reaches a bus: nothing forwards a received event to a third account (the one-hop rule).
- * Plus the in-memory mark store and static group pools.
+ * Plus the in-memory publication claims.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallOptions, ObservedGroup } from '../ports/auto-scaling';
+import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
-import type { GroupPoolsPort, RemoteMarkStore } from '../ports/shared-signals';
+import type { PublicationClaims } from '../ports/shared-signals';
 import { type PoolKey, poolId } from '../vocabulary/pool-key';
-import type { RemoteMark } from '../vocabulary/shared-signal';
 import type { EventBridgeEvent } from './aws-events';
 
 interface Bus {
@@ -83,34 +82,12 @@ export class FakeSignalNetwork {
   }
 }
 
-export class MemoryRemoteMarkStore implements RemoteMarkStore {
-  readonly marks = new Map<string, RemoteMark>();
+export class MemoryPublicationClaims implements PublicationClaims {
   readonly published = new Map<string, number>();
-
-  async read(pool: PoolKey, originAccount: string): Promise<RemoteMark | null> {
-    return this.marks.get(`${poolId(pool)}|${originAccount}`) ?? null;
-  }
-  async put(mark: RemoteMark): Promise<void> {
-    this.marks.set(`${poolId(mark.pool)}|${mark.originAccount}`, { ...mark });
-  }
-  async clear(pool: PoolKey, originAccount: string): Promise<void> {
-    this.marks.delete(`${poolId(pool)}|${originAccount}`);
-  }
-  async listLive(now: Date): Promise<RemoteMark[]> {
-    return [...this.marks.values()].filter((mark) => Date.parse(mark.until) > now.getTime());
-  }
   async claimPublication(pool: PoolKey, now: Date, intervalMs: number): Promise<boolean> {
     const last = this.published.get(poolId(pool));
     if (last !== undefined && now.getTime() - last < intervalMs) return false;
     this.published.set(poolId(pool), now.getTime());
     return true;
-  }
-}
-
-/** Each group's pools, given (the fake world knows them from its group specs). */
-export class StaticGroupPools implements GroupPoolsPort {
-  constructor(private readonly pools: ReadonlyMap<string, readonly PoolKey[]>) {}
-  async poolsOf(groups: readonly ObservedGroup[]): Promise<Map<string, PoolKey[]>> {
-    return new Map(groups.map((group) => [group.name, [...(this.pools.get(group.name) ?? [])]]));
   }
 }

@@ -1,31 +1,21 @@
 /**
- * What the shared capacity signals (lib/shared-signals) need from the outside: where received
- * marks and publication claims live (the account's CapacitySignalsTable, lib/aws/shared-signal-store.ts,
- * because they span functions and invocations and need conditional writes), the pools of each
- * group, and the sink the local runs hand their physical evidence to.
+ * What the shared capacity signals (lib/shared-signals) need from the outside beyond the pool
+ * store (lib/ports/pool-signals.ts, where received marks live): where publication claims live
+ * (they span functions and invocations and need a conditional write), and the sink the local runs
+ * hand their physical evidence to.
  */
 import type { PoolKey } from '../vocabulary/pool-key';
-import type { RemoteMark, SharedSignalKind } from '../vocabulary/shared-signal';
+import type { SharedSignalKind } from '../vocabulary/shared-signal';
 import type { Market } from '../vocabulary/signals';
-import type { CallOptions, ObservedGroup } from './auto-scaling';
+import type { CallOptions } from './auto-scaling';
 
-export interface RemoteMarkStore {
-  read(pool: PoolKey, originAccount: string, options?: CallOptions): Promise<RemoteMark | null>;
-  /** Writes the mark; its `until` is also the item's TTL. */
-  put(mark: RemoteMark, options?: CallOptions): Promise<void>;
-  clear(pool: PoolKey, originAccount: string, options?: CallOptions): Promise<void>;
-  /** Marks whose `until` is after `now`. */
-  listLive(now: Date, options?: CallOptions): Promise<RemoteMark[]>;
+/** Where publications are claimed (the account's CapacitySignalsTable, lib/aws/publication-claims.ts). */
+export interface PublicationClaims {
   /**
    * The right to publish about `pool` now: true, and noted, when nothing was published about it in
    * the last `intervalMs` (a conditional write: concurrent invocations get one true between them).
    */
   claimPublication(pool: PoolKey, now: Date, intervalMs: number, options?: CallOptions): Promise<boolean>;
-}
-
-/** The pools (AZ ID × instance type × market) each group can launch in. */
-export interface GroupPoolsPort {
-  poolsOf(groups: readonly ObservedGroup[], options?: CallOptions): Promise<Map<string, PoolKey[]>>;
 }
 
 /** Physical evidence about a pool seen in this account, as the local runs know it. */

@@ -1,99 +1,76 @@
 /**
- * What received marks do to this account's groups. A group every pool of which is marked out
- * leaves rotation through the failover's own suspension (its guard rails included), as a capacity
- * failure of the group; a group with pools left gets a warning only. Remote evidence alone is
- * weaker than the group's own failure, so (a) only a group in rotation (healthy, or released by
- * hand) is taken out, never one already suspended or probing; (b) the backoff memory is left as it
- * was (no escalation) and the group comes back when the earliest of its pools' marks ends; (c) only
- * the suspension and alerts are kept: nothing else is raised. Pure.
+ * What received marks do to this account's groups, through the pool logic (lib/pools): a group
+ * every pool of which is out leaves rotation through the failover's own suspension (its guard
+ * rails included: inferred evidence is budgeted and never takes the last group of a failover set);
+ * a group with pools left gets a warning only. Remote evidence alone is weaker than the group's own
+ * failure, so (a) only a group in rotation is taken out (lib/pools does that); (b) the backoff
+ * memory is left as it was (no escalation) and the group comes back when the earliest of its
+ * pools' marks ends; (c) only suspensions and alerts are kept: nothing is raised. Pure.
  */
 import type { Policy } from '../config/policy';
 import type { Action, SuspendGroup } from '../failover/actions';
 import { decideInOrder } from '../failover/decide-in-order';
 import type { Snapshot } from '../failover/snapshot';
-import { type PoolKey, poolId } from '../vocabulary/pool-key';
-import type { RemoteMark } from '../vocabulary/shared-signal';
-import type { LaunchFailure } from '../vocabulary/signals';
+import { poolOutSignals } from '../pools/decide';
+import { poolsOfGroup } from '../pools/group-pools';
+import { liveOuts, sameZonePool } from '../pools/pool-out';
+import type { ObservedGroup } from '../ports/auto-scaling';
+import type { PoolOut } from '../ports/pool-signals';
+import { poolId } from '../vocabulary/pool-key';
 import { TAG, tagValue } from '../vocabulary/tags';
-
-export interface GroupOut {
-  group: string;
-  cluster: string;
-  /** The live mark of each of the group's pools (the latest-ending when several accounts marked it). */
-  marks: RemoteMark[];
-}
 
 export interface GroupPartlyOut {
   group: string;
-  cluster: string;
-  out: RemoteMark[];
-  left: PoolKey[];
+  out: PoolOut[];
+  left: string[];
 }
 
-export function groupsOutOfPools(snapshot: Snapshot, poolsByGroup: ReadonlyMap<string, readonly PoolKey[]>, live: readonly RemoteMark[]): { out: GroupOut[]; partly: GroupPartlyOut[] } {
-  const byPool = new Map<string, RemoteMark>();
-  for (const mark of live) {
-    const seen = byPool.get(poolId(mark.pool));
-    if (!seen || seen.until < mark.until) byPool.set(poolId(mark.pool), mark);
-  }
-  const out: GroupOut[] = [];
-  const partly: GroupPartlyOut[] = [];
-  for (const cluster of snapshot.clusters) {
-    for (const group of cluster.groups) {
-      const pools = poolsByGroup.get(group.name) ?? [];
-      const marks = pools.flatMap((pool) => byPool.get(poolId(pool)) ?? []);
-      if (marks.length === 0) continue;
-      if (marks.length === pools.length) out.push({ group: group.name, cluster: cluster.policy.name, marks });
-      else partly.push({ group: group.name, cluster: cluster.policy.name, out: marks, left: pools.filter((pool) => !byPool.has(poolId(pool))) });
-    }
-  }
-  return { out, partly };
+export function remoteReason(outs: readonly PoolOut[]): string {
+  const remote = outs.filter((out) => out.account !== null);
+  const first = remote[0] ?? outs[0]!;
+  const others = outs.length > 1 ? ` and ${outs.length - 1} more pool(s)` : '';
+  const accounts = [...new Set(remote.map((out) => out.account))].join(', ');
+  return `capacity: every pool out, per account ${accounts} (${first.evidence} in ${poolId(first.pool)}${others})`;
 }
 
-export function remoteReason(marks: readonly RemoteMark[]): string {
-  const first = marks[0]!;
-  const others = marks.length > 1 ? ` and ${marks.length - 1} more pool(s)` : '';
-  const accounts = [...new Set(marks.map((mark) => mark.originAccount))].join(', ');
-  return `capacity: every pool out per account ${accounts} (${first.kind} in ${poolId(first.pool)}${others}), remote evidence`;
+/** The group's pools and the live mark of each (undefined: not out). */
+function poolMarks(group: ObservedGroup, live: readonly PoolOut[], zoneIds: ReadonlyMap<string, string>) {
+  return (poolsOfGroup(group, zoneIds) ?? []).map((pool) => ({ pool, out: live.find((out) => sameZonePool(out, pool)) }));
 }
 
-/** The suspensions (and the guard rails' alerts) for groups entirely out; nothing for groups already out. */
-export function suspensionsForRemote(out: readonly GroupOut[], snapshot: Snapshot, policy: Policy, now: Date): Action[] {
-  const inRotation = out.filter((entry) => {
-    const state = snapshot.clusters.flatMap((cluster) => cluster.groups).find((group) => group.name === entry.group)?.guard.state;
-    return state === 'healthy' || state === 'released';
+/** Groups some (not all) of whose pools another account marked out: warned about, never moved. */
+export function groupsPartlyOut(observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date, zoneIds: ReadonlyMap<string, string>): GroupPartlyOut[] {
+  const live = liveOuts(outs, now);
+  return observed.flatMap((group) => {
+    const marks = poolMarks(group, live, zoneIds);
+    const out = marks.flatMap((entry) => (entry.out ? [entry.out] : []));
+    if (!out.some((entry) => entry.account !== null) || out.length === marks.length) return [];
+    return [{ group: group.name, out, left: marks.filter((entry) => !entry.out).map((entry) => `${entry.pool.instanceType} ${entry.pool.market} ${entry.pool.zoneId ?? entry.pool.zoneName}`) }];
   });
-  const items = inRotation.map((entry) => ({ item: entry, signal: asFailure(entry) }));
-  const { decided } = decideInOrder(items, snapshot, policy, now);
-  return decided.flatMap(({ item, actions }) =>
+}
+
+/** Suspensions (and the guard rails' alerts) for groups in rotation all of whose pools are out, another account's evidence among them. */
+export function suspensionsForRemote(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], policy: Policy, now: Date, zoneIds: ReadonlyMap<string, string>): Action[] {
+  const live = liveOuts(outs, now);
+  const byName = new Map(observed.map((group) => [group.name, group]));
+  const signals = poolOutSignals(snapshot, observed, live, now, zoneIds).flatMap((signal) => {
+    const group = byName.get(signal.autoScalingGroupName);
+    const marks = group ? poolMarks(group, live, zoneIds).flatMap((entry) => (entry.out ? [entry.out] : [])) : [];
+    return marks.some((out) => out.account !== null) ? [{ item: marks, signal }] : [];
+  });
+  const { decided } = decideInOrder(signals, snapshot, policy, now);
+  return decided.flatMap(({ item, signal, actions }) =>
     actions.flatMap((action): Action[] => {
       if (action.kind === 'alert') return [action];
-      if (action.kind === 'suspend-group' && action.group === item.group) return [asRemoteSuspension(action, item)];
+      if (action.kind === 'suspend-group' && 'autoScalingGroupName' in signal && action.group === signal.autoScalingGroupName) return [asRemoteSuspension(action, item)];
       return [];
     }),
   );
 }
 
-function asFailure(entry: GroupOut): LaunchFailure {
-  const latest = entry.marks.reduce((a, b) => (a.lastSeen > b.lastSeen ? a : b));
-  return {
-    kind: 'launch-failure',
-    autoScalingGroupName: entry.group,
-    availabilityZone: null,
-    instanceType: latest.pool.instanceType,
-    market: latest.pool.market,
-    failure: 'capacity',
-    message: remoteReason(entry.marks),
-    errorCode: null,
-    time: latest.lastSeen,
-    activityId: null,
-    origin: 'event',
-  };
-}
-
-function asRemoteSuspension(action: SuspendGroup, entry: GroupOut): SuspendGroup {
-  const until = entry.marks.reduce((a, b) => (a.until < b.until ? a : b)).until;
-  const reason = remoteReason(entry.marks);
+function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[]): SuspendGroup {
+  const until = outs.reduce((a, b) => (a.until < b.until ? a : b)).until;
+  const reason = remoteReason(outs);
   const since = action.tags[TAG.since] ?? until;
   const { [TAG.backoff]: _kept, ...tags } = action.tags;
   return { ...action, reason, until, backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)), tags: { ...tags, [TAG.reason]: tagValue(reason), [TAG.until]: until } };

@@ -10,7 +10,7 @@ import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
 import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
-import type { PoolEvidence, PoolEvidenceSink, RemoteMarkStore } from '../ports/shared-signals';
+import type { PoolEvidence, PoolEvidenceSink, PublicationClaims } from '../ports/shared-signals';
 import { type PoolKey, poolId } from '../vocabulary/pool-key';
 import { SHARED_SIGNAL_DETAIL_TYPE, SHARED_SIGNAL_SOURCE, type SharedPoolSignal, sharedSignalId } from '../vocabulary/shared-signal';
 
@@ -22,7 +22,7 @@ export interface PublishDeps {
   policy: SharedSignalsPolicy;
   own: { account: string; region: string };
   eventBus: EventBusPort;
-  store: RemoteMarkStore;
+  claims: PublicationClaims;
   /** A group's pools, to name the pool of a failure whose text gives no instance type. */
   poolsOfGroup: (group: string, options?: CallOptions) => Promise<readonly PoolKey[]>;
   /** Zone name in this account → AZ ID (DescribeAvailabilityZones). */
@@ -81,7 +81,7 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
     const claimed: SharedPoolSignal[] = [];
     for (const signal of signals) {
       // A recovery is always sent: it ends marks early, and a probe succeeds once per cycle.
-      if (signal.kind === 'recovered' || (await deps.store.claimPublication(signal.pool, deps.now(), deps.policy.publishIntervalMs, options))) claimed.push(signal);
+      if (signal.kind === 'recovered' || (await deps.claims.claimPublication(signal.pool, deps.now(), deps.policy.publishIntervalMs, options))) claimed.push(signal);
       else report.skipped += 1;
     }
     let pending: BusEvent[] = claimed.flatMap((signal) => buses.map((bus) => ({ eventBusName: bus, source: SHARED_SIGNAL_SOURCE, detailType: SHARED_SIGNAL_DETAIL_TYPE, detail: sharedSignalDetail(signal), time: signal.lastSeen })));

@@ -12,23 +12,25 @@ import type { Action } from '../failover/actions';
 import { buildSnapshot } from '../failover/snapshot';
 import { parseSharedSignalRecord, type SharedSignalOutcome } from '../parse/shared-pool-signal';
 import type { CallOptions } from '../ports/auto-scaling';
-import type { GroupPoolsPort, RemoteMarkStore } from '../ports/shared-signals';
+import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
+import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { underLease } from '../run/with-lock';
-import { poolId } from '../vocabulary/pool-key';
 import { describeSharedSignal } from '../vocabulary/shared-signal';
-import { groupsOutOfPools, suspensionsForRemote } from './act-on-pools';
+import { groupsPartlyOut, suspensionsForRemote } from './act-on-pools';
 import { admitSignal } from './admit';
-import { applySignal, isLive } from './marks';
+import { remoteOut } from './marks';
 
 const LOCK_WAIT_MS = 10_000;
 
 export interface SharedSignalDeps extends AppDeps {
   sharedSignals: SharedSignalsPolicy;
   own: { account: string; region: string };
-  marks: RemoteMarkStore;
-  groupPools: GroupPoolsPort;
+  /** The account's pool store (lib/pools): received marks live beside this account's own. */
+  pools: PoolSignalStore;
+  /** Zone name in this account → AZ ID (signals name pools by AZ ID). */
+  zoneIds: (options?: CallOptions) => Promise<ReadonlyMap<string, string>>;
 }
 
 export interface ReceiveResult {
@@ -41,6 +43,7 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
   const outcomes: ReceiveResult['outcomes'] = records.map((record, index) => parseSharedSignalRecord(record, index));
   const failed = new Set<number>();
   let changed = false;
+  const marks: { index: number; out: PoolOut }[] = [];
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome.outcome === 'invalid') {
       deps.metrics.count('shared-signals.invalid');
@@ -66,17 +69,18 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
       continue;
     }
     deps.metrics.count('shared-signals.received');
+    const change = remoteOut(outcome.signal, deps.sharedSignals, deps.now());
+    deps.log.info(change.change === 'none' ? `pool signal changes nothing: ${change.why}` : 'pool marked out', { signal: describeSharedSignal(outcome.signal) });
+    if (change.change === 'set') marks.push({ index, out: change.out });
+  }
+  if (marks.length > 0) {
     try {
-      const { signal } = outcome;
-      const change = applySignal(await deps.marks.read(signal.pool, signal.originAccount, options), signal, deps.sharedSignals, deps.now());
-      if (change.change === 'set') await deps.marks.put(change.mark, options);
-      if (change.change === 'cleared') await deps.marks.clear(signal.pool, signal.originAccount, options);
-      if (change.change !== 'none') changed = true;
-      if (change.change === 'set') deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(signal.lastSeen)));
-      deps.log.info(change.change === 'none' ? `pool signal changes nothing: ${change.why}` : `pool mark ${change.change}`, { signal: describeSharedSignal(signal) });
+      if (writeGate(deps.policy, true).writes) await deps.pools.recordPoolsOut(marks.map((mark) => mark.out), options);
+      changed = true;
+      for (const { out } of marks) deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(out.seenAt)));
     } catch (error) {
-      deps.log.error('could not record the pool signal; the record will be retried', { error: String(error), messageId: outcome.messageId });
-      failed.add(index);
+      deps.log.error('could not record the pool signals; the records will be retried', { error: String(error) });
+      for (const { index } of marks) failed.add(index);
     }
   }
   const actions = changed ? await actOnPools(deps, options).catch((error: unknown) => {
@@ -91,19 +95,17 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
 
 async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise<Action[]> {
   const reporter = new RunReporter<Action>('shared-signals', deps);
-  const live = (await deps.marks.listLive(deps.now(), options)).filter((mark) => isLive(mark, deps.now()));
-  if (live.length === 0) return [];
   const actions = await underLease(
     deps,
     LOCK_WAIT_MS,
     async () => {
       const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
       const snapshot = buildSnapshot(observed, deps.policy);
-      const { out, partly } = groupsOutOfPools(snapshot, await deps.groupPools.poolsOf(observed, options), live);
-      for (const entry of partly) {
-        deps.log.warn('some pools of the group are out per another account; it keeps the others', { group: entry.group, out: entry.out.map((mark) => `${poolId(mark.pool)} (account ${mark.originAccount})`), left: entry.left.map(poolId) });
+      const [outs, zoneIds] = await Promise.all([deps.pools.listPoolsOut(deps.now(), options), deps.zoneIds(options)]);
+      for (const entry of groupsPartlyOut(observed, outs, deps.now(), zoneIds)) {
+        deps.log.warn('some pools of the group are out per another account; it keeps the others', { group: entry.group, out: entry.out.map((out) => `${out.pool.instanceType} ${out.pool.market} ${out.pool.zoneId} (${out.account ? `account ${out.account}` : 'this account'})`), left: entry.left });
       }
-      const decided = suspensionsForRemote(out, snapshot, deps.policy, deps.now());
+      const decided = suspensionsForRemote(snapshot, observed, outs, deps.policy, deps.now(), zoneIds);
       logDecided(decided, deps);
       const result = await actDecided(decided, deps, options);
       reporter.add(decided, result);

@@ -7,11 +7,11 @@
 import { REGION, asSqsRecord } from '../fakes/aws-events';
 import { FakeClock } from '../fakes/clock';
 import type { FakeGroupSpec } from '../fakes/fake-auto-scaling';
-import { FakeSignalNetwork, MemoryRemoteMarkStore, StaticGroupPools } from '../fakes/fake-shared-signals';
+import { FakeSignalNetwork, MemoryPublicationClaims } from '../fakes/fake-shared-signals';
+import { poolsOfGroup } from '../pools/group-pools';
 import { publishingSink, type PublishReport, publishEvidence } from '../shared-signals/publish';
 import { handleSharedSignals, type ReceiveResult, type SharedSignalDeps } from '../shared-signals/receive';
 import type { PoolEvidence } from '../ports/shared-signals';
-import type { PoolKey } from '../vocabulary/pool-key';
 import { World } from './world';
 
 export interface AccountSpec {
@@ -26,9 +26,8 @@ export interface AccountSpec {
 export interface Stack {
   account: string;
   world: World;
-  marks: MemoryRemoteMarkStore;
+  claims: MemoryPublicationClaims;
   signalDeps: SharedSignalDeps | null;
-  pools: Map<string, PoolKey[]>;
   zoneIds: Record<string, string>;
 }
 
@@ -47,16 +46,16 @@ export class SharedSignalsWorld {
       const world = new World({ config: `${spec.config}${section}`, clock: this.clock, rotateZonesOnFailure: true });
       // The fake AWS dates its events with one account id; each stack checks the region only.
       world.deps.origin = { region: REGION };
-      const marks = new MemoryRemoteMarkStore();
-      const pools = new Map<string, PoolKey[]>();
+      const claims = new MemoryPublicationClaims();
+      const zoneIds = new Map(Object.entries(spec.zoneIds));
       const own = { account: spec.account, region: REGION };
       const policy = world.policy.sharedSignals ?? null;
       if (policy) {
         this.network.addBus(spec.account, (caller) => policy.accounts.includes(caller));
-        world.deps.poolEvidence = publishingSink(this.publishDeps(spec, world, marks));
+        world.deps.poolEvidence = publishingSink(this.publishDeps(spec, world, claims));
       }
-      const signalDeps = policy ? { ...world.deps, sharedSignals: policy, own, marks, groupPools: new StaticGroupPools(pools) } : null;
-      this.stacks.set(spec.account, { account: spec.account, world, marks, signalDeps, pools, zoneIds: spec.zoneIds });
+      const signalDeps = policy ? { ...world.deps, sharedSignals: policy, own, pools: world.poolStore, zoneIds: async () => zoneIds } : null;
+      this.stacks.set(spec.account, { account: spec.account, world, claims, signalDeps, zoneIds: spec.zoneIds });
     }
   }
 
@@ -66,12 +65,8 @@ export class SharedSignalsWorld {
     return stack;
   }
 
-  /** A group in `account`; its pools keyed by the account's own zone-name → AZ ID mapping. */
   addGroup(account: string, spec: FakeGroupSpec): void {
-    const stack = this.stack(account);
-    const zoneIds = stack.zoneIds;
-    stack.world.aws.addGroup(spec);
-    stack.pools.set(spec.name, spec.pools.map((pool) => ({ zoneId: zoneIds[pool.zone] ?? pool.zone, instanceType: pool.instanceType, market: pool.market })));
+    this.stack(account).world.aws.addGroup(spec);
   }
 
   /** The signals visible in `account`'s queue, as one SQS batch to its signals function. */
@@ -90,18 +85,18 @@ export class SharedSignalsWorld {
   /** Publishes evidence directly (as a run would), for tests. */
   async publish(account: string, evidence: readonly PoolEvidence[]): Promise<PublishReport> {
     const stack = this.stack(account);
-    return publishEvidence(evidence, this.publishDeps({ account, zoneIds: stack.zoneIds, config: '' }, stack.world, stack.marks));
+    return publishEvidence(evidence, this.publishDeps({ account, zoneIds: stack.zoneIds, config: '' }, stack.world, stack.claims));
   }
 
-  private publishDeps(spec: AccountSpec, world: World, marks: MemoryRemoteMarkStore) {
+  private publishDeps(spec: AccountSpec, world: World, claims: MemoryPublicationClaims) {
     const policy = world.policy.sharedSignals!;
     return {
       policy,
       own: { account: spec.account, region: REGION },
       eventBus: this.network.as(spec.account),
-      store: marks,
+      claims,
       zoneIds: async () => new Map(Object.entries(spec.zoneIds)),
-      poolsOfGroup: async (group: string) => this.stack(spec.account).pools.get(group) ?? [],
+      poolsOfGroup: async (group: string) => (poolsOfGroup(world.aws.view(group), new Map(Object.entries(spec.zoneIds))) ?? []).map((pool) => ({ zoneId: pool.zoneId ?? '', instanceType: pool.instanceType, market: pool.market })),
       log: world.deps.log,
       metrics: world.metrics,
       now: world.clock.now,

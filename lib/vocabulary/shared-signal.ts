@@ -37,16 +37,3 @@ export function describeSharedSignal(signal: SharedPoolSignal): string {
   return `${poolId(signal.pool)} in ${signal.region}: ${what}, from account ${signal.originAccount}`;
 }
 
-/** A pool marked out here by another account's evidence (lib/shared-signals/marks.ts). */
-export interface RemoteMark {
-  pool: PoolKey;
-  region: string;
-  originAccount: string;
-  kind: 'capacity-failure' | 'interruption-storm';
-  evidence: number;
-  firstSeen: string;
-  lastSeen: string;
-  until: string;
-  /** The last signal applied: the same id again changes nothing. */
-  signalId: string;
-}
