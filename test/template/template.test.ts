@@ -13,12 +13,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../lib/failover/actions';
+import { loadPolicy } from '../../lib/config/load';
 import { KINDS } from '../../lib/notify/describe';
 import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'sharedSignals'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -303,11 +304,15 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     const dynamoStatements = roleStatements(template).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')));
     expect(dynamoStatements.map((statement) => [asArray(statement.Action).sort(), statement.Resource])).toEqual([
+      // Shared capacity signals: a publication claim per pool (published#* items only).
+      [['dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
       [['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // Slack notification folding: its own notify#* items (see the observability block below).
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // The spot function's pool store (its own describe block below).
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
+      // The shared-signals function: received marks written to the pool store, pools out read.
+      [['dynamodb:BatchWriteItem', 'dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
     ]);
   });
 
@@ -475,7 +480,7 @@ describe('IAM (least privilege)', () => {
 
   it('gives each function its own role with only what it does (item 12)', () => {
     const roleOf = (name: string) => (props(resource(template, functionLogicalId(name))).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole']);
+    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'SharedSignalsRole']);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const granted = (role: string) => {
       const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement));
@@ -485,8 +490,10 @@ describe('IAM (least privilege)', () => {
       return new Set([...inline, ...attached].filter((statement) => statement.Effect === 'Allow').flatMap((statement) => asArray(statement.Action)));
     };
     const spotOnly = ['ec2:TerminateInstances', 'autoscaling:DetachInstances', 'events:PutEvents', 'ec2:CreateTags', 'ec2:DeleteTags', 'dynamodb:UpdateItem'];
+    // The failover publishes shared capacity signals (PutEvents, a claim per pool: UpdateItem).
+    const publishing = new Set(['events:PutEvents', 'dynamodb:UpdateItem']);
     for (const role of ['FailoverRole', 'ReconcileRole', 'DownscalerRole']) {
-      expect(spotOnly.filter((action) => granted(role).has(action)), role).toEqual([]);
+      expect(spotOnly.filter((action) => granted(role).has(action) && !(role === 'FailoverRole' && publishing.has(action))), role).toEqual([]);
       expect(granted(role).has('autoscaling:SetDesiredCapacity'), role).toBe(true);
     }
     expect(['ec2:TerminateInstances'].filter((action) => granted('SpotRole').has(action))).toEqual([]);
@@ -495,6 +502,9 @@ describe('IAM (least privilege)', () => {
     expect(granted('FailoverRole').has('autoscaling:DescribeScalingActivities')).toBe(false);
     expect(granted('FailoverRole').has('sqs:ReceiveMessage')).toBe(true);
     expect(granted('ReconcileRole').has('sqs:ReceiveMessage')).toBe(false);
+    // Received signals are never published again: the receiving function cannot PutEvents.
+    expect(granted('SharedSignalsRole').has('events:PutEvents')).toBe(false);
+    expect(granted('SharedSignalsRole').has('autoscaling:UpdateAutoScalingGroup')).toBe(true);
   });
 
   it('lets tag writes touch only capacity-guard/* keys', () => {
@@ -660,7 +670,7 @@ describe('observability and Slack access (issue 4)', () => {
 
   it('alarms when an event waits more than a minute in any source queue (throttling is no error)', () => {
     const sources = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, queue]) => props(queue).RedrivePolicy !== undefined).map(([id]) => id);
-    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SpotEventsQueue']);
+    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SharedSignalsQueue', 'SpotEventsQueue']);
     for (const queue of sources) {
       expect(alarms(), queue).toContainEqual(
         expect.objectContaining({
@@ -714,7 +724,6 @@ describe('observability and Slack access (issue 4)', () => {
   });
 
   it('lets the functions read exactly the SSM parameters the config routes Slack to, nothing else of SSM', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const { routeParameters } = await import('../../lib/config/notify-schema');
     const configFile = functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const names = routeParameters(loadPolicy(join(ROOT, configFile), { env: {} }).notifications);
@@ -786,7 +795,6 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   });
 
   it('limits ec2:CreateTags/DeleteTags to capacity-guard/* keys on instances whose tags name a cluster of the config', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const configFile = functionEnv(template, 'spot').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const clusters = loadPolicy(join(ROOT, configFile), { env: {} }).clusters.map((cluster) => cluster.name);
     expect(clusters.length).toBeGreaterThan(0);
@@ -820,7 +828,6 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   });
 
   it('lets the sweep terminate only detached instances (no group, a detach drain tag) of the configured clusters', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const { DETACHED_DRAIN_REASONS } = await import('../../lib/spot/sweep');
     const configFile = functionEnv(template, 'spotSweep').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const clusters = loadPolicy(join(ROOT, configFile), { env: {} }).clusters.map((cluster) => cluster.name);
@@ -856,8 +863,41 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
     const put = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
-    expect(put.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringContaining(':event-bus/capacity-guard-drain-*')]);
+    // The drain buses, and the shared signals' configured buses (scripts/serverless/shared-signals.cjs), never "*".
+    const shared = loadPolicy(join(ROOT, functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length)), { env: {} }).sharedSignals!;
+    const signalBuses = shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/${shared.busName}` }));
+    expect(put.map((s) => s.Resource)).toEqual([signalBuses, [expect.objectContaining({ 'Fn::Sub': expect.stringContaining(':event-bus/capacity-guard-drain-*') })]]);
+    expect(put.every((s) => s.Effect === 'Allow' && !JSON.stringify(s.Resource).includes('event-bus/*"'))).toBe(true);
     const onAny = statements.filter(allowsAnyResource).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ec2:'));
-    expect(onAny.sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
+    expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
+  });
+});
+
+describe('shared capacity signals (issue 14)', () => {
+  it('lets only the allowlisted accounts put events on the signals bus, and routes only theirs to the queue with a DLQ', () => {
+    const configFile = functionEnv(template, 'sharedSignals').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
+    const shared = loadPolicy(join(ROOT, configFile), { env: {} }).sharedSignals!;
+    expect(shared.accounts.length).toBeGreaterThan(0);
+    const policy = props(resource(template, 'SharedSignalsBusPolicy'));
+    expect(policy.EventBusName).toEqual({ Ref: 'SharedSignalsBus' });
+    const statement = policy.Statement as PolicyStatement & { Principal: Json };
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'events:PutEvents', Resource: arnOf('SharedSignalsBus') });
+    expect(statement.Principal).toEqual({ AWS: shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:root` })) });
+    const rule = props(resource(template, 'SharedSignalsRule'));
+    expect(rule.EventBusName).toEqual({ Ref: 'SharedSignalsBus' });
+    expect(rule.EventPattern).toEqual({ account: shared.accounts, source: ['capacity-guard.signals'], 'detail-type': ['Capacity Pool Signal'] });
+    expect(rule.Targets).toEqual([{ Id: 'shared-signals-queue', Arn: arnOf('SharedSignalsQueue') }]);
+    expect(props(resource(template, 'SharedSignalsQueue')).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf('SharedSignalsDLQ'), maxReceiveCount: 5 });
+  });
+
+  it('scopes the bus policy to the organization with aws:PrincipalOrgID when no accounts are listed', async () => {
+    const { busPolicy, sharedSignalsOf } = (await import(pathToFileURL(join(ROOT, 'scripts/serverless/shared-signals.cjs')).href)).default as {
+      busPolicy: (shared: unknown) => PolicyStatement & { Principal: Json };
+      sharedSignalsOf: (text: string) => unknown;
+    };
+    const statement = busPolicy(sharedSignalsOf('sharedSignals:\n  organizationId: o-a1b2c3d4e5\n'));
+    expect(statement.Principal).toBe('*');
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
+    expect(() => sharedSignalsOf('sharedSignals:\n  accounts: [123]\n')).toThrow(/12-digit/);
   });
 });
