@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleLaunchEvents } from '../lib/failover/run';
 import { lambdaDeps } from '../lib/runtime/deps';
+import { lambdaPoolFollowUp } from '../lib/runtime/failover-follow-up';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
@@ -19,9 +20,10 @@ import { withPoolEvidence } from '../lib/runtime/shared-signals-deps';
 const TIMEOUT_EARLY_MS = 2000;
 // Capacity failures are shared with the other accounts after the local actions (config sharedSignals).
 const deps = withPoolEvidence(lambdaDeps());
+const pools = lambdaPoolFollowUp(deps);
 
 async function failover(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
-  const result = await handleLaunchEvents(event.Records, deps, { abortSignal: signal });
+  const result = await handleLaunchEvents(event.Records, deps, { abortSignal: signal }, pools);
   return { batchItemFailures: result.batchItemFailures };
 }
 

@@ -14,6 +14,7 @@ import { benchNotify } from './bench/notify';
 import { benchReconcile } from './bench/reconcile';
 import { benchSim } from './bench/sim';
 import { benchStorm } from './bench/storm';
+import { benchStormGroups } from './bench/storm-groups';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, events: { type: 'string', default: '200' }, imports: { type: 'string', default: '7' } } });
@@ -23,6 +24,8 @@ const TARGETS: Record<string, string> = {
   failover_handler_ms_p99: '≤ 1000',
   failover_aws_calls: '≤ 6',
   storm_1000_itn_aws_calls: '≤ 25',
+  storm_100_groups_aws_calls: '≤ 1.5 × storm_100_groups_aws_calls_floor',
+  storm_100_groups_suspensions_max_per_group: '1',
   reconcile_500_asgs_describe_calls: '≤ 6',
   cold_import_ms: '≤ 200 (2-core machine)',
   // Medians over seeds 1–20 × 3 cache phases; baseline = today's CA model (sim_ca_model_version), _ca123 = CA as run in 2020.
@@ -40,6 +43,7 @@ try {
   const modules: Module[] = [
     { name: 'failover', run: benchFailover },
     { name: 'storm', run: () => benchStorm() },
+    { name: 'wide storm', run: () => benchStormGroups() },
     { name: 'reconcile', run: benchReconcile },
     { name: 'cold import', run: benchColdImport },
     { name: 'simulator', run: benchSim },

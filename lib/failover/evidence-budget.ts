@@ -2,10 +2,11 @@
  * Which suspensions the change budget may refuse. The budget exists so that a bug or a bad signal
  * cannot take a whole cluster out of rotation; it must not refuse what AWS itself said:
  *   - own: the group's own launch failed (event or scaling activity): never refused;
- *   - pool: every pool the group can launch in failed a launch in this account: never refused
- *     by the count, but never the last group of its failover set still in rotation either;
- *   - storm: inferred (Spot interruption storms, signals from elsewhere): counted against the
- *     budget, and never the last group of its failover set.
+ *   - pool: the group's pools failed in this account (every pool it can launch in failed a launch,
+ *     or it lost instances in a storming pool): never refused by the count, but never the last
+ *     group of its failover set still in rotation either;
+ *   - inferred: another group's storm, another account's signal: counted against the budget, and
+ *     never the last group of its failover set.
  * The count is the cluster's suspensions of the window (all kinds, as observed) plus this round's
  * inferred ones. Pure.
  */
@@ -23,7 +24,7 @@ export function budgetRuleOf(evidence: SignalOrigin | undefined): BudgetRule {
       return 'never-refused';
     case 'pool':
       return 'keep-last-group';
-    case 'storm':
+    case 'inferred':
       return 'budgeted';
   }
 }

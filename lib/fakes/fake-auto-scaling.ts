@@ -10,6 +10,7 @@ import { GroupNotFoundError } from '../vocabulary/errors';
 import type { AutoScalingPort, GroupSizes, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
 import { seededRandom } from '../vocabulary/seeded-random';
 import type { Market } from '../vocabulary/signals';
+import { LAUNCH_INSTANCES_MAX, type LaunchInstancesPort, type LaunchOutcome, type LaunchRequest } from '../ports/launch-instances';
 import { type EventBridgeEvent, launchSuccessfulEvent, launchUnsuccessfulEvent } from './aws-events';
 import type { FakeClock } from './clock';
 
@@ -72,8 +73,9 @@ export interface FakeOptions {
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
-export class FakeAutoScaling implements AutoScalingPort {
+export class FakeAutoScaling implements AutoScalingPort, LaunchInstancesPort {
   readonly calls = new Map<string, number>();
+  private readonly launchTokens = new Map<string, { fingerprint: string; outcome: LaunchOutcome }>();
   private readonly groups = new Map<string, FakeGroup>();
   private readonly unavailable: Partial<Pool>[] = [];
   private readonly activities: ScalingActivity[] = [];
@@ -260,6 +262,46 @@ export class FakeAutoScaling implements AutoScalingPort {
     }
     Object.assign(group, { minSize, maxSize, desiredCapacity });
     this.settle();
+  }
+
+  /**
+   * LaunchInstances (lib/ports/launch-instances.ts) as AWS documents it: one zone, ≤ 100, not for an
+   * on-demand/Spot split, idempotent per client token. Launched instances count in desired (the
+   * docs' retry strategy "increase desired capacity" implies it; not confirmed), never past MaxSize.
+   * Each pool of the zone that is out answers InsufficientInstanceCapacity.
+   */
+  async launchInstances(request: LaunchRequest): Promise<LaunchOutcome> {
+    await this.enter('launchInstances');
+    const fingerprint = JSON.stringify([request.group, request.count, request.zone]);
+    const earlier = this.launchTokens.get(request.clientToken);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) throw new FakeAwsError('IdempotentParameterMismatch', `Client token ${request.clientToken} was used with other parameters.`);
+      return earlier.outcome;
+    }
+    const group = this.get(request.group);
+    if (request.count < 1 || request.count > LAUNCH_INSTANCES_MAX) throw new FakeAwsError('ValidationError', `RequestedCapacity must be between 1 and ${LAUNCH_INSTANCES_MAX}.`);
+    if (new Set(group.pools.map((pool) => pool.market)).size > 1) throw new FakeAwsError('ValidationError', 'LaunchInstances does not support groups that mix On-Demand and Spot Instances.');
+    const inZone = group.pools.filter((pool) => ('id' in request.zone ? fakeZoneId(pool.zone) === request.zone.id : pool.zone === request.zone.name));
+    if (inZone.length === 0) throw new FakeAwsError('ValidationError', `The Availability Zone ${JSON.stringify(request.zone)} is not part of group ${group.name}.`);
+    const room = group.maxSize - group.desiredCapacity;
+    if (room <= 0) throw new FakeAwsError('ValidationError', `Group ${group.name} is at its MaxSize (${group.maxSize}).`);
+    const now = this.clock.now().getTime();
+    const open = inZone.filter((pool) => !this.unavailable.some((match) => matches(match, pool)));
+    const launched = new Map<Pool, string[]>();
+    for (let index = 0; index < Math.min(request.count, room) && open.length > 0; index++) {
+      const pool = open[index % open.length]!;
+      const instance = this.newInstance(pool, now, 'Pending');
+      group.instances.push(instance);
+      launched.set(pool, [...(launched.get(pool) ?? []), instance.instanceId]);
+    }
+    group.desiredCapacity += [...launched.values()].reduce((sum, ids) => sum + ids.length, 0);
+    const poolOf = (pool: Pool) => ({ instanceType: pool.instanceType, market: pool.market, zoneName: pool.zone, zoneId: fakeZoneId(pool.zone) });
+    const outcome: LaunchOutcome = {
+      launched: [...launched].map(([pool, instanceIds]) => ({ ...poolOf(pool), instanceIds })),
+      errors: inZone.filter((pool) => !open.includes(pool)).map((pool) => ({ ...poolOf(pool), code: 'InsufficientInstanceCapacity', message: iceMessage(pool, group.pools) })),
+    };
+    this.launchTokens.set(request.clientToken, { fingerprint, outcome });
+    return outcome;
   }
 
   async setDesiredCapacity(groupName: string, desired: number): Promise<void> {

@@ -2,7 +2,7 @@
  * Act on pools: every group in rotation whose pools are all out leaves rotation at once, through
  * the core's own path (a launch-failure signal, so the same suspension, backoff and probe); a
  * group with a pool left stays. Own evidence (launch failures in this account) gives origin
- * `pool`; anything inferred (a storm, another account) gives `storm`, which the change budget
+ * `pool`; anything inferred (a storm, another account) gives `inferred`, which the change budget
  * counts (lib/failover/evidence-budget.ts). Pure.
  */
 import type { Snapshot } from '../failover/snapshot';
@@ -44,7 +44,7 @@ export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGr
         errorCode: 'PoolsOut',
         time: latest,
         activityId: null,
-        origin: inferred ? 'storm' : 'pool',
+        origin: inferred ? 'inferred' : 'pool',
       });
     }
   }

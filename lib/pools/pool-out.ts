@@ -14,13 +14,15 @@ import type { ObservedGroup } from '../ports/auto-scaling';
 import type { PoolOut } from '../ports/pool-signals';
 import type { PoolState } from '../ports/pool-signals';
 import type { LaunchFailure } from '../vocabulary/signals';
+import type { LaunchOutcome } from '../ports/launch-instances';
+import { readFailureText } from '../parse/launch-failure-text';
 import { type GroupPool, poolsOfGroup } from './group-pools';
 
 export const DEFAULT_POOL_OUT_MS = 5 * 60_000;
 
 /** The pools a capacity failure names: its type, or every type of the group in its zone. */
 export function poolsOutOfFailure(signal: LaunchFailure, group: ObservedGroup | undefined, lifetimeMs: number): PoolOut[] {
-  if (signal.failure !== 'capacity' || signal.origin === 'pool' || signal.origin === 'storm' || !signal.availabilityZone) return [];
+  if (signal.failure !== 'capacity' || signal.origin === 'pool' || signal.origin === 'inferred' || !signal.availabilityZone) return [];
   const zoneName = signal.availabilityZone;
   const known = group ? poolsOfGroup(group) : null;
   const market = signal.market ?? (known?.[0]?.market ?? null);
@@ -77,4 +79,24 @@ export function liveOuts(outs: readonly PoolOut[], now: Date): PoolOut[] {
     if (!kept || Date.parse(out.until) > Date.parse(kept.until)) byKey.set(key, out);
   }
   return [...byKey.values()];
+}
+
+/** LaunchInstances' per-pool errors: the capacity ones mark their pools (quota, price, configuration do not). */
+export function poolsOutOfLaunchErrors(group: string, outcome: LaunchOutcome, at: Date, lifetimeMs: number): PoolOut[] {
+  return outcome.errors.flatMap((error) => {
+    if (!error.instanceType || !error.market || (!error.zoneId && !error.zoneName)) return [];
+    if (readFailureText(`${error.code}: ${error.message}`).failure !== 'capacity') return [];
+    return [
+      {
+        pool: { zoneId: error.zoneId ?? '', instanceType: error.instanceType, market: error.market },
+        zoneName: error.zoneName,
+        evidence: error.code,
+        source: 'launch-instances' as const,
+        group,
+        account: null,
+        seenAt: at.toISOString(),
+        until: new Date(at.getTime() + lifetimeMs).toISOString(),
+      },
+    ];
+  });
 }

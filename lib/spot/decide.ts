@@ -309,7 +309,7 @@ export function stormSignals(poolStates: Iterable<PoolState>, snapshot: Snapshot
           errorCode: 'SpotInterruptionStorm',
           time: now.toISOString(),
           activityId: null,
-          origin: 'storm',
+          origin: 'pool',
         }),
       );
     storms.push({ pool: state, signals });

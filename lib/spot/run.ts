@@ -32,6 +32,7 @@ import { type DrainPlan, type ItemDecision, type ReplacementCandidate, detachesO
 import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
 import { SPOT_TAG } from './tags';
+import { DEFAULT_POOL_OUT_MS, poolOutOfStorm } from '../pools/pool-out';
 
 /** A batch waits this long for the lease before its detaches and storm are retried. */
 const LOCK_WAIT_MS = 10_000;
@@ -131,24 +132,40 @@ async function replaceAndHandStorms(
   await handStorms(ledger, buildSnapshot(observed, deps.policy), decided, instances, states);
 }
 
+/**
+ * Every storm of the batch decided in one pass (each group suspended at most once, however many of
+ * its pools storm), done in one round of writes; the storming pools are marked out in the
+ * account's pool table (lib/pools) for the failover and the other functions.
+ */
 async function handStorms(ledger: Ledger, snapshot: ReturnType<typeof buildSnapshot>, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, states: ReadonlyMap<string, PoolState>): Promise<void> {
   const { deps, options } = ledger;
-  for (const storm of stormSignals(states.values(), snapshot, deps.policy, deps.now())) {
+  const storms = stormSignals(states.values(), snapshot, deps.policy, deps.now());
+  if (storms.length === 0) return;
+  for (const storm of storms) {
     deps.metrics.count('spot.storm');
     deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
-    const { decided: core } = decideInOrder(storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
-    const actions = core.flatMap((entry) => entry.actions);
-    ledger.result.coreActions.push(...actions);
-    ledger.decided.push(...actions);
-    const acted = await actDecided(actions, deps, options);
-    ledger.reporter.add(actions, acted);
-    if (acted.failed.length > 0) {
-      // Retry the batch's records of that pool: the storm is handed over again (it is not marked).
-      ledger.retry(instancesInPool(storm.pool, decided, instances));
-    } else if (ledger.writes) {
-      // Losing the mark costs one more hand-over, which the core answers with "already out of rotation".
-      await deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options).catch((error: unknown) => deps.log.warn('could not mark the storm as handed over', { error: String(error) }));
-    }
+  }
+  const signals = storms.flatMap((storm) => storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })));
+  const { decided: core } = decideInOrder(signals, snapshot, deps.policy, deps.now());
+  const actions = core.flatMap((entry) => entry.actions);
+  ledger.result.coreActions.push(...actions);
+  ledger.decided.push(...actions);
+  const acted = await actDecided(actions, deps, options);
+  ledger.reporter.add(actions, acted);
+  if (acted.failed.length > 0) {
+    // Retry the batch's records of those pools: the storms are handed over again (they are not marked).
+    for (const storm of storms) ledger.retry(instancesInPool(storm.pool, decided, instances));
+    return;
+  }
+  if (!ledger.writes) return;
+  const outForMs = deps.policy.pools?.outForMs ?? DEFAULT_POOL_OUT_MS;
+  // Losing a mark costs one more hand-over, which the core answers with "already out of rotation".
+  const marks = [
+    deps.poolSignals.recordPoolsOut(storms.map((storm) => poolOutOfStorm(storm.pool, deps.now(), outForMs)), options),
+    ...storms.map((storm) => deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options)),
+  ];
+  for (const outcome of await Promise.allSettled(marks)) {
+    if (outcome.status === 'rejected') deps.log.warn('could not mark a storm as handed over or its pool as out', { error: String(outcome.reason) });
   }
 }
 

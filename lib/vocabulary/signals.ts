@@ -8,7 +8,7 @@ export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export type Market = 'spot' | 'on-demand';
 
-export type SignalOrigin = 'event' | 'scaling-activity' | 'pool' | 'storm';
+export type SignalOrigin = 'event' | 'scaling-activity' | 'pool' | 'inferred';
 
 export interface LaunchFailure {
   kind: 'launch-failure';
@@ -25,9 +25,10 @@ export interface LaunchFailure {
   activityId: string | null;
   /**
    * Where the signal came from: the group's own failure (an EventBridge event, or a failed scaling
-   * activity found by reconcile), or inferred from its pools (lib/pools): `pool` when every pool of
-   * the group failed a launch in this account, `storm` when a Spot interruption storm or a signal
-   * from elsewhere says so. The change budget refuses only inferred ones (lib/failover/guard-rails.ts).
+   * activity found by reconcile); `pool` when its pools failed in this account (every pool failed a
+   * launch, or the group lost instances in a storming pool); `inferred` when the evidence is another
+   * group's storm or another account's signal. The change budget refuses only inferred ones
+   * (lib/failover/evidence-budget.ts).
    */
   origin: SignalOrigin;
 }

@@ -219,5 +219,32 @@ describe('the DynamoDB pool store', () => {
       { pool, zoneName: 'eu-west-3a', interruptions: 1, groups: ['spot-nodes-a'], stormSignaledAt: null },
     ]);
   });
+
+  it('keeps pools out apart from the interruption counts: written in batches of 25, read back live, the freshest mark per pool', async () => {
+    const store = createPoolSignalStore(client, TABLE);
+    const mark = (index: number, until: Date) => ({
+      pool: { zoneId: '', instanceType: `m${index}.large`, market: 'spot' as const },
+      zoneName: 'eu-west-3a',
+      evidence: 'InsufficientInstanceCapacity',
+      source: 'launch-failure' as const,
+      group: `spot-nodes-${index}`,
+      account: null,
+      seenAt: at(0).toISOString(),
+      until: until.toISOString(),
+    });
+    await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' }], windowMs, at(0));
+    const marks = Array.from({ length: 30 }, (_, index) => mark(index, at(300_000)));
+    await store.recordPoolsOut([...marks, mark(0, at(600_000)), mark(99, at(-1_000))]);
+    const remote = { ...mark(1, at(300_000)), pool: { zoneId: 'euw3-az2', instanceType: 'm1.large', market: 'spot' as const }, zoneName: null, account: '111122223333', source: 'remote' as const, group: null };
+    await store.recordPoolsOut([remote]);
+
+    const outs = await store.listPoolsOut(at(60_000));
+
+    expect(outs).toHaveLength(31);
+    expect(outs.find((out) => out.group === 'spot-nodes-0')?.until).toBe(at(600_000).toISOString());
+    expect(outs.find((out) => out.account === '111122223333')).toEqual(remote);
+    expect(await store.listPools(windowMs, at(60_000))).toHaveLength(1);
+    expect(await store.listPoolsOut(at(400_000))).toHaveLength(1);
+  });
 });
 

@@ -7,6 +7,7 @@ import type { Pool } from '../../lib/fakes/fake-auto-scaling';
 import { World } from '../../lib/sim/world';
 import { type EventBridgeEvent, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { TAG } from '../../lib/vocabulary/tags';
+import { probeTier } from '../../lib/pools/probe-tier';
 import { configFor } from './cluster';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
@@ -91,5 +92,40 @@ describe('a quota or configuration failure', () => {
     expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
     expect(world.aws.view('on-demand-app1').tags[TAG.state]).toBeUndefined();
     expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
+  });
+});
+
+describe('a tier in one round trip (LaunchInstances)', () => {
+  it('launches what the tier can, and marks the pools that failed, so their groups leave rotation at once', async () => {
+    const world = twoApplications();
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'r5.8xlarge', zone: 'eu-west-3c' });
+    const tier = ['spot-nodes-app2-m5', 'spot-nodes-app2-r5'].map((name) => world.aws.view(name));
+
+    const probe = await probeTier(tier, 8, world.aws, 'a-1', world.clock.now(), 300_000);
+
+    // m5 fails in every zone (3 calls), r5 launches 8 in zones a and b and fails in c: partial failures.
+    expect(probe.unmet).toBe(0);
+    expect(probe.launched.map((entry) => [entry.group, entry.zone, entry.instanceIds.length])).toEqual([['spot-nodes-app2-r5', 'eu-west-3a', 8]]);
+    expect(probe.outs.map((out) => `${out.pool.instanceType}/${out.zoneName}`)).toEqual(['m5.8xlarge/eu-west-3a', 'm5.8xlarge/eu-west-3b', 'm5.8xlarge/eu-west-3c']);
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(9);
+    // A retried run with the same token launches nothing more.
+    await probeTier(tier, 8, world.aws, 'a-1', world.clock.now(), 300_000);
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(9);
+
+    // The marks take out every group whose pools are all out (app1 and app2's m5 groups).
+    await world.poolStore.recordPoolsOut(probe.outs);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
+    await world.deliverEvents();
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('refuses what AWS refuses: a zone the group is not in, more than 100, a client token reused with other parameters', async () => {
+    const world = twoApplications();
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { name: 'eu-west-3z' }, clientToken: 't1' })).rejects.toThrow(/not part of group/);
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 101, zone: { name: 'eu-west-3a' }, clientToken: 't2' })).rejects.toThrow(/between 1 and 100/);
+    await world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { id: 'euw3-az1' }, clientToken: 't3' });
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 2, zone: { id: 'euw3-az1' }, clientToken: 't3' })).rejects.toThrow(/other parameters/);
   });
 });

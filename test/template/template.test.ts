@@ -304,6 +304,9 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     const dynamoStatements = roleStatements(template).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')));
     expect(dynamoStatements.map((statement) => [asArray(statement.Action).sort(), statement.Resource])).toEqual([
+      // The failover's pools out (lib/pools): out#* items written, the table scanned.
+      [['dynamodb:BatchWriteItem'], [arnOf('CapacitySignalsTable')]],
+      [['dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
       // Shared capacity signals: a publication claim per pool (published#* items only).
       [['dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
       [['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
@@ -311,8 +314,6 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // The spot function's pool store (its own describe block below).
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
-      // The shared-signals function: received marks written to the pool store, pools out read.
-      [['dynamodb:BatchWriteItem', 'dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
     ]);
   });
 
@@ -501,6 +502,11 @@ describe('IAM (least privilege)', () => {
     expect(granted('ReconcileRole').has('autoscaling:DescribeScalingActivities')).toBe(true);
     expect(granted('FailoverRole').has('autoscaling:DescribeScalingActivities')).toBe(false);
     expect(granted('FailoverRole').has('sqs:ReceiveMessage')).toBe(true);
+    // Pools out: only out#* keys (dynamodb:LeadingKeys), never the spot function's pool items.
+    const poolsOut = asArray(props(resource(template, 'FailoverRole')).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement)).find((statement) => asArray(statement.Action).includes('dynamodb:BatchWriteItem'));
+    expect(JSON.stringify(poolsOut?.Condition)).toBe(JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['out#*'] } }));
+    // The spot function marks storming pools out with the same statement (lib/spot/run.ts).
+    expect(granted('SpotRole').has('dynamodb:BatchWriteItem')).toBe(true);
     expect(granted('ReconcileRole').has('sqs:ReceiveMessage')).toBe(false);
     // Received signals are never published again: the receiving function cannot PutEvents.
     expect(granted('SharedSignalsRole').has('events:PutEvents')).toBe(false);
@@ -788,7 +794,7 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   it('runs the sweep every 5 minutes; both spot functions know the pool store table, which has a TTL', () => {
     const rules = eventRulesWithSchedule(template, 'rate(5 minutes)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('spotSweep')));
     expect(rules.flatMap((r) => (props(r).Targets as { Arn: Json }[]).map((t) => t.Arn))).toEqual([arnOf(functionLogicalId('spotSweep'))]);
-    for (const name of ['spot', 'spotSweep']) expect(functionEnv(template, name).CAPACITY_GUARD_SIGNALS_TABLE).toBe('CapacitySignalsTable');
+    for (const name of ['failover', 'spot', 'spotSweep']) expect(functionEnv(template, name).CAPACITY_GUARD_SIGNALS_TABLE).toBe('CapacitySignalsTable');
     const table = props(resource(template, 'CapacitySignalsTable'));
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });

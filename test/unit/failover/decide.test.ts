@@ -351,21 +351,21 @@ describe('guard rails', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }', 'direct');
     const groups = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 6, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
 
-    const actions = decide(failure('spot-b', at(5), { origin: 'storm' }), snapshot(groups, budget), budget, new Date(at(6)));
+    const actions = decide(failure('spot-b', at(5), { origin: 'inferred' }), snapshot(groups, budget), budget, new Date(at(6)));
 
     expect(kinds(actions)).toEqual(['alert']);
   });
 
-  it('refuses an inferred suspension (a storm) beyond the change budget of the cluster', () => {
+  it('refuses an inferred suspension (another group\'s storm, another account) beyond the change budget of the cluster', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
     const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
 
-    const actions = decide(failure('spot-b', at(5), { origin: 'storm' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
+    const actions = decide(failure('spot-b', at(5), { origin: 'inferred' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
 
     expect(only(actions, 'alert')[0]?.code).toBe('change-budget-exhausted');
     expect(only(actions, 'suspend-group')).toEqual([]);
     // Once the window has passed, the budget is there again.
-    const later = decide(failure('spot-b', at(700), { origin: 'storm' }), snapshot(withOneSuspended, budget), budget, new Date(at(701)));
+    const later = decide(failure('spot-b', at(700), { origin: 'inferred' }), snapshot(withOneSuspended, budget), budget, new Date(at(701)));
     expect(kinds(later)).toContain('suspend-group');
   });
 

@@ -91,7 +91,7 @@ describe('acting on pools', () => {
   it('counts a storm or another account\'s signal as inferred (budgeted)', () => {
     const storm = poolOutOfStorm({ pool: { zoneId: '', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: 9, groups: [], stormSignaledAt: null }, new Date(T0), DEFAULT_POOL_OUT_MS);
     const signals = poolOutSignals(snapshot(groups), groups, [storm, out('m5.8xlarge', 'eu-west-3b')], now);
-    expect(signals[0]?.origin).toBe('storm');
+    expect(signals[0]?.origin).toBe('inferred');
     const remote = out('m5.8xlarge', 'eu-west-3b', { account: '111122223333', pool: { zoneId: 'euw3-az2', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: null, source: 'remote' });
     // A remote mark has only the AZ ID: it matches a group whose zone's ID is known, never by name.
     expect(poolOutSignals(snapshot(groups), groups, [out('m5.8xlarge', 'eu-west-3a'), remote], now)).toEqual([]);
