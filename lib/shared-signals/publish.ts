@@ -39,28 +39,29 @@ export function signalsFrom(evidence: readonly PoolEvidence[], zoneIds: Readonly
   for (const item of evidence) {
     const zoneId = 'id' in item.zone ? item.zone.id : zoneIds.get(item.zone.name);
     if (!zoneId) continue;
-    const instanceType = item.instanceType ?? onlyType(poolsByGroup.get(item.group ?? '') ?? [], zoneId, item.market);
-    // Without a type, the pool is unknown: better unsaid than a wrong pool marked out elsewhere.
-    if (!instanceType) continue;
-    const pool = { zoneId, instanceType, market: item.market };
-    const key = `${poolId(pool)}|${item.kind}`;
-    const seen = byPool.get(key);
-    byPool.set(key, {
-      region: own.region,
-      pool,
-      kind: item.kind,
-      evidence: (seen?.evidence ?? 0) + item.evidence,
-      firstSeen: seen && seen.firstSeen < item.firstSeen ? seen.firstSeen : item.firstSeen,
-      lastSeen: seen && seen.lastSeen > item.lastSeen ? seen.lastSeen : item.lastSeen,
-      originAccount: own.account,
-    });
+    // Without a type in the text, AWS tried every type the group names in that zone (one fleet
+    // request; lib/pools/pool-out.ts reads it the same way). No type known: better unsaid than a wrong pool.
+    const types = item.instanceType ? [item.instanceType] : typesIn(poolsByGroup.get(item.group ?? '') ?? [], zoneId, item.market);
+    for (const instanceType of types) {
+      const pool = { zoneId, instanceType, market: item.market };
+      const key = `${poolId(pool)}|${item.kind}`;
+      const seen = byPool.get(key);
+      byPool.set(key, {
+        region: own.region,
+        pool,
+        kind: item.kind,
+        evidence: (seen?.evidence ?? 0) + item.evidence,
+        firstSeen: seen && seen.firstSeen < item.firstSeen ? seen.firstSeen : item.firstSeen,
+        lastSeen: seen && seen.lastSeen > item.lastSeen ? seen.lastSeen : item.lastSeen,
+        originAccount: own.account,
+      });
+    }
   }
   return [...byPool.values()].map((signal) => ({ ...signal, id: sharedSignalId(signal) }));
 }
 
-function onlyType(pools: readonly PoolKey[], zoneId: string, market: PoolKey['market']): string | null {
-  const types = new Set(pools.filter((pool) => pool.zoneId === zoneId && pool.market === market).map((pool) => pool.instanceType));
-  return types.size === 1 ? [...types][0]! : null;
+function typesIn(pools: readonly PoolKey[], zoneId: string, market: PoolKey['market']): string[] {
+  return [...new Set(pools.filter((pool) => pool.zoneId === zoneId && pool.market === market).map((pool) => pool.instanceType))].sort();
 }
 
 export interface PublishReport {

@@ -78,7 +78,7 @@ describe('marks and publication', () => {
     expect(destinationBuses(policy, { account: A, region: 'eu-west-3' })).toEqual([`arn:aws:events:eu-west-3:${B}:event-bus/capacity-guard-signals`]);
   });
 
-  it('merges evidence per pool, and leaves out a failure whose pool it cannot name', () => {
+  it('merges evidence per pool, and leaves out a failure without a type whose group it does not know', () => {
     const signals = signalsFrom(
       [
         { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: content.firstSeen, lastSeen: content.firstSeen },
