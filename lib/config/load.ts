@@ -80,7 +80,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
       resetAfterMs: config.backoff.resetAfter,
     },
     changeBudget: { maxSuspensionsPerWindow: config.changeBudget.maxSuspensionsPerWindow, windowMs: config.changeBudget.window },
-    pools: { outForMs: config.pools.outFor },
+    pools: { outForMs: config.pools.outFor, probeTiers: config.pools.probeTiers },
     unknownFailures: { suspendAfter: config.unknownFailures.suspendAfter, windowMs: config.unknownFailures.window },
     reconcile: {
       eventGraceMs: config.reconcile.eventGrace,

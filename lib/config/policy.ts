@@ -24,7 +24,7 @@ export interface Policy {
   backoff: { initialMs: number; multiplier: number; maxMs: number; resetAfterMs: number };
   changeBudget: { maxSuspensionsPerWindow: number; windowMs: number };
   /** Pool knowledge (lib/pools); absent in hand-built policies = the default lifetime. */
-  pools?: { outForMs: number };
+  pools?: { outForMs: number; probeTiers: boolean };
   unknownFailures: { suspendAfter: number; windowMs: number };
   reconcile: { eventGraceMs: number; lookbackMs: number; maxActivityLookups: number };
   /** Bounds on event times (lib/run/event-time.ts). */

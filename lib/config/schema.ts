@@ -90,6 +90,8 @@ export const ConfigSchema = z
     pools: z
       .object({
         outFor: duration.default(300_000),
+        /** On a group's own capacity failure, probe its tier's other groups with LaunchInstances (lib/pools/probe-tier.ts). */
+        probeTiers: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

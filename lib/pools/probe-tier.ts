@@ -5,12 +5,14 @@
  * fails is a pool signal (lib/pools/pool-out.ts) that takes the groups whose pools are all out out
  * of rotation, so the next tier is reached without waiting for cluster-autoscaler's cache.
  *
- * The double-order bound: every call carries a client token made of the failure's activity (or
- * time), the group and the zone, so a retried run launches nothing twice; and a launch raises
- * the group's desired by what it launched, so cluster-autoscaler, which counts desired as
- * upcoming nodes, does not order them again. What CA may still order twice is what it asked for
- * in the same 10 s loop before it saw our launch: at most the unmet nodes of one scale-up.
- * Not wired into the failover run yet: see the report of issue 13.
+ * The failover runs it as a probe (`perCall` 1, lib/pools/run.ts), in both modes: the core (CA, or
+ * our raises in direct mode) still places the unmet nodes; the probe only learns the tier's pools
+ * at once. The double-order bound: a probe orders at most one node per group of the tier (it stops
+ * at a group's first success), and that node is a real node the pending pods can use; it raises
+ * the group's desired, so cluster-autoscaler counts it as upcoming and does not order it again.
+ * Every call carries a client token made of the failure's activity, the group and the zone, so a
+ * retried run launches nothing twice. `probeTier(groups, n)` alone launches n nodes across the
+ * tier (serving, not probing): for a direct mode that hands the unmet nodes to LaunchInstances.
  */
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
@@ -26,13 +28,23 @@ export interface TierProbe {
   calls: number;
 }
 
-export async function probeTier(groups: readonly ObservedGroup[], unmet: number, port: LaunchInstancesPort, token: string, now: Date, lifetimeMs: number, options?: CallOptions): Promise<TierProbe> {
+export interface ProbeSize {
+  /** Nodes wanted from the tier. */
+  unmet: number;
+  /** At most this many per call; 1 = probe for state, a group's zones tried until one launches. */
+  perCall: number;
+}
+
+export async function probeTier(groups: readonly ObservedGroup[], size: ProbeSize | number, port: LaunchInstancesPort, token: string, now: Date, lifetimeMs: number, options?: CallOptions): Promise<TierProbe> {
+  const { unmet, perCall } = typeof size === 'number' ? { unmet: size, perCall: LAUNCH_INSTANCES_MAX } : size;
   const probe: TierProbe = { launched: [], outs: [], unmet, calls: 0 };
   for (const group of groups) {
     if (!group.launch?.launchTemplate || (group.launch.market !== 'spot' && group.launch.market !== 'on-demand')) continue;
     for (const zone of group.availabilityZones) {
-      const room = group.maxSize - group.desiredCapacity - probe.launched.filter((entry) => entry.group === group.name).reduce((sum, entry) => sum + entry.instanceIds.length, 0);
-      const count = Math.min(probe.unmet, LAUNCH_INSTANCES_MAX, room);
+      const ours = probe.launched.filter((entry) => entry.group === group.name).reduce((sum, entry) => sum + entry.instanceIds.length, 0);
+      // A probe stops at a group's first success: the group has capacity, it stays in rotation.
+      if (perCall === 1 && ours > 0) break;
+      const count = Math.min(probe.unmet, perCall, LAUNCH_INSTANCES_MAX, group.maxSize - group.desiredCapacity - ours);
       if (count <= 0) break;
       probe.calls += 1;
       const outcome = await port.launchInstances({ group: group.name, count, zone: { name: zone }, clientToken: clientToken(token, group.name, zone) }, options);

@@ -56,7 +56,7 @@ export class World {
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
   async deliverEvents(events: EventBridgeEvent[] = this.aws.takeEvents()): Promise<BatchResult> {
-    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps, {}, actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, outForMs: this.policy.pools?.outForMs }));
+    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps, {}, actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, launcher: this.aws, outForMs: this.policy.pools?.outForMs }));
   }
 
   // ---- the spot function (issue 3) ------------------------------------------------------

@@ -11,9 +11,14 @@ const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
 const onDemand = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'on-demand' as const, instanceType: type, zone }));
 
+/**
+ * The stories here tell the group-by-group path, so the tier probe (LaunchInstances, on by default)
+ * is off unless `extra` configures pools; test/scenario/pools.test.ts tells the probe.
+ */
 export function configFor(mode: 'cluster-autoscaler' | 'direct', extra = ''): string {
   return `
 mode: ${mode}
+${extra.includes('pools:') ? '' : 'pools: { probeTiers: false }'}
 ${extra}
 clusters:
   - name: prod

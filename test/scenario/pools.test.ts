@@ -129,3 +129,47 @@ describe('a tier in one round trip (LaunchInstances)', () => {
     await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 2, zone: { id: 'euw3-az1' }, clientToken: 't3' })).rejects.toThrow(/other parameters/);
   });
 });
+
+describe('the tier probe on a dozen-group night (pools.probeTiers, on by default)', () => {
+  it('takes the whole Spot tier out at the first failure: one LaunchInstances per group and zone, no node ordered where no pool has room', async () => {
+    const world = new World({ config: configFor('cluster-autoscaler', 'pools: { probeTiers: true }') });
+    const types = ['m5', 'r5', 'm5a', 'r5a', 'm5n', 'r5n', 'm6i', 'r6i', 'm6a', 'r6a'].map((family) => `${family}.8xlarge`);
+    for (const type of types) world.aws.addGroup({ name: `spot-nodes-${type}`, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', type) });
+    world.aws.addGroup({ name: 'on-demand-8x', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 0, pools: pools('on-demand', 'm5.8xlarge') });
+    world.aws.outOfCapacity({ market: 'spot' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-m5.8xlarge', 5);
+    world.aws.resetCallCounts();
+
+    await world.deliverEvents();
+
+    const spot = types.map((type) => world.aws.view(`spot-nodes-${type}`));
+    expect(spot.filter((group) => group.tags[TAG.state] === 'suspended')).toHaveLength(10);
+    expect(world.aws.calls.get('launchInstances')).toBe(27);
+    // Nothing launched: every group keeps what it ran; CA's next choice is the on-demand tier.
+    expect(spot.slice(1).map((group) => group.desiredCapacity)).toEqual(Array(9).fill(1));
+    expect(world.aws.view('on-demand-8x').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('stops at a group\'s first success, so at most one node per group is ordered beside cluster-autoscaler', async () => {
+    const world = twoApplications('pools: { probeTiers: true }');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+
+    await world.deliverEvents();
+
+    // r5 launched one node in its first zone and stayed; the m5 groups left rotation.
+    expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(2);
+    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
+  });
+
+  it('does not probe with the kill switch on', async () => {
+    const world = twoApplications('pools: { probeTiers: true }\nenabled: false');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+
+    await world.deliverEvents();
+
+    expect(world.aws.calls.get('launchInstances')).toBeUndefined();
+  });
+});
