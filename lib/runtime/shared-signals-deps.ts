@@ -33,6 +33,12 @@ function signalsTable(env: NodeJS.ProcessEnv): string {
 export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.ProcessEnv = process.env): D {
   const policy = deps.policy.sharedSignals;
   if (!policy) return deps;
+  // Sharing must never stop the local failover: without what it needs, the function runs unshared, loudly.
+  if (!env[ACCOUNT_VARIABLE] || !env.AWS_REGION || !env[SIGNALS_TABLE_VARIABLE]) {
+    deps.log.warn(`sharedSignals is configured but ${ACCOUNT_VARIABLE}, AWS_REGION or ${SIGNALS_TABLE_VARIABLE} is not set: nothing is published`);
+    deps.metrics.count('shared-signals.unconfigured');
+    return deps;
+  }
   const zoneIds = createZoneIds(createEc2Client());
   const sink = publishingSink({
     policy,
