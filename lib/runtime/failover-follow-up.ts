@@ -1,6 +1,9 @@
 /**
  * Cold-start wiring of the failover's pool follow-up (lib/pools/run.ts): on when the stack names
  * the capacity-signal table (serverless.yml does), off otherwise (a stack without the table).
+ * No launcher yet: the tier probe needs autoscaling:LaunchInstances and ec2:CreateFleet scoped to
+ * the clusters' groups and templates (not "*"), which the stack does not grant yet; the simulator
+ * and the fake run the probe.
  */
 import { createDynamoDbClient } from '../aws/clients';
 import { createPoolSignalStore } from '../aws/pool-signal-store';
