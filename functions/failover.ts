@@ -14,10 +14,12 @@ import { lambdaPoolFollowUp } from '../lib/runtime/failover-follow-up';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+import { withPoolEvidence } from '../lib/runtime/shared-signals-deps';
 
 /** middy fails the run this long before Lambda's own timeout. */
 const TIMEOUT_EARLY_MS = 2000;
-const deps = lambdaDeps();
+// Capacity failures are shared with the other accounts after the local actions (config sharedSignals).
+const deps = withPoolEvidence(lambdaDeps());
 const pools = lambdaPoolFollowUp(deps);
 
 async function failover(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {

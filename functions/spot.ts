@@ -11,11 +11,13 @@ import { handleSpotEvents } from '../lib/spot/run';
 import { correlateEvents } from '../lib/runtime/correlate';
 import { trackInvocationDeadline } from '../lib/runtime/invocation-deadline';
 import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
+import { withPoolEvidence } from '../lib/runtime/shared-signals-deps';
 import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 
 /** middy fails the run this long before Lambda's own timeout. */
 const TIMEOUT_EARLY_MS = 3000;
-const deps = lambdaSpotDeps();
+// Interruption storms are shared with the other accounts after the local actions (config sharedSignals).
+const deps = withPoolEvidence(lambdaSpotDeps());
 
 async function spot(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {
   const result = await handleSpotEvents(event.Records, deps, { abortSignal: signal });

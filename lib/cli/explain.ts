@@ -2,6 +2,8 @@
  * `capacity-guard explain <file|->`: what capacity-guard makes of one event, record or batch.
  * The same parsers as the Lambda functions (lib/parse), no AWS calls.
  */
+import { parseSharedSignalEvent } from '../parse/shared-pool-signal';
+import { SHARED_SIGNAL_SOURCE } from '../vocabulary/shared-signal';
 import { parseAnyInput } from '../parse/any-input';
 import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, safeExcerpt, usageError, withoutBom, writeError, writeJson } from './io';
 
@@ -12,6 +14,7 @@ from <file>, or from standard input with -, and prints what capacity-guard makes
 
   {"outcome":"signal","signal":{...}}     an event capacity-guard acts on
   {"outcome":"ignored","reason":"..."}    an event it does not act on
+  {"outcome":"signal","signal":{...},"sender":{...}}  another account's capacity signal (sharedSignals)
 
 Spot events (aws.ec2) give signals such as
   {"kind":"spot-interruption","instanceId":"i-…","deadline":"<ISO>",...}
@@ -55,6 +58,13 @@ export const explain: Command = async (args, io) => {
     return fail(io, `${label}: not JSON: ${describeJsonError(withoutBom(text), error)}`);
   }
 
+  // Another account's capacity signal (lib/shared-signals): its own parser, with the sender EventBridge set.
+  if (typeof value === 'object' && value !== null && (value as { source?: unknown }).source === SHARED_SIGNAL_SOURCE) {
+    const { messageId: _none, ...shared } = parseSharedSignalEvent(value);
+    if (shared.outcome === 'invalid') return fail(io, `${label}: ${shared.error}`);
+    writeJson(io, shared);
+    return EXIT_OK;
+  }
   const input = parseAnyInput(value);
   if (input.shape === 'lambda-sqs-event') {
     writeJson(io, input.results);

@@ -12,6 +12,7 @@ import { resolveNotifications } from './notify-schema';
 import { resolveRetire } from './retire-schema';
 import type { Policy } from './policy';
 import { type ConfigFile, ConfigSchema } from './schema';
+import { resolveSharedSignals } from './shared-signals-schema';
 import { resolveSpotPolicy } from './spot-schema';
 
 export const CONFIG_PATH_VARIABLE = 'CAPACITY_GUARD_CONFIG';
@@ -98,6 +99,7 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
     notifications: resolveNotifications(config.notifications),
     spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
     retire: resolveRetire(config.retire),
+    sharedSignals: resolveSharedSignals(config.sharedSignals),
   };
 }
 

@@ -7,6 +7,7 @@ import type { DownscalerPolicy } from './downscaler-schema';
 import type { NotificationPolicy } from './notify-schema';
 import type { RetirePolicy } from './retire-schema';
 import type { Mode } from './schema';
+import type { SharedSignalsPolicy } from './shared-signals-schema';
 import type { SpotPolicy } from './spot-schema';
 
 export interface ClusterPolicy {
@@ -37,6 +38,8 @@ export interface Policy {
   spot: SpotPolicy;
   /** On-demand retirement (lib/config/retire-schema.ts); absent in hand-built policies = off (RETIRE_OFF). */
   retire?: RetirePolicy;
+  /** Capacity signals shared with other accounts; absent or null = off. */
+  sharedSignals?: SharedSignalsPolicy | null;
 }
 
 export interface EventTimeBounds {

@@ -7,6 +7,7 @@ import { ClusterDownscalerSchema, DownscalerConfigSchema } from './downscaler-sc
 import { durationSchema } from './duration';
 import { NotificationsSchema } from './notify-schema';
 import { RetireSchema } from './retire-schema';
+import { SharedSignalsSchema } from './shared-signals-schema';
 import { SpotSchema } from './spot-schema';
 
 const duration = durationSchema('"90s", "3m", "1h30m"');
@@ -105,6 +106,8 @@ export const ConfigSchema = z
     spot: SpotSchema,
     /** On-demand retirement once Spot is back (lib/config/retire-schema.ts); off by default. */
     retire: RetireSchema,
+    /** Capacity signals shared with other accounts (lib/config/shared-signals-schema.ts); absent = off. */
+    sharedSignals: SharedSignalsSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -19,6 +19,7 @@ import { type Snapshot, buildSnapshot } from './snapshot';
 import type { ExecutionResult } from './execute';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
+import type { PoolEvidence } from '../ports/shared-signals';
 import type { Signal } from '../vocabulary/signals';
 import { actDecided, logDecided } from './act-or-print';
 import type { AppDeps } from '../run/deps';
@@ -68,6 +69,8 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
       options,
     ));
     await reporter.notify();
+    // After the local actions and their report: sharing never delays the failover.
+    await deps.poolEvidence?.offer(capacityEvidence(signals.map(({ signal }) => signal)), options);
   }
   return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
@@ -110,4 +113,13 @@ function withoutLease<E extends { actions: Action[]; notes: string[] }>(entry: E
   if (deferred.length === 0) return entry;
   deps.metrics.count('action.deferred-lease-store-down', deferred.length);
   return { ...entry, actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)), notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)] };
+}
+
+/** Capacity failures with a known pool: physical evidence other accounts share (quota, price, configuration are this account's own). */
+export function capacityEvidence(signals: readonly Signal[]): PoolEvidence[] {
+  return signals.flatMap((signal) =>
+    signal.kind === 'launch-failure' && signal.failure === 'capacity' && signal.availabilityZone && signal.market
+      ? [{ zone: { name: signal.availabilityZone }, instanceType: signal.instanceType, group: signal.autoScalingGroupName, market: signal.market, kind: 'capacity-failure' as const, evidence: 1, firstSeen: signal.time, lastSeen: signal.time }]
+      : [],
+  );
 }

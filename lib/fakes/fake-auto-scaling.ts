@@ -73,6 +73,8 @@ export interface FakeOptions {
   retrySeconds?: number;
   /** When set, each call waits a pseudo-random 0–4 turns of the event loop (seeded), so concurrent runs interleave differently. */
   jitterSeed?: number;
+  /** After a failed launch the next attempt starts from the next pool, so failure events name each zone in turn (default: the same pool again). */
+  rotateZonesOnFailure?: boolean;
 }
 
 const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -89,6 +91,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   private readonly bootMs: number;
   private readonly retryMs: number;
   private readonly jitter: (() => number) | null;
+  private readonly rotateOnFailure: boolean;
   /** When false, AWS "loses" the events (the reconcile backstop must catch the failure). */
   emitEvents = true;
   /** Run at the start of every settle(): other fakes of the same world (EC2) move with the clock. */
@@ -101,6 +104,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     this.bootMs = (options.bootSeconds ?? 90) * 1000;
     this.retryMs = (options.retrySeconds ?? 10) * 1000;
     this.jitter = options.jitterSeed === undefined ? null : seededRandom(options.jitterSeed);
+    this.rotateOnFailure = options.rotateZonesOnFailure ?? false;
   }
 
   // ---- the world ------------------------------------------------------------------------
@@ -490,6 +494,8 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     }
     if (launched < missing) {
       const pool = group.pools[group.nextPool % group.pools.length]!;
+      // The next attempt tries the next zone, as Auto Scaling does after a failure in one.
+      if (this.rotateOnFailure) group.nextPool = (group.nextPool + 1) % group.pools.length;
       const message = group.brokenWith ?? iceMessage(pool, group.pools);
       const activityId = this.record(group, time, 'Failed', message, `Launching a new EC2 instance.  Status Reason: ${message}`, pool.zone);
       if (this.emitEvents) this.outbox.push(launchUnsuccessfulEvent({ group: group.name, time, zone: pool.zone, statusMessage: message, activityId }));

@@ -15,7 +15,7 @@ import { liveOuts, sameZonePool } from './pool-out';
 /** A reason fits a 256-character tag; the message is for logs and Slack. */
 const SHOWN_POOLS = 4;
 
-export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date): LaunchFailure[] {
+export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date, zoneIds?: ReadonlyMap<string, string>): LaunchFailure[] {
   const live = liveOuts(outs, now);
   if (live.length === 0) return [];
   const byName = new Map(observed.map((group) => [group.name, group]));
@@ -24,7 +24,7 @@ export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGr
     for (const view of cluster.groups) {
       if (view.ignored || (view.guard.state !== 'healthy' && view.guard.state !== 'released')) continue;
       const group = byName.get(view.name);
-      const pools = group ? poolsOfGroup(group) : null;
+      const pools = group ? poolsOfGroup(group, zoneIds) : null;
       if (!pools || pools.length === 0) continue;
       const evidence = pools.map((pool) => ({ pool, out: live.find((out) => sameZonePool(out, pool)) }));
       if (evidence.some(({ out }) => out === undefined)) continue;

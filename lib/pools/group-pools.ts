@@ -16,7 +16,8 @@ export interface GroupPool {
   market: Market;
 }
 
-export function poolsOfGroup(group: ObservedGroup): GroupPool[] | null {
+/** `zoneIds`: this account's zone name → AZ ID (DescribeAvailabilityZones), when known: every pool then has its ID. */
+export function poolsOfGroup(group: ObservedGroup, zoneIds?: ReadonlyMap<string, string>): GroupPool[] | null {
   const launch = group.launch;
   if (!launch || (launch.market !== 'spot' && launch.market !== 'on-demand')) return null;
   const market = launch.market;
@@ -25,7 +26,7 @@ export function poolsOfGroup(group: ObservedGroup): GroupPool[] | null {
   const zones = group.availabilityZones;
   if (zones.length === 0) return null;
   const zoneId = zones.length === 1 && launch.availabilityZoneIds.length === 1 ? launch.availabilityZoneIds[0]! : null;
-  return [...new Set(types)].sort().flatMap((instanceType) => zones.map((zoneName) => ({ instanceType, zoneName, zoneId, market })));
+  return [...new Set(types)].sort().flatMap((instanceType) => zones.map((zoneName) => ({ instanceType, zoneName, zoneId: zoneIds?.get(zoneName) ?? zoneId, market })));
 }
 
 export function describePool(pool: { instanceType: string; market: Market; zoneName: string | null; zoneId?: string | null }): string {

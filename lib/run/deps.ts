@@ -7,6 +7,7 @@ import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
 import type { QueuePort } from '../ports/queue';
+import type { PoolEvidenceSink } from '../ports/shared-signals';
 
 export interface AppDeps {
   policy: Policy;
@@ -19,6 +20,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** The function's own account and region: aws.* events from elsewhere are refused. Absent = not checked. */
   origin?: EventOrigin;
+  /** Where physical pool evidence goes after the local actions (shared with other accounts); absent = not shared. */
+  poolEvidence?: PoolEvidenceSink;
   /** Injected clock: the fake world and tests control time. */
   now: () => Date;
   /** Waits between tries of a throttled write (default: real time); the fake world moves its clock instead. */

@@ -78,6 +78,10 @@ export interface RunOptions {
   spotHandler?: SpotHandler;
   /** More models in the same world and clock (issue 15: CA's scale-down, retirement strategies; lib/sim/retire-run.ts). */
   extensions?: readonly SimExtension[];
+  /** The fake ASGs try the next zone after a failed launch (lib/fakes/fake-auto-scaling.ts), so failure events name every zone in turn. */
+  rotateZonesOnFailure?: boolean;
+  /** Scheduled before the run starts: work at `offsetMs` from the scenario's start on this run's world (e.g. another account's signals arriving). */
+  at?: { offsetMs: number; what: string; run: (world: World) => Promise<void> }[];
 }
 
 /**
@@ -125,13 +129,14 @@ interface RunContext {
 export async function runStrategy(scenario: Scenario, strategy: StrategyName, options: RunOptions = {}): Promise<RunResult> {
   const seed = options.seed ?? scenario.seed;
   const model = options.clusterAutoscaler ?? caModel(scenario, primaryVersion(scenario));
-  const context = createRunContext(scenario, strategy, seed);
+  const context = createRunContext(scenario, strategy, seed, options.rotateZonesOnFailure === true);
   addGroups(context);
   const clusterAutoscaler = startClusterAutoscaler(context, model);
   startExtensions(context, clusterAutoscaler, options.extensions ?? []);
   const deliverLater = strategy === 'capacity-guard' ? startCapacityGuard(context) : null;
   const watch = watchWorld(context, deliverLater);
   scheduleScenarioEvents(context, options.spotHandler ?? realSpotHandler);
+  for (const job of options.at ?? []) context.sim.at(context.start + job.offsetMs, job.what, () => job.run(context.world));
   await runToEnd(context, watch, options.stopWhenReady === true);
   watch.flushBursts(true);
   // Bursts are told at their start: keep the timeline in time order (stable: same-time lines keep their order).
@@ -152,7 +157,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
 }
 
 /** The fake world on a virtual clock, capacity-guard's log turned into timeline lines, Slack previewed. */
-function createRunContext(scenario: Scenario, strategy: StrategyName, seed: number): RunContext {
+function createRunContext(scenario: Scenario, strategy: StrategyName, seed: number, rotateZonesOnFailure = false): RunContext {
   const start = Date.parse(scenario.start);
   let now = start;
   const timeline: TimelineEntry[] = [];
@@ -173,7 +178,7 @@ function createRunContext(scenario: Scenario, strategy: StrategyName, seed: numb
   // What Slack would get: the real folding and message building, nothing sent.
   const slack: SlackMessage[] = [];
   const notifier = createPreviewNotifier(() => world.policy.notifications.foldWindowMs, (message) => slack.push(message));
-  const world: World = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log, notifier });
+  const world: World = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log, notifier, rotateZonesOnFailure });
   const sim = new Simulation(start, (ms) => {
     world.aws.advance(ms - world.clock.now().getTime());
     now = ms;

@@ -30,6 +30,8 @@ export interface WorldOptions extends FakeOptions {
   /** capacity-guard YAML config text. */
   config: string;
   log?: Log;
+  /** A clock shared with other worlds (several accounts in one region); default: the world's own. */
+  clock?: FakeClock;
   /** The notifier the runs talk to (default: `world.notifier`, a recorder), e.g. a Slack notifier against a local server. */
   notifier?: Notifier;
 }
@@ -46,7 +48,7 @@ export class World {
   readonly poolStore: FakePoolSignalStore;
 
   constructor(options: WorldOptions) {
-    this.clock = new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
+    this.clock = options.clock ?? new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
     this.aws = new FakeAutoScaling(this.clock, options);
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);

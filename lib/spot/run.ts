@@ -87,6 +87,9 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
   await underLease(deps, LOCK_WAIT_MS, (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
+  // A storm is physical evidence about its pool: shared with other accounts, after the lease is given back.
+  const at = deps.now().toISOString();
+  await deps.poolEvidence?.offer(storming.map((state) => ({ zone: { id: state.pool.zoneId }, instanceType: state.pool.instanceType, market: state.pool.market, kind: 'interruption-storm' as const, evidence: state.interruptions, firstSeen: at, lastSeen: at })), options);
 }
 
 /** One DescribeInstances for every instance the batch names (state changes name none we need). */

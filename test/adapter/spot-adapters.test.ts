@@ -18,23 +18,13 @@ import { createEventBusAdapter } from '../../lib/aws/event-bus-adapter';
 import { createPoolSignalStore } from '../../lib/aws/pool-signal-store';
 import { motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
+import { motoSqs, xmlValues } from '../support/moto-sqs';
 import { REGION, ZONE, clusterTags } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
 const config = () => ({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 
-/** SQS through its query API (no SQS SDK client in the project): create a queue, read its messages. */
-async function sqs(params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-3/sqs/aws4_request, SignedHeaders=host, Signature=x' },
-    body: new URLSearchParams({ Version: '2012-11-05', ...params }).toString(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`SQS ${params.Action}: HTTP ${response.status} ${text}`);
-  return text;
-}
-const xmlValues = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((match) => match[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+const sqs = (params: Record<string, string>) => motoSqs(endpoint, params);
 
 async function groupWithInstances(name: string, desired: number, tags: Record<string, string>): Promise<string[]> {
   const autoScaling = createAutoScalingClient(config());

@@ -13,12 +13,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../lib/failover/actions';
+import { loadPolicy } from '../../lib/config/load';
 import { KINDS } from '../../lib/notify/describe';
 import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire', 'sharedSignals'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -306,6 +307,8 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
       // The failover's pools out (lib/pools): out#* items written, the table scanned.
       [['dynamodb:BatchWriteItem'], [arnOf('CapacitySignalsTable')]],
       [['dynamodb:Scan'], [arnOf('CapacitySignalsTable')]],
+      // Shared capacity signals: a publication claim per pool (published#* items only).
+      [['dynamodb:UpdateItem'], [arnOf('CapacitySignalsTable')]],
       [['dynamodb:DeleteItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
       // Slack notification folding: its own notify#* items (see the observability block below).
       [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf('WritersLeaseTable')]],
@@ -491,7 +494,7 @@ describe('IAM (least privilege)', () => {
 
   it('gives each function its own role with only what it does (item 12)', () => {
     const roleOf = (name: string) => (props(resource(template, functionLogicalId(name))).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'RetireRole']);
+    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'RetireRole', 'SharedSignalsRole']);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const granted = (role: string) => {
       const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement));
@@ -501,8 +504,10 @@ describe('IAM (least privilege)', () => {
       return new Set([...inline, ...attached].filter((statement) => statement.Effect === 'Allow').flatMap((statement) => asArray(statement.Action)));
     };
     const spotOnly = ['ec2:TerminateInstances', 'autoscaling:DetachInstances', 'events:PutEvents', 'ec2:CreateTags', 'ec2:DeleteTags', 'dynamodb:UpdateItem'];
+    // The failover publishes shared capacity signals (PutEvents, a claim per pool: UpdateItem).
+    const publishing = new Set(['events:PutEvents', 'dynamodb:UpdateItem']);
     for (const role of ['FailoverRole', 'ReconcileRole', 'DownscalerRole']) {
-      expect(spotOnly.filter((action) => granted(role).has(action)), role).toEqual([]);
+      expect(spotOnly.filter((action) => granted(role).has(action) && !(role === 'FailoverRole' && publishing.has(action))), role).toEqual([]);
       expect(granted(role).has('autoscaling:SetDesiredCapacity'), role).toBe(true);
     }
     expect(['ec2:TerminateInstances'].filter((action) => granted('SpotRole').has(action))).toEqual([]);
@@ -522,6 +527,9 @@ describe('IAM (least privilege)', () => {
     // The spot function marks storming pools out with the same statement (lib/spot/run.ts).
     expect(granted('SpotRole').has('dynamodb:BatchWriteItem')).toBe(true);
     expect(granted('ReconcileRole').has('sqs:ReceiveMessage')).toBe(false);
+    // Received signals are never published again: the receiving function cannot PutEvents.
+    expect(granted('SharedSignalsRole').has('events:PutEvents')).toBe(false);
+    expect(granted('SharedSignalsRole').has('autoscaling:UpdateAutoScalingGroup')).toBe(true);
   });
 
   it('lets tag writes touch only capacity-guard/* keys', () => {
@@ -687,7 +695,7 @@ describe('observability and Slack access (issue 4)', () => {
 
   it('alarms when an event waits more than a minute in any source queue (throttling is no error)', () => {
     const sources = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, queue]) => props(queue).RedrivePolicy !== undefined).map(([id]) => id);
-    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SpotEventsQueue']);
+    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SharedSignalsQueue', 'SpotEventsQueue']);
     for (const queue of sources) {
       expect(alarms(), queue).toContainEqual(
         expect.objectContaining({
@@ -741,7 +749,6 @@ describe('observability and Slack access (issue 4)', () => {
   });
 
   it('lets the functions read exactly the SSM parameters the config routes Slack to, nothing else of SSM', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const { routeParameters } = await import('../../lib/config/notify-schema');
     const configFile = functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const names = routeParameters(loadPolicy(join(ROOT, configFile), { env: {} }).notifications);
@@ -825,7 +832,6 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   });
 
   it('limits ec2:CreateTags/DeleteTags to capacity-guard/* keys on instances whose tags name a cluster of the config', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const configFile = functionEnv(template, 'spot').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const clusters = loadPolicy(join(ROOT, configFile), { env: {} }).clusters.map((cluster) => cluster.name);
     expect(clusters.length).toBeGreaterThan(0);
@@ -859,7 +865,6 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   });
 
   it('lets the sweep terminate only detached instances (no group, a detach drain tag) of the configured clusters', async () => {
-    const { loadPolicy } = await import('../../lib/config/load');
     const { DETACHED_DRAIN_REASONS } = await import('../../lib/spot/sweep');
     const configFile = functionEnv(template, 'spotSweep').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
     const clusters = loadPolicy(join(ROOT, configFile), { env: {} }).clusters.map((cluster) => cluster.name);
@@ -895,10 +900,46 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
     const put = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
-    // The spot function and retirement publish "Node Drain Requested", both only to the drain buses.
-    expect(put.length).toBeGreaterThan(0);
-    for (const statement of put) expect(JSON.stringify(statement.Resource)).toContain(':event-bus/capacity-guard-drain-*');
+    // The drain buses (spot and retirement publish "Node Drain Requested"), and the shared signals' configured
+    // buses (scripts/serverless/shared-signals.cjs), never "*".
+    const shared = loadPolicy(join(ROOT, functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length)), { env: {} }).sharedSignals!;
+    const signalBuses = JSON.stringify(shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/${shared.busName}` })));
+    const drain = put.filter((s) => JSON.stringify(s.Resource).includes(':event-bus/capacity-guard-drain-*'));
+    const signals = put.filter((s) => JSON.stringify(s.Resource) === signalBuses);
+    expect(drain.length).toBeGreaterThan(0);
+    expect(signals).toHaveLength(1);
+    expect(drain.length + signals.length).toBe(put.length);
+    expect(put.every((s) => s.Effect === 'Allow' && !JSON.stringify(s.Resource).includes('event-bus/*"'))).toBe(true);
     const onAny = statements.filter(allowsAnyResource).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ec2:'));
     expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
+  });
+});
+
+describe('shared capacity signals (issue 14)', () => {
+  it('lets only the allowlisted accounts put events on the signals bus, and routes only theirs to the queue with a DLQ', () => {
+    const configFile = functionEnv(template, 'sharedSignals').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length);
+    const shared = loadPolicy(join(ROOT, configFile), { env: {} }).sharedSignals!;
+    expect(shared.accounts.length).toBeGreaterThan(0);
+    const policy = props(resource(template, 'SharedSignalsBusPolicy'));
+    expect(policy.EventBusName).toEqual({ Ref: 'SharedSignalsBus' });
+    const statement = policy.Statement as PolicyStatement & { Principal: Json };
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'events:PutEvents', Resource: arnOf('SharedSignalsBus') });
+    expect(statement.Principal).toEqual({ AWS: shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:root` })) });
+    const rule = props(resource(template, 'SharedSignalsRule'));
+    expect(rule.EventBusName).toEqual({ Ref: 'SharedSignalsBus' });
+    expect(rule.EventPattern).toEqual({ account: shared.accounts, source: ['capacity-guard.signals'], 'detail-type': ['Capacity Pool Signal'] });
+    expect(rule.Targets).toEqual([{ Id: 'shared-signals-queue', Arn: arnOf('SharedSignalsQueue') }]);
+    expect(props(resource(template, 'SharedSignalsQueue')).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf('SharedSignalsDLQ'), maxReceiveCount: 5 });
+  });
+
+  it('scopes the bus policy to the organization with aws:PrincipalOrgID when no accounts are listed', async () => {
+    const { busPolicy, sharedSignalsOf } = (await import(pathToFileURL(join(ROOT, 'scripts/serverless/shared-signals.cjs')).href)).default as {
+      busPolicy: (shared: unknown) => PolicyStatement & { Principal: Json };
+      sharedSignalsOf: (text: string) => unknown;
+    };
+    const statement = busPolicy(sharedSignalsOf('sharedSignals:\n  organizationId: o-a1b2c3d4e5\n'));
+    expect(statement.Principal).toBe('*');
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
+    expect(() => sharedSignalsOf('sharedSignals:\n  accounts: [123]\n')).toThrow(/12-digit/);
   });
 });

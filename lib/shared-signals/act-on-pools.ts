@@ -1,0 +1,77 @@
+/**
+ * What received marks do to this account's groups, through the pool logic (lib/pools): a group
+ * every pool of which is out leaves rotation through the failover's own suspension (its guard
+ * rails included: inferred evidence is budgeted and never takes the last group of a failover set);
+ * a group with pools left gets a warning only. Remote evidence alone is weaker than the group's own
+ * failure, so (a) only a group in rotation is taken out (lib/pools does that); (b) the backoff
+ * memory is left as it was (no escalation) and the group comes back when the earliest of its
+ * pools' marks ends; (c) only suspensions and alerts are kept: nothing is raised. Pure.
+ */
+import type { Policy } from '../config/policy';
+import type { Action, SuspendGroup } from '../failover/actions';
+import { decideInOrder } from '../failover/decide-in-order';
+import type { Snapshot } from '../failover/snapshot';
+import { poolOutSignals } from '../pools/decide';
+import { poolsOfGroup } from '../pools/group-pools';
+import { liveOuts, sameZonePool } from '../pools/pool-out';
+import type { ObservedGroup } from '../ports/auto-scaling';
+import type { PoolOut } from '../ports/pool-signals';
+import { poolId } from '../vocabulary/pool-key';
+import { TAG, tagValue } from '../vocabulary/tags';
+
+export interface GroupPartlyOut {
+  group: string;
+  out: PoolOut[];
+  left: string[];
+}
+
+export function remoteReason(outs: readonly PoolOut[]): string {
+  const remote = outs.filter((out) => out.account !== null);
+  const first = remote[0] ?? outs[0]!;
+  const others = outs.length > 1 ? ` and ${outs.length - 1} more pool(s)` : '';
+  const accounts = [...new Set(remote.map((out) => out.account))].join(', ');
+  return `capacity: every pool out, per account ${accounts} (${first.evidence} in ${poolId(first.pool)}${others})`;
+}
+
+/** The group's pools and the live mark of each (undefined: not out). */
+function poolMarks(group: ObservedGroup, live: readonly PoolOut[], zoneIds: ReadonlyMap<string, string>) {
+  return (poolsOfGroup(group, zoneIds) ?? []).map((pool) => ({ pool, out: live.find((out) => sameZonePool(out, pool)) }));
+}
+
+/** Groups some (not all) of whose pools another account marked out: warned about, never moved. */
+export function groupsPartlyOut(observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date, zoneIds: ReadonlyMap<string, string>): GroupPartlyOut[] {
+  const live = liveOuts(outs, now);
+  return observed.flatMap((group) => {
+    const marks = poolMarks(group, live, zoneIds);
+    const out = marks.flatMap((entry) => (entry.out ? [entry.out] : []));
+    if (!out.some((entry) => entry.account !== null) || out.length === marks.length) return [];
+    return [{ group: group.name, out, left: marks.filter((entry) => !entry.out).map((entry) => `${entry.pool.instanceType} ${entry.pool.market} ${entry.pool.zoneId ?? entry.pool.zoneName}`) }];
+  });
+}
+
+/** Suspensions (and the guard rails' alerts) for groups in rotation all of whose pools are out, another account's evidence among them. */
+export function suspensionsForRemote(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], policy: Policy, now: Date, zoneIds: ReadonlyMap<string, string>): Action[] {
+  const live = liveOuts(outs, now);
+  const byName = new Map(observed.map((group) => [group.name, group]));
+  const signals = poolOutSignals(snapshot, observed, live, now, zoneIds).flatMap((signal) => {
+    const group = byName.get(signal.autoScalingGroupName);
+    const marks = group ? poolMarks(group, live, zoneIds).flatMap((entry) => (entry.out ? [entry.out] : [])) : [];
+    return marks.some((out) => out.account !== null) ? [{ item: marks, signal }] : [];
+  });
+  const { decided } = decideInOrder(signals, snapshot, policy, now);
+  return decided.flatMap(({ item, signal, actions }) =>
+    actions.flatMap((action): Action[] => {
+      if (action.kind === 'alert') return [action];
+      if (action.kind === 'suspend-group' && 'autoScalingGroupName' in signal && action.group === signal.autoScalingGroupName) return [asRemoteSuspension(action, item)];
+      return [];
+    }),
+  );
+}
+
+function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[]): SuspendGroup {
+  const until = outs.reduce((a, b) => (a.until < b.until ? a : b)).until;
+  const reason = remoteReason(outs);
+  const since = action.tags[TAG.since] ?? until;
+  const { [TAG.backoff]: _kept, ...tags } = action.tags;
+  return { ...action, reason, until, backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)), tags: { ...tags, [TAG.reason]: tagValue(reason), [TAG.until]: until } };
+}

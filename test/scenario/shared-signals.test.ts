@@ -1,0 +1,141 @@
+/**
+ * Three accounts of one region share Spot pools. What one learns, the others know: its capacity
+ * failures go out once per pool, the others take out the groups all of whose pools are out, and
+ * nothing goes round again.
+ */
+import { describe, expect, it } from 'vitest';
+import { asSqsRecord } from '../../lib/fakes/aws-events';
+import type { Pool } from '../../lib/fakes/fake-auto-scaling';
+import { handleSharedSignals } from '../../lib/shared-signals/receive';
+import { SharedSignalsWorld } from '../../lib/sim/shared-signals-world';
+import { TAG } from '../../lib/vocabulary/tags';
+import { configFor } from './cluster';
+
+const A = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
+// Zone names map to different physical zones in each account; AZ IDs do not.
+const MAPPINGS: Record<string, Record<string, string>> = {
+  [A]: { 'eu-west-3a': 'euw3-az1', 'eu-west-3b': 'euw3-az2', 'eu-west-3c': 'euw3-az3' },
+  [B]: { 'eu-west-3a': 'euw3-az2', 'eu-west-3b': 'euw3-az3', 'eu-west-3c': 'euw3-az1' },
+  [C]: { 'eu-west-3a': 'euw3-az3', 'eu-west-3b': 'euw3-az1', 'eu-west-3c': 'euw3-az2' },
+};
+const pools = (market: 'spot' | 'on-demand', type: string): Pool[] => ZONES.map((zone) => ({ market, instanceType: type, zone }));
+
+function threeAccounts(): SharedSignalsWorld {
+  const world = new SharedSignalsWorld([A, B, C].map((account) => ({ account, zoneIds: MAPPINGS[account]!, config: configFor('cluster-autoscaler') })));
+  for (const account of [A, B, C]) {
+    world.addGroup(account, { name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: pools('spot', 'm5.8xlarge') });
+    world.addGroup(account, { name: 'spot-nodes-8x-b', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: pools('spot', 'r5.8xlarge') });
+    world.addGroup(account, { name: 'on-demand-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: pools('on-demand', 'm5.8xlarge') });
+  }
+  return world;
+}
+
+async function failInA(world: SharedSignalsWorld): Promise<void> {
+  const a = world.stack(A).world;
+  // Every m5.8xlarge Spot pool is empty, in every account: they are the same physical pools.
+  for (const account of [A, B, C]) world.stack(account).world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+  a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+  // The group tries its three zones (one every 10 s) before the batch reaches the failover.
+  for (let round = 0; round < 3; round++) {
+    world.clock.advance('10s');
+    a.aws.settle();
+  }
+  await a.deliverEvents();
+}
+
+describe('capacity signals shared by three accounts', () => {
+  it('takes out, in the other accounts, the groups whose pools the first found empty, naming it', async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    expect(world.stack(A).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(world.putEventsCalls(A)).toBeGreaterThan(0);
+
+    for (const account of [B, C]) {
+      const result = await world.deliverSignals(account);
+      expect(result?.batchItemFailures).toEqual([]);
+      const stack = world.stack(account).world;
+      const group = stack.aws.view('spot-nodes-8x-a');
+      expect(group.tags[TAG.state], account).toBe('suspended');
+      expect(group.tags[TAG.reason]).toContain(`account ${A}`);
+      expect(group.desiredCapacity).toBe(2); // what runs keeps running
+      expect(stack.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBeUndefined();
+      expect(stack.aws.view('on-demand-8x-a').tags[TAG.state]).toBeUndefined();
+      expect(stack.metrics.get('shared-signals.received')).toBe(3);
+    }
+  });
+
+  it('never publishes a received signal again: B and C make no PutEvents call, A receives nothing back', async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    await world.deliverSignals(B);
+    await world.deliverSignals(C);
+    expect(world.putEventsCalls(B)).toBe(0);
+    expect(world.putEventsCalls(C)).toBe(0);
+    expect(world.network.take(A)).toEqual([]);
+    expect(world.network.take(B)).toEqual([]);
+  });
+
+  it('publishes at most once per pool in the publish interval', async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    const sent = world.stack(A).world.metrics.get('shared-signals.sent');
+    expect(sent).toBe(3 * 2); // three pools (one per zone), to two peers
+    const again = await world.publish(A, ['euw3-az1', 'euw3-az2', 'euw3-az3'].map((id) => ({ zone: { id }, instanceType: 'm5.8xlarge', market: 'spot' as const, kind: 'capacity-failure' as const, evidence: 1, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() })));
+    expect(again).toEqual({ sent: 0, failed: 0, skipped: 3 });
+    world.clock.advance('61s');
+    expect((await world.publish(A, [{ zone: { id: 'euw3-az1' }, instanceType: 'm5.8xlarge', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() }])).sent).toBe(2);
+  });
+
+  it('changes nothing on a duplicate delivery, and ignores its own account', async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    const events = world.network.take(B);
+    const b = world.stack(B);
+    await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    const tags = { ...b.world.aws.view('spot-nodes-8x-a').tags };
+    const again = await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    expect(again.actions).toEqual([]);
+    expect(b.world.aws.view('spot-nodes-8x-a').tags).toEqual(tags);
+
+    // B's own signal (a central bus could send it back): ignored, counted.
+    const own = events.map((event) => ({ ...event, account: B, detail: { ...event.detail, originAccount: B, id: String(event.detail.id).replace(A, B) } }));
+    const result = await handleSharedSignals(own.map((event) => asSqsRecord(event)), b.signalDeps!);
+    expect(result.outcomes.map((outcome) => outcome.verdict)).toEqual(['own', 'own', 'own']);
+    expect(b.world.metrics.get('shared-signals.own')).toBe(3);
+    // A signal whose claimed origin is not the sending account: refused as forged.
+    const forged = events.map((event) => ({ ...event, account: C }));
+    const refused = await handleSharedSignals(forged.map((event) => asSqsRecord(event)), b.signalDeps!);
+    expect(refused.outcomes.map((outcome) => outcome.reason)).toEqual(Array(3).fill(`sent by account ${C} but claims to come from ${A}`));
+  });
+
+  it('refuses a signal from an account not allowlisted, counted; its PutEvents is refused by the bus policy', async () => {
+    const world = threeAccounts();
+    const stranger = '444444444444';
+    const { failed } = await world.network.as(stranger).putEvents([{ eventBusName: world.network.busArn(B), source: 'capacity-guard.signals', detailType: 'Capacity Pool Signal', detail: {} }]);
+    expect(failed[0]?.error).toMatch(/^AccessDeniedException/);
+
+    await failInA(world);
+    const events = world.network.take(B).map((event) => {
+      const detail = { ...event.detail, originAccount: stranger } as Record<string, unknown>;
+      detail.id = String(detail.id).replace(A, stranger);
+      return { ...event, account: stranger, detail };
+    });
+    const b = world.stack(B);
+    const result = await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(b.world.metrics.get('shared-signals.refused')).toBe(3);
+    expect(b.world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+  });
+
+  it('warns only for a group with pools left', async () => {
+    const world = threeAccounts();
+    const evidence = [{ zone: { id: 'euw3-az1' }, instanceType: 'm5.8xlarge', market: 'spot' as const, kind: 'capacity-failure' as const, evidence: 2, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() }];
+    await world.publish(A, evidence);
+    const result = await world.deliverSignals(B);
+    expect(result?.actions).toEqual([]);
+    expect(world.stack(B).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+  });
+});
