@@ -15,7 +15,11 @@ const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaDeps();
 const period = runEveryMs(process.env[DOWNSCALER_SCHEDULE_VARIABLE]);
 
-async function downscalerRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; skipped: number; failedActions: number }> {
+async function downscalerRun(
+  _event: ScheduledEvent,
+  _context: Context,
+  { signal }: { signal: AbortSignal },
+): Promise<{ groups: number; actions: number; skipped: number; failedActions: number }> {
   const result = await downscale(deps, { abortSignal: signal }, period);
   if (result.failedActions > 0) throw new Error(`${result.failedActions} downscaler action(s) failed; the next run retries them`);
   return { groups: result.groups, actions: result.actions.length, skipped: result.notes.length, failedActions: 0 };

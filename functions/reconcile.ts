@@ -13,7 +13,11 @@ import { logger, powertoolsMetrics } from '../lib/runtime/powertools';
 const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaDeps();
 
-async function reconcileRun(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ groups: number; actions: number; failedActions: number }> {
+async function reconcileRun(
+  _event: ScheduledEvent,
+  _context: Context,
+  { signal }: { signal: AbortSignal },
+): Promise<{ groups: number; actions: number; failedActions: number }> {
   const result = await reconcile(deps, { abortSignal: signal });
   const actions = result.decided.reduce((sum, entry) => sum + entry.actions.length, 0);
   if (result.failedActions > 0) throw new Error(`${result.failedActions} action(s) failed; the next run retries them`);

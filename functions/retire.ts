@@ -13,7 +13,11 @@ import { lambdaRetireDeps } from '../lib/runtime/retire-deps';
 const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaRetireDeps();
 
-async function retire(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ sets: number; actions: number; failed: number }> {
+async function retire(
+  _event: ScheduledEvent,
+  _context: Context,
+  { signal }: { signal: AbortSignal },
+): Promise<{ sets: number; actions: number; failed: number }> {
   const result = await retireRun(deps, { abortSignal: signal });
   if (result.failed.length > 0) throw new Error(`${result.failed.length} retire action(s) failed; the next run resumes from the tags`);
   return { sets: result.sets.length, actions: result.decided.length, failed: 0 };

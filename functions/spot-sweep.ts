@@ -13,7 +13,11 @@ import { lambdaSpotDeps } from '../lib/runtime/spot-deps';
 const TIMEOUT_EARLY_MS = 5000;
 const deps = lambdaSpotDeps();
 
-async function sweep(_event: ScheduledEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<{ tagged: number; expired: number; terminated: number }> {
+async function sweep(
+  _event: ScheduledEvent,
+  _context: Context,
+  { signal }: { signal: AbortSignal },
+): Promise<{ tagged: number; expired: number; terminated: number }> {
   const result = await sweepRebalanceTags(deps, { abortSignal: signal });
   if (result.failed) throw new Error('the sweep could not expire rebalance tags or terminate detached nodes; the next run retries');
   return { tagged: result.tagged, expired: result.expired?.instanceIds.length ?? 0, terminated: result.terminated?.instanceIds.length ?? 0 };

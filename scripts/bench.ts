@@ -20,7 +20,14 @@ import { benchStorm } from './bench/storm';
 import { benchStormGroups } from './bench/storm-groups';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, events: { type: 'string', default: '200' }, imports: { type: 'string', default: '7' }, 'retire-seeds': { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    events: { type: 'string', default: '200' },
+    imports: { type: 'string', default: '7' },
+    'retire-seeds': { type: 'string', default: '20' },
+  },
+});
 
 /** Targets, printed next to the figures. */
 const TARGETS: Record<string, string> = {
@@ -36,7 +43,7 @@ const TARGETS: Record<string, string> = {
   sim_shared_pools_second_account_s: '≤ 1.2 × sim_shared_pools_floor_s',
   signals_republished: '0',
   signals_end_to_end_s_p99: '≤ 5',
-  sim_time_to_capacity_ratio: '> 1 against today\'s CA (at most baseline ÷ floor, see sim_tv_peak_floor_s)',
+  sim_time_to_capacity_ratio: "> 1 against today's CA (at most baseline ÷ floor, see sim_tv_peak_floor_s)",
   sim_retire_ratio_to_without: '≤ 0.5',
   sim_retire_on_demand_node_hours: '< sim_retire_on_demand_node_hours_draino',
   sim_retire_unmet_node_minutes_added: '0',
@@ -74,7 +81,8 @@ try {
     Object.assign(figures, await module.run(context));
   }
   const width = Math.max(...Object.keys(figures).map((key) => key.length));
-  for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(width)}  ${String(value).padStart(8)}  ${TARGETS[key] ? `target ${TARGETS[key]}` : ''}`.trimEnd());
+  for (const [key, value] of Object.entries(figures))
+    console.log(`${key.padEnd(width)}  ${String(value).padStart(8)}  ${TARGETS[key] ? `target ${TARGETS[key]}` : ''}`.trimEnd());
   if (values.json) console.log(JSON.stringify(figures));
 } finally {
   await moto.stop();

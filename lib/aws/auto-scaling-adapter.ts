@@ -17,15 +17,7 @@ import {
 
 import { GroupNotFoundError, TransientAwsError } from '../vocabulary/errors';
 import { ENABLED_TAG, clusterTagKey } from '../cluster-autoscaler/tags';
-import type {
-  AutoScalingPort,
-  CallOptions,
-  GroupLaunch,
-  ObservedGroup,
-  ObservedInstance,
-  ScalingActivity,
-} from '../ports/auto-scaling';
-
+import type { AutoScalingPort, CallOptions, GroupLaunch, ObservedGroup, ObservedInstance, ScalingActivity } from '../ports/auto-scaling';
 
 /** DescribeAutoScalingGroups and DescribeScalingActivities accept at most 100. */
 const PAGE_SIZE = 100;
@@ -249,11 +241,7 @@ async function call<Output>(request: () => Promise<Output>, groupName?: string):
 /** Maps an SDK error to the project's hierarchy; anything unknown is returned unchanged. */
 export function classify(error: unknown, groupName?: string): unknown {
   const codes = errorCodes(error);
-  if (
-    groupName !== undefined &&
-    codes.includes('ValidationError') &&
-    GROUP_NOT_FOUND_MESSAGE.test(errorMessage(error))
-  ) {
+  if (groupName !== undefined && codes.includes('ValidationError') && GROUP_NOT_FOUND_MESSAGE.test(errorMessage(error))) {
     return new GroupNotFoundError(groupName, { cause: error });
   }
   const transient = codes.find((code) => TRANSIENT_CODES.has(code));

@@ -14,7 +14,10 @@ const NOT_DETACHABLE = /is not part of Auto Scaling group|not in service|not fou
 export function createDetachAdapter(client: AutoScalingClient): DetachPort {
   const detach = async (groupName: string, ids: string[], decrement: boolean, options?: CallOptions): Promise<void> => {
     try {
-      await client.send(new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds: ids, ShouldDecrementDesiredCapacity: decrement }), options?.abortSignal ? { abortSignal: options.abortSignal } : {});
+      await client.send(
+        new DetachInstancesCommand({ AutoScalingGroupName: groupName, InstanceIds: ids, ShouldDecrementDesiredCapacity: decrement }),
+        options?.abortSignal ? { abortSignal: options.abortSignal } : {},
+      );
     } catch (error) {
       const code = (error as { name?: string }).name;
       if (code !== 'ValidationError' || !NOT_DETACHABLE.test(String((error as Error).message))) throw classify(error, groupName);
@@ -26,7 +29,8 @@ export function createDetachAdapter(client: AutoScalingClient): DetachPort {
   return {
     async detachInstances(groupName, instanceIds, shouldDecrementDesiredCapacity = false, options) {
       const ids = [...new Set(instanceIds)];
-      for (let start = 0; start < ids.length; start += DETACH_MAX_IDS) await detach(groupName, ids.slice(start, start + DETACH_MAX_IDS), shouldDecrementDesiredCapacity, options);
+      for (let start = 0; start < ids.length; start += DETACH_MAX_IDS)
+        await detach(groupName, ids.slice(start, start + DETACH_MAX_IDS), shouldDecrementDesiredCapacity, options);
     },
   };
 }

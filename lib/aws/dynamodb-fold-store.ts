@@ -38,7 +38,10 @@ export function createDynamoDbFoldStore(client: DynamoDBClient, tableName: strin
                 TableName: tableName,
                 Item: { ...pk(key), ...attributes(entry), expiresAt: { N: String(Math.ceil((entry.windowEndsMs + KEEP_AFTER_WINDOW_MS) / 1000)) } },
                 ...(before
-                  ? { ConditionExpression: 'windowEndsMs = :windowEndsMs AND folded = :folded', ExpressionAttributeValues: { ':windowEndsMs': attributes(before).windowEndsMs, ':folded': attributes(before).folded } }
+                  ? {
+                      ConditionExpression: 'windowEndsMs = :windowEndsMs AND folded = :folded',
+                      ExpressionAttributeValues: { ':windowEndsMs': attributes(before).windowEndsMs, ':folded': attributes(before).folded },
+                    }
                   : { ConditionExpression: 'attribute_not_exists(pk)' }),
               }),
             );

@@ -17,7 +17,12 @@ export function createDynamoDbLock(client: DynamoDBClient, tableName: string, no
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: { pk: { S: LEASE_KEY }, holder: { S: holder }, expiresAtMs: { N: String(nowMs + ttlMs) }, expiresAt: { N: String(Math.ceil((nowMs + ttlMs) / 1000)) } },
+          Item: {
+            pk: { S: LEASE_KEY },
+            holder: { S: holder },
+            expiresAtMs: { N: String(nowMs + ttlMs) },
+            expiresAt: { N: String(Math.ceil((nowMs + ttlMs) / 1000)) },
+          },
           ConditionExpression: condition,
           ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':holder': { S: holder } },
         }),
@@ -37,7 +42,12 @@ export function createDynamoDbLock(client: DynamoDBClient, tableName: string, no
     async release(holder: string, options: CallOptions = {}): Promise<void> {
       try {
         await client.send(
-          new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: LEASE_KEY } }, ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': { S: holder } } }),
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: LEASE_KEY } },
+            ConditionExpression: 'holder = :holder',
+            ExpressionAttributeValues: { ':holder': { S: holder } },
+          }),
           { abortSignal: options.abortSignal },
         );
       } catch (error) {

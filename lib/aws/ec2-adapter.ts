@@ -60,14 +60,25 @@ export function createEc2Adapter(client: EC2Client): Ec2Port {
 
     async findTagged(key, values, options) {
       if (values.length === 0) return [];
-      return describe({ Filters: [{ Name: `tag:${key}`, Values: [...values] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }], MaxResults: 1000 }, options);
+      return describe(
+        {
+          Filters: [
+            { Name: `tag:${key}`, Values: [...values] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+          MaxResults: 1000,
+        },
+        options,
+      );
     },
 
     async createTags(instanceIds, tags, options) {
       const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
       if (Tags.length === 0) return;
       for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
-        await withoutUnknownIds(chunk, (ids) => withoutTagLimitExceeded(ids, (some) => call(() => client.send(new CreateTagsCommand({ Resources: some, Tags }), http(options)))));
+        await withoutUnknownIds(chunk, (ids) =>
+          withoutTagLimitExceeded(ids, (some) => call(() => client.send(new CreateTagsCommand({ Resources: some, Tags }), http(options)))),
+        );
       }
     },
 

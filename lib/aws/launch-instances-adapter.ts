@@ -12,10 +12,17 @@ import type { Market } from '../vocabulary/signals';
 export function createLaunchInstancesAdapter(client: AutoScalingClient): LaunchInstancesPort {
   return {
     async launchInstances(request, options?: CallOptions) {
-      if (request.count < 1 || request.count > LAUNCH_INSTANCES_MAX) throw new RangeError(`LaunchInstances takes 1 to ${LAUNCH_INSTANCES_MAX} instances, not ${request.count}`);
+      if (request.count < 1 || request.count > LAUNCH_INSTANCES_MAX)
+        throw new RangeError(`LaunchInstances takes 1 to ${LAUNCH_INSTANCES_MAX} instances, not ${request.count}`);
       const zone = 'id' in request.zone ? { AvailabilityZoneIds: [request.zone.id] } : { AvailabilityZones: [request.zone.name] };
       const answer = await client.send(
-        new LaunchInstancesCommand({ AutoScalingGroupName: request.group, RequestedCapacity: request.count, ClientToken: request.clientToken, RetryStrategy: 'none', ...zone }),
+        new LaunchInstancesCommand({
+          AutoScalingGroupName: request.group,
+          RequestedCapacity: request.count,
+          ClientToken: request.clientToken,
+          RetryStrategy: 'none',
+          ...zone,
+        }),
         options?.abortSignal ? { abortSignal: options.abortSignal } : {},
       );
       return {
@@ -27,7 +34,12 @@ export function createLaunchInstancesAdapter(client: AutoScalingClient): LaunchI
 }
 
 function poolOf(entry: { InstanceType?: string; MarketType?: string; AvailabilityZone?: string; AvailabilityZoneId?: string }): LaunchPool {
-  return { instanceType: entry.InstanceType ?? null, market: marketOf(entry.MarketType), zoneName: entry.AvailabilityZone ?? null, zoneId: entry.AvailabilityZoneId ?? null };
+  return {
+    instanceType: entry.InstanceType ?? null,
+    market: marketOf(entry.MarketType),
+    zoneName: entry.AvailabilityZone ?? null,
+    zoneId: entry.AvailabilityZoneId ?? null,
+  };
 }
 
 function marketOf(value: string | undefined): Market | null {

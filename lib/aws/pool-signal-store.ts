@@ -57,7 +57,10 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
   return {
     async recordPoolsOut(outs, options) {
       const fresh = liveOuts(outs, new Date(0));
-      await writeAll(fresh.map((out) => ({ PutRequest: { Item: outItem(out) } })), options);
+      await writeAll(
+        fresh.map((out) => ({ PutRequest: { Item: outItem(out) } })),
+        options,
+      );
     },
 
     async listPoolsOut(now, options) {
@@ -104,7 +107,14 @@ export function createPoolSignalStore(client: DynamoDBClient, tableName: string)
         .filter(Boolean)
         .join(' ');
       const answer = await client.send(
-        new UpdateItemCommand({ TableName: tableName, Key: key(pool), UpdateExpression: expression, ExpressionAttributeNames: Object.keys(names).length ? names : undefined, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW' }),
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key(pool),
+          UpdateExpression: expression,
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
         http(options),
       );
       return toState(pool, answer.Attributes ?? {}, now, windowMs);

@@ -24,7 +24,10 @@ export function createRetireAdapter(client: AutoScalingClient): RetirePort {
     },
     async terminateInGroup(instanceId, decrementDesired, options) {
       try {
-        await client.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: decrementDesired }), http(options));
+        await client.send(
+          new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: decrementDesired }),
+          http(options),
+        );
       } catch (error) {
         if ((error as { name?: string }).name === 'ValidationError' && ALREADY_GONE.test(String((error as Error).message))) return;
         throw classify(error);

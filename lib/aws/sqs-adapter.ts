@@ -26,7 +26,9 @@ export function createSqsQueueAdapter(client: SQSClient): QueuePort {
       for (const record of records) byQueue.set(record.queueArn, [...(byQueue.get(record.queueArn) ?? []), record]);
       for (const [arn, queued] of byQueue) {
         for (let start = 0; start < queued.length; start += ENTRIES_PER_CALL) {
-          const entries = queued.slice(start, start + ENTRIES_PER_CALL).map((record, index) => ({ Id: String(start + index), ReceiptHandle: record.receiptHandle, VisibilityTimeout: record.seconds }));
+          const entries = queued
+            .slice(start, start + ENTRIES_PER_CALL)
+            .map((record, index) => ({ Id: String(start + index), ReceiptHandle: record.receiptHandle, VisibilityTimeout: record.seconds }));
           await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrlOf(arn), Entries: entries }), { abortSignal: options.abortSignal });
         }
       }

@@ -11,7 +11,9 @@ export function createZoneIds(client: EC2Client): (options?: CallOptions) => Pro
   return (options) => {
     cached ??= client
       .send(new DescribeAvailabilityZonesCommand({}), options?.abortSignal ? { abortSignal: options.abortSignal } : {})
-      .then((answer) => new Map((answer.AvailabilityZones ?? []).flatMap((zone) => (zone.ZoneName && zone.ZoneId ? [[zone.ZoneName, zone.ZoneId] as const] : []))));
+      .then(
+        (answer) => new Map((answer.AvailabilityZones ?? []).flatMap((zone) => (zone.ZoneName && zone.ZoneId ? [[zone.ZoneName, zone.ZoneId] as const] : []))),
+      );
     // A failed read is tried again by the next caller, not remembered.
     cached.catch(() => {
       cached = undefined;

@@ -69,7 +69,8 @@ export function createDownscalerCommand(deps: DownscalerReportDeps = {}): Comman
 
     const policy = await loadCliConfig(io, NAME, stringOption(parsed.values, 'config'));
     if (typeof policy === 'number') return policy;
-    if (!policy.downscaler?.enabled) writeError(io, 'note: downscaler.enabled is false in the config: the function changes nothing; the figures show what it would save');
+    if (!policy.downscaler?.enabled)
+      writeError(io, 'note: downscaler.enabled is false in the config: the function changes nothing; the figures show what it would save');
 
     let rows: SavingsRow[];
     try {
@@ -93,16 +94,32 @@ async function awsAutoScaling(): Promise<AutoScalingPort> {
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 
-
 const HEADER = ['CLUSTER', 'GROUP', 'DESIRED', 'DOWN-SIZE', 'DOWN-HOURS', 'SAVED-INSTANCE-HOURS', 'SAVED-%', 'SCHEDULE / WHY'];
 
 function table(rows: readonly SavingsRow[]): string {
   const total = totalSavings(rows);
   const cells = [
     HEADER,
-    ...rows.map((row) => [row.cluster, row.group, String(row.desired), String(row.downtimeSize), String(row.downtimeHours), String(row.savedInstanceHours), String(row.savedPercent), row.note]),
+    ...rows.map((row) => [
+      row.cluster,
+      row.group,
+      String(row.desired),
+      String(row.downtimeSize),
+      String(row.downtimeHours),
+      String(row.savedInstanceHours),
+      String(row.savedPercent),
+      row.note,
+    ]),
     ['TOTAL', '', '', '', '', String(total.savedInstanceHours), String(total.savedPercent), ''],
   ];
   const widths = HEADER.map((_, column) => Math.max(...cells.map((line) => (line[column] ?? '').length)));
-  return cells.map((line) => `${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd()}\n`).join('');
+  return cells
+    .map(
+      (line) =>
+        `${line
+          .map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }

@@ -5,7 +5,19 @@
 import { parseSharedSignalEvent } from '../parse/shared-pool-signal';
 import { SHARED_SIGNAL_SOURCE } from '../vocabulary/shared-signal';
 import { parseAnyInput } from '../parse/any-input';
-import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, parseCommandArgs, safeExcerpt, usageError, withoutBom, writeError, writeJson } from './io';
+import {
+  type CliIo,
+  type Command,
+  EXIT_OK,
+  EXIT_USAGE,
+  describeReadError,
+  parseCommandArgs,
+  safeExcerpt,
+  usageError,
+  withoutBom,
+  writeError,
+  writeJson,
+} from './io';
 
 export const HELP = `Usage: capacity-guard explain <file|->
 

@@ -6,7 +6,20 @@
  */
 import type { Context } from 'aws-lambda';
 import { CapacityGuardError } from '../vocabulary/errors';
-import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, describeReadError, oneLine, parseCommandArgs, stringOption, usageError, withoutBom, writeError, writeJson } from './io';
+import {
+  type Command,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  describeReadError,
+  oneLine,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+  withoutBom,
+  writeError,
+  writeJson,
+} from './io';
 
 const NAME = 'invoke';
 
@@ -20,7 +33,16 @@ const FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 /** What the schedule rules of the scheduled functions send. */
-const SCHEDULED_EVENT = { version: '0', id: 'local-invoke', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '', region: '', resources: [], detail: {} };
+const SCHEDULED_EVENT = {
+  version: '0',
+  id: 'local-invoke',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  time: '',
+  region: '',
+  resources: [],
+  detail: {},
+};
 
 const HELP = `Usage: capacity-guard invoke <function> [--event <file|->]
 

@@ -64,8 +64,11 @@ export function safeExcerpt(text: string, max = 120): string {
 }
 
 function escapeInvisible(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Why a file could not be read, without Node's `ENOENT: …, open 'x'` wrapping. */
@@ -113,7 +116,8 @@ export function parseCommandArgs(args: string[], options: Record<string, OptionS
     if (spec.type === 'boolean' && token.value !== undefined) return { ok: false, error: `option ${token.rawName} takes no value` };
     if (spec.type === 'string') {
       // A negative number is a value (--seed -1), any other dash word the next option.
-      const missing = token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-' && !/^-\d+(\.\d+)?$/.test(token.value));
+      const missing =
+        token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-' && !/^-\d+(\.\d+)?$/.test(token.value));
       if (missing) return { ok: false, error: `option ${token.rawName} needs a value` };
     }
   }

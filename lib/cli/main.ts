@@ -36,7 +36,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./downscaler-report')).downscalerCommand,
   },
   simulate: {
-    summary: "what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone",
+    summary: 'what-if: replay a night (e.g. tv-peak) on a fake AWS, with capacity-guard and with a model of cluster-autoscaler alone',
     load: async () => (await import('./simulate')).simulate,
   },
   invoke: {

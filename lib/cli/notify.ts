@@ -51,7 +51,8 @@ export function createNotifyCommand(deps: NotifyCommandDeps = {}): Command {
     }
     if (parsed.positionals.length > 0) return usageError(io, NAME, `unexpected argument ${parsed.positionals[0]}`);
     const severity = stringOption(parsed.values, 'severity') ?? 'warning';
-    if (!(SEVERITIES as readonly string[]).includes(severity)) return usageError(io, NAME, `--severity must be one of ${SEVERITIES.join(', ')}, got ${severity}`);
+    if (!(SEVERITIES as readonly string[]).includes(severity))
+      return usageError(io, NAME, `--severity must be one of ${SEVERITIES.join(', ')}, got ${severity}`);
     const cluster = stringOption(parsed.values, 'cluster') ?? 'example';
     let url = stringOption(parsed.values, 'webhook-url');
     if (url === undefined) return usageError(io, NAME, 'missing --webhook-url <url|->');
@@ -67,7 +68,10 @@ export function createNotifyCommand(deps: NotifyCommandDeps = {}): Command {
 
     const time = (deps.now?.() ?? new Date()).toISOString();
     const done = sampleActions(severity as Severity, cluster, time);
-    const [message] = buildMessages({ source: 'notify test', dryRun: false, time }, reportItems({ source: 'notify test', dryRun: false, time, done, failed: [] }));
+    const [message] = buildMessages(
+      { source: 'notify test', dryRun: false, time },
+      reportItems({ source: 'notify test', dryRun: false, time, done, failed: [] }),
+    );
     try {
       const attempts = await sendToSlack(url, message!, { timeoutMs: 3_000, maxRetries: 2, ...deps.send });
       io.stdout(`sent a ${message!.severity} sample message for cluster ${cluster} (${attempts === 1 ? '1 attempt' : `${attempts} attempts`})\n`);
@@ -84,7 +88,15 @@ export const notifyCommand: Command = createNotifyCommand();
 /** What a real incident of that severity looks like, clearly labelled as a test. */
 function sampleActions(severity: Severity, cluster: string, time: string): Action[] {
   const inMinutes = (minutes: number) => new Date(Date.parse(time) + minutes * 60_000).toISOString();
-  const probe: Action = { kind: 'start-probe', cluster, group: 'spot-nodes-example', tier: 0, from: { minSize: 0, desiredCapacity: 2, maxSize: 2 }, to: { minSize: 0, desiredCapacity: 2, maxSize: 3 }, tags: {} };
+  const probe: Action = {
+    kind: 'start-probe',
+    cluster,
+    group: 'spot-nodes-example',
+    tier: 0,
+    from: { minSize: 0, desiredCapacity: 2, maxSize: 2 },
+    to: { minSize: 0, desiredCapacity: 2, maxSize: 3 },
+    tags: {},
+  };
   if (severity === 'info') return [probe];
   const suspend: Action = {
     kind: 'suspend-group',
@@ -101,5 +113,16 @@ function sampleActions(severity: Severity, cluster: string, time: string): Actio
   };
   const raise: Action = { kind: 'raise-desired', cluster, group: 'on-demand-example', from: 2, to: 7, replacing: 'spot-nodes-example', tier: 1 };
   if (severity === 'warning') return [suspend, raise];
-  return [suspend, raise, { kind: 'alert', severity: 'critical', code: 'no-fallback-capacity', cluster, group: 'spot-nodes-example', message: 'TEST MESSAGE: no group could take the capacity (sample critical alert).' }];
+  return [
+    suspend,
+    raise,
+    {
+      kind: 'alert',
+      severity: 'critical',
+      code: 'no-fallback-capacity',
+      cluster,
+      group: 'spot-nodes-example',
+      message: 'TEST MESSAGE: no group could take the capacity (sample critical alert).',
+    },
+  ];
 }

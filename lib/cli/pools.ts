@@ -119,8 +119,14 @@ function toRow(state: PoolState, policy: Policy): PoolRow {
 const HEADER = ['POOL', 'ZONE', 'INTERRUPTIONS', 'STORM', 'HANDED-OVER', 'GROUPS'];
 
 function renderTable(rows: readonly PoolRow[]): string {
-  const cells = rows.map((row) => [`${row.zoneId}/${row.instanceType}/${row.market}`, row.zoneName || '-', String(row.interruptions), row.storming ? 'yes' : 'no', row.handedOverAt ?? '-', row.groups.join(',') || '-']);
+  const cells = rows.map((row) => [
+    `${row.zoneId}/${row.instanceType}/${row.market}`,
+    row.zoneName || '-',
+    String(row.interruptions),
+    row.storming ? 'yes' : 'no',
+    row.handedOverAt ?? '-',
+    row.groups.join(',') || '-',
+  ]);
   const widths = HEADER.map((_, column) => Math.max(...[HEADER, ...cells].map((line) => line[column]!.length)));
   return `${[HEADER, ...cells].map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n')}\n`;
 }
-

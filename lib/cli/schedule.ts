@@ -53,14 +53,21 @@ export interface ScheduleCommandDeps {
 export function createScheduleCommand(deps: ScheduleCommandDeps = {}): Command {
   const now = deps.now ?? (() => new Date());
   return async (args, io) => {
-    const parsed = parseCommandArgs(args, { spec: { type: 'string' }, at: { type: 'string' }, from: { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' } });
+    const parsed = parseCommandArgs(args, {
+      spec: { type: 'string' },
+      at: { type: 'string' },
+      from: { type: 'string' },
+      count: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (!parsed.ok) return usageError(io, NAME, parsed.error);
     if (parsed.help) {
       io.stdout(HELP);
       return EXIT_OK;
     }
     const [sub, ...extra] = parsed.positionals;
-    if (sub !== 'check' && sub !== 'next') return usageError(io, NAME, sub === undefined ? 'missing subcommand check or next' : `unknown subcommand ${sub} (check, next)`);
+    if (sub !== 'check' && sub !== 'next')
+      return usageError(io, NAME, sub === undefined ? 'missing subcommand check or next' : `unknown subcommand ${sub} (check, next)`);
     if (extra.length > 0) return usageError(io, NAME, `unexpected argument ${extra[0]}`);
     const text = stringOption(parsed.values, 'spec');
     if (text === undefined) return usageError(io, NAME, 'missing --spec');
@@ -86,7 +93,15 @@ export function createScheduleCommand(deps: ScheduleCommandDeps = {}): Command {
       return { at: transition.at, matches: transition.up, local: zones.map((zone) => ({ zone, ...timeAndWeekday(ms, zone) })) };
     });
     if (parsed.values.json === true) writeJson(io, transitions);
-    else io.stdout(transitions.map((transition) => `${[transition.at.replace('.000Z', 'Z'), ...transition.local.map((local) => `${local.weekday} ${local.time} ${local.zone}`), String(transition.matches)].join('  ')}\n`).join(''));
+    else
+      io.stdout(
+        transitions
+          .map(
+            (transition) =>
+              `${[transition.at.replace('.000Z', 'Z'), ...transition.local.map((local) => `${local.weekday} ${local.time} ${local.zone}`), String(transition.matches)].join('  ')}\n`,
+          )
+          .join(''),
+      );
     if (transitions.length < count) writeError(io, `note: ${transitions.length === 0 ? 'no' : `only ${transitions.length}`} transition(s) within a year`);
     return EXIT_OK;
   };

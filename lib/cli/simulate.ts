@@ -12,7 +12,19 @@ import { renderTerminal, toJson } from '../sim/render-terminal';
 import { type Scenario, ScenarioError, scenarioFromText } from '../sim/scenario';
 import { builtInScenario, builtInScenarioNames } from '../sim/scenario-files';
 import { simulate as runComparison } from '../sim/simulate';
-import { type CliIo, type Command, EXIT_OK, EXIT_USAGE, describeReadError, isMissingFile, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
+import {
+  type CliIo,
+  type Command,
+  EXIT_OK,
+  EXIT_USAGE,
+  describeReadError,
+  isMissingFile,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+  writeError,
+  writeJson,
+} from './io';
 
 const NAME = 'simulate';
 
@@ -103,7 +115,11 @@ export function startCommandLine(argv: readonly string[]): string[] {
  */
 export function defaultReportPath(scenarioArgument: string): string {
   const isPath = scenarioArgument.includes('/') || /\.ya?ml$/.test(scenarioArgument);
-  const key = isPath ? `file${resolve(scenarioArgument).replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9]+/g, '-')}` : scenarioArgument;
+  const key = isPath
+    ? `file${resolve(scenarioArgument)
+        .replace(/\.ya?ml$/, '')
+        .replace(/[^A-Za-z0-9]+/g, '-')}`
+    : scenarioArgument;
   return join(tmpdir(), `capacity-guard-${key}.html`);
 }
 

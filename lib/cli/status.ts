@@ -10,18 +10,7 @@ import type { Policy } from '../config/policy';
 import type { AutoScalingPort } from '../ports/auto-scaling';
 import type { RetireDeps } from '../retire/deps';
 import { retireStatus, retireStatusLines } from '../retire/status';
-import {
-  type Command,
-  EXIT_FAILURE,
-  EXIT_OK,
-  EXIT_USAGE,
-  parseCommandArgs,
-  stringOption,
-  usageError,
-  writeError,
-  writeJson,
-} from './io';
-
+import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
 
 export const HELP = `Usage: capacity-guard status [--cluster <name>] [--config <file>] [--json]
 
@@ -90,7 +79,13 @@ export function createStatusCommand(deps: StatusDeps = {}): Command {
   const autoScaling = deps.autoScaling ?? awsAutoScaling;
   const retireDeps = deps.retireDeps ?? awsRetireDeps;
   return async (args, io) => {
-    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' }, retire: { type: 'boolean' }, table: { type: 'string' } });
+    const parsed = parseCommandArgs(args, {
+      cluster: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      retire: { type: 'boolean' },
+      table: { type: 'string' },
+    });
     if (!parsed.ok) return usageError(io, NAME, parsed.error);
     if (parsed.help) {
       io.stdout(HELP);
@@ -147,17 +142,20 @@ export const status: Command = createStatusCommand();
 
 async function awsAutoScaling(): Promise<AutoScalingPort> {
   // Loaded on demand: the SDK is the slowest import of the CLI, and only status needs it.
-  const [{ createAutoScalingClient }, { createAutoScalingAdapter }] = await Promise.all([
-    import('../aws/clients'),
-    import('../aws/auto-scaling-adapter'),
-  ]);
+  const [{ createAutoScalingClient }, { createAutoScalingAdapter }] = await Promise.all([import('../aws/clients'), import('../aws/auto-scaling-adapter')]);
   return createAutoScalingAdapter(createAutoScalingClient());
 }
 
-
 /** Reads only: the lease, the bus and the notifier are inert stand-ins. */
 async function awsRetireDeps(policy: Policy, table: string | undefined): Promise<RetireDeps> {
-  const [clients, { createAutoScalingAdapter }, { createEc2Adapter }, { createRetireAdapter }, { createPoolSignalStore }, { silentLog, noMetrics, noNotifier }] = await Promise.all([
+  const [
+    clients,
+    { createAutoScalingAdapter },
+    { createEc2Adapter },
+    { createRetireAdapter },
+    { createPoolSignalStore },
+    { silentLog, noMetrics, noNotifier },
+  ] = await Promise.all([
     import('../aws/clients'),
     import('../aws/auto-scaling-adapter'),
     import('../aws/ec2-adapter'),
@@ -171,7 +169,9 @@ async function awsRetireDeps(policy: Policy, table: string | undefined): Promise
     autoScaling: createAutoScalingAdapter(autoScalingClient),
     retire: createRetireAdapter(autoScalingClient),
     ec2: createEc2Adapter(clients.createEc2Client()),
-    poolSignals: table ? createPoolSignalStore(clients.createDynamoDbClient(), table) : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse, recordPoolsOut: refuse, listPoolsOut: async () => [] },
+    poolSignals: table
+      ? createPoolSignalStore(clients.createDynamoDbClient(), table)
+      : { recordInterruptions: refuse, listPools: async () => [], markStormSignaled: refuse, recordPoolsOut: refuse, listPoolsOut: async () => [] },
     eventBus: { putEvents: refuse },
     lock: { tryAcquire: refuse, renew: refuse, release: refuse },
     log: silentLog,

@@ -11,7 +11,11 @@ export function clusterTagKey(cluster: string): string {
  * carries; with `enabledOnly`, only when CA's enabled tag is set too (what CA itself discovers).
  * Else, with `anyTagged`, the cluster its first discovery tag names (reports show unconfigured ones).
  */
-export function clusterOf(tags: Record<string, string>, configured: readonly { name: string }[], how: { enabledOnly?: boolean; anyTagged?: boolean } = {}): string | null {
+export function clusterOf(
+  tags: Record<string, string>,
+  configured: readonly { name: string }[],
+  how: { enabledOnly?: boolean; anyTagged?: boolean } = {},
+): string | null {
   if (how.enabledOnly && tags[ENABLED_TAG] !== 'true') return null;
   const match = configured.find((cluster) => clusterTagKey(cluster.name) in tags);
   if (match || !how.anyTagged) return match ? match.name : null;

@@ -93,7 +93,12 @@ export const CLUSTER_DEFAULTS: ClusterDownscalerPolicy = {
 };
 
 /** Used when a policy has no downscaler part (built by hand in tests): nothing is scaled. */
-export const DOWNSCALER_OFF: DownscalerPolicy = { enabled: false, graceMs: 900_000, controlPlane: new RegExp(DEFAULT_CONTROL_PLANE_PATTERN, 'i'), clusters: {} };
+export const DOWNSCALER_OFF: DownscalerPolicy = {
+  enabled: false,
+  graceMs: 900_000,
+  controlPlane: new RegExp(DEFAULT_CONTROL_PLANE_PATTERN, 'i'),
+  clusters: {},
+};
 
 export function resolveDownscaler(
   global: z.output<typeof DownscalerConfigSchema>,

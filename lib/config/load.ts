@@ -97,7 +97,11 @@ function resolvePolicy(config: ConfigFile, path: string, options: LoadOptions): 
     })),
     downscaler: resolveDownscaler(config.downscaler, config.clusters),
     notifications: resolveNotifications(config.notifications),
-    spot: resolveSpotPolicy(config.spot, config.clusters.map((cluster) => cluster.name), path),
+    spot: resolveSpotPolicy(
+      config.spot,
+      config.clusters.map((cluster) => cluster.name),
+      path,
+    ),
     retire: resolveRetire(config.retire),
     sharedSignals: resolveSharedSignals(config.sharedSignals),
   };

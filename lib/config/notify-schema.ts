@@ -14,8 +14,12 @@ const duration = (fallbackMs: number) => durationSchema('"5s", "10m"').default(f
 // SSM parameter names: letters, digits and _.-/ (a hierarchy starts with "/"), at most 1011 characters.
 const parameterName = z
   .string()
-  .refine((name) => !/^[a-z]+:\/\//i.test(name), { message: 'this looks like a URL: store the webhook URL in an SSM SecureString parameter and name the parameter here' })
-  .refine((name) => /^[a-z]+:\/\//i.test(name) || /^[A-Za-z0-9_.\-/]{1,1011}$/.test(name), { message: 'an SSM parameter name: letters, digits, "_", ".", "-", "/"' });
+  .refine((name) => !/^[a-z]+:\/\//i.test(name), {
+    message: 'this looks like a URL: store the webhook URL in an SSM SecureString parameter and name the parameter here',
+  })
+  .refine((name) => /^[a-z]+:\/\//i.test(name) || /^[A-Za-z0-9_.\-/]{1,1011}$/.test(name), {
+    message: 'an SSM parameter name: letters, digits, "_", ".", "-", "/"',
+  });
 
 const routeList = z.array(parameterName).default([]);
 

@@ -23,15 +23,24 @@ export const DEFAULT_SIGNALS_BUS = 'capacity-guard-signals';
 export const SharedSignalsSchema = z
   .object({
     accounts: z.array(account).default([]),
-    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization id such as o-a1b2c3d4e5').optional(),
-    busName: z.string().regex(/^[\w.-]{1,256}$/, 'an event bus name').default(DEFAULT_SIGNALS_BUS),
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'an organization id such as o-a1b2c3d4e5')
+      .optional(),
+    busName: z
+      .string()
+      .regex(/^[\w.-]{1,256}$/, 'an event bus name')
+      .default(DEFAULT_SIGNALS_BUS),
     publishTo: z.union([z.literal('peers'), z.array(busArn).min(1)]).default('peers'),
     publishInterval: duration.default(60_000),
     poolLifetime: duration.default(600_000),
     poolLifetimeCap: duration.default(1_800_000),
   })
   .strict()
-  .refine((shared) => shared.accounts.length > 0 || shared.organizationId !== undefined, { message: 'list the peer accounts, or an organizationId', path: ['accounts'] })
+  .refine((shared) => shared.accounts.length > 0 || shared.organizationId !== undefined, {
+    message: 'list the peer accounts, or an organizationId',
+    path: ['accounts'],
+  })
   .refine((shared) => shared.poolLifetimeCap >= shared.poolLifetime, { message: 'poolLifetimeCap must be at least poolLifetime', path: ['poolLifetimeCap'] })
   .optional();
 

@@ -108,7 +108,9 @@ export function resolveSpotPolicy(config: SpotConfig, clusterNames: readonly str
     defaults,
     rebalanceTagExpiryMs: config.rebalanceTagExpiry,
     terminateDetachedAfterMs: config.terminateDetachedAfter,
-    storm: { interruptions: config.storm.interruptions, windowMs: config.storm.window }, clusters };
+    storm: { interruptions: config.storm.interruptions, windowMs: config.storm.window },
+    clusters,
+  };
 }
 
 /** The policy of one group: the first matching group override, else the cluster's, else the global defaults. */

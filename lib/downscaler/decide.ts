@@ -57,7 +57,8 @@ export function decideDownscaler(groups: readonly ObservedGroup[], policy: Polic
     const outcome = decideGroup(group, cluster, policy, downscaler, now);
     if (outcome === null) continue;
     if ('note' in outcome) decision.notes.push({ cluster, group: group.name, reason: outcome.reason, note: outcome.note });
-    else if (!policy.enabled) decision.notes.push({ cluster, group: group.name, reason: 'kill-switch', note: `kill switch on: not done: ${summarizeDownscaler(outcome.action)}` });
+    else if (!policy.enabled)
+      decision.notes.push({ cluster, group: group.name, reason: 'kill-switch', note: `kill switch on: not done: ${summarizeDownscaler(outcome.action)}` });
     else decision.actions.push(outcome.action);
   }
   return decision;
@@ -74,9 +75,11 @@ function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, down
   const hasScheduleTag = DOWNSCALER_TAG.uptime in tags || DOWNSCALER_TAG.downtime in tags;
   const down = DOWNSCALER_TAG.saved in tags;
   if (!clusterPolicy.staging && !hasScheduleTag && !down) return null; // not ours
-  if (policy.clusters.find((entry) => entry.name === cluster)?.enabled === false) return { reason: 'cluster-disabled', note: `cluster ${cluster} is disabled in the config` };
+  if (policy.clusters.find((entry) => entry.name === cluster)?.enabled === false)
+    return { reason: 'cluster-disabled', note: `cluster ${cluster} is disabled in the config` };
   // The failover owns the group's sizes while its state tags are there; two writers would fight.
-  if (TAG.state in tags || TAG.savedSizes in tags) return { reason: 'failover', note: `failover in progress (${TAG.state}=${tags[TAG.state] ?? 'released'}): left to the failover` };
+  if (TAG.state in tags || TAG.savedSizes in tags)
+    return { reason: 'failover', note: `failover in progress (${TAG.state}=${tags[TAG.state] ?? 'released'}): left to the failover` };
 
   const wanted = wantedState(group, clusterPolicy, downscaler, now, hasScheduleTag);
   if ('note' in wanted) return down ? { ...wanted, note: `${wanted.note}; left down` } : wanted;
@@ -84,7 +87,13 @@ function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, down
   return down ? whileDown(group, cluster, current, wanted, now) : whileUp(group, cluster, current, wanted, clusterPolicy, downscaler, now);
 }
 
-function wantedState(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date, hasScheduleTag: boolean): Wanted | Skip {
+function wantedState(
+  group: ObservedGroup,
+  clusterPolicy: ClusterDownscalerPolicy,
+  downscaler: DownscalerPolicy,
+  now: Date,
+  hasScheduleTag: boolean,
+): Wanted | Skip {
   const tags = group.tags;
   const exclusion = exclusionOf(group, clusterPolicy, downscaler, now);
   // A tag we cannot read leaves the group as it is, up or down, until someone fixes it.
@@ -117,13 +126,26 @@ function exclusionOf(group: ObservedGroup, clusterPolicy: ClusterDownscalerPolic
   if (until !== undefined) {
     const untilMs = readExcludeUntil(until);
     // Unreadable: err on the side of leaving the group alone.
-    if (untilMs === null) return { reason: 'invalid-tag', note: `${DOWNSCALER_TAG.excludeUntil}=${until} is not a time (e.g. 2026-12-01, 2026-12-01T08:00, 2026-12-01T08:00:00+01:00): excluded` };
-    if (now.getTime() < untilMs) return { reason: 'excluded', note: `${DOWNSCALER_TAG.excludeUntil}=${until}: excluded until ${new Date(untilMs).toISOString()}` };
+    if (untilMs === null)
+      return {
+        reason: 'invalid-tag',
+        note: `${DOWNSCALER_TAG.excludeUntil}=${until} is not a time (e.g. 2026-12-01, 2026-12-01T08:00, 2026-12-01T08:00:00+01:00): excluded`,
+      };
+    if (now.getTime() < untilMs)
+      return { reason: 'excluded', note: `${DOWNSCALER_TAG.excludeUntil}=${until}: excluded until ${new Date(untilMs).toISOString()}` };
   }
   return null;
 }
 
-function whileUp(group: ObservedGroup, cluster: string, current: Sizes, wanted: Wanted, clusterPolicy: ClusterDownscalerPolicy, downscaler: DownscalerPolicy, now: Date): Outcome {
+function whileUp(
+  group: ObservedGroup,
+  cluster: string,
+  current: Sizes,
+  wanted: Wanted,
+  clusterPolicy: ClusterDownscalerPolicy,
+  downscaler: DownscalerPolicy,
+  now: Date,
+): Outcome {
   if (wanted.up) return null;
   const age = now.getTime() - Date.parse(group.createdTime);
   const graceMs = clusterPolicy.graceMs ?? downscaler.graceMs;
@@ -152,14 +174,23 @@ function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted
   // Only sizes the downscaler signed itself are restored (item 7: a hand-typed `0,2,100000` must
   // not raise MaxSize); unsigned values from before the checksum get the failover's upgrade rule.
   const signed = readSignedSizes(group.name, group.tags[DOWNSCALER_TAG.saved] ?? '');
-  if (!signed.ok) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.saved} ${signed.problem}: never restored on its own; a person must set the sizes and delete the downscaler tags` };
+  if (!signed.ok)
+    return {
+      reason: 'needs-a-person',
+      note: `${DOWNSCALER_TAG.saved} ${signed.problem}: never restored on its own; a person must set the sizes and delete the downscaler tags`,
+    };
   const saved = signed.sizes;
   const set = readCount(group.tags[DOWNSCALER_TAG.set] ?? '');
-  if (set === null) return { reason: 'needs-a-person', note: `${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look` };
+  if (set === null)
+    return {
+      reason: 'needs-a-person',
+      note: `${DOWNSCALER_TAG.set} unreadable (${group.tags[DOWNSCALER_TAG.set]}): nothing safe to restore; a person must look`,
+    };
   const ours: Sizes = { minSize: set, desiredCapacity: set, maxSize: set };
   const removeTags = [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set, DOWNSCALER_TAG.since].filter((key) => key in group.tags);
   if (wanted.up) {
-    if (sameSizes(current, ours) || sameSizes(current, saved)) return { action: { kind: 'scheduled-restore', cluster, group: group.name, why: wanted.why, from: current, to: saved, removeTags } };
+    if (sameSizes(current, ours) || sameSizes(current, saved))
+      return { action: { kind: 'scheduled-restore', cluster, group: group.name, why: wanted.why, from: current, to: saved, removeTags } };
     return { action: { kind: 'scheduled-release', cluster, group: group.name, sizes: current, saved, removeTags } };
   }
   if (sameSizes(current, ours)) return null;
@@ -172,7 +203,10 @@ function whileDown(group: ObservedGroup, cluster: string, current: Sizes, wanted
     if (since === undefined || now.getTime() - sinceMs < LOST_WRITE_WINDOW_MS) {
       return { action: { kind: 'scheduled-downscale', cluster, group: group.name, from: current, to: ours, tags: {}, schedule: wanted.schedule } };
     }
-    return { reason: 'changed-by-hand', note: `sizes set back to the saved ${sizesText(saved)} by hand while down (scaled down at ${since}): left as they are` };
+    return {
+      reason: 'changed-by-hand',
+      note: `sizes set back to the saved ${sizesText(saved)} by hand while down (scaled down at ${since}): left as they are`,
+    };
   }
   return { reason: 'changed-by-hand', note: `sizes changed by hand while down (${sizesText(current)}, downscaler set ${sizesText(ours)}): left as they are` };
 }
@@ -210,7 +244,6 @@ export function readFlag(key: string, tags: Record<string, string>): boolean | S
   if (text === 'true' || text === 'false') return text === 'true';
   return { reason: 'invalid-tag', note: `${key}=${value} is not true or false: left as it is` };
 }
-
 
 export function sizesOf(group: ObservedGroup): Sizes {
   return { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: group.maxSize };

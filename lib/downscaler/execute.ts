@@ -16,7 +16,13 @@ import { type Executed, type RetryPolicy, executeEach } from '../run/execute-eac
 
 export type DownscalerExecution = Executed<DownscalerAction>;
 
-export async function executeDownscalerActions(actions: readonly DownscalerAction[], port: AutoScalingPort, log: Log, options: CallOptions = {}, retry?: RetryPolicy): Promise<DownscalerExecution> {
+export async function executeDownscalerActions(
+  actions: readonly DownscalerAction[],
+  port: AutoScalingPort,
+  log: Log,
+  options: CallOptions = {},
+  retry?: RetryPolicy,
+): Promise<DownscalerExecution> {
   return executeEach(actions, (action) => execute(action, port, options), summarizeDownscaler, log, retry);
 }
 

@@ -49,7 +49,16 @@ export function weeklySavings(groups: readonly ObservedGroup[], policy: Policy, 
     if (!clusterPolicy.staging && !hasScheduleTag && !down) continue;
     const saved = down ? readSignedSizes(group.name, group.tags[DOWNSCALER_TAG.saved] ?? '') : null;
     const desired = (saved?.ok ? saved.sizes : null)?.desiredCapacity ?? sizesOf(group).desiredCapacity;
-    const none = (note: string): SavingsRow => ({ cluster, group: group.name, desired, downtimeSize: desired, downtimeHours: 0, savedInstanceHours: 0, savedPercent: 0, note });
+    const none = (note: string): SavingsRow => ({
+      cluster,
+      group: group.name,
+      desired,
+      downtimeSize: desired,
+      downtimeHours: 0,
+      savedInstanceHours: 0,
+      savedPercent: 0,
+      note,
+    });
 
     if (TAG.state in group.tags) {
       rows.push(none('in failover (capacity-guard/state): left alone while it lasts'));
@@ -101,7 +110,7 @@ export function totalSavings(rows: readonly SavingsRow[]): { savedInstanceHours:
 }
 
 function percentOfWeek(savedInstanceHours: number, desired: number): number {
-  return desired === 0 ? 0 : round((savedInstanceHours / (desired * WEEK_MS / HOUR_MS)) * 100);
+  return desired === 0 ? 0 : round((savedInstanceHours / ((desired * WEEK_MS) / HOUR_MS)) * 100);
 }
 
 /** Hours in [start, start + 7 days) during which the schedule is down. */

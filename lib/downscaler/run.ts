@@ -37,7 +37,13 @@ export async function downscale(deps: AppDeps, options: CallOptions = {}, runEve
     deps.log.debug('downscaler disabled in the config (downscaler.enabled: false): nothing to do');
     return NOTHING;
   }
-  return underLease(deps, LOCK_WAIT_MS, (held) => downscaleLocked(held, options, runEveryMs), { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING }, options);
+  return underLease(
+    deps,
+    LOCK_WAIT_MS,
+    (held) => downscaleLocked(held, options, runEveryMs),
+    { consequence: 'this downscaler run is skipped; the next one catches up', answer: () => NOTHING },
+    options,
+  );
 }
 
 /** Groups of staging clusters, and groups anywhere carrying a schedule tag or our saved sizes. */
@@ -63,7 +69,10 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: 
   if (actions.length === 0) return { groups: groups.length, actions, notes, failedActions: 0 };
 
   const dryRun = !writeGate(deps.policy, true).writes;
-  deps.log.info(dryRun ? 'dry run: downscaler actions decided, not executed' : 'downscaler actions decided', { actions: actions.map(summarizeDownscaler), detail: actions });
+  deps.log.info(dryRun ? 'dry run: downscaler actions decided, not executed' : 'downscaler actions decided', {
+    actions: actions.map(summarizeDownscaler),
+    detail: actions,
+  });
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
   const result = dryRun ? { done: [], failed: [] } : await executeDownscalerActions(actions, deps.autoScaling, deps.log, options, retryFor(deps, options));
   for (const { action, error } of result.failed) {
@@ -78,7 +87,13 @@ async function downscaleLocked(deps: AppDeps, options: CallOptions, runEveryMs: 
 }
 
 /** Dry-run: the actions that the same groups would not have got one run earlier. */
-function newSincePreviousRun(actions: readonly DownscalerAction[], groups: readonly ObservedGroup[], deps: Pick<AppDeps, 'policy'>, now: Date, runEveryMs: number): DownscalerAction[] {
+function newSincePreviousRun(
+  actions: readonly DownscalerAction[],
+  groups: readonly ObservedGroup[],
+  deps: Pick<AppDeps, 'policy'>,
+  now: Date,
+  runEveryMs: number,
+): DownscalerAction[] {
   const key = (action: DownscalerAction) => `${action.kind} ${action.group}`;
   const before = new Set(decideDownscaler(groups, deps.policy, new Date(now.getTime() - runEveryMs)).actions.map(key));
   return actions.filter((action) => !before.has(key(action)));

@@ -18,7 +18,10 @@ export async function actOrPrint(actions: readonly Action[], deps: AppDeps, opti
 /** The one log line of an invocation's decided actions (none when nothing was decided). */
 export function logDecided(actions: readonly Action[], deps: Pick<AppDeps, 'policy' | 'log'>): void {
   if (actions.length === 0) return;
-  deps.log.info(writeGate(deps.policy, true).writes ? 'actions decided' : 'dry run: actions decided, not executed', { actions: actions.map(summarize), detail: actions });
+  deps.log.info(writeGate(deps.policy, true).writes ? 'actions decided' : 'dry run: actions decided, not executed', {
+    actions: actions.map(summarize),
+    detail: actions,
+  });
 }
 
 /** Counts and executes actions already logged by logDecided; in dry-run only counts them. */

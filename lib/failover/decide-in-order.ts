@@ -19,7 +19,12 @@ export interface Decided<T> {
   owned: boolean;
 }
 
-export function decideInOrder<T>(items: readonly { item: T; signal: Signal }[], snapshot: Snapshot, policy: Policy, now: Date): { decided: Decided<T>[]; snapshot: Snapshot } {
+export function decideInOrder<T>(
+  items: readonly { item: T; signal: Signal }[],
+  snapshot: Snapshot,
+  policy: Policy,
+  now: Date,
+): { decided: Decided<T>[]; snapshot: Snapshot } {
   const ordered = items.slice().sort((a, b) => Date.parse(a.signal.time) - Date.parse(b.signal.time));
   let current = snapshot;
   const decided: Decided<T>[] = [];

@@ -91,7 +91,8 @@ function onLaunchSuccess(signal: LaunchSuccess, snapshot: Snapshot): Decision {
   const { cluster, group } = found;
   const guard = group.guard;
   if (guard.state !== 'probing') return note(`${group.name} is ${guard.state}: a launch success changes nothing`);
-  if (Date.parse(signal.time) < Date.parse(guard.probeStart)) return note(`late event: success at ${signal.time} precedes the probe started ${guard.probeStart}`);
+  if (Date.parse(signal.time) < Date.parse(guard.probeStart))
+    return note(`late event: success at ${signal.time} precedes the probe started ${guard.probeStart}`);
   return { actions: [restore(cluster, group, 'probe-succeeded', signal.time)], notes: [] };
 }
 
@@ -124,7 +125,15 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
     case 'healthy':
       return [];
     case 'damaged':
-      return [alert('warning', 'needs-operator', cluster, group, `${group.name} has damaged capacity-guard tags (${guard.problem}); capacity-guard leaves it alone until a person fixes or deletes them`)];
+      return [
+        alert(
+          'warning',
+          'needs-operator',
+          cluster,
+          group,
+          `${group.name} has damaged capacity-guard tags (${guard.problem}); capacity-guard leaves it alone until a person fixes or deletes them`,
+        ),
+      ];
     case 'released':
       return [restore(cluster, group, 'operator-released', now.toISOString())];
     case 'probing':
@@ -132,7 +141,8 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
       if (group.inService > guard.probeBase) return [restore(cluster, group, 'probe-succeeded', now.toISOString())];
       // No failure for a whole backoff period while open: without demand there is no launch to
       // wait for, and a failure would take the group out again within a second.
-      if (now.getTime() - Date.parse(guard.probeStart) >= probeWindowMs(group, policy)) return [restore(cluster, group, 'probe-window-passed', now.toISOString())];
+      if (now.getTime() - Date.parse(guard.probeStart) >= probeWindowMs(group, policy))
+        return [restore(cluster, group, 'probe-window-passed', now.toISOString())];
       return enforceProbe(cluster, group, guard.setMax);
     case 'suspended':
       if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
@@ -188,12 +198,36 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
     },
   ];
   if (fitted.dropped === 'all') {
-    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} has no room for capacity-guard's tags (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT}): taken out of rotation by its sizes alone, which capacity-guard cannot undo; restore min ${saved.minSize}, desired ${saved.desiredCapacity}, max ${saved.maxSize} by hand once it launches again, and free some tags`));
+    actions.push(
+      alert(
+        'critical',
+        'needs-operator',
+        cluster,
+        group,
+        `${group.name} has no room for capacity-guard's tags (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT}): taken out of rotation by its sizes alone, which capacity-guard cannot undo; restore min ${saved.minSize}, desired ${saved.desiredCapacity}, max ${saved.maxSize} by hand once it launches again, and free some tags`,
+      ),
+    );
   } else if (fitted.dropped === 'extras') {
-    actions.push(alert('warning', 'needs-operator', cluster, group, `${group.name} is near the ${GROUP_TAG_LIMIT}-tag limit: its suspension keeps only ${ESSENTIAL_SUSPENSION_TAG_KEYS.join(', ')} (no reason, failure class or backoff); free some tags`));
+    actions.push(
+      alert(
+        'warning',
+        'needs-operator',
+        cluster,
+        group,
+        `${group.name} is near the ${GROUP_TAG_LIMIT}-tag limit: its suspension keeps only ${ESSENTIAL_SUSPENSION_TAG_KEYS.join(', ')} (no reason, failure class or backoff); free some tags`,
+      ),
+    );
   }
   if (manual) {
-    actions.push(alert('critical', 'needs-operator', cluster, group, `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and deletes the ${TAG.state} tag (the saved sizes are then restored)`));
+    actions.push(
+      alert(
+        'critical',
+        'needs-operator',
+        cluster,
+        group,
+        `${group.name} cannot launch because of its configuration (${reason}); it stays out of rotation until a person fixes it and deletes the ${TAG.state} tag (the saved sizes are then restored)`,
+      ),
+    );
   }
   actions.push(...moveUnmetCapacity(cluster, group, group.desiredCapacity - target));
   return { actions, notes: [] };
@@ -206,7 +240,8 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
 function fitTags(group: GroupView, tags: Record<string, string>): { tags: Record<string, string>; dropped: 'none' | 'extras' | 'all' } {
   const after = (keys: readonly string[]) => new Set([...Object.keys(group.tags), ...keys]).size;
   if (after(Object.keys(tags)) + 1 <= GROUP_TAG_LIMIT) return { tags, dropped: 'none' };
-  if (after(ESSENTIAL_SUSPENSION_TAG_KEYS) + 1 <= GROUP_TAG_LIMIT) return { tags: Object.fromEntries(Object.entries(tags).filter(([key]) => ESSENTIAL_SUSPENSION_TAG_KEYS.includes(key))), dropped: 'extras' };
+  if (after(ESSENTIAL_SUSPENSION_TAG_KEYS) + 1 <= GROUP_TAG_LIMIT)
+    return { tags: Object.fromEntries(Object.entries(tags).filter(([key]) => ESSENTIAL_SUSPENSION_TAG_KEYS.includes(key))), dropped: 'extras' };
   return { tags: {}, dropped: 'all' };
 }
 
@@ -255,7 +290,15 @@ function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: nu
     // In scheduled downtime (issue 6) the fallbacks sit at MaxSize 0 on purpose: worth a warning, not a page.
     const sleeping = DOWNSCALER_TAG.saved in group.tags;
     const why = sleeping ? `; scheduled downtime: the downscaler holds ${group.name} and its fallbacks at their downtime sizes until uptime` : '';
-    actions.push(alert(sleeping ? 'warning' : 'critical', 'no-fallback-capacity', cluster, group, `${leftover} of ${unmet} node(s) that ${group.name} could not launch ${where}: every fallback group is out of rotation or at MaxSize${why}`));
+    actions.push(
+      alert(
+        sleeping ? 'warning' : 'critical',
+        'no-fallback-capacity',
+        cluster,
+        group,
+        `${leftover} of ${unmet} node(s) that ${group.name} could not launch ${where}: every fallback group is out of rotation or at MaxSize${why}`,
+      ),
+    );
   }
   return actions;
 }
@@ -280,7 +323,13 @@ function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, gr
         count: keys.length,
         tags: { [TAG.unknownFailures]: unknownFailuresTag(first, keys) },
       },
-      alert('warning', 'unknown-failure', cluster, group, `${group.name} failed to launch for a reason capacity-guard does not recognise (${keys.length}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`),
+      alert(
+        'warning',
+        'unknown-failure',
+        cluster,
+        group,
+        `${group.name} failed to launch for a reason capacity-guard does not recognise (${keys.length}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`,
+      ),
     ],
     notes: [],
   };

@@ -34,7 +34,12 @@ export function isLastInRotation(action: SuspendGroup, cluster: ClusterSnapshot,
   const group = cluster.groups.find((candidate) => candidate.name === action.group);
   if (!group) return false;
   const inRotation = cluster.groups.filter(
-    (candidate) => candidate.failoverSet === group.failoverSet && !candidate.ignored && candidate.guard.state !== 'suspended' && candidate.guard.state !== 'damaged' && !outThisRound.has(candidate.name),
+    (candidate) =>
+      candidate.failoverSet === group.failoverSet &&
+      !candidate.ignored &&
+      candidate.guard.state !== 'suspended' &&
+      candidate.guard.state !== 'damaged' &&
+      !outThisRound.has(candidate.name),
   );
   return inRotation.length === 1 && inRotation[0]!.name === group.name;
 }

@@ -20,12 +20,22 @@ import { CapacityGuardError } from '../vocabulary/errors';
 
 export type ExecutionResult = Executed<Action>;
 
-export async function executeActions(actions: readonly Action[], port: AutoScalingPort, log: Log, options: CallOptions = {}, retry?: RetryPolicy): Promise<ExecutionResult> {
+export async function executeActions(
+  actions: readonly Action[],
+  port: AutoScalingPort,
+  log: Log,
+  options: CallOptions = {},
+  retry?: RetryPolicy,
+): Promise<ExecutionResult> {
   const suspended = new Set<string>();
   return executeEach(
     actions,
     async (action) => {
-      if (action.kind === 'raise-desired' && !suspended.has(action.replacing) && actions.some((other) => other.kind === 'suspend-group' && other.group === action.replacing)) {
+      if (
+        action.kind === 'raise-desired' &&
+        !suspended.has(action.replacing) &&
+        actions.some((other) => other.kind === 'suspend-group' && other.group === action.replacing)
+      ) {
         throw new SuspensionNotRecordedError(`not raised: the suspension of ${action.replacing} is not written yet; the retry raises once it is`);
       }
       await executeAction(action, port, log, options);
@@ -54,9 +64,17 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
       return;
     case 'restore-group': {
       await port.putTags(action.group, action.tags, options);
-      await port.deleteTags(action.group, action.removeTags.filter((key) => key !== TAG.savedSizes), options);
+      await port.deleteTags(
+        action.group,
+        action.removeTags.filter((key) => key !== TAG.savedSizes),
+        options,
+      );
       await port.updateSizes(action.group, action.to, options);
-      await port.deleteTags(action.group, action.removeTags.filter((key) => key === TAG.savedSizes), options);
+      await port.deleteTags(
+        action.group,
+        action.removeTags.filter((key) => key === TAG.savedSizes),
+        options,
+      );
       return;
     }
     case 'count-unknown-failure':

@@ -31,17 +31,31 @@ export function applyGuardRails(actions: readonly Action[], snapshot: Snapshot, 
       const rule = budgetRuleOf(action.evidence);
       if (rule !== 'never-refused' && isLastInRotation(action, cluster, outThisRound)) {
         refused.add(action.group);
-        result.push(blocked(action, 'change-budget-exhausted', 'warning', `${action.group} is the last group of its failover set in rotation and the evidence is not its own failure: it stays; not done: ${summarize(action)}`));
+        result.push(
+          blocked(
+            action,
+            'change-budget-exhausted',
+            'warning',
+            `${action.group} is the last group of its failover set in rotation and the evidence is not its own failure: it stays; not done: ${summarize(action)}`,
+          ),
+        );
         continue;
       }
       const recent = cluster.groups.filter(
-        (group) => (group.guard.state === 'suspended' || group.guard.state === 'probing') && now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
+        (group) =>
+          (group.guard.state === 'suspended' || group.guard.state === 'probing') &&
+          now.getTime() - Date.parse(group.guard.since) < policy.changeBudget.windowMs,
       ).length;
       const thisRound = suspendedThisRound.get(action.cluster) ?? 0;
       if (rule === 'budgeted' && recent + thisRound >= policy.changeBudget.maxSuspensionsPerWindow) {
         refused.add(action.group);
         result.push(
-          blocked(action, 'change-budget-exhausted', 'critical', `change budget used up: ${recent + thisRound} group(s) of ${action.cluster} already taken out of rotation in the last ${Math.round(policy.changeBudget.windowMs / 60_000)} min; not done: ${summarize(action)}`),
+          blocked(
+            action,
+            'change-budget-exhausted',
+            'critical',
+            `change budget used up: ${recent + thisRound} group(s) of ${action.cluster} already taken out of rotation in the last ${Math.round(policy.changeBudget.windowMs / 60_000)} min; not done: ${summarize(action)}`,
+          ),
         );
         continue;
       }
@@ -63,21 +77,33 @@ function killSwitchBlock(action: Action, policy: Policy): Alert {
   if (policy.killSwitchUnreadable !== undefined) {
     return blocked(action, 'kill-switch', 'critical', `kill switch unreadable (${policy.killSwitchUnreadable}), treated as on: not done: ${summarize(action)}`);
   }
-  return blocked(action, 'kill-switch', 'info', `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`);
+  return blocked(
+    action,
+    'kill-switch',
+    'info',
+    `kill switch on (${policy.enabled ? `cluster ${action.cluster} disabled` : 'capacity-guard disabled'}): not done: ${summarize(action)}`,
+  );
 }
 
 /** A fallback raise for a group that stays in rotation, or advice about a suspension that did not happen. */
 function dependsOnRefused(action: Action, refused: ReadonlySet<string>): boolean {
   if (action.kind === 'raise-desired') return refused.has(action.replacing);
-  return action.kind === 'alert' && (action.code === 'needs-operator' || action.code === 'no-fallback-capacity') && action.group !== null && refused.has(action.group);
+  return (
+    action.kind === 'alert' &&
+    (action.code === 'needs-operator' || action.code === 'no-fallback-capacity') &&
+    action.group !== null &&
+    refused.has(action.group)
+  );
 }
 
 function sizeProblem(action: Action, snapshot: Snapshot): string | null {
   const group = findGroup(snapshot, action.group ?? '')?.group;
   if (!group) return null;
-  const to = action.kind === 'raise-desired' ? { minSize: group.minSize, desiredCapacity: action.to, maxSize: group.maxSize } : 'to' in action ? action.to : null;
+  const to =
+    action.kind === 'raise-desired' ? { minSize: group.minSize, desiredCapacity: action.to, maxSize: group.maxSize } : 'to' in action ? action.to : null;
   if (!to) return null;
-  if (!(to.minSize <= to.desiredCapacity && to.desiredCapacity <= to.maxSize)) return `sizes min ${to.minSize} / desired ${to.desiredCapacity} / max ${to.maxSize} are out of order`;
+  if (!(to.minSize <= to.desiredCapacity && to.desiredCapacity <= to.maxSize))
+    return `sizes min ${to.minSize} / desired ${to.desiredCapacity} / max ${to.maxSize} are out of order`;
   if (to.desiredCapacity < group.inService) return `desired ${to.desiredCapacity} is below the ${group.inService} instance(s) in service`;
   return null;
 }

@@ -27,14 +27,23 @@ const LOCK_WAIT_MS = 5_000;
 export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promise<ReconcileResult> {
   const reporter = new RunReporter<Action>('reconcile', deps);
   const skipped = () => ({ groups: 0, decided: [], failedActions: 0 });
-  const result = await underLease(deps, LOCK_WAIT_MS, (held) => reconcileLocked(held, reporter, options), { consequence: 'this reconcile run is skipped; the next one catches up', answer: skipped }, options);
+  const result = await underLease(
+    deps,
+    LOCK_WAIT_MS,
+    (held) => reconcileLocked(held, reporter, options),
+    { consequence: 'this reconcile run is skipped; the next one catches up', answer: skipped },
+    options,
+  );
   await reporter.notify();
   return result;
 }
 
 async function reconcileLocked(deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions): Promise<ReconcileResult> {
   const now = deps.now();
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const observed = await deps.autoScaling.describeGroups(
+    deps.policy.clusters.map((cluster) => cluster.name),
+    options,
+  );
   const snapshot = buildSnapshot(observed, deps.policy);
   const lost = await lostLaunchFailures(snapshot, deps, now, options);
   const signals: { item: string; signal: Signal }[] = [
@@ -47,7 +56,10 @@ async function reconcileLocked(deps: AppDeps, reporter: RunReporter<Action>, opt
   const result = await actOrPrint(actions, deps, options);
   reporter.add(actions, result);
   deps.metrics.count('reconcile.groups', observed.length);
-  deps.metrics.count('groups.out-of-rotation', snapshot.clusters.flatMap((cluster) => cluster.groups).filter((group) => group.guard.state === 'suspended' || group.guard.state === 'probing').length);
+  deps.metrics.count(
+    'groups.out-of-rotation',
+    snapshot.clusters.flatMap((cluster) => cluster.groups).filter((group) => group.guard.state === 'suspended' || group.guard.state === 'probing').length,
+  );
   return { groups: observed.length, decided, failedActions: result.failed.length };
 }
 

@@ -50,24 +50,34 @@ export interface LaunchBatch {
 /** Returns its actions (for the report) and the records to retry if they could not be done. */
 export type LaunchBatchFollowUp = (batch: LaunchBatch, options: CallOptions) => Promise<{ actions: Action[]; result: ExecutionResult; retry: number[] }>;
 
-export async function handleLaunchEvents(records: readonly unknown[], deps: AppDeps, options: CallOptions = {}, followUp?: LaunchBatchFollowUp): Promise<BatchResult> {
+export async function handleLaunchEvents(
+  records: readonly unknown[],
+  deps: AppDeps,
+  options: CallOptions = {},
+  followUp?: LaunchBatchFollowUp,
+): Promise<BatchResult> {
   const { annotated, failed, items: signals } = triageRecords(records, deps, ANY_SIGNAL);
   if (signals.length > 0) {
     const reporter = new RunReporter<Action>('failover', deps);
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
-    await handBackOnTransient(deps, retryAll, () => underLease(
-      deps,
-      LOCK_WAIT_MS,
-      (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp),
-      {
-        consequence: 'the batch is retried',
-        answer: retryAll,
-        storeDown: { consequence: 'taking failing groups out of rotation without it; restores, probes and raises wait for it', work: () => decideAndAct(signals, annotated, failed, deps, reporter, options, { withoutLease: true }) },
-      },
-      options,
-    ));
+    await handBackOnTransient(deps, retryAll, () =>
+      underLease(
+        deps,
+        LOCK_WAIT_MS,
+        (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp),
+        {
+          consequence: 'the batch is retried',
+          answer: retryAll,
+          storeDown: {
+            consequence: 'taking failing groups out of rotation without it; restores, probes and raises wait for it',
+            work: () => decideAndAct(signals, annotated, failed, deps, reporter, options, { withoutLease: true }),
+          },
+        },
+        options,
+      ),
+    );
     await reporter.notify();
     // After the local actions and their report: sharing never delays the failover.
     await deps.poolEvidence?.offer(capacityEvidence(signals.map(({ signal }) => signal)), options);
@@ -78,16 +88,37 @@ export async function handleLaunchEvents(records: readonly unknown[], deps: AppD
 /** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */
 const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
 
-async function decideAndAct(signals: { item: number; signal: Signal }[], annotated: Annotated[], failed: Set<number>, deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions, mode = { withoutLease: false }, followUp?: LaunchBatchFollowUp): Promise<void> {
-  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
+async function decideAndAct(
+  signals: { item: number; signal: Signal }[],
+  annotated: Annotated[],
+  failed: Set<number>,
+  deps: AppDeps,
+  reporter: RunReporter<Action>,
+  options: CallOptions,
+  mode = { withoutLease: false },
+  followUp?: LaunchBatchFollowUp,
+): Promise<void> {
+  const observed = await retrying(
+    () =>
+      deps.autoScaling.describeGroups(
+        deps.policy.clusters.map((cluster) => cluster.name),
+        options,
+      ),
+    retryFor(deps, options),
+  );
   const { decided: all, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   const decided = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   // The whole batch is decided before anything is done: one log line for all of it.
-  logDecided(decided.flatMap((entry) => entry.actions), deps);
+  logDecided(
+    decided.flatMap((entry) => entry.actions),
+    deps,
+  );
   for (const { item, signal, actions, notes, owned } of decided) {
     if (!owned) {
       deps.metrics.count('signal.foreign-group');
-      deps.log.info('event for a group of no configured cluster: acknowledged', { group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null });
+      deps.log.info('event for a group of no configured cluster: acknowledged', {
+        group: 'autoScalingGroupName' in signal ? signal.autoScalingGroupName : null,
+      });
     }
     if (notes.length) deps.log.info('no further action', { notes });
     const result = await actDecided(actions, deps, options);
@@ -112,14 +143,29 @@ function withoutLease<E extends { actions: Action[]; notes: string[] }>(entry: E
   const deferred = entry.actions.filter((action) => !SAFE_WITHOUT_LEASE.has(action.kind));
   if (deferred.length === 0) return entry;
   deps.metrics.count('action.deferred-lease-store-down', deferred.length);
-  return { ...entry, actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)), notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)] };
+  return {
+    ...entry,
+    actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)),
+    notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)],
+  };
 }
 
 /** Capacity failures with a known pool: physical evidence other accounts share (quota, price, configuration are this account's own). */
 export function capacityEvidence(signals: readonly Signal[]): PoolEvidence[] {
   return signals.flatMap((signal) =>
     signal.kind === 'launch-failure' && signal.failure === 'capacity' && signal.availabilityZone && signal.market
-      ? [{ zone: { name: signal.availabilityZone }, instanceType: signal.instanceType, group: signal.autoScalingGroupName, market: signal.market, kind: 'capacity-failure' as const, evidence: 1, firstSeen: signal.time, lastSeen: signal.time }]
+      ? [
+          {
+            zone: { name: signal.availabilityZone },
+            instanceType: signal.instanceType,
+            group: signal.autoScalingGroupName,
+            market: signal.market,
+            kind: 'capacity-failure' as const,
+            evidence: 1,
+            firstSeen: signal.time,
+            lastSeen: signal.time,
+          },
+        ]
       : [],
   );
 }

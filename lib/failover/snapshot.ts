@@ -54,7 +54,10 @@ export function buildSnapshot(observed: readonly ObservedGroup[], policy: Policy
   return {
     clusters: policy.clusters.map((clusterPolicyEntry) => {
       const groups = (byCluster.get(clusterPolicyEntry.name) ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
-      const order = failoverOrder(clusterPolicyEntry.rules, groups.map((group) => group.name));
+      const order = failoverOrder(
+        clusterPolicyEntry.rules,
+        groups.map((group) => group.name),
+      );
       const tierOf = new Map(order.tiers.flatMap((members, index) => members.map((name) => [name, index] as const)));
       return {
         policy: clusterPolicyEntry,

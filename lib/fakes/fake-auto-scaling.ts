@@ -77,7 +77,8 @@ export interface FakeOptions {
   rotateZonesOnFailure?: boolean;
 }
 
-const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const SPOT_ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInstancesPort {
   readonly calls = new Map<string, number>();
@@ -126,7 +127,8 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
       brokenWith: null,
     };
     // Start with the desired capacity already running and in service.
-    for (let i = 0; i < spec.desiredCapacity; i++) group.instances.push(this.newInstance(this.pickPool(group, []) ?? spec.pools[0]!, now - this.bootMs, 'InService'));
+    for (let i = 0; i < spec.desiredCapacity; i++)
+      group.instances.push(this.newInstance(this.pickPool(group, []) ?? spec.pools[0]!, now - this.bootMs, 'InService'));
     this.groups.set(spec.name, group);
   }
 
@@ -244,12 +246,16 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   async describeGroups(clusterNames: readonly string[]): Promise<ObservedGroup[]> {
     await this.enter('describeGroups');
     const keys = clusterNames.map((name) => `k8s.io/cluster-autoscaler/${name}`);
-    return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags)).map(toObserved);
+    return [...this.groups.values()]
+      .filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags))
+      .map(toObserved);
   }
 
   async describeGroupsWithTagKeys(tagKeys: readonly string[]): Promise<ObservedGroup[]> {
     await this.enter('describeGroupsWithTagKeys');
-    return [...this.groups.values()].filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && tagKeys.some((key) => key in group.tags)).map(toObserved);
+    return [...this.groups.values()]
+      .filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && tagKeys.some((key) => key in group.tags))
+      .map(toObserved);
   }
 
   /** An operator (or another tool) changes a group's sizes by hand: no call counted, no checks. */
@@ -276,7 +282,10 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     // UpdateAutoScalingGroup: without an explicit desired, a new Min/Max pulls desired into range.
     const desiredCapacity = sizes.desiredCapacity ?? Math.min(maxSize, Math.max(minSize, group.desiredCapacity));
     if (desiredCapacity < minSize || desiredCapacity > maxSize) {
-      throw new FakeAwsError('ValidationError', `Desired capacity:${desiredCapacity} must be between the specified min size:${minSize} and max size:${maxSize}`);
+      throw new FakeAwsError(
+        'ValidationError',
+        `Desired capacity:${desiredCapacity} must be between the specified min size:${minSize} and max size:${maxSize}`,
+      );
     }
     Object.assign(group, { minSize, maxSize, desiredCapacity });
     this.settle();
@@ -293,14 +302,18 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     const fingerprint = JSON.stringify([request.group, request.count, request.zone]);
     const earlier = this.launchTokens.get(request.clientToken);
     if (earlier) {
-      if (earlier.fingerprint !== fingerprint) throw new FakeAwsError('IdempotentParameterMismatch', `Client token ${request.clientToken} was used with other parameters.`);
+      if (earlier.fingerprint !== fingerprint)
+        throw new FakeAwsError('IdempotentParameterMismatch', `Client token ${request.clientToken} was used with other parameters.`);
       return earlier.outcome;
     }
     const group = this.get(request.group);
-    if (request.count < 1 || request.count > LAUNCH_INSTANCES_MAX) throw new FakeAwsError('ValidationError', `RequestedCapacity must be between 1 and ${LAUNCH_INSTANCES_MAX}.`);
-    if (new Set(group.pools.map((pool) => pool.market)).size > 1) throw new FakeAwsError('ValidationError', 'LaunchInstances does not support groups that mix On-Demand and Spot Instances.');
+    if (request.count < 1 || request.count > LAUNCH_INSTANCES_MAX)
+      throw new FakeAwsError('ValidationError', `RequestedCapacity must be between 1 and ${LAUNCH_INSTANCES_MAX}.`);
+    if (new Set(group.pools.map((pool) => pool.market)).size > 1)
+      throw new FakeAwsError('ValidationError', 'LaunchInstances does not support groups that mix On-Demand and Spot Instances.');
     const inZone = group.pools.filter((pool) => ('id' in request.zone ? fakeZoneId(pool.zone) === request.zone.id : pool.zone === request.zone.name));
-    if (inZone.length === 0) throw new FakeAwsError('ValidationError', `The Availability Zone ${JSON.stringify(request.zone)} is not part of group ${group.name}.`);
+    if (inZone.length === 0)
+      throw new FakeAwsError('ValidationError', `The Availability Zone ${JSON.stringify(request.zone)} is not part of group ${group.name}.`);
     const room = group.maxSize - group.desiredCapacity;
     if (room <= 0) throw new FakeAwsError('ValidationError', `Group ${group.name} is at its MaxSize (${group.maxSize}).`);
     const now = this.clock.now().getTime();
@@ -316,7 +329,9 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     const poolOf = (pool: Pool) => ({ instanceType: pool.instanceType, market: pool.market, zoneName: pool.zone, zoneId: fakeZoneId(pool.zone) });
     const outcome: LaunchOutcome = {
       launched: [...launched].map(([pool, instanceIds]) => ({ ...poolOf(pool), instanceIds })),
-      errors: inZone.filter((pool) => !open.includes(pool)).map((pool) => ({ ...poolOf(pool), code: 'InsufficientInstanceCapacity', message: iceMessage(pool, group.pools) })),
+      errors: inZone
+        .filter((pool) => !open.includes(pool))
+        .map((pool) => ({ ...poolOf(pool), code: 'InsufficientInstanceCapacity', message: iceMessage(pool, group.pools) })),
     };
     this.launchTokens.set(request.clientToken, { fingerprint, outcome });
     return outcome;
@@ -325,8 +340,10 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   async setDesiredCapacity(groupName: string, desired: number): Promise<void> {
     await this.enter('setDesiredCapacity');
     const group = this.get(groupName);
-    if (desired > group.maxSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
-    if (desired < group.minSize) throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
+    if (desired > group.maxSize)
+      throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
+    if (desired < group.minSize)
+      throw new FakeAwsError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
     group.desiredCapacity = desired;
     this.settle();
   }
@@ -410,7 +427,14 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   /** Every instance of every group, with its group and pool. */
   allInstances(): { group: string; groupTags: Record<string, string>; instanceId: string; lifecycleState: string; pool: Pool; launchedAt: number }[] {
     return [...this.groups.values()].flatMap((group) =>
-      group.instances.map((instance) => ({ group: group.name, groupTags: { ...group.tags }, instanceId: instance.instanceId, lifecycleState: instance.lifecycleState, pool: instance.pool, launchedAt: instance.launchedAt })),
+      group.instances.map((instance) => ({
+        group: group.name,
+        groupTags: { ...group.tags },
+        instanceId: instance.instanceId,
+        lifecycleState: instance.lifecycleState,
+        pool: instance.pool,
+        launchedAt: instance.launchedAt,
+      })),
     );
   }
 
@@ -438,7 +462,8 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
       for (const instanceId of instanceIds.slice(start, start + 20)) {
         const state = group.instances.find((instance) => instance.instanceId === instanceId)?.lifecycleState;
         if (state === undefined) throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not part of Auto Scaling group ${groupName}.`);
-        if (state !== 'InService' && state !== 'Standby') throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not in InService or Standby.`);
+        if (state !== 'InService' && state !== 'Standby')
+          throw new FakeAwsError('ValidationError', `The instance ${instanceId} is not in InService or Standby.`);
       }
       for (const instanceId of instanceIds.slice(start, start + 20)) {
         const index = group.instances.findIndex((instance) => instance.instanceId === instanceId);
@@ -567,7 +592,13 @@ function toObserved(group: FakeGroup): ObservedGroup {
     minSize: group.minSize,
     maxSize: group.maxSize,
     desiredCapacity: group.desiredCapacity,
-    instances: group.instances.map(({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus }) => ({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus })),
+    instances: group.instances.map(({ instanceId, lifecycleState, availabilityZone, instanceType, healthStatus }) => ({
+      instanceId,
+      lifecycleState,
+      availabilityZone,
+      instanceType,
+      healthStatus,
+    })),
     tags: { ...group.tags },
     createdTime: group.createdTime,
     availabilityZones: zones,
@@ -580,4 +611,3 @@ function toObserved(group: FakeGroup): ObservedGroup {
     desiredCapacityType: group.desiredCapacityType,
   };
 }
-

@@ -58,14 +58,26 @@ export class FakeEc2 implements Ec2Port {
     const { group, pending, ...poolMatch } = match;
     const candidates = this.asg
       .allInstances()
-      .filter((instance) => instance.lifecycleState === (pending ? 'Pending' : 'InService') && (group === undefined || instance.group === group) && matches(poolMatch, instance.pool))
+      .filter(
+        (instance) =>
+          instance.lifecycleState === (pending ? 'Pending' : 'InService') &&
+          (group === undefined || instance.group === group) &&
+          matches(poolMatch, instance.pool),
+      )
       .filter((instance) => !this.terminations.some((termination) => termination.instanceId === instance.instanceId));
-    if (candidates.length < count) throw new Error(`only ${candidates.length} ${pending ? 'pending' : 'in-service'} instances match ${JSON.stringify(match)}, ${count} asked`);
+    if (candidates.length < count)
+      throw new Error(`only ${candidates.length} ${pending ? 'pending' : 'in-service'} instances match ${JSON.stringify(match)}, ${count} asked`);
     const now = this.clock.now().getTime();
     const chosen = candidates.slice(0, count);
     chosen.forEach((instance, index) => {
       const at = now + (count > 1 ? Math.floor((spanMs * index) / (count - 1)) : 0);
-      this.scheduled.push({ at, event: ec2Event('EC2 Spot Instance Interruption Warning', at, instance.instanceId, { 'instance-id': instance.instanceId, 'instance-action': 'terminate' }) });
+      this.scheduled.push({
+        at,
+        event: ec2Event('EC2 Spot Instance Interruption Warning', at, instance.instanceId, {
+          'instance-id': instance.instanceId,
+          'instance-action': 'terminate',
+        }),
+      });
       this.terminations.push({ at: at + INTERRUPTION_NOTICE_MS, instanceId: instance.instanceId });
     });
     this.tick();
@@ -114,7 +126,8 @@ export class FakeEc2 implements Ec2Port {
       if (!known || this.gone.has(instanceId)) continue;
       this.gone.set(instanceId, { ...known, state: 'terminated' });
       this.asg.removeInstance(instanceId);
-      if (this.emitStateChanges) this.outbox.push(ec2Event('EC2 Instance State-change Notification', at, instanceId, { 'instance-id': instanceId, state: 'terminated' }));
+      if (this.emitStateChanges)
+        this.outbox.push(ec2Event('EC2 Instance State-change Notification', at, instanceId, { 'instance-id': instanceId, state: 'terminated' }));
     }
   }
 
@@ -200,7 +213,14 @@ export class FakeEc2 implements Ec2Port {
   }
 
   private live(): Known[] {
-    const inGroups = this.asg.allInstances().map((instance) => ({ instanceId: instance.instanceId, group: instance.group, groupTags: instance.groupTags, pool: instance.pool, state: instance.lifecycleState === 'Pending' ? 'pending' : 'running', launchedAt: instance.launchedAt }));
+    const inGroups = this.asg.allInstances().map((instance) => ({
+      instanceId: instance.instanceId,
+      group: instance.group,
+      groupTags: instance.groupTags,
+      pool: instance.pool,
+      state: instance.lifecycleState === 'Pending' ? 'pending' : 'running',
+      launchedAt: instance.launchedAt,
+    }));
     const detached = this.asg
       .detachedInstances()
       .filter((instance) => !this.gone.has(instance.instanceId))

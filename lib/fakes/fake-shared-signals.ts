@@ -46,7 +46,11 @@ export class FakeSignalNetwork {
   as(caller: string): EventBusPort {
     return {
       putEvents: async (events: readonly BusEvent[], _options?: CallOptions) => {
-        if (events.length > 10) throw Object.assign(new Error(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`), { name: 'ValidationException' });
+        if (events.length > 10)
+          throw Object.assign(
+            new Error(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`),
+            { name: 'ValidationException' },
+          );
         this.calls.set(caller, (this.calls.get(caller) ?? 0) + 1);
         await new Promise((resolve) => setImmediate(resolve));
         const failed: { event: BusEvent; error: string }[] = [];
@@ -54,10 +58,24 @@ export class FakeSignalNetwork {
           const bus = this.buses.get(event.eventBusName);
           if (event.source.startsWith('aws.')) failed.push({ event, error: 'NotAuthorizedForSourceException: Not authorized for the source.' });
           else if (!bus) failed.push({ event, error: `ResourceNotFoundException: Event bus ${event.eventBusName} does not exist.` });
-          else if (bus.account !== caller && !bus.allows(caller)) failed.push({ event, error: `AccessDeniedException: ${caller} is not authorized to put events on ${event.eventBusName}` });
+          else if (bus.account !== caller && !bus.allows(caller))
+            failed.push({ event, error: `AccessDeniedException: ${caller} is not authorized to put events on ${event.eventBusName}` });
           else {
             const time = event.time ?? this.now().toISOString();
-            bus.queue.push({ event: { version: '0', id: randomUUID(), 'detail-type': event.detailType, source: event.source, account: caller, time, region: this.region, resources: [], detail: event.detail }, visibleAt: this.now().getTime() + this.deliveryMs });
+            bus.queue.push({
+              event: {
+                version: '0',
+                id: randomUUID(),
+                'detail-type': event.detailType,
+                source: event.source,
+                account: caller,
+                time,
+                region: this.region,
+                resources: [],
+                detail: event.detail,
+              },
+              visibleAt: this.now().getTime() + this.deliveryMs,
+            });
           }
         }
         return { failed };

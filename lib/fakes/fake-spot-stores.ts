@@ -119,7 +119,13 @@ export class FakePoolSignalStore implements PoolSignalStore {
 
   private stateOf(pool: PoolKey, item: PoolItem, now: Date, windowMs: number): PoolState {
     const buckets = new Map([...item.buckets].map(([bucket, ids]) => [bucket, [...ids]] as const));
-    return { pool, zoneName: item.zoneName, interruptions: countInWindow(buckets, now.getTime(), windowMs), groups: [...item.groups].sort(), stormSignaledAt: item.stormSignaledAt };
+    return {
+      pool,
+      zoneName: item.zoneName,
+      interruptions: countInWindow(buckets, now.getTime(), windowMs),
+      groups: [...item.groups].sort(),
+      stormSignaledAt: item.stormSignaledAt,
+    };
   }
 
   private async enter(method: string): Promise<void> {

@@ -44,7 +44,10 @@ export const RETIRE_KINDS: { [K in RetireKind]: KindEntry<K> } = {
     hint: RETIRE_HINT,
     describe: (action: Of<'retire-nodes'>) => {
       const paths = [...new Set(action.nodes.map((node) => (node.path === 'hook' ? 'termination lifecycle hook' : 'drain event')))].join(' and ');
-      const saving = action.savingsPerHour === null ? 'saving: no price for these instance types (set retire.onDemandPricePerHour)' : `estimated saving ≈ $${action.savingsPerHour.toFixed(2)}/h (list price × spot discount: an estimate, not a bill)`;
+      const saving =
+        action.savingsPerHour === null
+          ? 'saving: no price for these instance types (set retire.onDemandPricePerHour)'
+          : `estimated saving ≈ $${action.savingsPerHour.toFixed(2)}/h (list price × spot discount: an estimate, not a bill)`;
       const nodes = action.nodes.map((node) => `${code(node.instanceId)} (${escape(node.instanceType ?? '?')}, ${code(node.group)})`);
       return {
         severity: 'info',
@@ -59,7 +62,10 @@ export const RETIRE_KINDS: { [K in RetireKind]: KindEntry<K> } = {
     foldable: true,
     describe: (action: Of<'retire-finish-drained'>) => ({
       severity: 'info',
-      line: action.how === 'terminate-in-group' ? `${code(action.instanceId)} — drained and gone; ${code(action.group)} drops it with desired − 1 (no on-demand replacement).` : `${code(action.group)} — desired → ${action.to}: a drained node left, no on-demand replacement.`,
+      line:
+        action.how === 'terminate-in-group'
+          ? `${code(action.instanceId)} — drained and gone; ${code(action.group)} drops it with desired − 1 (no on-demand replacement).`
+          : `${code(action.group)} — desired → ${action.to}: a drained node left, no on-demand replacement.`,
       dedupeKey: key('retire-finish-drained', action.cluster, action.set),
     }),
   },

@@ -61,10 +61,12 @@ export const FAILURE_WORDS: Record<FailureClass, string> = {
 const REASON_MAX = 300;
 
 /** "`spot-a` (tier 1)": the group and where the priority expander ranks it, 1 = its first choice. */
-const inTier = (action: { group: string; tier: number | null }): string => `${code(action.group)}${action.tier === null ? ' (not in the expander priorities)' : ` (tier ${action.tier + 1})`}`;
+const inTier = (action: { group: string; tier: number | null }): string =>
+  `${code(action.group)}${action.tier === null ? ' (not in the expander priorities)' : ` (tier ${action.tier + 1})`}`;
 
 const key = (...parts: (string | null)[]): string => parts.map((part) => part ?? '-').join('|');
-const groupKeys = (cluster: string, group: string): string[] => ['suspend-group', 'enforce-suspension', 'start-probe', 'count-unknown-failure'].map((kind) => key(kind, cluster, group));
+const groupKeys = (cluster: string, group: string): string[] =>
+  ['suspend-group', 'enforce-suspension', 'start-probe', 'count-unknown-failure'].map((kind) => key(kind, cluster, group));
 
 const SUSPENSION_HINT = (cluster: string) =>
   `To end a suspension early, delete the tag ${code(TAG.state)} on the group (${code(`aws autoscaling delete-tags --tags ResourceId=<group>,ResourceType=auto-scaling-group,Key=${TAG.state}`)}): its saved sizes come back at the next reconcile, within a minute. ` +
@@ -77,7 +79,8 @@ const ALERT_HINTS: Record<Of<'alert'>['code'], (cluster: string) => string | nul
     `Nodes are missing: give a fallback group room (raise its MaxSize) or add a group to the cluster's priorities; a group back in rotation takes nodes again. ${STATUS_HINT(cluster)}`,
   'change-budget-exhausted': (cluster) =>
     `The change budget (${code('changeBudget.maxSuspensionsPerWindow')} in the config) stopped further suspensions: more groups failing at once than it allows. They are tried again once the window passes; raise the budget if this is expected. ${STATUS_HINT(cluster)}`,
-  'kill-switch': () => `capacity-guard is switched off (${code('enabled: false')} in the config, for all or this cluster): it decides and tells, but changes nothing.`,
+  'kill-switch': () =>
+    `capacity-guard is switched off (${code('enabled: false')} in the config, for all or this cluster): it decides and tells, but changes nothing.`,
   'needs-operator': (cluster) => SUSPENSION_HINT(cluster),
   'unknown-failure': () => null,
 };
@@ -104,9 +107,7 @@ export const KINDS: KindTable = {
       line:
         `${inTier(action)} — ${FAILURE_WORDS[action.failure]}. ` +
         `Desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize} (what runs stays). ` +
-        (action.until === null
-          ? '*Stays out until a person fixes it.*'
-          : `Probe from ${when(action.until)} (backoff ${duration(action.backoffSeconds)}).`) +
+        (action.until === null ? '*Stays out until a person fixes it.*' : `Probe from ${when(action.until)} (backoff ${duration(action.backoffSeconds)}).`) +
         (action.reason ? `\n> ${escape(clip(action.reason, REASON_MAX))}` : ''),
       dedupeKey: key('suspend-group', action.cluster, action.group),
     }),
@@ -168,7 +169,8 @@ export const KINDS: KindTable = {
     title: 'Scaled down for the night or weekend',
     summary: ['scaled down', 'scaled down'],
     foldable: true,
-    hint: () => `To keep a group up, tag it ${code(`${DOWNSCALER_TAG.forceUptime}=true`)} or ${code(`${DOWNSCALER_TAG.excludeUntil}=<time>`)}; its sizes come back at the next run.`,
+    hint: () =>
+      `To keep a group up, tag it ${code(`${DOWNSCALER_TAG.forceUptime}=true`)} or ${code(`${DOWNSCALER_TAG.excludeUntil}=<time>`)}; its sizes come back at the next run.`,
     describe: (action) => ({
       severity: 'info',
       line: `${code(action.group)} — ${escape(action.schedule)}: desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, max ${action.from.maxSize}→${action.to.maxSize}.`,
@@ -263,9 +265,11 @@ export const KINDS: KindTable = {
 };
 
 /** Instance ids, cut short in storms. */
-const idList = (ids: readonly string[]): string => (ids.length > 5 ? `${ids.slice(0, 5).map(code).join(', ')} and ${ids.length - 5} more` : ids.map(code).join(', '));
+const idList = (ids: readonly string[]): string =>
+  ids.length > 5 ? `${ids.slice(0, 5).map(code).join(', ')} and ${ids.length - 5} more` : ids.map(code).join(', ');
 
-const sizesText = (sizes: { minSize: number; desiredCapacity: number; maxSize: number }): string => `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
+const sizesText = (sizes: { minSize: number; desiredCapacity: number; maxSize: number }): string =>
+  `${sizes.minSize}/${sizes.desiredCapacity}/${sizes.maxSize}`;
 
 const SCHEDULED_RESTORE_WORDS: Record<Of<'scheduled-restore'>['why'], string> = {
   schedule: 'uptime began',

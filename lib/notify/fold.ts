@@ -10,7 +10,6 @@ import type { FoldEntry } from '../ports/fold-store';
 import { describeAction, entryFor } from './describe';
 import type { ReportItem } from './report-items';
 
-
 export type { FoldEntry };
 export type FoldState = ReadonlyMap<string, FoldEntry>;
 
@@ -23,7 +22,8 @@ export interface FoldPlan {
 }
 
 export function foldStep(entry: FoldEntry | undefined, nowMs: number, windowMs: number): { send: boolean; repeated: number; next: FoldEntry } {
-  if (entry === undefined || nowMs >= entry.windowEndsMs) return { send: true, repeated: entry?.folded ?? 0, next: { windowEndsMs: nowMs + windowMs, folded: 0 } };
+  if (entry === undefined || nowMs >= entry.windowEndsMs)
+    return { send: true, repeated: entry?.folded ?? 0, next: { windowEndsMs: nowMs + windowMs, folded: 0 } };
   return { send: false, repeated: 0, next: { ...entry, folded: entry.folded + 1 } };
 }
 

@@ -83,7 +83,12 @@ export function buildMessage(meta: RunMeta, cluster: string, items: readonly Rep
     if (ofKind.length > 0) blocks.push(section(`${KINDS[kind].title} (${ofKind.length})`, ofKind.map(line)));
   }
   if (failed.length > 0) {
-    blocks.push(section(`Could not be done (${failed.length}) — retried with the event, or by the next reconcile`, failed.map((item) => `${line(item)}\n    _${escape(clip(item.error ?? '', 300))}_`)));
+    blocks.push(
+      section(
+        `Could not be done (${failed.length}) — retried with the event, or by the next reconcile`,
+        failed.map((item) => `${line(item)}\n    _${escape(clip(item.error ?? '', 300))}_`),
+      ),
+    );
   }
   const hints = [...new Set(items.flatMap((item) => entryFor(item.action).hint?.(cluster, item.action as never) ?? []))];
   if (hints.length > 0) blocks.push({ type: 'divider' }, { type: 'context', elements: hints.map((text) => ({ type: 'mrkdwn' as const, text })) });

@@ -31,7 +31,12 @@ export interface SlackPayload {
 
 export class SlackSendError extends CapacityGuardError {
   override name = 'SlackSendError';
-  constructor(message: string, readonly attempts: number, readonly status: number | null, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly status: number | null,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -61,10 +66,23 @@ export async function sendToSlack(url: string, payload: SlackPayload, options: S
     } catch (error) {
       const failure = classify(error, url, timeoutMs, retryAfter);
       const last = attempt > options.maxRetries;
-      if (failure.waitMs === 'never' || last) throw new SlackSendError(`${failure.what}${last && failure.waitMs !== 'never' ? ` (gave up after ${attempts(attempt)})` : ''}`, attempt, failure.status, { cause: error });
+      if (failure.waitMs === 'never' || last)
+        throw new SlackSendError(
+          `${failure.what}${last && failure.waitMs !== 'never' ? ` (gave up after ${attempts(attempt)})` : ''}`,
+          attempt,
+          failure.status,
+          { cause: error },
+        );
       const waitMs = failure.waitMs === 'backoff' ? backoffMs * 2 ** (attempt - 1) : failure.waitMs;
-      if (failure.waitMs !== 'backoff' && waitMs > maxRetryAfterMs) throw new SlackSendError(`${failure.what}: Slack asks to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait`, attempt, failure.status, { cause: error });
-      if (Date.now() + waitMs >= deadlineMs) throw new SlackSendError(`${failure.what} (no time left to retry after ${attempts(attempt)})`, attempt, failure.status, { cause: error });
+      if (failure.waitMs !== 'backoff' && waitMs > maxRetryAfterMs)
+        throw new SlackSendError(
+          `${failure.what}: Slack asks to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait`,
+          attempt,
+          failure.status,
+          { cause: error },
+        );
+      if (Date.now() + waitMs >= deadlineMs)
+        throw new SlackSendError(`${failure.what} (no time left to retry after ${attempts(attempt)})`, attempt, failure.status, { cause: error });
       await sleep(waitMs);
     }
   }
@@ -85,8 +103,10 @@ function classify(error: unknown, url: string, timeoutMs: number, retryAfter: st
   }
   if (error instanceof IncomingWebhookRequestError) {
     const original = error.original as Error & { cause?: { code?: string } };
-    if (original.name === 'TimeoutError' || original.name === 'AbortError') return { what: `no answer from Slack within ${timeoutMs} ms`, status: null, waitMs: 'backoff' };
-    if (original instanceof TypeError && /url/i.test(original.message) && !original.cause) return { what: 'the webhook URL is not a valid URL', status: null, waitMs: 'never' };
+    if (original.name === 'TimeoutError' || original.name === 'AbortError')
+      return { what: `no answer from Slack within ${timeoutMs} ms`, status: null, waitMs: 'backoff' };
+    if (original instanceof TypeError && /url/i.test(original.message) && !original.cause)
+      return { what: 'the webhook URL is not a valid URL', status: null, waitMs: 'never' };
     const code = original.cause?.code;
     return { what: `cannot reach Slack: ${code ?? redact(original.message, url)}`, status: null, waitMs: 'backoff' };
   }

@@ -85,7 +85,12 @@ async function notifyUnsafe(report: NotableReport, deps: SlackNotifierDeps): Pro
         return;
       }
       const delivered = await Promise.all(parameters.map((parameter) => deliver(message, parameter, deadlines.send, deps)));
-      if (!delivered.some(Boolean)) await forget(toSend.filter((item) => messageClusterOf(item) === message.cluster), deps, deadlines.end);
+      if (!delivered.some(Boolean))
+        await forget(
+          toSend.filter((item) => messageClusterOf(item) === message.cluster),
+          deps,
+          deadlines.end,
+        );
     }),
   );
 }
@@ -135,7 +140,12 @@ async function deliver(message: SlackMessage, parameter: string, deadlineMs: num
     return true;
   } catch (error) {
     deps.metrics.count('notify.failed');
-    deps.log.error('Slack message not sent; the actions stand', { parameter, cluster: message.cluster, severity: message.severity, error: error instanceof Error ? error.message : String(error) });
+    deps.log.error('Slack message not sent; the actions stand', {
+      parameter,
+      cluster: message.cluster,
+      severity: message.severity,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return false;
   }
 }

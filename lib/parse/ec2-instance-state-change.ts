@@ -22,6 +22,12 @@ export function toStateChange(event: EventBridgeEnvelope, detail: z.infer<typeof
   }
   return {
     outcome: 'signal',
-    signal: { kind: 'instance-state-change', instanceId: detail['instance-id'], state: detail.state as EndingState, time: new Date(event.time).toISOString(), eventId: event.id },
+    signal: {
+      kind: 'instance-state-change',
+      instanceId: detail['instance-id'],
+      state: detail.state as EndingState,
+      time: new Date(event.time).toISOString(),
+      eventId: event.id,
+    },
   };
 }

@@ -12,7 +12,6 @@ import type { EventBridgeEnvelope } from './eventbridge-envelope';
 export const SOURCE = 'aws.ec2';
 export const DETAIL_TYPE = 'EC2 Spot Instance Interruption Warning';
 
-
 export const SpotInterruptionDetail = z.object({
   'instance-id': z.string().regex(/^i-[0-9a-f]+$/, 'an EC2 instance id (i-…)'),
   'instance-action': z.enum(['terminate', 'stop', 'hibernate']),

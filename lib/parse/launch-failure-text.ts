@@ -98,7 +98,10 @@ const CLASS_BY_SPOT_STATUS: Record<string, FailureClass> = {
 const CLASS_BY_PHRASE: ReadonlyArray<readonly [FailureClass, RegExp]> = [
   ['capacity', /insufficient (?:instance )?capacity|do not have sufficient .* capacity|no spot capacity|capacity (?:is )?not available|not enough capacity/],
   ['price', /price (?:is )?too low|max(?:imum)? (?:spot )?price|lower than the minimum required|bid price is less than/],
-  ['quota', /limit exceeded|count exceeded|exceeded? (?:your|the) .*limit|current vcpu limit|instance limit|request(?:ed)? more (?:instances|vcpu capacity) than|quota/],
+  [
+    'quota',
+    /limit exceeded|count exceeded|exceeded? (?:your|the) .*limit|current vcpu limit|instance limit|request(?:ed)? more (?:instances|vcpu capacity) than|quota/,
+  ],
   // The launch configuration asks for what its AMI cannot do: a person fixes the configuration.
   ['configuration', /block device mappings not supported/],
   ['unsupported', /not supported|no longer supported|unsupported|may not be used with instances of type/],

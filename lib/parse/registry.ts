@@ -23,11 +23,20 @@ function parser<D extends z.ZodType>(detail: D, toSignal: (event: EventBridgeEnv
 }
 
 const PARSERS: ReadonlyMap<string, EventParser<z.ZodType>> = new Map<string, EventParser<z.ZodType>>([
-  [routingKey({ source: launchUnsuccessful.SOURCE, 'detail-type': launchUnsuccessful.DETAIL_TYPE }), parser(launchUnsuccessful.LaunchUnsuccessfulDetail, launchUnsuccessful.toLaunchFailure)],
-  [routingKey({ source: launchSuccessful.SOURCE, 'detail-type': launchSuccessful.DETAIL_TYPE }), parser(launchSuccessful.LaunchSuccessfulDetail, launchSuccessful.toLaunchSuccess)],
+  [
+    routingKey({ source: launchUnsuccessful.SOURCE, 'detail-type': launchUnsuccessful.DETAIL_TYPE }),
+    parser(launchUnsuccessful.LaunchUnsuccessfulDetail, launchUnsuccessful.toLaunchFailure),
+  ],
+  [
+    routingKey({ source: launchSuccessful.SOURCE, 'detail-type': launchSuccessful.DETAIL_TYPE }),
+    parser(launchSuccessful.LaunchSuccessfulDetail, launchSuccessful.toLaunchSuccess),
+  ],
   [routingKey({ source: scheduled.SOURCE, 'detail-type': scheduled.DETAIL_TYPE }), parser(scheduled.ScheduledDetail, (event) => scheduled.toTick(event))],
   // The spot pipeline (functions/spot.ts).
-  [routingKey({ source: spotInterruption.SOURCE, 'detail-type': spotInterruption.DETAIL_TYPE }), parser(spotInterruption.SpotInterruptionDetail, spotInterruption.toSpotInterruption)],
+  [
+    routingKey({ source: spotInterruption.SOURCE, 'detail-type': spotInterruption.DETAIL_TYPE }),
+    parser(spotInterruption.SpotInterruptionDetail, spotInterruption.toSpotInterruption),
+  ],
   [routingKey({ source: rebalance.SOURCE, 'detail-type': rebalance.DETAIL_TYPE }), parser(rebalance.RebalanceDetail, rebalance.toRebalanceRecommendation)],
   [routingKey({ source: stateChange.SOURCE, 'detail-type': stateChange.DETAIL_TYPE }), parser(stateChange.StateChangeDetail, stateChange.toStateChange)],
 ]);

@@ -55,7 +55,12 @@ export function parseSharedSignalEvent(value: unknown): SharedSignalOutcome {
   const signal: SharedPoolSignal = { ...rest, pool: { zoneId, instanceType, market } };
   // The id is derived from the content: one that does not match was not written by capacity-guard.
   const { id: _id, ...content } = signal;
-  if (sharedSignalId(content) !== signal.id) return { outcome: 'invalid', error: `pool signal ${event.id}: detail.id ${signal.id} does not match its content (${sharedSignalId(content)})`, messageId: null };
+  if (sharedSignalId(content) !== signal.id)
+    return {
+      outcome: 'invalid',
+      error: `pool signal ${event.id}: detail.id ${signal.id} does not match its content (${sharedSignalId(content)})`,
+      messageId: null,
+    };
   return { outcome: 'signal', signal, sender: { account: event.account ?? null, region: event.region ?? null }, eventId: event.id, messageId: null };
 }
 

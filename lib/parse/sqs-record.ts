@@ -17,7 +17,10 @@ export const SqsRecord = z.object({
 export type RecordOutcome = ParseOutcome & { messageId: string | null };
 
 /** The record's event JSON, or why it cannot be read; `where` names the record in errors. */
-export function readSqsBody(value: unknown, index?: number): { ok: true; messageId: string; event: unknown; where: string } | { ok: false; error: string; messageId: string | null } {
+export function readSqsBody(
+  value: unknown,
+  index?: number,
+): { ok: true; messageId: string; event: unknown; where: string } | { ok: false; error: string; messageId: string | null } {
   const where = index === undefined ? 'SQS record' : `Records.${index}`;
   const record = SqsRecord.safeParse(value);
   if (!record.success) return { ok: false, error: `${where}: ${describeIssues(record.error)}`, messageId: null };

@@ -15,7 +15,13 @@ import { liveOuts, sameZonePool } from './pool-out';
 /** A reason fits a 256-character tag; the message is for logs and Slack. */
 const SHOWN_POOLS = 4;
 
-export function poolOutSignals(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date, zoneIds?: ReadonlyMap<string, string>): LaunchFailure[] {
+export function poolOutSignals(
+  snapshot: Snapshot,
+  observed: readonly ObservedGroup[],
+  outs: readonly PoolOut[],
+  now: Date,
+  zoneIds?: ReadonlyMap<string, string>,
+): LaunchFailure[] {
   const live = liveOuts(outs, now);
   if (live.length === 0) return [];
   const byName = new Map(observed.map((group) => [group.name, group]));

@@ -21,12 +21,17 @@ export function poolsOfGroup(group: ObservedGroup, zoneIds?: ReadonlyMap<string,
   const launch = group.launch;
   if (!launch || (launch.market !== 'spot' && launch.market !== 'on-demand')) return null;
   const market = launch.market;
-  const types = launch.instanceTypes.length > 0 ? launch.instanceTypes : [...new Set(group.instances.flatMap((instance) => (instance.instanceType ? [instance.instanceType] : [])))];
+  const types =
+    launch.instanceTypes.length > 0
+      ? launch.instanceTypes
+      : [...new Set(group.instances.flatMap((instance) => (instance.instanceType ? [instance.instanceType] : [])))];
   if (types.length === 0 || (launch.instanceTypes.length === 0 && types.length > 1)) return null;
   const zones = group.availabilityZones;
   if (zones.length === 0) return null;
   const zoneId = zones.length === 1 && launch.availabilityZoneIds.length === 1 ? launch.availabilityZoneIds[0]! : null;
-  return [...new Set(types)].sort().flatMap((instanceType) => zones.map((zoneName) => ({ instanceType, zoneName, zoneId: zoneIds?.get(zoneName) ?? zoneId, market })));
+  return [...new Set(types)]
+    .sort()
+    .flatMap((instanceType) => zones.map((zoneName) => ({ instanceType, zoneName, zoneId: zoneIds?.get(zoneName) ?? zoneId, market })));
 }
 
 export function describePool(pool: { instanceType: string; market: Market; zoneName: string | null; zoneId?: string | null }): string {

@@ -25,10 +25,12 @@ export function poolsOutOfFailure(signal: LaunchFailure, group: ObservedGroup | 
   if (signal.failure !== 'capacity' || signal.origin === 'pool' || signal.origin === 'inferred' || !signal.availabilityZone) return [];
   const zoneName = signal.availabilityZone;
   const known = group ? poolsOfGroup(group) : null;
-  const market = signal.market ?? (known?.[0]?.market ?? null);
+  const market = signal.market ?? known?.[0]?.market ?? null;
   if (!market) return [];
   // Without a type in the text, AWS tried every type the group names in that zone (one fleet request).
-  const types = signal.instanceType ? [signal.instanceType] : [...new Set((known ?? []).filter((pool) => pool.zoneName === zoneName && pool.market === market).map((pool) => pool.instanceType))];
+  const types = signal.instanceType
+    ? [signal.instanceType]
+    : [...new Set((known ?? []).filter((pool) => pool.zoneName === zoneName && pool.market === market).map((pool) => pool.instanceType))];
   const zoneId = known?.find((pool) => pool.zoneName === zoneName)?.zoneId ?? '';
   const until = new Date(Date.parse(signal.time) + lifetimeMs).toISOString();
   return types.map((instanceType) => ({

@@ -35,7 +35,15 @@ export interface ProbeSize {
   perCall: number;
 }
 
-export async function probeTier(groups: readonly ObservedGroup[], size: ProbeSize | number, port: LaunchInstancesPort, token: string, now: Date, lifetimeMs: number, options?: CallOptions): Promise<TierProbe> {
+export async function probeTier(
+  groups: readonly ObservedGroup[],
+  size: ProbeSize | number,
+  port: LaunchInstancesPort,
+  token: string,
+  now: Date,
+  lifetimeMs: number,
+  options?: CallOptions,
+): Promise<TierProbe> {
   const { unmet, perCall } = typeof size === 'number' ? { unmet: size, perCall: LAUNCH_INSTANCES_MAX } : size;
   const probe: TierProbe = { launched: [], outs: [], unmet, calls: 0 };
   for (const group of groups) {
@@ -47,7 +55,10 @@ export async function probeTier(groups: readonly ObservedGroup[], size: ProbeSiz
       const count = Math.min(probe.unmet, perCall, LAUNCH_INSTANCES_MAX, group.maxSize - group.desiredCapacity - ours);
       if (count <= 0) break;
       probe.calls += 1;
-      const outcome = await port.launchInstances({ group: group.name, count, zone: { name: zone }, clientToken: clientToken(token, group.name, zone) }, options);
+      const outcome = await port.launchInstances(
+        { group: group.name, count, zone: { name: zone }, clientToken: clientToken(token, group.name, zone) },
+        options,
+      );
       const ids = outcome.launched.flatMap((collection) => collection.instanceIds);
       if (ids.length) probe.launched.push({ group: group.name, zone, instanceIds: ids });
       probe.unmet -= ids.length;

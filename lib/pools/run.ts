@@ -51,7 +51,15 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       if (writes && deps.policy.enabled && pools.launcher && (deps.policy.pools?.probeTiers ?? true)) {
         for (const probe of tiersToProbe(signals, snapshot, observed, [...known, ...outs], deps.now())) {
           // A probe that fails (throttled, refused) only loses what it would have learnt.
-          const found = await probeTier(probe.groups, { unmet: probe.groups.length, perCall: 1 }, pools.launcher, probe.token, deps.now(), lifetime, options).catch((error: unknown) => {
+          const found = await probeTier(
+            probe.groups,
+            { unmet: probe.groups.length, perCall: 1 },
+            pools.launcher,
+            probe.token,
+            deps.now(),
+            lifetime,
+            options,
+          ).catch((error: unknown) => {
             deps.log.warn('tier probe (LaunchInstances) failed: the tier is learnt group by group', { error: String(error) });
             return null;
           });
@@ -64,7 +72,12 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
       if (inferred.length === 0) return none;
-      const { decided } = decideInOrder(inferred.map((signal) => ({ item: signal.autoScalingGroupName, signal })), snapshot, deps.policy, deps.now());
+      const { decided } = decideInOrder(
+        inferred.map((signal) => ({ item: signal.autoScalingGroupName, signal })),
+        snapshot,
+        deps.policy,
+        deps.now(),
+      );
       const actions = decided.flatMap((entry) => entry.actions);
       logDecided(actions, deps);
       const result = await actDecided(actions, deps, options);
@@ -82,7 +95,13 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
  * rotation with a pool not known out. One probe per tier and batch; the token is the first
  * failure's activity (or time), so a redelivered batch launches nothing twice.
  */
-function tiersToProbe(signals: readonly { signal: Signal }[], snapshot: Snapshot, observed: readonly ObservedGroup[], known: readonly PoolOut[], now: Date): { groups: ObservedGroup[]; token: string }[] {
+function tiersToProbe(
+  signals: readonly { signal: Signal }[],
+  snapshot: Snapshot,
+  observed: readonly ObservedGroup[],
+  known: readonly PoolOut[],
+  now: Date,
+): { groups: ObservedGroup[]; token: string }[] {
   const live = liveOuts(known, now);
   const byName = new Map(observed.map((group) => [group.name, group]));
   const probes = new Map<string, { groups: ObservedGroup[]; token: string }>();
@@ -94,7 +113,10 @@ function tiersToProbe(signals: readonly { signal: Signal }[], snapshot: Snapshot
     const key = `${cluster.policy.name}#${failed.tier}`;
     if (probes.has(key)) continue;
     const groups = cluster.groups
-      .filter((view) => view.tier === failed.tier && view.name !== failed.name && !view.ignored && (view.guard.state === 'healthy' || view.guard.state === 'released'))
+      .filter(
+        (view) =>
+          view.tier === failed.tier && view.name !== failed.name && !view.ignored && (view.guard.state === 'healthy' || view.guard.state === 'released'),
+      )
       .flatMap((view) => {
         const group = byName.get(view.name);
         const groupPools = group ? poolsOfGroup(group) : null;

@@ -6,7 +6,6 @@
 import type { PoolKey } from '../vocabulary/pool-key';
 import type { CallOptions } from './auto-scaling';
 
-
 export interface PoolInterruption {
   instanceId: string;
   /** The interruption event's time. */
@@ -53,7 +52,14 @@ export interface PoolSignalStore {
    * Adds the interruptions (a duplicate instance id counts once) and returns the pool's state
    * after the write: one call per pool.
    */
-  recordInterruptions(pool: PoolKey, zoneName: string, interruptions: readonly PoolInterruption[], windowMs: number, now: Date, options?: CallOptions): Promise<PoolState>;
+  recordInterruptions(
+    pool: PoolKey,
+    zoneName: string,
+    interruptions: readonly PoolInterruption[],
+    windowMs: number,
+    now: Date,
+    options?: CallOptions,
+  ): Promise<PoolState>;
   /**
    * Every pool with a live item (not past its TTL), as any function or `capacity-guard pools`
    * reads it: interruptions counted in the window that ends at `now`, most first.

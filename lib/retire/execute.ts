@@ -47,16 +47,34 @@ async function retireNodes(action: RetireNodes, deps: RetireDeps, options: CallO
   const errors: string[] = [];
   for (const node of action.nodes.filter((candidate) => candidate.path === 'hook')) {
     // The termination hook holds the node in Terminating:Wait while the cluster's handler drains it.
-    await deps.retire.terminateInGroup(node.instanceId, true, options).catch((error: unknown) => errors.push(`${node.instanceId}: ${error instanceof Error ? error.message : String(error)}`));
+    await deps.retire
+      .terminateInGroup(node.instanceId, true, options)
+      .catch((error: unknown) => errors.push(`${node.instanceId}: ${error instanceof Error ? error.message : String(error)}`));
   }
   const bus = action.nodes.filter((node) => node.path === 'bus');
   if (bus.length > 0) {
     if (!action.eventBusName) throw new Error(`no drain event bus for cluster ${action.cluster}`);
     const time = deps.now().toISOString();
-    const nodes = bus.map((node) => ({ instanceId: node.instanceId, nodeName: node.nodeName, group: node.group, cluster: action.cluster, reason: RETIRE_DRAIN_REASON, deadline: null, time }));
-    const { failed } = await deps.eventBus.putEvents([{ eventBusName: action.eventBusName, source: DRAIN_EVENT_SOURCE, detailType: DRAIN_EVENT_DETAIL_TYPE, detail: { cluster: action.cluster, nodes } }], options);
+    const nodes = bus.map((node) => ({
+      instanceId: node.instanceId,
+      nodeName: node.nodeName,
+      group: node.group,
+      cluster: action.cluster,
+      reason: RETIRE_DRAIN_REASON,
+      deadline: null,
+      time,
+    }));
+    const { failed } = await deps.eventBus.putEvents(
+      [{ eventBusName: action.eventBusName, source: DRAIN_EVENT_SOURCE, detailType: DRAIN_EVENT_DETAIL_TYPE, detail: { cluster: action.cluster, nodes } }],
+      options,
+    );
     if (failed.length > 0) errors.push(`PutEvents refused the drain event on ${action.eventBusName}: ${failed[0]!.error}`);
-    else await deps.ec2.createTags(bus.map((node) => node.instanceId), { [SPOT_TAG.drainEvent]: 'published' }, options);
+    else
+      await deps.ec2.createTags(
+        bus.map((node) => node.instanceId),
+        { [SPOT_TAG.drainEvent]: 'published' },
+        options,
+      );
   }
   if (errors.length > 0) throw new Error(`retirement of ${errors.length} node(s) not started; the next run retries: ${errors.join('; ')}`);
 }

@@ -20,13 +20,18 @@ import { RETIRE_BATCH_TAG } from './tags';
 export async function observeRetirement(deps: RetireDeps, options: CallOptions = {}, everything = false): Promise<SetView[]> {
   const retire = retirePolicyOf(deps.policy);
   const now = deps.now();
-  const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+  const observed = await deps.autoScaling.describeGroups(
+    deps.policy.clusters.map((cluster) => cluster.name),
+    options,
+  );
   const sets = retireSets(buildSnapshot(observed, deps.policy));
   const busy = sets.filter((set) => set.state?.value.phase === 'replacing' || set.state?.value.phase === 'retiring');
   // Off and nothing under way: no further call (status shows the sets as idle).
   const active = retire.enabled || everything ? sets : busy;
   const instances = new Map(observed.flatMap((group) => group.instances.map((instance) => [instance.instanceId, { group: group.name, instance }] as const)));
-  const fallbackIds = active.flatMap((set) => set.fallbackGroups.flatMap((group) => observed.find((o) => o.name === group.name)?.instances.map((i) => i.instanceId) ?? []));
+  const fallbackIds = active.flatMap((set) =>
+    set.fallbackGroups.flatMap((group) => observed.find((o) => o.name === group.name)?.instances.map((i) => i.instanceId) ?? []),
+  );
   const ec2 = fallbackIds.length > 0 ? await deps.ec2.describeInstances(fallbackIds, options) : [];
   const byId = new Map(ec2.map((instance) => [instance.instanceId, instance]));
   const batches = busy.map((set) => (set.state!.value as { batch: string }).batch);
@@ -44,7 +49,9 @@ export async function observeRetirement(deps: RetireDeps, options: CallOptions =
   const views: SetView[] = [];
   for (const set of sets) {
     const drainEventBus = drainEventBusOf(deps.policy.spot, set.cluster);
-    const drainPaths: Record<string, DrainPath> = Object.fromEntries(set.fallbackGroups.map((group) => [group.name, hooks.get(group.name) ? 'hook' : drainEventBus ? 'bus' : 'none']));
+    const drainPaths: Record<string, DrainPath> = Object.fromEntries(
+      set.fallbackGroups.map((group) => [group.name, hooks.get(group.name) ? 'hook' : drainEventBus ? 'bus' : 'none']),
+    );
     const state = set.state?.value;
     const batch = state && (state.phase === 'replacing' || state.phase === 'retiring') ? state.batch : null;
     const isActive = active.includes(set);
@@ -75,7 +82,11 @@ export async function observeRetirement(deps: RetireDeps, options: CallOptions =
   return views;
 }
 
-function nodesOf(set: SetGroups, instances: Map<string, { group: string; instance: { instanceId: string; lifecycleState: string; instanceType: string | null } }>, byId: Map<string, Awaited<ReturnType<RetireDeps['ec2']['describeInstances']>>[number]>): SetView['nodes'] {
+function nodesOf(
+  set: SetGroups,
+  instances: Map<string, { group: string; instance: { instanceId: string; lifecycleState: string; instanceType: string | null } }>,
+  byId: Map<string, Awaited<ReturnType<RetireDeps['ec2']['describeInstances']>>[number]>,
+): SetView['nodes'] {
   const names = new Set(set.fallbackGroups.map((group) => group.name));
   return [...instances.values()]
     .filter(({ group }) => names.has(group))

@@ -28,7 +28,13 @@ const SKIPPED: RetireRunResult = { sets: [], decided: [], failed: [], skipped: t
 /** The report is sent after the lease is given back, as every run's (lib/run/run-report.ts). */
 export async function retireRun(deps: RetireDeps, options: CallOptions = {}): Promise<RetireRunResult> {
   const reporter = new RunReporter<RetireAction>('retire', deps);
-  const result = await underLease(deps, LOCK_WAIT_MS, (held) => retireLocked(held, reporter, options), { consequence: 'this retire run is skipped; the next one catches up', answer: () => SKIPPED }, options);
+  const result = await underLease(
+    deps,
+    LOCK_WAIT_MS,
+    (held) => retireLocked(held, reporter, options),
+    { consequence: 'this retire run is skipped; the next one catches up', answer: () => SKIPPED },
+    options,
+  );
   await reporter.notify();
   return result;
 }
@@ -36,16 +42,26 @@ export async function retireRun(deps: RetireDeps, options: CallOptions = {}): Pr
 async function retireLocked(deps: RetireDeps, reporter: RunReporter<RetireAction>, options: CallOptions): Promise<RetireRunResult> {
   const now = deps.now();
   const views = await observeRetirement(deps, options);
-  const decisions = applyRetireBudget(views.map((view) => decideRetirement(view, deps.policy, now)), views, deps.policy);
+  const decisions = applyRetireBudget(
+    views.map((view) => decideRetirement(view, deps.policy, now)),
+    views,
+    deps.policy,
+  );
   const sets = decisions.map((decision) => decision.status);
   const actions = decisions.flatMap((decision) => decision.actions);
   for (const decision of decisions) deps.metrics.count(`retire.sets.${decision.status.stage}`);
-  deps.metrics.count('retire.candidates', decisions.reduce((sum, decision) => sum + decision.status.candidates.length, 0));
+  deps.metrics.count(
+    'retire.candidates',
+    decisions.reduce((sum, decision) => sum + decision.status.candidates.length, 0),
+  );
   if (actions.length === 0) return { sets, decided: [], failed: [], skipped: false };
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
   // decideRetirement answers the kill switch itself (nothing decided), so only dry-run stops writes here.
   const gate = writeGate(deps.policy, true);
-  deps.log.info(gate.writes ? 'retire actions decided' : 'dry run: retire actions decided, not executed', { actions: actions.map(summarizeRetire), detail: actions });
+  deps.log.info(gate.writes ? 'retire actions decided' : 'dry run: retire actions decided, not executed', {
+    actions: actions.map(summarizeRetire),
+    detail: actions,
+  });
   const result = gate.writes ? await executeRetireActions(actions, deps, options) : { done: [], failed: [] };
   reporter.add(actions, result);
   for (const action of result.done) if (action.kind === 'retire-nodes') deps.metrics.count('retire.nodes', action.nodes.length);

@@ -37,7 +37,10 @@ export function encodeRetireState(state: Exclude<RetireState, { phase: 'damaged'
     case 'done':
       return `done;${state.at}`;
     case 'aborted':
-      return `aborted;${state.at};${state.reason.replace(/[;\s]+/g, ' ').trim().slice(0, REASON_MAX)}`;
+      return `aborted;${state.at};${state.reason
+        .replace(/[;\s]+/g, ' ')
+        .trim()
+        .slice(0, REASON_MAX)}`;
   }
 }
 
@@ -49,12 +52,21 @@ export function readRetireState(value: string | undefined): RetireState | null {
     case 'replacing': {
       const [batch, from, to, fallback, ready] = parts;
       const numbers = [from, to, fallback].map(readInt);
-      if (!readTime(batch) || numbers.some((n) => n === null) || (ready !== '-' && !readTime(ready))) return damaged('expected replacing;<ISO>;<from>;<to>;<fallback desired>;<ISO|->');
-      return { phase, batch: readTime(batch)!, from: numbers[0]!, to: numbers[1]!, fallbackDesired: numbers[2]!, readySince: ready === '-' ? null : readTime(ready) };
+      if (!readTime(batch) || numbers.some((n) => n === null) || (ready !== '-' && !readTime(ready)))
+        return damaged('expected replacing;<ISO>;<from>;<to>;<fallback desired>;<ISO|->');
+      return {
+        phase,
+        batch: readTime(batch)!,
+        from: numbers[0]!,
+        to: numbers[1]!,
+        fallbackDesired: numbers[2]!,
+        readySince: ready === '-' ? null : readTime(ready),
+      };
     }
     case 'retiring': {
       const [batch, count, fallback, since] = parts;
-      if (!readTime(batch) || readInt(count) === null || readInt(fallback) === null || !readTime(since)) return damaged('expected retiring;<ISO>;<count>;<fallback desired>;<ISO>');
+      if (!readTime(batch) || readInt(count) === null || readInt(fallback) === null || !readTime(since))
+        return damaged('expected retiring;<ISO>;<count>;<fallback desired>;<ISO>');
       return { phase, batch: readTime(batch)!, count: readInt(count)!, fallbackDesired: readInt(fallback)!, since: readTime(since)! };
     }
     case 'done':

@@ -15,7 +15,6 @@ import type { Log } from '../ports/log';
 import type { Metrics } from '../ports/metrics';
 import type { Signal } from '../vocabulary/signals';
 
-
 export type BoundedSignal<S extends Signal = Signal> = { admitted: true; signal: S; redated?: string } | { admitted: false; reason: string };
 
 const REFUSED_WHEN_STALE: ReadonlySet<Signal['kind']> = new Set(['launch-failure', 'spot-interruption', 'rebalance-recommendation']);
@@ -49,7 +48,8 @@ export function admitByEventTime<T, S extends Signal>(
   const now = deps.now();
   const lastSuccess = new Map<string, number>();
   for (const { signal } of items) {
-    if (signal.kind === 'launch-success') lastSuccess.set(signal.autoScalingGroupName, Math.max(lastSuccess.get(signal.autoScalingGroupName) ?? 0, Date.parse(signal.time)));
+    if (signal.kind === 'launch-success')
+      lastSuccess.set(signal.autoScalingGroupName, Math.max(lastSuccess.get(signal.autoScalingGroupName) ?? 0, Date.parse(signal.time)));
   }
   const admitted: { item: T; signal: S }[] = [];
   for (const { item, signal } of items) {

@@ -32,7 +32,13 @@ export interface Executed<A> {
   failed: { action: A; error: Error }[];
 }
 
-export async function executeEach<A>(actions: readonly A[], execute: (action: A) => Promise<void>, summarize: (action: A) => string, log: Log, retry: RetryPolicy = DEFAULT_RETRY): Promise<Executed<A>> {
+export async function executeEach<A>(
+  actions: readonly A[],
+  execute: (action: A) => Promise<void>,
+  summarize: (action: A) => string,
+  log: Log,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<Executed<A>> {
   const result: Executed<A> = { done: [], failed: [] };
   for (const action of actions) {
     try {

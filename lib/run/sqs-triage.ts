@@ -69,19 +69,29 @@ export function retryAfterSeconds(receiveCount: number): number {
  * (a throttled or lease-busy record is worth another try at once; a malformed one reaches the
  * dead-letter queue sooner). If that call fails the records still come back, after the timeout.
  */
-export async function handBack(records: readonly unknown[], annotated: readonly Annotated[], failed: ReadonlySet<number>, deps: Pick<AppDeps, 'queue' | 'log' | 'metrics'>, options: CallOptions = {}): Promise<{ itemIdentifier: string }[]> {
+export async function handBack(
+  records: readonly unknown[],
+  annotated: readonly Annotated[],
+  failed: ReadonlySet<number>,
+  deps: Pick<AppDeps, 'queue' | 'log' | 'metrics'>,
+  options: CallOptions = {},
+): Promise<{ itemIdentifier: string }[]> {
   const failures = batchItemFailures(annotated, failed);
   const handles = [...failed].flatMap((item) => {
     const record = records[item] as { eventSourceARN?: unknown; receiptHandle?: unknown; attributes?: { ApproximateReceiveCount?: unknown } } | undefined;
     const receives = Number(record?.attributes?.ApproximateReceiveCount) || 1;
-    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string' ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle, seconds: retryAfterSeconds(receives) }] : [];
+    return typeof record?.eventSourceARN === 'string' && typeof record.receiptHandle === 'string'
+      ? [{ queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle, seconds: retryAfterSeconds(receives) }]
+      : [];
   });
   if (deps.queue && handles.length > 0) {
     try {
       await deps.queue.retrySoon(handles, options);
       deps.metrics.count('record.retry-soon', handles.length);
     } catch (error) {
-      deps.log.warn('could not shorten the visibility of the handed-back records; they come back after the queue\u2019s timeout', { error: error instanceof Error ? error.message : String(error) });
+      deps.log.warn('could not shorten the visibility of the handed-back records; they come back after the queue\u2019s timeout', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return failures;

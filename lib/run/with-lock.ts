@@ -70,7 +70,9 @@ export async function withLock<D extends AppDeps, T>(deps: D, waitMs: number, wo
   try {
     return await work(fenced(deps, lease, options));
   } finally {
-    await deps.lock.release(holder, options).catch((error: unknown) => deps.log.warn('could not release the lease; it expires by itself', { error: String(error) }));
+    await deps.lock
+      .release(holder, options)
+      .catch((error: unknown) => deps.log.warn('could not release the lease; it expires by itself', { error: String(error) }));
   }
 }
 
@@ -118,7 +120,13 @@ export interface WhenBusy<T> {
   storeDown?: { consequence: string; work: () => Promise<T> };
 }
 
-export async function underLease<D extends AppDeps, T>(deps: D, waitMs: number, work: (held: D) => Promise<T>, busy: WhenBusy<T>, options: CallOptions = {}): Promise<T> {
+export async function underLease<D extends AppDeps, T>(
+  deps: D,
+  waitMs: number,
+  work: (held: D) => Promise<T>,
+  busy: WhenBusy<T>,
+  options: CallOptions = {},
+): Promise<T> {
   try {
     return await withLock(deps, waitMs, work, options);
   } catch (error) {

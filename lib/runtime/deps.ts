@@ -29,7 +29,12 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   if (!lockTable) throw new ConfigError(`${LOCK_TABLE_VARIABLE} is not set: it names the DynamoDB table of the writers' lease`);
   const policy = loadPolicy(path, { env });
   reportUnreadableKillSwitch(policy, logger, metrics);
-  logger.info('config loaded', { path, clusters: policy.clusters.map((cluster) => `${cluster.name} (${cluster.mode})`), enabled: policy.enabled, dryRun: policy.dryRun });
+  logger.info('config loaded', {
+    path,
+    clusters: policy.clusters.map((cluster) => `${cluster.name} (${cluster.mode})`),
+    enabled: policy.enabled,
+    dryRun: policy.dryRun,
+  });
   const dynamoDb = createDynamoDbClient();
   return {
     policy,

@@ -47,9 +47,16 @@ export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.Process
     claims: createPublicationClaims(createDynamoDbClient(), signalsTable(env)),
     zoneIds,
     poolsOfGroup: async (group, options) => {
-      const observed = (await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options)).find((candidate) => candidate.name === group);
+      const observed = (
+        await deps.autoScaling.describeGroups(
+          deps.policy.clusters.map((cluster) => cluster.name),
+          options,
+        )
+      ).find((candidate) => candidate.name === group);
       const map = await zoneIds(options);
-      return (observed ? (poolsOfGroup(observed, map) ?? []) : []).flatMap((pool) => (pool.zoneId ? [{ zoneId: pool.zoneId, instanceType: pool.instanceType, market: pool.market }] : []));
+      return (observed ? (poolsOfGroup(observed, map) ?? []) : []).flatMap((pool) =>
+        pool.zoneId ? [{ zoneId: pool.zoneId, instanceType: pool.instanceType, market: pool.market }] : [],
+      );
     },
     log: deps.log,
     metrics: deps.metrics,
@@ -62,5 +69,11 @@ export function lambdaSharedSignalDeps(env: NodeJS.ProcessEnv = process.env): Sh
   const deps = lambdaDeps(env);
   const policy = deps.policy.sharedSignals;
   if (!policy) throw new ConfigError('the config has no sharedSignals section: the signals function has nothing to accept');
-  return { ...deps, sharedSignals: policy, own: ownAccount(env), pools: createPoolSignalStore(createDynamoDbClient(), signalsTable(env)), zoneIds: createZoneIds(createEc2Client()) };
+  return {
+    ...deps,
+    sharedSignals: policy,
+    own: ownAccount(env),
+    pools: createPoolSignalStore(createDynamoDbClient(), signalsTable(env)),
+    zoneIds: createZoneIds(createEc2Client()),
+  };
 }

@@ -53,7 +53,8 @@ const RECURRING = /^([A-Za-z]{3})-([A-Za-z]{3}) (\d\d):(\d\d)-(\d\d):(\d\d) ([A-
 const INSTANT = String.raw`(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[-+]\d{2}:\d{2})`;
 const ABSOLUTE = new RegExp(`^${INSTANT}-${INSTANT}$`);
 
-const FORMATS = '"always", "never", or comma-separated entries like "Mon-Fri 07:30-20:30 Europe/Paris" or "2026-12-24T00:00:00+01:00-2026-12-27T00:00:00+01:00"';
+const FORMATS =
+  '"always", "never", or comma-separated entries like "Mon-Fri 07:30-20:30 Europe/Paris" or "2026-12-24T00:00:00+01:00-2026-12-27T00:00:00+01:00"';
 
 export const ALWAYS: TimeSpec = { text: 'always', always: true, entries: [] };
 export const NEVER: TimeSpec = { text: 'never', always: false, entries: [] };
@@ -83,7 +84,10 @@ function recurringEntry(text: string, match: RegExpExecArray): RecurringEntry {
   const minuteFrom = minuteOfDay(text, h1, m1, false);
   const minuteTo = minuteOfDay(text, h2, m2, true);
   if (minuteTo <= minuteFrom) {
-    throw new ScheduleError(text, `end ${h2}:${m2} is not after start ${h1}:${m1} (a range cannot cross midnight: write two entries, e.g. "Mon-Fri 20:30-24:00 …, Tue-Sat 00:00-07:30 …")`);
+    throw new ScheduleError(
+      text,
+      `end ${h2}:${m2} is not after start ${h1}:${m1} (a range cannot cross midnight: write two entries, e.g. "Mon-Fri 20:30-24:00 …, Tue-Sat 00:00-07:30 …")`,
+    );
   }
   if (!isKnownZone(zone)) throw new ScheduleError(text, `unknown time zone ${JSON.stringify(zone)} (use an IANA name such as Europe/Paris or UTC)`);
   return { kind: 'recurring', text, dayFrom, dayTo, minuteFrom, minuteTo, zone };
@@ -99,7 +103,7 @@ function minuteOfDay(text: string, hours: string, minutes: string, isEnd: boolea
   const h = Number(hours);
   const m = Number(minutes);
   const value = h * 60 + m;
-  if (m > 59 || h > 24 || (value > 1440) || (value === 1440 && !isEnd)) {
+  if (m > 59 || h > 24 || value > 1440 || (value === 1440 && !isEnd)) {
     throw new ScheduleError(text, `invalid time ${hours}:${minutes} (00:00–23:59${isEnd ? ', or 24:00 as an end' : ''})`);
   }
   return value;

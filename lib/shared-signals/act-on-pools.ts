@@ -39,18 +39,36 @@ function poolMarks(group: ObservedGroup, live: readonly PoolOut[], zoneIds: Read
 }
 
 /** Groups some (not all) of whose pools another account marked out: warned about, never moved. */
-export function groupsPartlyOut(observed: readonly ObservedGroup[], outs: readonly PoolOut[], now: Date, zoneIds: ReadonlyMap<string, string>): GroupPartlyOut[] {
+export function groupsPartlyOut(
+  observed: readonly ObservedGroup[],
+  outs: readonly PoolOut[],
+  now: Date,
+  zoneIds: ReadonlyMap<string, string>,
+): GroupPartlyOut[] {
   const live = liveOuts(outs, now);
   return observed.flatMap((group) => {
     const marks = poolMarks(group, live, zoneIds);
     const out = marks.flatMap((entry) => (entry.out ? [entry.out] : []));
     if (!out.some((entry) => entry.account !== null) || out.length === marks.length) return [];
-    return [{ group: group.name, out, left: marks.filter((entry) => !entry.out).map((entry) => `${entry.pool.instanceType} ${entry.pool.market} ${entry.pool.zoneId ?? entry.pool.zoneName}`) }];
+    return [
+      {
+        group: group.name,
+        out,
+        left: marks.filter((entry) => !entry.out).map((entry) => `${entry.pool.instanceType} ${entry.pool.market} ${entry.pool.zoneId ?? entry.pool.zoneName}`),
+      },
+    ];
   });
 }
 
 /** Suspensions (and the guard rails' alerts) for groups in rotation all of whose pools are out, another account's evidence among them. */
-export function suspensionsForRemote(snapshot: Snapshot, observed: readonly ObservedGroup[], outs: readonly PoolOut[], policy: Policy, now: Date, zoneIds: ReadonlyMap<string, string>): Action[] {
+export function suspensionsForRemote(
+  snapshot: Snapshot,
+  observed: readonly ObservedGroup[],
+  outs: readonly PoolOut[],
+  policy: Policy,
+  now: Date,
+  zoneIds: ReadonlyMap<string, string>,
+): Action[] {
   const live = liveOuts(outs, now);
   const byName = new Map(observed.map((group) => [group.name, group]));
   const signals = poolOutSignals(snapshot, observed, live, now, zoneIds).flatMap((signal) => {
@@ -62,7 +80,8 @@ export function suspensionsForRemote(snapshot: Snapshot, observed: readonly Obse
   return decided.flatMap(({ item, signal, actions }) =>
     actions.flatMap((action): Action[] => {
       if (action.kind === 'alert') return [action];
-      if (action.kind === 'suspend-group' && 'autoScalingGroupName' in signal && action.group === signal.autoScalingGroupName) return [asRemoteSuspension(action, item)];
+      if (action.kind === 'suspend-group' && 'autoScalingGroupName' in signal && action.group === signal.autoScalingGroupName)
+        return [asRemoteSuspension(action, item)];
       return [];
     }),
   );
@@ -73,5 +92,11 @@ function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[]): Sus
   const reason = remoteReason(outs);
   const since = action.tags[TAG.since] ?? until;
   const { [TAG.backoff]: _kept, ...tags } = action.tags;
-  return { ...action, reason, until, backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)), tags: { ...tags, [TAG.reason]: tagValue(reason), [TAG.until]: until } };
+  return {
+    ...action,
+    reason,
+    until,
+    backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)),
+    tags: { ...tags, [TAG.reason]: tagValue(reason), [TAG.until]: until },
+  };
 }

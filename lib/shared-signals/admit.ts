@@ -11,7 +11,8 @@ export type Admission = { verdict: 'accept' } | { verdict: 'own'; reason: string
 
 export function admitSignal(signal: SharedPoolSignal, sender: SignalSender, policy: SharedSignalsPolicy, own: { account: string; region: string }): Admission {
   if (sender.account === null) return { verdict: 'refuse', reason: 'the envelope carries no account: the sender cannot be verified' };
-  if (sender.account !== signal.originAccount) return { verdict: 'refuse', reason: `sent by account ${sender.account} but claims to come from ${signal.originAccount}` };
+  if (sender.account !== signal.originAccount)
+    return { verdict: 'refuse', reason: `sent by account ${sender.account} but claims to come from ${signal.originAccount}` };
   if (sender.account === own.account) return { verdict: 'own', reason: `our own account's signal (${own.account}): already acted on here` };
   if (sender.region !== own.region || signal.region !== own.region) {
     return { verdict: 'refuse', reason: `from region ${sender.region ?? '(none)'} about ${signal.region}, not ours (${own.region}): pools are per region` };

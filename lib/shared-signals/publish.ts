@@ -34,7 +34,12 @@ export interface PublishDeps {
 }
 
 /** Evidence per pool, merged (counts added, the widest span); zone names resolved to AZ IDs. */
-export function signalsFrom(evidence: readonly PoolEvidence[], zoneIds: ReadonlyMap<string, string>, own: { account: string; region: string }, poolsByGroup: ReadonlyMap<string, readonly PoolKey[]> = new Map()): SharedPoolSignal[] {
+export function signalsFrom(
+  evidence: readonly PoolEvidence[],
+  zoneIds: ReadonlyMap<string, string>,
+  own: { account: string; region: string },
+  poolsByGroup: ReadonlyMap<string, readonly PoolKey[]> = new Map(),
+): SharedPoolSignal[] {
   const byPool = new Map<string, Omit<SharedPoolSignal, 'id'>>();
   for (const item of evidence) {
     const zoneId = 'id' in item.zone ? item.zone.id : zoneIds.get(item.zone.name);
@@ -82,10 +87,19 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
     const claimed: SharedPoolSignal[] = [];
     for (const signal of signals) {
       // A recovery is always sent: it ends marks early, and a probe succeeds once per cycle.
-      if (signal.kind === 'recovered' || (await deps.claims.claimPublication(signal.pool, deps.now(), deps.policy.publishIntervalMs, options))) claimed.push(signal);
+      if (signal.kind === 'recovered' || (await deps.claims.claimPublication(signal.pool, deps.now(), deps.policy.publishIntervalMs, options)))
+        claimed.push(signal);
       else report.skipped += 1;
     }
-    let pending: BusEvent[] = claimed.flatMap((signal) => buses.map((bus) => ({ eventBusName: bus, source: SHARED_SIGNAL_SOURCE, detailType: SHARED_SIGNAL_DETAIL_TYPE, detail: sharedSignalDetail(signal), time: signal.lastSeen })));
+    let pending: BusEvent[] = claimed.flatMap((signal) =>
+      buses.map((bus) => ({
+        eventBusName: bus,
+        source: SHARED_SIGNAL_SOURCE,
+        detailType: SHARED_SIGNAL_DETAIL_TYPE,
+        detail: sharedSignalDetail(signal),
+        time: signal.lastSeen,
+      })),
+    );
     const total = pending.length;
     for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
       if (attempt > 1) await (deps.sleep ?? defaultSleep)(100 * 2 ** (attempt - 2));

@@ -70,12 +70,18 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
     }
     deps.metrics.count('shared-signals.received');
     const change = remoteOut(outcome.signal, deps.sharedSignals, deps.now());
-    deps.log.info(change.change === 'none' ? `pool signal changes nothing: ${change.why}` : 'pool marked out', { signal: describeSharedSignal(outcome.signal) });
+    deps.log.info(change.change === 'none' ? `pool signal changes nothing: ${change.why}` : 'pool marked out', {
+      signal: describeSharedSignal(outcome.signal),
+    });
     if (change.change === 'set') marks.push({ index, out: change.out });
   }
   if (marks.length > 0) {
     try {
-      if (writeGate(deps.policy, true).writes) await deps.pools.recordPoolsOut(marks.map((mark) => mark.out), options);
+      if (writeGate(deps.policy, true).writes)
+        await deps.pools.recordPoolsOut(
+          marks.map((mark) => mark.out),
+          options,
+        );
       changed = true;
       for (const { out } of marks) deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(out.seenAt)));
     } catch (error) {
@@ -83,14 +89,20 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
       for (const { index } of marks) failed.add(index);
     }
   }
-  const actions = changed ? await actOnPools(deps, options).catch((error: unknown) => {
-    deps.log.error('could not act on the pools; the batch is retried', { error: String(error) });
-    outcomes.forEach((outcome, index) => {
-      if (outcome.outcome === 'signal') failed.add(index);
-    });
-    return [];
-  }) : [];
-  return { batchItemFailures: [...failed].flatMap((index) => (outcomes[index]?.messageId ? [{ itemIdentifier: outcomes[index].messageId }] : [])), outcomes, actions };
+  const actions = changed
+    ? await actOnPools(deps, options).catch((error: unknown) => {
+        deps.log.error('could not act on the pools; the batch is retried', { error: String(error) });
+        outcomes.forEach((outcome, index) => {
+          if (outcome.outcome === 'signal') failed.add(index);
+        });
+        return [];
+      })
+    : [];
+  return {
+    batchItemFailures: [...failed].flatMap((index) => (outcomes[index]?.messageId ? [{ itemIdentifier: outcomes[index].messageId }] : [])),
+    outcomes,
+    actions,
+  };
 }
 
 async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise<Action[]> {
@@ -99,11 +111,20 @@ async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise
     deps,
     LOCK_WAIT_MS,
     async () => {
-      const observed = await deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options);
+      const observed = await deps.autoScaling.describeGroups(
+        deps.policy.clusters.map((cluster) => cluster.name),
+        options,
+      );
       const snapshot = buildSnapshot(observed, deps.policy);
       const [outs, zoneIds] = await Promise.all([deps.pools.listPoolsOut(deps.now(), options), deps.zoneIds(options)]);
       for (const entry of groupsPartlyOut(observed, outs, deps.now(), zoneIds)) {
-        deps.log.warn('some pools of the group are out per another account; it keeps the others', { group: entry.group, out: entry.out.map((out) => `${out.pool.instanceType} ${out.pool.market} ${out.pool.zoneId} (${out.account ? `account ${out.account}` : 'this account'})`), left: entry.left });
+        deps.log.warn('some pools of the group are out per another account; it keeps the others', {
+          group: entry.group,
+          out: entry.out.map(
+            (out) => `${out.pool.instanceType} ${out.pool.market} ${out.pool.zoneId} (${out.account ? `account ${out.account}` : 'this account'})`,
+          ),
+          left: entry.left,
+        });
       }
       const decided = suspensionsForRemote(snapshot, observed, outs, deps.policy, deps.now(), zoneIds);
       logDecided(decided, deps);
@@ -113,7 +134,12 @@ async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise
       for (const action of decided) if (action.kind === 'suspend-group') deps.metrics.count('shared-signals.group-out');
       return decided;
     },
-    { consequence: 'the batch is retried', answer: () => { throw new Error('lease busy'); } },
+    {
+      consequence: 'the batch is retried',
+      answer: () => {
+        throw new Error('lease busy');
+      },
+    },
     options,
   );
   await reporter.notify();

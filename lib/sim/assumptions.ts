@@ -32,7 +32,11 @@ export function assumptions(scenario: Scenario): Assumption[] {
         'an assumption: AWS says the group keeps trying until it has its desired capacity (repost.aws/questions/QUj3wyT9i1RUizi12pQ90z3A) but publishes no cadence; each try records a Failed scaling activity, which is what CA 1.24+ reads',
     },
     { name: 'EventBridge → SQS → Lambda', value: formatDuration(scenario.eventDelivery), source: 'an assumption (typical delivery within about a second)' },
-    { name: 'capacity-guard reconcile', value: `every ${formatDuration(scenario.reconcileEvery)}`, source: 'the scenario (serverless.yml schedules it every minute)' },
+    {
+      name: 'capacity-guard reconcile',
+      value: `every ${formatDuration(scenario.reconcileEvery)}`,
+      source: 'the scenario (serverless.yml schedules it every minute)',
+    },
   ];
 }
 

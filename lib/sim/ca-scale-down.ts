@@ -60,12 +60,20 @@ export class ClusterAutoscalerScaleDown {
   /** One scan at `now`. */
   runOnce(now: number): void {
     const { aws, groups } = this.world;
-    const ready = groups.flatMap((group) => aws.view(group).instances.filter((instance) => instance.lifecycleState === 'InService').map((instance) => ({ group, instanceId: instance.instanceId })));
+    const ready = groups.flatMap((group) =>
+      aws
+        .view(group)
+        .instances.filter((instance) => instance.lifecycleState === 'InService')
+        .map((instance) => ({ group, instanceId: instance.instanceId })),
+    );
     const excess = ready.length - this.world.demand();
     const lastAdd = this.world.lastScaleUpAt();
     const pendingLaunches = groups.some((group) => {
       const view = aws.view(group);
-      return view.desiredCapacity > view.instances.filter((instance) => !instance.lifecycleState.startsWith('Terminat')).length || view.instances.some((instance) => instance.lifecycleState === 'Pending');
+      return (
+        view.desiredCapacity > view.instances.filter((instance) => !instance.lifecycleState.startsWith('Terminat')).length ||
+        view.instances.some((instance) => instance.lifecycleState === 'Pending')
+      );
     });
     if (excess <= 0 || pendingLaunches || (lastAdd !== null && now - lastAdd < this.model.delayAfterAdd)) {
       this.unneeded.clear();
@@ -76,7 +84,10 @@ export class ClusterAutoscalerScaleDown {
     // Keep the earliest-marked (CA's previous candidates first), drop the rest beyond the excess.
     const marked = [...this.unneeded].sort((a, b) => a[1] - b[1]);
     for (const [id] of marked.slice(excess)) this.unneeded.delete(id);
-    const fresh = shuffled(this.world.random, ready.filter((node) => !this.unneeded.has(node.instanceId)));
+    const fresh = shuffled(
+      this.world.random,
+      ready.filter((node) => !this.unneeded.has(node.instanceId)),
+    );
     for (const node of fresh.slice(0, excess - this.unneeded.size)) this.unneeded.set(node.instanceId, now);
     let deleted = 0;
     for (const [id, since] of [...this.unneeded].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))) {

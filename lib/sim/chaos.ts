@@ -159,7 +159,8 @@ class Night {
     const now = this.world.clock.now().getTime();
     // At-least-once and unordered: some events twice, the lot shuffled.
     const delivered = events.flatMap((event) => (this.random() < 0.2 ? [event, event] : [event]));
-    for (const event of shuffled(this.random, delivered)) this.queues[queue].push({ record: asSqsRecord(event, `${queue}-${this.seed}-${this.random().toString(36).slice(2)}`), receives: 0, visibleAt: now });
+    for (const event of shuffled(this.random, delivered))
+      this.queues[queue].push({ record: asSqsRecord(event, `${queue}-${this.seed}-${this.random().toString(36).slice(2)}`), receives: 0, visibleAt: now });
   }
 
   /** One poll of each queue: visible records in batches, failures back after the visibility timeout. */
@@ -177,7 +178,10 @@ class Night {
         let threw = false;
         try {
           const records = batch.map((entry) => entry.record);
-          const result = queue === 'failover' ? await handleLaunchEvents(records, this.deps(this.world.deps)) : await handleSpotEvents(records, this.deps(this.world.spotDeps));
+          const result =
+            queue === 'failover'
+              ? await handleLaunchEvents(records, this.deps(this.world.deps))
+              : await handleSpotEvents(records, this.deps(this.world.spotDeps));
           failedIds = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
         } catch {
           threw = true;
@@ -210,7 +214,9 @@ class Night {
   }
 }
 
-async function chaosNight(seed: number): Promise<{ extraFallback: number; lost: number; deadLettered: number; concurrentWriters: number; repairRuns: number; heldByBadTime: number }> {
+async function chaosNight(
+  seed: number,
+): Promise<{ extraFallback: number; lost: number; deadLettered: number; concurrentWriters: number; repairRuns: number; heldByBadTime: number }> {
   const night = new Night(seed);
   const { world } = night;
   for (const [name, groupPools] of GROUPS) world.aws.addGroup({ name, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: groupPools });
@@ -226,7 +232,22 @@ async function chaosNight(seed: number): Promise<{ extraFallback: number; lost: 
   // Launch failures dated a year off: the past one is simply old; the future one must not hold a group for a year.
   const zone = 'eu-west-3a';
   const message = 'We currently do not have sufficient m5.8xlarge capacity in the Availability Zone you requested (eu-west-3a).';
-  const badTimes = [launchUnsuccessfulEvent({ group: 'on-demand-8x-b', time: new Date(start + 365 * DAY).toISOString(), zone, statusMessage: message, activityId: `future-${seed}` }), launchUnsuccessfulEvent({ group: 'on-demand-8x-a', time: new Date(start - 365 * DAY).toISOString(), zone, statusMessage: message, activityId: `past-${seed}` })];
+  const badTimes = [
+    launchUnsuccessfulEvent({
+      group: 'on-demand-8x-b',
+      time: new Date(start + 365 * DAY).toISOString(),
+      zone,
+      statusMessage: message,
+      activityId: `future-${seed}`,
+    }),
+    launchUnsuccessfulEvent({
+      group: 'on-demand-8x-a',
+      time: new Date(start - 365 * DAY).toISOString(),
+      zone,
+      statusMessage: message,
+      activityId: `past-${seed}`,
+    }),
+  ];
   night.enqueue('failover', badTimes);
   // Two Spot nodes interrupted while their pools are out of capacity.
   world.ec2.interrupt({ group: 'spot-nodes-8x-b' }, 1, '30s');

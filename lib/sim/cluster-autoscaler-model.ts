@@ -111,7 +111,10 @@ export class ClusterAutoscaler {
       const lastUpdateTime = previous?.lastUpdateTime ?? Number.NEGATIVE_INFINITY;
       const placeholders = Math.max(0, view.desiredCapacity - view.instances.length);
       const unfulfillable = placeholders > 0 && this.behaviours.earlyAbort && (await this.failedSince(name, lastUpdateTime));
-      if (unfulfillable) this.world.say(`cache refresh: ${name} has ${placeholders} placeholder(s) and a Failed scaling activity since CA's resize: placeholder-cannot-be-fulfilled`);
+      if (unfulfillable)
+        this.world.say(
+          `cache refresh: ${name} has ${placeholders} placeholder(s) and a Failed scaling activity since CA's resize: placeholder-cannot-be-fulfilled`,
+        );
       this.cache.set(name, {
         minSize: view.minSize,
         maxSize: view.maxSize,
@@ -135,7 +138,17 @@ export class ClusterAutoscaler {
 
   /** Registered nodes per group: the Kubernetes node list is live, not cached. */
   private readyNodes(): Map<string, Set<string>> {
-    return new Map(this.world.groups.map((name) => [name, new Set(this.world.aws.view(name).instances.filter((instance) => instance.lifecycleState === 'InService').map((instance) => instance.instanceId))]));
+    return new Map(
+      this.world.groups.map((name) => [
+        name,
+        new Set(
+          this.world.aws
+            .view(name)
+            .instances.filter((instance) => instance.lifecycleState === 'InService')
+            .map((instance) => instance.instanceId),
+        ),
+      ]),
+    );
   }
 
   /** getNotRegisteredNodes + updateUnregisteredNodes: each expected node keeps the time it was first seen. */
@@ -155,7 +168,10 @@ export class ClusterAutoscaler {
     const memo = this.longMemo.get(name);
     if (memo) return memo;
     const group = this.cached(name);
-    const ids = [...group.instances, ...(group.unfulfillable ? [] : Array.from({ length: group.placeholders }, (_, k) => placeholderName(name, group.instances.length + k)))];
+    const ids = [
+      ...group.instances,
+      ...(group.unfulfillable ? [] : Array.from({ length: group.placeholders }, (_, k) => placeholderName(name, group.instances.length + k))),
+    ];
     const long = ids.filter((id) => {
       const since = this.unregisteredSince.get(id);
       return since !== undefined && since + this.model.maxNodeProvisionTime < now;
@@ -295,7 +311,16 @@ export class ClusterAutoscaler {
   private cached(name: string): CachedGroup {
     let group = this.cache.get(name);
     if (!group) {
-      group = { minSize: 0, maxSize: 0, curSize: 0, lastUpdateTime: Number.NEGATIVE_INFINITY, instances: [], placeholders: 0, unfulfillable: false, unseenErrors: 0 };
+      group = {
+        minSize: 0,
+        maxSize: 0,
+        curSize: 0,
+        lastUpdateTime: Number.NEGATIVE_INFINITY,
+        instances: [],
+        placeholders: 0,
+        unfulfillable: false,
+        unseenErrors: 0,
+      };
       this.cache.set(name, group);
     }
     return group;
@@ -317,7 +342,12 @@ export class ClusterAutoscaler {
     const pool = matched.length > 0 ? matched : candidates;
     if (pool.length === 0) return null;
     const best = Math.max(...pool.map((name) => priorities.get(name) ?? 0));
-    return pick(this.world.random, pool.filter((name) => (priorities.get(name) ?? 0) === best)) ?? null;
+    return (
+      pick(
+        this.world.random,
+        pool.filter((name) => (priorities.get(name) ?? 0) === best),
+      ) ?? null
+    );
   }
 
   /** exponential_backoff.go Backoff (stale entries forgotten as RemoveStaleBackoffData does); returns its duration. */

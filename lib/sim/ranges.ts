@@ -66,7 +66,13 @@ export function spread(values: readonly (number | null)[]): Spread {
   };
 }
 
-async function sweep(scenario: Scenario, strategy: StrategyName, version: CaVersion, plan: SweepPlan, options: RunOptions): Promise<{ times: (number | null)[]; unmet: number[] }> {
+async function sweep(
+  scenario: Scenario,
+  strategy: StrategyName,
+  version: CaVersion,
+  plan: SweepPlan,
+  options: RunOptions,
+): Promise<{ times: (number | null)[]; unmet: number[] }> {
   const times: (number | null)[] = [];
   const unmet: number[] = [];
   for (const phase of plan.phases) {
@@ -82,7 +88,10 @@ async function sweep(scenario: Scenario, strategy: StrategyName, version: CaVers
 /** capacity-guard next to the scenario's first CA version, then each version alone. */
 export async function rangeRows(scenario: Scenario, plan: SweepPlan = FULL_SWEEP, options: RunOptions = {}): Promise<RangeRow[]> {
   const rows: RangeRow[] = [];
-  const cells: [StrategyName, CaVersion][] = [['capacity-guard', primaryVersion(scenario)], ...scenario.clusterAutoscaler.versions.map((version): [StrategyName, CaVersion] => ['baseline', version])];
+  const cells: [StrategyName, CaVersion][] = [
+    ['capacity-guard', primaryVersion(scenario)],
+    ...scenario.clusterAutoscaler.versions.map((version): [StrategyName, CaVersion] => ['baseline', version]),
+  ];
   for (const [strategy, caVersion] of cells) {
     const { times, unmet } = await sweep(scenario, strategy, caVersion, plan, options);
     rows.push({ strategy, caVersion, timeToCapacitySeconds: spread(times), unmetNodeMinutes: spread(unmet) });

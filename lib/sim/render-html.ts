@@ -3,7 +3,18 @@
  * time, both strategies; on-demand nodes dashed), parameters and timelines. No script, no network.
  */
 import { formatDuration } from '../config/duration';
-import { assumptionLines, clock, describeSpread, floorLines, headlineRows, modelParameters, runLabel, seconds, sensitivityText, sweepDescription } from './render-terminal';
+import {
+  assumptionLines,
+  clock,
+  describeSpread,
+  floorLines,
+  headlineRows,
+  modelParameters,
+  runLabel,
+  seconds,
+  sensitivityText,
+  sweepDescription,
+} from './render-terminal';
 import type { RangeRow } from './ranges';
 import type { RunResult, Sample } from './run';
 import { retireSection } from './render-retire';
@@ -43,19 +54,65 @@ function plot(comparison: Comparison): string {
   // Drawn in this order: where lines coincide (all demanded nodes ready) the wide pale green stays
   // visible under the red, and the dotted demand line stays on top of both.
   const series: Series[] = [
-    { id: 'ready-capacity-guard', label: 'ready, capacity-guard', d: path(capacityGuard.samples, (s) => s.ready), color: '#1a7f37', width: 5, dash: '', opacity: 0.5 },
-    { id: 'ready-baseline', label: `ready, ${runLabel(baseline)}`, d: path(baseline.samples, (s) => s.ready), color: '#cf222e', width: 2, dash: '', opacity: 1 },
-    { id: 'on-demand-capacity-guard', label: `on-demand, capacity-guard (${nodeHours(capacityGuard)})`, d: path(capacityGuard.samples, (s) => s.onDemand), color: '#1a7f37', width: 2, dash: '6 4', opacity: 1 },
-    { id: 'on-demand-baseline', label: `on-demand, baseline (${nodeHours(baseline)})`, d: path(baseline.samples, (s) => s.onDemand), color: '#cf222e', width: 2, dash: '6 4', opacity: 1 },
+    {
+      id: 'ready-capacity-guard',
+      label: 'ready, capacity-guard',
+      d: path(capacityGuard.samples, (s) => s.ready),
+      color: '#1a7f37',
+      width: 5,
+      dash: '',
+      opacity: 0.5,
+    },
+    {
+      id: 'ready-baseline',
+      label: `ready, ${runLabel(baseline)}`,
+      d: path(baseline.samples, (s) => s.ready),
+      color: '#cf222e',
+      width: 2,
+      dash: '',
+      opacity: 1,
+    },
+    {
+      id: 'on-demand-capacity-guard',
+      label: `on-demand, capacity-guard (${nodeHours(capacityGuard)})`,
+      d: path(capacityGuard.samples, (s) => s.onDemand),
+      color: '#1a7f37',
+      width: 2,
+      dash: '6 4',
+      opacity: 1,
+    },
+    {
+      id: 'on-demand-baseline',
+      label: `on-demand, baseline (${nodeHours(baseline)})`,
+      d: path(baseline.samples, (s) => s.onDemand),
+      color: '#cf222e',
+      width: 2,
+      dash: '6 4',
+      opacity: 1,
+    },
     { id: 'demanded', label: 'demanded', d: path(capacityGuard.samples, (s) => s.demand), color: '#222', width: 1.5, dash: '2 3', opacity: 1 },
-    ...comparison.baselines.slice(1).map((run) => ({ id: `ready-baseline-${run.caVersion}`, label: `ready, ${runLabel(run)}`, d: path(run.samples, (s) => s.ready), color: '#9a6700', width: 1.5, dash: '', opacity: 1 })),
+    ...comparison.baselines.slice(1).map((run) => ({
+      id: `ready-baseline-${run.caVersion}`,
+      label: `ready, ${runLabel(run)}`,
+      d: path(run.samples, (s) => s.ready),
+      color: '#9a6700',
+      width: 1.5,
+      dash: '',
+      opacity: 1,
+    })),
   ];
   const bottom = H - PAD.bottom;
   const grid: string[] = [];
   const stepMin = tMax > 3600 ? 15 : 5;
-  for (let m = 0; m * 60 <= tMax; m += stepMin) grid.push(`<line x1="${x(m * 60)}" y1="${bottom}" x2="${x(m * 60)}" y2="${bottom + 5}" stroke="#444"/><text x="${x(m * 60)}" y="${bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`);
+  for (let m = 0; m * 60 <= tMax; m += stepMin)
+    grid.push(
+      `<line x1="${x(m * 60)}" y1="${bottom}" x2="${x(m * 60)}" y2="${bottom + 5}" stroke="#444"/><text x="${x(m * 60)}" y="${bottom + 18}" font-size="11" text-anchor="middle">${m} min</text>`,
+    );
   const yStep = Math.max(1, Math.ceil(yMax / 6));
-  for (let v = 0; v <= yMax; v += yStep) grid.push(`<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="${v === 0 ? '#444' : '#eee'}"/><text x="${PAD.left - 8}" y="${fixed(y(v) + 4)}" font-size="11" text-anchor="end">${v}</text>`);
+  for (let v = 0; v <= yMax; v += yStep)
+    grid.push(
+      `<line x1="${PAD.left - 5}" y1="${y(v)}" x2="${W - PAD.right}" y2="${y(v)}" stroke="${v === 0 ? '#444' : '#eee'}"/><text x="${PAD.left - 8}" y="${fixed(y(v) + 4)}" font-size="11" text-anchor="end">${v}</text>`,
+    );
   const axes = [
     `<line class="axis" data-axis="x" x1="${PAD.left}" y1="${bottom}" x2="${W - PAD.right}" y2="${bottom}" stroke="#444"/>`,
     `<line class="axis" data-axis="y" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${bottom}" stroke="#444"/>`,
@@ -105,8 +162,14 @@ function list(lines: readonly string[]): string {
 export function renderHtml(comparison: Comparison): string {
   const { scenario } = comparison;
   const [head, ...rows] = headlineRows(comparison);
-  const headline = [`<tr>${head!.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>`, ...rows.map(([label, ...cells]) => `<tr><th>${escape(label!)}</th>${cells.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)].join('\n');
-  const notes = [comparison.capacityGuard, ...comparison.baselines].flatMap((run) => run.notes).map((note) => `<li>${escape(note)}</li>`).join('');
+  const headline = [
+    `<tr>${head!.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>`,
+    ...rows.map(([label, ...cells]) => `<tr><th>${escape(label!)}</th>${cells.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`),
+  ].join('\n');
+  const notes = [comparison.capacityGuard, ...comparison.baselines]
+    .flatMap((run) => run.notes)
+    .map((note) => `<li>${escape(note)}</li>`)
+    .join('');
   const ranges =
     comparison.ranges.length === 0
       ? ''
@@ -130,7 +193,9 @@ ${sensitivityText(comparison)
 <p><strong>The baselines are models of cluster-autoscaler written from its code, not cluster-autoscaler.</strong> capacity-guard runs its real code against a fake AWS, next to ${escape(runLabel(comparison.baseline).replace(' alone', ''))}.</p>
 <table class="headline">${headline}
 <tr><th>${escape(runLabel(comparison.baseline))} ÷ capacity-guard time to capacity</th><td colspan="${head!.length - 1}">${comparison.timeToCapacityRatio ?? 'n/a'}</td></tr></table>
-${floorLines(comparison).map((text) => `<p>${escape(text)}</p>`).join('\n')}
+${floorLines(comparison)
+  .map((text) => `<p>${escape(text)}</p>`)
+  .join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
 ${ranges}
 ${sensitivity}

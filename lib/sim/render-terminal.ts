@@ -40,7 +40,9 @@ export function modelParameters(comparison: Comparison): string[] {
     if (versions.some((version) => scenario.clusterAutoscaler.versions.includes(version))) out.push(`[${versions.join(', ')}] ${behaviour} — ${source}`);
   }
   for (const text of CA_NOT_MODELLED) out.push(`not modelled: ${text}`);
-  out.push(`this run: seed ${scenario.seed}, first ASG cache refresh at +${formatDuration(scenario.clusterAutoscaler.cachePhase)}, CA's loop offset drawn from the seed`);
+  out.push(
+    `this run: seed ${scenario.seed}, first ASG cache refresh at +${formatDuration(scenario.clusterAutoscaler.cachePhase)}, CA's loop offset drawn from the seed`,
+  );
   return out;
 }
 
@@ -66,7 +68,11 @@ export function describeSpread(value: Spread, format: (n: number) => string): st
 }
 
 export function rangeRowsText(comparison: Comparison): string[][] {
-  return comparison.ranges.map((row) => [runLabel(row), describeSpread(row.timeToCapacitySeconds, (n) => seconds(n)), describeSpread(row.unmetNodeMinutes, (n) => String(n))]);
+  return comparison.ranges.map((row) => [
+    runLabel(row),
+    describeSpread(row.timeToCapacitySeconds, (n) => seconds(n)),
+    describeSpread(row.unmetNodeMinutes, (n) => String(n)),
+  ]);
 }
 
 export function sweepDescription(comparison: Comparison): string {
@@ -77,7 +83,11 @@ export function sweepDescription(comparison: Comparison): string {
 }
 
 export function sensitivityText(comparison: Comparison): string[][] {
-  return comparison.sensitivity.map((row) => [row.change, row.capacityGuard === null ? 'never ready' : seconds(row.capacityGuard), row.baseline === null ? 'never ready' : seconds(row.baseline)]);
+  return comparison.sensitivity.map((row) => [
+    row.change,
+    row.capacityGuard === null ? 'never ready' : seconds(row.capacityGuard),
+    row.baseline === null ? 'never ready' : seconds(row.baseline),
+  ]);
 }
 
 function table(rows: string[][], indent = ''): string[] {
@@ -119,10 +129,14 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   const out: string[] = [];
   out.push(`capacity-guard simulator — scenario ${scenario.name}: ${scenario.description}`);
   out.push('Fake AWS on a virtual clock, no AWS account. capacity-guard runs its real app code (what the Lambda functions run);');
-  out.push(`cluster-autoscaler is a MODEL written from CA's code (citations below), in every run: ${scenario.clusterAutoscaler.versions.map((version) => CA_LABEL[version]).join('; ')}.`);
+  out.push(
+    `cluster-autoscaler is a MODEL written from CA's code (citations below), in every run: ${scenario.clusterAutoscaler.versions.map((version) => CA_LABEL[version]).join('; ')}.`,
+  );
   out.push(`One representative night first (seed ${scenario.seed}), then the ranges.`);
   out.push('');
-  out.push(`${runLabel(capacityGuard)} (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`);
+  out.push(
+    `${runLabel(capacityGuard)} (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`,
+  );
   out.push(...capacityGuard.timeline.map(line));
   if (capacityGuard.slackMessages === 0) out.push('  (no Slack message: capacity-guard had nothing to tell)');
   for (const baseline of comparison.baselines) {
@@ -151,7 +165,7 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push('Assumptions about the world:');
   out.push(...assumptionLines(comparison).map((text) => `  ${text}`));
   out.push('');
-  out.push('The baselines are models of cluster-autoscaler, not cluster-autoscaler. Their parameters and behaviours, with CA\'s code cited:');
+  out.push("The baselines are models of cluster-autoscaler, not cluster-autoscaler. Their parameters and behaviours, with CA's code cited:");
   out.push(...modelParameters(comparison).map((text) => `  ${text}`));
   if (options.reportPath) out.push('', `HTML report: ${options.reportPath}`);
   return `${out.join('\n')}\n`;
@@ -161,13 +175,25 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
 function retireLines(retire: NonNullable<Comparison['retire']>): string[] {
   return [
     'On-demand retirement (each with the failover and the cluster-autoscaler model, scale-down included):',
-    ...retire.runs.map((run) => `  ${run.strategy.padEnd(15)} ${String(run.run.headline.onDemandNodeHours).padStart(6)} on-demand node-hours  ${String(run.run.headline.unmetNodeMinutes).padStart(6)} unmet node-minutes`),
+    ...retire.runs.map(
+      (run) =>
+        `  ${run.strategy.padEnd(15)} ${String(run.run.headline.onDemandNodeHours).padStart(6)} on-demand node-hours  ${String(run.run.headline.unmetNodeMinutes).padStart(6)} unmet node-minutes`,
+    ),
   ];
 }
 
 /** The comparison as one JSON-ready object. */
 export function toJson(comparison: Comparison): Record<string, unknown> {
-  const run = (result: RunResult) => ({ strategy: result.strategy, caVersion: result.caVersion, headline: result.headline, eventsDelivered: result.eventsDelivered, capacityGuardActions: result.capacityGuardActions, slackMessages: result.slackMessages, notes: result.notes, timeline: result.timeline });
+  const run = (result: RunResult) => ({
+    strategy: result.strategy,
+    caVersion: result.caVersion,
+    headline: result.headline,
+    eventsDelivered: result.eventsDelivered,
+    capacityGuardActions: result.capacityGuardActions,
+    slackMessages: result.slackMessages,
+    notes: result.notes,
+    timeline: result.timeline,
+  });
   const { scenario } = comparison;
   return {
     scenario: scenario.name,

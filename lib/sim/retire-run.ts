@@ -28,11 +28,18 @@ export async function runRetireStrategy(scenario: Scenario, strategy: RetireStra
   const tally: RetireTally = { earlyRetirements: 0, retired: 0, scaledDown: 0 };
   const seeded = withRetire(scenario, strategy === 'capacity-guard', seed);
   // The extension gets the seeded scenario too: CA's scale-down picks its nodes from a stream of the run's seed.
-  const run = await runStrategy(seeded, 'capacity-guard', { ...options, extensions: [...(options.extensions ?? []), retireExtension(strategy, seeded, tally)] });
+  const run = await runStrategy(seeded, 'capacity-guard', {
+    ...options,
+    extensions: [...(options.extensions ?? []), retireExtension(strategy, seeded, tally)],
+  });
   return { strategy, run, tally };
 }
 
-export async function compareRetirement(scenario: Scenario, strategies: readonly RetireStrategy[] = RETIRE_STRATEGIES, options: RunOptions = {}): Promise<RetireComparison> {
+export async function compareRetirement(
+  scenario: Scenario,
+  strategies: readonly RetireStrategy[] = RETIRE_STRATEGIES,
+  options: RunOptions = {},
+): Promise<RetireComparison> {
   const runs: RetireRun[] = [];
   for (const strategy of strategies) runs.push(await runRetireStrategy(scenario, strategy, scenario.seed, options));
   return { scenario, runs };

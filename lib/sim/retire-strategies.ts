@@ -58,7 +58,9 @@ export function retireExtension(strategy: RetireStrategy, scenario: Scenario, ta
           // Checked against the fake's instances, not against what the code believes.
           const readyReplacements = world.aws
             .allInstances()
-            .filter((instance) => instance.group === action.group && instance.lifecycleState === 'InService' && instance.launchedAt >= Date.parse(action.batch)).length;
+            .filter(
+              (instance) => instance.group === action.group && instance.lifecycleState === 'InService' && instance.launchedAt >= Date.parse(action.batch),
+            ).length;
           tally.earlyRetirements += Math.max(0, Math.min(action.nodes.length, action.replacements - readyReplacements));
           tally.retired += action.nodes.length;
         }

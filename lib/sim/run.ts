@@ -177,13 +177,38 @@ function createRunContext(scenario: Scenario, strategy: StrategyName, seed: numb
   };
   // What Slack would get: the real folding and message building, nothing sent.
   const slack: SlackMessage[] = [];
-  const notifier = createPreviewNotifier(() => world.policy.notifications.foldWindowMs, (message) => slack.push(message));
-  const world: World = new World({ start: scenario.start, bootSeconds: scenario.bootTime / 1000, retrySeconds: scenario.asgRetryInterval / 1000, config: capacityGuardConfig(scenario), log, notifier, rotateZonesOnFailure });
+  const notifier = createPreviewNotifier(
+    () => world.policy.notifications.foldWindowMs,
+    (message) => slack.push(message),
+  );
+  const world: World = new World({
+    start: scenario.start,
+    bootSeconds: scenario.bootTime / 1000,
+    retrySeconds: scenario.asgRetryInterval / 1000,
+    config: capacityGuardConfig(scenario),
+    log,
+    notifier,
+    rotateZonesOnFailure,
+  });
   const sim = new Simulation(start, (ms) => {
     world.aws.advance(ms - world.clock.now().getTime());
     now = ms;
   });
-  return { scenario, guarded: strategy === 'capacity-guard', start, world, sim, random: seededRandom(seed), demand: demandCurve(scenario, start), now: () => now, say, timeline, notes: [], slack, counts };
+  return {
+    scenario,
+    guarded: strategy === 'capacity-guard',
+    start,
+    world,
+    sim,
+    random: seededRandom(seed),
+    demand: demandCurve(scenario, start),
+    now: () => now,
+    say,
+    timeline,
+    notes: [],
+    slack,
+    counts,
+  };
 }
 
 function addGroups({ scenario, world }: RunContext): void {
@@ -322,7 +347,8 @@ function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent
     onDemandNodeSeconds += onDemand;
     const isReady = ready >= wanted;
     if (!isReady && (trough === null || ready < trough.ready)) trough = { ready, at: now };
-    if (isReady && !wasReady) context.say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
+    if (isReady && !wasReady)
+      context.say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
     if (isReady) trough = null;
     if (!isReady && wasReady) context.say('cluster', `short of capacity: ${ready} of ${wanted} nodes ready`);
     wasReady = isReady;
@@ -354,7 +380,10 @@ function scheduleScenarioEvents(context: RunContext, spotHandler: SpotHandler): 
         world.aws.capacityBack(event.capacityBack);
         context.say('scenario', `${describePools(event.capacityBack)}: capacity is back`);
       } else if ('demand' in event) {
-        context.say('scenario', `pending pods want +${event.demand.add} node(s)${event.demand.over > 0 ? ` over ${Math.round(event.demand.over / 1000)} s` : ''} (${context.demand(start + event.at + event.demand.over)} in all)`);
+        context.say(
+          'scenario',
+          `pending pods want +${event.demand.add} node(s)${event.demand.over > 0 ? ` over ${Math.round(event.demand.over / 1000)} s` : ''} (${context.demand(start + event.at + event.demand.over)} in all)`,
+        );
       } else {
         interrupt(event.interrupt);
       }
@@ -369,9 +398,17 @@ function interruptions(context: RunContext, spotHandler: SpotHandler): (what: { 
   const spotBatch: EventBridgeEvent[] = [];
   let warnings = 0;
   return ({ zone, count, over }) => {
-    const candidates = spotGroups.flatMap((group) => world.aws.view(group).instances.filter((instance) => instance.availabilityZone === zone && instance.lifecycleState === 'InService').map((instance) => instance.instanceId));
+    const candidates = spotGroups.flatMap((group) =>
+      world.aws
+        .view(group)
+        .instances.filter((instance) => instance.availabilityZone === zone && instance.lifecycleState === 'InService')
+        .map((instance) => instance.instanceId),
+    );
     const victims = shuffled(context.random, candidates).slice(0, count);
-    context.say('EC2', `${victims.length} Spot interruption warning(s) in ${zone} over ${Math.round(over / 1000)} s; each instance is reclaimed 2 min after its warning`);
+    context.say(
+      'EC2',
+      `${victims.length} Spot interruption warning(s) in ${zone} over ${Math.round(over / 1000)} s; each instance is reclaimed 2 min after its warning`,
+    );
     if (victims.length < count) context.notes.push(`only ${victims.length} Spot instance(s) in ${zone} to interrupt (${count} asked)`);
     victims.forEach((instanceId, index) => {
       sim.at(context.now() + Math.floor((index * over) / Math.max(1, victims.length)), 'interruption', () => {
@@ -393,7 +430,10 @@ function interruptions(context: RunContext, spotHandler: SpotHandler): (what: { 
 async function runToEnd(context: RunContext, watch: WorldWatch, stopWhenReady: boolean): Promise<void> {
   const end = context.start + context.scenario.duration;
   if (!stopWhenReady) return context.sim.runUntil(end);
-  const lastDemand = Math.max(context.start, ...context.scenario.events.flatMap((event) => ('demand' in event && event.demand.add > 0 ? [context.start + event.at + event.demand.over] : [])));
+  const lastDemand = Math.max(
+    context.start,
+    ...context.scenario.events.flatMap((event) => ('demand' in event && event.demand.add > 0 ? [context.start + event.at + event.demand.over] : [])),
+  );
   for (let until = context.start + 60_000; ; until += 60_000) {
     await context.sim.runUntil(Math.min(until, end));
     const readyAt = watch.readyAt();
@@ -451,7 +491,9 @@ function describePools(match: { market?: string; zone?: string; instanceType?: s
 
 function shortFailure(message: string): string {
   const code = /(InsufficientInstanceCapacity|no Spot capacity|sufficient \S+ capacity)/.exec(message)?.[1];
-  return code ? `${code.startsWith('no Spot') ? 'no Spot capacity' : code === 'InsufficientInstanceCapacity' ? 'InsufficientInstanceCapacity' : 'insufficient on-demand capacity'}` : message.slice(0, 120);
+  return code
+    ? `${code.startsWith('no Spot') ? 'no Spot capacity' : code === 'InsufficientInstanceCapacity' ? 'InsufficientInstanceCapacity' : 'insufficient on-demand capacity'}`
+    : message.slice(0, 120);
 }
 
 function clockOf(ms: number): string {

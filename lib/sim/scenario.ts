@@ -40,7 +40,20 @@ const EventSchema = z.union([
   z.object({ at: duration, outOfCapacity: poolMatch }).strict(),
   z.object({ at: duration, capacityBack: poolMatch }).strict(),
   // A drop (add < 0) only where cluster-autoscaler's scale-down model runs: checked below.
-  z.object({ at: duration, demand: z.object({ add: z.number().int().refine((add) => add !== 0, 'must not be 0'), over: duration.default(0) }).strict() }).strict(),
+  z
+    .object({
+      at: duration,
+      demand: z
+        .object({
+          add: z
+            .number()
+            .int()
+            .refine((add) => add !== 0, 'must not be 0'),
+          over: duration.default(0),
+        })
+        .strict(),
+    })
+    .strict(),
   z
     .object({
       at: duration,
@@ -101,17 +114,31 @@ export const ScenarioSchema = z
     });
     const scalesDown = (scenario.capacityGuard.retire as { enabled?: unknown } | undefined)?.enabled === true;
     scenario.events.forEach((event, index) => {
-      if (event.at >= scenario.duration) context.addIssue({ code: 'custom', message: `happens at or after the scenario's end (duration ${scenario.duration / 1000} s)`, path: ['events', index, 'at'] });
+      if (event.at >= scenario.duration)
+        context.addIssue({
+          code: 'custom',
+          message: `happens at or after the scenario's end (duration ${scenario.duration / 1000} s)`,
+          path: ['events', index, 'at'],
+        });
       // Only the retirement comparison (lib/sim/retire-strategies.ts) runs CA's scale-down model; elsewhere a drop could not be played out.
       if ('demand' in event && event.demand.add < 0 && !scalesDown) {
-        context.addIssue({ code: 'custom', message: 'must be at least 1 (the simulator models scale-down only with capacityGuard.retire.enabled: true)', path: ['events', index, 'demand', 'add'] });
+        context.addIssue({
+          code: 'custom',
+          message: 'must be at least 1 (the simulator models scale-down only with capacityGuard.retire.enabled: true)',
+          path: ['events', index, 'demand', 'add'],
+        });
       }
     });
     if (scenario.clusterAutoscaler.earlyAbort !== undefined) {
-      context.addIssue({ code: 'custom', message: 'was removed: the model follows CA\'s code per version; write versions: ["1.36"] (early abort, every release since 1.24) and/or "1.23" (none)', path: ['clusterAutoscaler', 'earlyAbort'] });
+      context.addIssue({
+        code: 'custom',
+        message: 'was removed: the model follows CA\'s code per version; write versions: ["1.36"] (early abort, every release since 1.24) and/or "1.23" (none)',
+        path: ['clusterAutoscaler', 'earlyAbort'],
+      });
     }
     const phase = scenario.clusterAutoscaler.cachePhase;
-    if (phase !== undefined && phase >= (scenario.clusterAutoscaler.cacheRefresh ?? 60_000)) context.addIssue({ code: 'custom', message: 'must be shorter than cacheRefresh', path: ['clusterAutoscaler', 'cachePhase'] });
+    if (phase !== undefined && phase >= (scenario.clusterAutoscaler.cacheRefresh ?? 60_000))
+      context.addIssue({ code: 'custom', message: 'must be shorter than cacheRefresh', path: ['clusterAutoscaler', 'cachePhase'] });
   });
 
 type Parsed = z.output<typeof ScenarioSchema>;

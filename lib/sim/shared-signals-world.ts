@@ -74,7 +74,10 @@ export class SharedSignalsWorld {
     const stack = this.stack(account);
     const events = this.network.take(account);
     if (!stack.signalDeps || events.length === 0) return null;
-    return handleSharedSignals(events.map((event) => asSqsRecord(event)), stack.signalDeps);
+    return handleSharedSignals(
+      events.map((event) => asSqsRecord(event)),
+      stack.signalDeps,
+    );
   }
 
   /** PutEvents calls made by each account so far. */
@@ -96,7 +99,12 @@ export class SharedSignalsWorld {
       eventBus: this.network.as(spec.account),
       claims,
       zoneIds: async () => new Map(Object.entries(spec.zoneIds)),
-      poolsOfGroup: async (group: string) => (poolsOfGroup(world.aws.view(group), new Map(Object.entries(spec.zoneIds))) ?? []).map((pool) => ({ zoneId: pool.zoneId ?? '', instanceType: pool.instanceType, market: pool.market })),
+      poolsOfGroup: async (group: string) =>
+        (poolsOfGroup(world.aws.view(group), new Map(Object.entries(spec.zoneIds))) ?? []).map((pool) => ({
+          zoneId: pool.zoneId ?? '',
+          instanceType: pool.instanceType,
+          market: pool.market,
+        })),
       log: world.deps.log,
       metrics: world.metrics,
       now: world.clock.now,

@@ -38,7 +38,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const runOptions: RunOptions = { spotHandler: options.spotHandler };
   const capacityGuard = await runStrategy(scenario, 'capacity-guard', runOptions);
   const baselines: RunResult[] = [];
-  for (const version of scenario.clusterAutoscaler.versions) baselines.push(await runStrategy(scenario, 'baseline', { ...runOptions, clusterAutoscaler: caModel(scenario, version) }));
+  for (const version of scenario.clusterAutoscaler.versions)
+    baselines.push(await runStrategy(scenario, 'baseline', { ...runOptions, clusterAutoscaler: caModel(scenario, version) }));
   const baseline = baselines[0]!;
   const sweep = options.sweep === undefined ? { ranges: FULL_SWEEP, sensitivity: SENSITIVITY_SWEEP } : options.sweep;
   const comparison: Comparison = {
@@ -65,7 +66,11 @@ export function ratio(base: number | null, guard: number | null): number | null 
 }
 
 /** The range row of a strategy (and CA version), if swept. */
-export function rangeOf(comparison: Comparison, strategy: RunResult['strategy'], version: CaVersion = primaryVersion(comparison.scenario)): RangeRow | undefined {
+export function rangeOf(
+  comparison: Comparison,
+  strategy: RunResult['strategy'],
+  version: CaVersion = primaryVersion(comparison.scenario),
+): RangeRow | undefined {
   return comparison.ranges.find((row) => row.strategy === strategy && row.caVersion === version);
 }
 

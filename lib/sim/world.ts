@@ -53,12 +53,27 @@ export class World {
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
     this.poolStore = new FakePoolSignalStore(this.clock.now);
-    this.deps = { policy: this.policy, autoScaling: this.aws, lock: this.lock, log: options.log ?? silentLog, metrics: this.metrics, notifier: options.notifier ?? this.notifier, origin: { account: ACCOUNT, region: REGION }, now: this.clock.now, pause: async (ms) => this.clock.advance(ms) };
+    this.deps = {
+      policy: this.policy,
+      autoScaling: this.aws,
+      lock: this.lock,
+      log: options.log ?? silentLog,
+      metrics: this.metrics,
+      notifier: options.notifier ?? this.notifier,
+      origin: { account: ACCOUNT, region: REGION },
+      now: this.clock.now,
+      pause: async (ms) => this.clock.advance(ms),
+    };
   }
 
   /** Deliver the events AWS emitted so far, in one SQS batch, to the failover handler's code. */
   async deliverEvents(events: EventBridgeEvent[] = this.aws.takeEvents()): Promise<BatchResult> {
-    return handleLaunchEvents(events.map((event) => asSqsRecord(event)), this.deps, {}, actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, launcher: this.aws, outForMs: this.policy.pools?.outForMs }));
+    return handleLaunchEvents(
+      events.map((event) => asSqsRecord(event)),
+      this.deps,
+      {},
+      actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, launcher: this.aws, outForMs: this.policy.pools?.outForMs }),
+    );
   }
 
   // ---- the spot function (issue 3) ------------------------------------------------------
@@ -87,7 +102,12 @@ export class World {
   async deliverSpotEvents(events: EventBridgeEvent[] = this.ec2.takeEvents(), batchSize = 1000): Promise<SpotBatchResult[]> {
     const results: SpotBatchResult[] = [];
     for (let start = 0; start < events.length; start += batchSize) {
-      results.push(await handleSpotEvents(events.slice(start, start + batchSize).map((event) => asSqsRecord(event)), this.spotDeps));
+      results.push(
+        await handleSpotEvents(
+          events.slice(start, start + batchSize).map((event) => asSqsRecord(event)),
+          this.spotDeps,
+        ),
+      );
     }
     return results;
   }

@@ -52,7 +52,12 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
     if (signal.kind === 'instance-state-change') {
       // Informational: EC2 takes the instance (and its tags) away; its group replaces it. Not worth a
       // DescribeInstances in the batch of terminations that follows every storm.
-      decided.push({ item, signal, ownership: { owned: false, reason: 'state changes are informational' }, notes: [`${signal.instanceId} entered ${signal.state}: nothing to do`] });
+      decided.push({
+        item,
+        signal,
+        ownership: { owned: false, reason: 'state changes are informational' },
+        notes: [`${signal.instanceId} entered ${signal.state}: nothing to do`],
+      });
       continue;
     }
     const instance = instances.get(signal.instanceId);
@@ -78,7 +83,10 @@ export function planDrains<T>(items: readonly { item: T; signal: SpotSignal }[],
     const bus = drainEventBusOf(policy.spot, ownership.cluster);
     const current = instance.tags[SPOT_TAG.drain];
     const published = instance.tags[SPOT_TAG.drainEvent] === 'published';
-    const upgrade = current === undefined || (reason === 'spot-interruption' && current !== 'spot-interruption') || (reason === 'rebalance-replace' && current === 'rebalance-recommendation');
+    const upgrade =
+      current === undefined ||
+      (reason === 'spot-interruption' && current !== 'spot-interruption') ||
+      (reason === 'rebalance-replace' && current === 'rebalance-recommendation');
     if (!upgrade && (bus === null || published)) {
       notes.push(`already tagged ${SPOT_TAG.drain}=${current}`);
       continue;
@@ -186,7 +194,12 @@ function tagActions(requests: readonly DrainRequest[], policy: Policy): TagForDr
 function addToPool(pools: Map<string, RecordPoolInterruptions>, instance: Ec2Instance, time: string, ownership: Ownership): void {
   const pool = poolKeyOf(instance);
   const id = poolId(pool);
-  const entry = pools.get(id) ?? { kind: 'record-pool-interruptions' as const, pool, zoneName: instance.availabilityZone, interruptions: [] as PoolInterruption[] };
+  const entry = pools.get(id) ?? {
+    kind: 'record-pool-interruptions' as const,
+    pool,
+    zoneName: instance.availabilityZone,
+    interruptions: [] as PoolInterruption[],
+  };
   if (!entry.interruptions.some((known) => known.instanceId === instance.instanceId)) {
     entry.interruptions.push({ instanceId: instance.instanceId, time, group: ownership.owned ? ownership.group : instance.autoScalingGroupName });
   }
@@ -268,10 +281,21 @@ export function detachesOfLive<T>(candidates: readonly ReplacementCandidate<T>[]
   for (const { item, signal, cluster, group, instanceId } of candidates) {
     const state = states.get(group)?.get(instanceId);
     if (state !== 'InService' && state !== 'Standby') {
-      notes.set(item, state?.startsWith('Pending') ? `no detach: ${instanceId} is still ${state} in ${group} (AWS detaches only InService or Standby); the group replaces it once EC2 takes it` : `no detach: ${instanceId} is no longer in service in ${group}`);
+      notes.set(
+        item,
+        state?.startsWith('Pending')
+          ? `no detach: ${instanceId} is still ${state} in ${group} (AWS detaches only InService or Standby); the group replaces it once EC2 takes it`
+          : `no detach: ${instanceId} is no longer in service in ${group}`,
+      );
       continue;
     }
-    const action = byGroup.get(group) ?? { kind: 'detach-for-replacement' as const, cluster, group, instanceIds: [], reason: signal.kind === 'spot-interruption' ? 'spot-interruption' : 'rebalance-replace' };
+    const action = byGroup.get(group) ?? {
+      kind: 'detach-for-replacement' as const,
+      cluster,
+      group,
+      instanceIds: [],
+      reason: signal.kind === 'spot-interruption' ? 'spot-interruption' : 'rebalance-replace',
+    };
     if (!action.instanceIds.includes(instanceId)) action.instanceIds.push(instanceId);
     if (signal.kind === 'spot-interruption') action.reason = 'spot-interruption';
     byGroup.set(group, action);

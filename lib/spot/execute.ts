@@ -37,13 +37,19 @@ export async function executeSpotActions(actions: readonly SpotAction[], deps: S
 async function executeOne(action: SpotAction, deps: SpotDeps, options: CallOptions, result: SpotExecution): Promise<void> {
   switch (action.kind) {
     case 'tag-for-drain':
-      return deps.ec2.createTags(action.instances.map((instance) => instance.instanceId), action.tags, options);
+      return deps.ec2.createTags(
+        action.instances.map((instance) => instance.instanceId),
+        action.tags,
+        options,
+      );
     case 'publish-drain-requested':
       return publishAll([action], deps, options, result);
     case 'detach-for-replacement':
       return deps.detach.detachInstances(action.group, action.instanceIds, false, options);
     case 'record-pool-interruptions':
-      result.pools.push(await deps.poolSignals.recordInterruptions(action.pool, action.zoneName, action.interruptions, deps.policy.spot.storm.windowMs, deps.now(), options));
+      result.pools.push(
+        await deps.poolSignals.recordInterruptions(action.pool, action.zoneName, action.interruptions, deps.policy.spot.storm.windowMs, deps.now(), options),
+      );
       return;
     case 'untag-expired-rebalance':
       return deps.ec2.deleteTags(action.instanceIds, action.keys, options);
@@ -56,7 +62,12 @@ async function executeOne(action: SpotAction, deps: SpotDeps, options: CallOptio
 
 /** All drain events of a batch in as few PutEvents calls as the API allows (10 entries a call). */
 async function publishAll(actions: readonly PublishDrainRequested[], deps: SpotDeps, options: CallOptions, result: SpotExecution): Promise<void> {
-  const entries: BusEvent[] = actions.map((action) => ({ eventBusName: action.eventBusName, source: DRAIN_EVENT_SOURCE, detailType: DRAIN_EVENT_DETAIL_TYPE, detail: { cluster: action.cluster, nodes: action.nodes } }));
+  const entries: BusEvent[] = actions.map((action) => ({
+    eventBusName: action.eventBusName,
+    source: DRAIN_EVENT_SOURCE,
+    detailType: DRAIN_EVENT_DETAIL_TYPE,
+    detail: { cluster: action.cluster, nodes: action.nodes },
+  }));
   let refused: { event: BusEvent; error: string }[];
   try {
     refused = (await deps.eventBus.putEvents(entries, options)).failed;
@@ -67,7 +78,8 @@ async function publishAll(actions: readonly PublishDrainRequested[], deps: SpotD
   }
   actions.forEach((action, index) => {
     const entry = refused.find((failure) => failure.event === entries[index]);
-    if (entry) result.failed.push({ action, error: new Error(`PutEvents refused the drain event for ${action.cluster} on ${action.eventBusName}: ${entry.error}`) });
+    if (entry)
+      result.failed.push({ action, error: new Error(`PutEvents refused the drain event for ${action.cluster} on ${action.eventBusName}: ${entry.error}`) });
     else result.done.push(action);
   });
 }

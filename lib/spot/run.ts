@@ -29,7 +29,17 @@ import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
 import { poolId, poolKeyOf } from '../vocabulary/pool-key';
 import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
-import { type DrainPlan, type ItemDecision, type ReplacementCandidate, detachesOfLive, isStorming, needsHandOver, planDrains, replacementCandidates, stormSignals } from './decide';
+import {
+  type DrainPlan,
+  type ItemDecision,
+  type ReplacementCandidate,
+  detachesOfLive,
+  isStorming,
+  needsHandOver,
+  planDrains,
+  replacementCandidates,
+  stormSignals,
+} from './decide';
 import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
 import { SPOT_TAG } from './tags';
@@ -58,7 +68,11 @@ export async function handleSpotEvents(records: readonly unknown[], deps: SpotDe
     const ledger = new Ledger(items, annotated, failed, result, deps, options);
     try {
       // AWS still throttling after the tries: every record of the batch goes back, the reason logged.
-      await handBackOnTransient(deps, () => ledger.retry(new Set(items.map(({ signal }) => signal.instanceId))), () => decideAndAct(ledger, items, deps, options));
+      await handBackOnTransient(
+        deps,
+        () => ledger.retry(new Set(items.map(({ signal }) => signal.instanceId))),
+        () => decideAndAct(ledger, items, deps, options),
+      );
     } finally {
       // Decided in three steps (each needs the last one's outcome); logged once, whatever happened.
       ledger.logDecided();
@@ -86,10 +100,27 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
-  await underLease(deps, LOCK_WAIT_MS, (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)), { consequence: 'detaches and storm handling are retried with the records', answer: retryAll }, options);
+  await underLease(
+    deps,
+    LOCK_WAIT_MS,
+    (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)),
+    { consequence: 'detaches and storm handling are retried with the records', answer: retryAll },
+    options,
+  );
   // A storm is physical evidence about its pool: shared with other accounts, after the lease is given back.
   const at = deps.now().toISOString();
-  await deps.poolEvidence?.offer(storming.map((state) => ({ zone: { id: state.pool.zoneId }, instanceType: state.pool.instanceType, market: state.pool.market, kind: 'interruption-storm' as const, evidence: state.interruptions, firstSeen: at, lastSeen: at })), options);
+  await deps.poolEvidence?.offer(
+    storming.map((state) => ({
+      zone: { id: state.pool.zoneId },
+      instanceType: state.pool.instanceType,
+      market: state.pool.market,
+      kind: 'interruption-storm' as const,
+      evidence: state.interruptions,
+      firstSeen: at,
+      lastSeen: at,
+    })),
+    options,
+  );
 }
 
 /** One DescribeInstances for every instance the batch names (state changes name none we need). */
@@ -109,7 +140,13 @@ async function drain(ledger: Ledger, plan: DrainPlan<number>): Promise<Map<strin
     await ledger.execute(withoutUnpublishedMarker(plan.tags, unpublished));
     poolStates = (await ledger.execute(plan.pools)).pools;
   } else {
-    poolStates = plan.pools.map((entry) => ({ pool: entry.pool, zoneName: entry.zoneName, interruptions: entry.interruptions.length, groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))], stormSignaledAt: null }));
+    poolStates = plan.pools.map((entry) => ({
+      pool: entry.pool,
+      zoneName: entry.zoneName,
+      interruptions: entry.interruptions.length,
+      groups: [...new Set(entry.interruptions.flatMap((i) => (i.group ? [i.group] : [])))],
+      stormSignaledAt: null,
+    }));
   }
   for (const state of poolStates) if (isStorming(state, deps.policy)) deps.metrics.count('spot.pool-storming');
   return new Map(poolStates.map((state) => [poolId(state.pool), state]));
@@ -124,7 +161,14 @@ async function replaceAndHandStorms(
   states: ReadonlyMap<string, PoolState>,
 ): Promise<void> {
   const { deps, options } = ledger;
-  const observed = await retrying(() => deps.autoScaling.describeGroups(deps.policy.clusters.map((cluster) => cluster.name), options), retryFor(deps, options));
+  const observed = await retrying(
+    () =>
+      deps.autoScaling.describeGroups(
+        deps.policy.clusters.map((cluster) => cluster.name),
+        options,
+      ),
+    retryFor(deps, options),
+  );
   const replacements = detachesOfLive(candidates, observed);
   for (const [item, note] of [...notes, ...replacements.notes]) ledger.note(item, [note]);
   ledger.announce(replacements.actions);
@@ -139,13 +183,23 @@ async function replaceAndHandStorms(
  * its pools storm), done in one round of writes; the storming pools are marked out in the
  * account's pool table (lib/pools) for the failover and the other functions.
  */
-async function handStorms(ledger: Ledger, snapshot: ReturnType<typeof buildSnapshot>, decided: ItemDecision<number>[], instances: ReadonlyMap<string, Ec2Instance>, states: ReadonlyMap<string, PoolState>): Promise<void> {
+async function handStorms(
+  ledger: Ledger,
+  snapshot: ReturnType<typeof buildSnapshot>,
+  decided: ItemDecision<number>[],
+  instances: ReadonlyMap<string, Ec2Instance>,
+  states: ReadonlyMap<string, PoolState>,
+): Promise<void> {
   const { deps, options } = ledger;
   const storms = stormSignals(states.values(), snapshot, deps.policy, deps.now());
   if (storms.length === 0) return;
   for (const storm of storms) {
     deps.metrics.count('spot.storm');
-    deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', { pool: poolId(storm.pool.pool), interruptions: storm.pool.interruptions, groups: storm.signals.map((signal) => signal.autoScalingGroupName) });
+    deps.log.warn('Spot interruption storm: its groups are handled as a capacity failure', {
+      pool: poolId(storm.pool.pool),
+      interruptions: storm.pool.interruptions,
+      groups: storm.signals.map((signal) => signal.autoScalingGroupName),
+    });
   }
   const signals = storms.flatMap((storm) => storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })));
   const { decided: core } = decideInOrder(signals, snapshot, deps.policy, deps.now());
@@ -163,7 +217,10 @@ async function handStorms(ledger: Ledger, snapshot: ReturnType<typeof buildSnaps
   const outForMs = deps.policy.pools?.outForMs ?? DEFAULT_POOL_OUT_MS;
   // Losing a mark costs one more hand-over, which the core answers with "already out of rotation".
   const marks = [
-    deps.poolSignals.recordPoolsOut(storms.map((storm) => poolOutOfStorm(storm.pool, deps.now(), outForMs)), options),
+    deps.poolSignals.recordPoolsOut(
+      storms.map((storm) => poolOutOfStorm(storm.pool, deps.now(), outForMs)),
+      options,
+    ),
     ...storms.map((storm) => deps.poolSignals.markStormSignaled(storm.pool.pool, deps.now(), deps.policy.spot.storm.windowMs, options)),
   ];
   for (const outcome of await Promise.allSettled(marks)) {
@@ -216,7 +273,9 @@ class Ledger {
   /** The batch's one log line of what it decided (instance lists cut short: a storm has hundreds). */
   logDecided(): void {
     if (this.decided.length === 0) return;
-    this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', { actions: this.decided.map(describe) });
+    this.deps.log.info(this.writes ? 'spot actions decided' : 'dry run or kill switch: spot actions decided, not executed', {
+      actions: this.decided.map(describe),
+    });
   }
 
   announce(actions: readonly SpotAction[]): void {

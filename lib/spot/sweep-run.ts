@@ -32,7 +32,12 @@ export async function sweepRebalanceTags(deps: SpotDeps, options: CallOptions = 
   for (const action of actions) deps.metrics.count(`action.${action.kind}`);
   const { writes } = writeGate(deps.policy, false);
   const counts = { expired: expired?.instanceIds.length ?? 0, terminated: terminated?.instanceIds ?? [] };
-  deps.log.info(writes ? 'sweep: rebalance tags expired, detached nodes terminated' : 'dry run or kill switch: the sweep would expire rebalance tags and terminate detached nodes', counts);
+  deps.log.info(
+    writes
+      ? 'sweep: rebalance tags expired, detached nodes terminated'
+      : 'dry run or kill switch: the sweep would expire rebalance tags and terminate detached nodes',
+    counts,
+  );
   if (!writes) return { tagged: tagged.length, expired, terminated, failed: false };
   const result = await executeSpotActions(actions, deps, options);
   for (const { action, error } of result.failed) deps.log.error(`sweep: ${action.kind} failed; the next sweep retries`, { error: error.message });

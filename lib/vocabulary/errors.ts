@@ -26,7 +26,10 @@ export class PrioritiesError extends CapacityGuardError {
 /** The group no longer exists: an action on it counts as done. */
 export class GroupNotFoundError extends CapacityGuardError {
   override name = 'GroupNotFoundError';
-  constructor(public readonly groupName: string, options?: { cause?: unknown }) {
+  constructor(
+    public readonly groupName: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Auto Scaling group not found: ${groupName}`, options);
   }
 }
@@ -39,13 +42,24 @@ export class TransientAwsError extends CapacityGuardError {
 /** A schedule (kube-downscaler grammar) that cannot be read; `entry` is the offending comma-separated part. */
 export class ScheduleError extends CapacityGuardError {
   override name = 'ScheduleError';
-  constructor(public readonly entry: string, reason: string) {
+  constructor(
+    public readonly entry: string,
+    reason: string,
+  ) {
     super(`schedule entry ${JSON.stringify(entry)}: ${reason}`);
   }
 }
 
 /** Error codes (the SDK's `name`) that mean "try again shortly": throttling and Auto Scaling's conflicts. */
-const TRANSIENT_NAMES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'ResourceContention', 'ResourceContentionFault', 'ScalingActivityInProgress', 'ScalingActivityInProgressFault']);
+const TRANSIENT_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ResourceContention',
+  'ResourceContentionFault',
+  'ScalingActivityInProgress',
+  'ScalingActivityInProgressFault',
+]);
 
 /** Worth another try within the same invocation: a TransientAwsError, or an unclassified error named like one (the fakes throw those). */
 export function isTransient(error: unknown): boolean {

@@ -36,4 +36,3 @@ export function describeSharedSignal(signal: SharedPoolSignal): string {
   const what = signal.kind === 'recovered' ? 'recovered' : `${signal.kind} (${signal.evidence} seen ${signal.firstSeen} – ${signal.lastSeen})`;
   return `${poolId(signal.pool)} in ${signal.region}: ${what}, from account ${signal.originAccount}`;
 }
-

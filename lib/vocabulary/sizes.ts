@@ -41,7 +41,8 @@ export function readSignedSizes(group: string, value: string): SignedSizes {
   const plain = value.slice(0, cut);
   const sizes = readSizes(plain);
   if (cut < 0 || !sizes) return { ok: false, problem: `"${value}" is not "min,desired,max,checksum"` };
-  if (value.slice(cut + 1).trim() !== checksum(group, plain)) return { ok: false, problem: `"${value}": the checksum does not match ${group} and these sizes (written or changed by hand?)` };
+  if (value.slice(cut + 1).trim() !== checksum(group, plain))
+    return { ok: false, problem: `"${value}": the checksum does not match ${group} and these sizes (written or changed by hand?)` };
   return { ok: true, sizes };
 }
 

@@ -106,13 +106,27 @@ export async function benchColdImport(context: Pick<BenchContext, 'imports'>): P
     const re2Entry = join(work, 're2-entry.mjs');
     writeFileSync(re2Entry, "import { RE2JS } from 're2js'; RE2JS.compile('^spot-').test('spot-nodes-a');\n");
     const re2Bundle = join(work, 're2.mjs');
-    await build({ entryPoints: [re2Entry], outfile: re2Bundle, bundle: true, minify: true, format: 'esm', platform: 'node', nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent' });
+    await build({
+      entryPoints: [re2Entry],
+      outfile: re2Bundle,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      nodePaths: [join(ROOT, 'node_modules')],
+      logLevel: 'silent',
+    });
     const re2Times: number[] = [];
     for (let i = 0; i < context.imports; i++) re2Times.push(importOnce(re2Bundle, env));
     re2Times.sort((a, b) => a - b);
     figures.re2js_import_ms = Math.round(re2Times[Math.floor(re2Times.length / 2)]!);
     figures.re2js_bundle_kb = Math.round(statSync(re2Bundle).size / 1024);
-    const of = (prefix: string) => Math.max(...Object.entries(figures).filter(([key]) => key.startsWith(prefix)).map(([, value]) => value));
+    const of = (prefix: string) =>
+      Math.max(
+        ...Object.entries(figures)
+          .filter(([key]) => key.startsWith(prefix))
+          .map(([, value]) => value),
+      );
     // Wall-clock medians grow with the machine's load (other processes on its cores): the load
     // average per core at the end of the measurement tells whether the figures were taken quiet.
     const loadPerCore = Math.round((loadavg()[0]! / Math.max(1, cpus().length)) * 100) / 100;

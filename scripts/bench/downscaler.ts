@@ -30,7 +30,15 @@ export async function downscalerBench(groups = 500): Promise<Record<string, numb
 
   const world = new World({ config: CONFIG, start: '2026-11-27T19:30:00Z' }); // Friday 20:30 Paris
   for (let i = 0; i < groups; i++) {
-    world.aws.addGroup({ name: `staging-${i}`, cluster: 'staging', minSize: 0, desiredCapacity: 0, maxSize: 10, pools: [{ market: 'spot', instanceType: 'm5.large', zone: 'eu-west-3a' }], createdTime: '2026-01-01T00:00:00Z' });
+    world.aws.addGroup({
+      name: `staging-${i}`,
+      cluster: 'staging',
+      minSize: 0,
+      desiredCapacity: 0,
+      maxSize: 10,
+      pools: [{ market: 'spot', instanceType: 'm5.large', zone: 'eu-west-3a' }],
+      createdTime: '2026-01-01T00:00:00Z',
+    });
   }
   started = performance.now();
   await world.downscale();

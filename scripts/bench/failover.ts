@@ -19,7 +19,8 @@ import { MotoWorld, clusterTags, motoAutoScalingClient } from '../../test/suppor
 import type { BenchContext, BenchFigures } from './context';
 import { silentLog, noMetrics, noNotifier } from '../../lib/fakes/recorders';
 
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 export const CONFIG = (mode: string) => `mode: ${mode}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["^spot-nodes-"]\n      10: ["^on-demand-"]\n`;
 /** Take and give back the lease: counted for real on moto, added to the fake's count. */
 const LEASE_CALLS = 2;
@@ -57,20 +58,33 @@ export async function benchFailover(context: BenchContext): Promise<BenchFigures
   const autoScalingCalls = countCalls(client);
   const lockCalls = countCalls(dynamo);
   const calls = { count: () => autoScalingCalls.count() + lockCalls.count(), reset: () => (autoScalingCalls.reset(), lockCalls.reset()) };
-  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => new Date() };
+  const deps: AppDeps = {
+    policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }),
+    autoScaling: createAutoScalingAdapter(client),
+    lock,
+    log: silentLog,
+    metrics: noMetrics,
+    notifier: noNotifier,
+    now: () => new Date(),
+  };
 
   const timings: number[] = [];
   const callCounts: number[] = [];
   for (let i = 0; i < context.events + WARM_UP; i++) {
     // Back to healthy, outside the measurement.
-    await setup.send(new DeleteTagsCommand({ Tags: [...SUSPENSION_TAG_KEYS, TAG.backoff, TAG.restoredAt].map((Key) => ({ ResourceId: 'spot-nodes-8x-a', ResourceType: 'auto-scaling-group', Key })) }));
+    await setup.send(
+      new DeleteTagsCommand({
+        Tags: [...SUSPENSION_TAG_KEYS, TAG.backoff, TAG.restoredAt].map((Key) => ({ ResourceId: 'spot-nodes-8x-a', ResourceType: 'auto-scaling-group', Key })),
+      }),
+    );
     await setup.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'spot-nodes-8x-a', MinSize: 0, MaxSize: 50, DesiredCapacity: 2 }));
     const record = asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-8x-a', time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }));
     calls.reset();
     const started = performance.now();
     const result = await handleLaunchEvents([record], deps);
     const elapsed = performance.now() - started;
-    if (result.batchItemFailures.length || result.records[0]?.actions?.[0] !== 'suspend-group') throw new Error(`bench failover did not suspend: ${JSON.stringify(result)}`);
+    if (result.batchItemFailures.length || result.records[0]?.actions?.[0] !== 'suspend-group')
+      throw new Error(`bench failover did not suspend: ${JSON.stringify(result)}`);
     if (i >= WARM_UP) {
       // the first few warm up the SDK and moto
       timings.push(elapsed);

@@ -15,11 +15,22 @@ const GROUPS = 500;
 export async function benchReconcile(context: BenchContext): Promise<BenchFigures> {
   const endpoint = context.motoEndpoint;
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
-  await world.groups(Array.from({ length: GROUPS }, (_, i) => `spot-nodes-${String(i).padStart(3, '0')}`), { tags: clusterTags('prod'), minSize: 0, maxSize: 10, desiredCapacity: 0 });
+  await world.groups(
+    Array.from({ length: GROUPS }, (_, i) => `spot-nodes-${String(i).padStart(3, '0')}`),
+    { tags: clusterTags('prod'), minSize: 0, maxSize: 10, desiredCapacity: 0 },
+  );
   const client = motoAutoScalingClient(endpoint);
   const calls = countCalls(client);
   const lock = await createLockTable(motoDynamoDbClient(endpoint));
-  const deps: AppDeps = { policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }), autoScaling: createAutoScalingAdapter(client), lock, log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => new Date() };
+  const deps: AppDeps = {
+    policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }),
+    autoScaling: createAutoScalingAdapter(client),
+    lock,
+    log: silentLog,
+    metrics: noMetrics,
+    notifier: noNotifier,
+    now: () => new Date(),
+  };
   const started = performance.now();
   const result = await reconcile(deps);
   const elapsed = performance.now() - started;

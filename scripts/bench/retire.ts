@@ -10,7 +10,10 @@ import type { BenchFigures } from './context';
 export async function benchRetire(seeds = 20): Promise<BenchFigures> {
   const scenario = builtInScenario('long-night');
   if (!scenario) throw new Error('scenarios/long-night.yaml is missing');
-  const figures = await retireFigures(scenario, Array.from({ length: seeds }, (_, index) => index + 1));
+  const figures = await retireFigures(
+    scenario,
+    Array.from({ length: seeds }, (_, index) => index + 1),
+  );
   return {
     ...figures,
     sim_retire_ratio_to_without: Math.round((figures.sim_retire_on_demand_node_hours / figures.sim_retire_on_demand_node_hours_without) * 100) / 100,

@@ -56,13 +56,24 @@ async function firstAccount(scenario: Scenario, seed: number, phase: number): Pr
     const own = { account: FIRST, region: 'eu-west-3' };
     world.deps.poolEvidence = {
       offer: async (evidence: readonly PoolEvidence[]) => {
-        const pools = new Map(first.groups.map((group) => [group.name, group.zones.flatMap((zone) => group.instanceTypes.map((instanceType) => ({ zoneId: zoneIdOf(zone), instanceType, market: group.market })))]));
+        const pools = new Map(
+          first.groups.map((group) => [
+            group.name,
+            group.zones.flatMap((zone) => group.instanceTypes.map((instanceType) => ({ zoneId: zoneIdOf(zone), instanceType, market: group.market }))),
+          ]),
+        );
         const signals = signalsFrom(evidence, new Map(first.groups.flatMap((group) => group.zones.map((zone) => [zone, zoneIdOf(zone)] as const))), own, pools);
         if (signals.length) published.push({ at: world.clock.now().getTime() - start, signals });
       },
     };
   };
-  await runStrategy(first, 'capacity-guard', { seed, clusterAutoscaler: caModel(first, '1.36', phase), stopWhenReady: true, rotateZonesOnFailure: true, at: [{ offsetMs: 0, what: 'share', run: capture }] });
+  await runStrategy(first, 'capacity-guard', {
+    seed,
+    clusterAutoscaler: caModel(first, '1.36', phase),
+    stopWhenReady: true,
+    rotateZonesOnFailure: true,
+    at: [{ offsetMs: 0, what: 'share', run: capture }],
+  });
   return published;
 }
 
@@ -75,9 +86,22 @@ function zoneIdOf(zone: string): string {
 function deliverTo(signals: readonly SharedPoolSignal[], zoneNames: readonly string[]) {
   return async (world: World) => {
     const policy = resolveSharedSignals(SharedSignalsSchema.parse({ accounts: [FIRST, SECOND] }))!;
-    const events = signals.map((signal, index) => ({ version: '0' as const, id: `signal-${index}`, 'detail-type': SHARED_SIGNAL_DETAIL_TYPE, source: SHARED_SIGNAL_SOURCE, account: FIRST, time: signal.lastSeen, region: 'eu-west-3', resources: [], detail: sharedSignalDetail(signal) as Record<string, unknown> }));
+    const events = signals.map((signal, index) => ({
+      version: '0' as const,
+      id: `signal-${index}`,
+      'detail-type': SHARED_SIGNAL_DETAIL_TYPE,
+      source: SHARED_SIGNAL_SOURCE,
+      account: FIRST,
+      time: signal.lastSeen,
+      region: 'eu-west-3',
+      resources: [],
+      detail: sharedSignalDetail(signal) as Record<string, unknown>,
+    }));
     const zones = new Map(zoneNames.map((zone) => [zone, zoneIdOf(zone)] as const));
-    await handleSharedSignals(events.map((event) => asSqsRecord(event)), { ...world.deps, sharedSignals: policy, own: { account: SECOND, region: 'eu-west-3' }, pools: world.poolStore, zoneIds: async () => zones });
+    await handleSharedSignals(
+      events.map((event) => asSqsRecord(event)),
+      { ...world.deps, sharedSignals: policy, own: { account: SECOND, region: 'eu-west-3' }, pools: world.poolStore, zoneIds: async () => zones },
+    );
   };
 }
 
@@ -91,8 +115,14 @@ async function simFigures(): Promise<Record<string, number>> {
     for (const phase of PHASES) {
       const model = caModel(scenario, '1.36', phase);
       const published = await firstAccount(scenario, seed, phase);
-      const jobs = published.map(({ at, signals }) => ({ offsetMs: at + 2 * HOP_MS, what: 'signals from the first account', run: deliverTo(signals, [...new Set(scenario.groups.flatMap((group) => group.zones))]) }));
-      const time = async (strategy: 'capacity-guard' | 'baseline', at = [] as typeof jobs) => (await runStrategy(scenario, strategy, { seed, clusterAutoscaler: model, stopWhenReady: true, rotateZonesOnFailure: true, at })).headline.timeToCapacitySeconds ?? Number.NaN;
+      const jobs = published.map(({ at, signals }) => ({
+        offsetMs: at + 2 * HOP_MS,
+        what: 'signals from the first account',
+        run: deliverTo(signals, [...new Set(scenario.groups.flatMap((group) => group.zones))]),
+      }));
+      const time = async (strategy: 'capacity-guard' | 'baseline', at = [] as typeof jobs) =>
+        (await runStrategy(scenario, strategy, { seed, clusterAutoscaler: model, stopWhenReady: true, rotateZonesOnFailure: true, at })).headline
+          .timeToCapacitySeconds ?? Number.NaN;
       shared.push(await time('capacity-guard', jobs));
       unshared.push(await time('capacity-guard'));
       baseline.push(await time('baseline'));
@@ -116,12 +146,22 @@ const ZONE_MAPS: Record<string, Record<string, string>> = {
 async function loop(random: () => number): Promise<{ seconds: number; republished: number }> {
   const accounts = Object.keys(ZONE_MAPS);
   const delivery = HOP_MS + Math.round(random() * 1000);
-  const world = new SharedSignalsWorld(accounts.map((account) => ({ account, zoneIds: ZONE_MAPS[account]!, config: configFor('cluster-autoscaler') })), { deliveryMs: delivery });
+  const world = new SharedSignalsWorld(
+    accounts.map((account) => ({ account, zoneIds: ZONE_MAPS[account]!, config: configFor('cluster-autoscaler') })),
+    { deliveryMs: delivery },
+  );
   for (const account of accounts) {
     const zone = Object.keys(ZONE_MAPS[account]!).find((name) => ZONE_MAPS[account]![name] === 'euw3-az1')!;
     const pools: Pool[] = [{ market: 'spot', instanceType: 'm5.8xlarge', zone }];
     world.addGroup(account, { name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools });
-    world.addGroup(account, { name: 'on-demand-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: [{ market: 'on-demand', instanceType: 'm5.8xlarge', zone }] });
+    world.addGroup(account, {
+      name: 'on-demand-8x-a',
+      cluster: 'prod',
+      minSize: 0,
+      maxSize: 50,
+      desiredCapacity: 2,
+      pools: [{ market: 'on-demand', instanceType: 'm5.8xlarge', zone }],
+    });
     world.stack(account).world.aws.outOfCapacity({ market: 'spot' });
   }
   const first = world.stack(FIRST).world;

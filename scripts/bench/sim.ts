@@ -19,7 +19,9 @@ async function scenarioFigures(name: string, key: string): Promise<Record<string
   const scenario = builtInScenario(name);
   if (!scenario) throw new Error(`scenarios/${name}.yaml is missing`);
   // The sensitivity rows are the report's, not the bench's.
-  const result = await simulate(scenario, { sweep: { ranges: { seeds: Array.from({ length: 20 }, (_, i) => i + 1), phases: [0, 20_000, 40_000] }, sensitivity: { seeds: [], phases: [] } } });
+  const result = await simulate(scenario, {
+    sweep: { ranges: { seeds: Array.from({ length: 20 }, (_, i) => i + 1), phases: [0, 20_000, 40_000] }, sensitivity: { seeds: [], phases: [] } },
+  });
   return {
     [`sim_${key}_capacity_guard_s`]: median(result.ranges, 'capacity-guard', TODAY),
     [`sim_${key}_baseline_s`]: median(result.ranges, 'baseline', TODAY),

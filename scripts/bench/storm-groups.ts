@@ -32,7 +32,14 @@ export async function benchStormGroups(): Promise<Record<string, number>> {
     const pools: Pool[] = ZONES.map((zone) => ({ market: 'spot', instanceType: TYPES[index % TYPES.length]!, zone }));
     world.aws.addGroup({ name: `spot-nodes-${String(index).padStart(3, '0')}`, cluster: 'prod', minSize: 0, maxSize: 60, desiredCapacity: 30, pools });
   }
-  world.aws.addGroup({ name: 'on-demand-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: ZONES.map((zone) => ({ market: 'on-demand', instanceType: 'm5.4xlarge', zone })) });
+  world.aws.addGroup({
+    name: 'on-demand-a',
+    cluster: 'prod',
+    minSize: 0,
+    maxSize: 50,
+    desiredCapacity: 2,
+    pools: ZONES.map((zone) => ({ market: 'on-demand', instanceType: 'm5.4xlarge', zone })),
+  });
   for (let index = 0; index < GROUPS; index++) {
     const group = `spot-nodes-${String(index).padStart(3, '0')}`;
     for (const zone of ZONES) world.ec2.interrupt({ group, zone }, zone === 'eu-west-3a' ? 4 : 3, '60s');
@@ -50,9 +57,14 @@ export async function benchStormGroups(): Promise<Record<string, number>> {
   const suspensions = new Map<string, number>();
   let floor = 0;
   for (const batch of [...byWindow.values()].flatMap((window) => chunk(window, SPOT_SQS_BATCH_SIZE))) {
-    const result = await handleSpotEvents(batch.map((event) => asSqsRecord(event)), world.spotDeps);
+    const result = await handleSpotEvents(
+      batch.map((event) => asSqsRecord(event)),
+      world.spotDeps,
+    );
     if (result.batchItemFailures.length > 0) throw new Error(`storm-groups bench: ${result.batchItemFailures.length} records failed`);
-    const pools = new Set(result.actions.flatMap((action) => (action.kind === 'record-pool-interruptions' ? [`${action.pool.zoneId}|${action.pool.instanceType}`] : [])));
+    const pools = new Set(
+      result.actions.flatMap((action) => (action.kind === 'record-pool-interruptions' ? [`${action.pool.zoneId}|${action.pool.instanceType}`] : [])),
+    );
     floor += 3 + pools.size;
     for (const action of result.coreActions) {
       if (action.kind === 'suspend-group') {

@@ -34,16 +34,30 @@ function stormWorld(interruptions: number): { world: World; calls: () => number 
   const world = new World({ config: CONFIG });
   // Half the storm in each of two pools of zone a (m5 and r5): each group runs that many per zone.
   const perZone = Math.ceil(interruptions / 2);
-  for (const [name, type] of [['spot-nodes-8x-a', 'm5.8xlarge'], ['spot-nodes-8x-b', 'r5.8xlarge']] as const) {
+  for (const [name, type] of [
+    ['spot-nodes-8x-a', 'm5.8xlarge'],
+    ['spot-nodes-8x-b', 'r5.8xlarge'],
+  ] as const) {
     const pools: Pool[] = ZONES.map((zone) => ({ market: 'spot', instanceType: type, zone }));
     world.aws.addGroup({ name, cluster: 'prod', minSize: 0, maxSize: 3 * perZone + 100, desiredCapacity: 3 * perZone, pools });
   }
-  world.aws.addGroup({ name: 'on-demand-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: ZONES.map((zone) => ({ market: 'on-demand', instanceType: 'm5.8xlarge', zone })) });
+  world.aws.addGroup({
+    name: 'on-demand-8x-a',
+    cluster: 'prod',
+    minSize: 0,
+    maxSize: 50,
+    desiredCapacity: 2,
+    pools: ZONES.map((zone) => ({ market: 'on-demand', instanceType: 'm5.8xlarge', zone })),
+  });
   const calls = () => world.awsCalls();
   return { world, calls };
 }
 
-async function storm(interruptions: number, spanMs: number, batchOf: (events: ReturnType<World['ec2']['takeEvents']>) => ReturnType<World['ec2']['takeEvents']>[]): Promise<{ calls: number; batches: number; slowestMs: number; failures: number }> {
+async function storm(
+  interruptions: number,
+  spanMs: number,
+  batchOf: (events: ReturnType<World['ec2']['takeEvents']>) => ReturnType<World['ec2']['takeEvents']>[],
+): Promise<{ calls: number; batches: number; slowestMs: number; failures: number }> {
   const { world, calls } = stormWorld(interruptions);
   world.ec2.interrupt({ zone: 'eu-west-3a' }, interruptions, spanMs);
   world.aws.advance(spanMs);
@@ -56,7 +70,10 @@ async function storm(interruptions: number, spanMs: number, batchOf: (events: Re
   for (const batch of batches) {
     // The clock at the batch's delivery: its last event (plus the window, when windowed).
     const started = performance.now();
-    const result = await handleSpotEvents(batch.map((event) => asSqsRecord(event)), world.spotDeps);
+    const result = await handleSpotEvents(
+      batch.map((event) => asSqsRecord(event)),
+      world.spotDeps,
+    );
     slowestMs = Math.max(slowestMs, performance.now() - started);
     failures += result.batchItemFailures.length;
   }

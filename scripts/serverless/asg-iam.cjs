@@ -72,7 +72,14 @@ function groupWritePolicyDocument(configText, scope, configFile = 'the config fi
       ? names.flatMap((name, index) => writeStatements(`ClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
       : writeStatements('ClusterAutoscalerGroups', null);
   const document = { Version: '2012-10-17', Statement: allows };
-  return withinManagedPolicyQuota(document, 'Auto Scaling write', names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code', 'groupWriteScope=tag');
+  return withinManagedPolicyQuota(
+    document,
+    'Auto Scaling write',
+    names,
+    configFile,
+    'any group tagged k8s.io/cluster-autoscaler/enabled=true, the cluster checked in code',
+    'groupWriteScope=tag',
+  );
 }
 
 /** One instance action on the same groups as the writes: DetachInstances (spot's replacements), TerminateInstanceInAutoScalingGroup (retirement). */
@@ -89,7 +96,14 @@ function groupInstanceActionPolicyDocument(action, sidPrefix, configText, scope,
     scope === 'cluster'
       ? names.map((name, index) => statement(`${sidPrefix}ClusterGroups${index}`, { [`autoscaling:ResourceTag/k8s.io/cluster-autoscaler/${name}`]: 'false' }))
       : [statement(`${sidPrefix}ClusterAutoscalerGroups`, null)];
-  return withinManagedPolicyQuota({ Version: '2012-10-17', Statement: statements }, action, names, configFile, 'any group tagged k8s.io/cluster-autoscaler/enabled=true', 'groupWriteScope=tag');
+  return withinManagedPolicyQuota(
+    { Version: '2012-10-17', Statement: statements },
+    action,
+    names,
+    configFile,
+    'any group tagged k8s.io/cluster-autoscaler/enabled=true',
+    'groupWriteScope=tag',
+  );
 }
 
 function groupDetachPolicyDocument(configText, scope, configFile = 'the config file') {
@@ -103,7 +117,12 @@ function groupTerminatePolicyDocument(configText, scope, configFile = 'the confi
 /** The downscaler's schedule-tagged groups of any cluster: fixed, independent of the config. */
 function downscalerScheduledPolicyDocument() {
   const scheduled = DOWNSCALER_DISCOVERY_KEYS.flatMap((key, index) =>
-    writeStatements(`DownscalerScheduledGroups${index}`, { [`autoscaling:ResourceTag/${key}`]: 'false' }, ['capacity-guard/downscaler-*'], ['autoscaling:UpdateAutoScalingGroup']),
+    writeStatements(
+      `DownscalerScheduledGroups${index}`,
+      { [`autoscaling:ResourceTag/${key}`]: 'false' },
+      ['capacity-guard/downscaler-*'],
+      ['autoscaling:UpdateAutoScalingGroup'],
+    ),
   );
   return { Version: '2012-10-17', Statement: scheduled };
 }

@@ -19,7 +19,10 @@ function drainBuses(configText) {
 
 /** IAM's resource wildcards: `*` any run of characters, `?` one character. */
 function globMatches(pattern, text) {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`).test(text);
 }
 

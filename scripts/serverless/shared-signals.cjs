@@ -18,7 +18,8 @@ function sharedSignalsOf(configText) {
   const section = (parse(configText) || {}).sharedSignals;
   if (!section) return null;
   const accounts = Array.isArray(section.accounts) ? section.accounts.map(String) : [];
-  for (const account of accounts) if (!/^\d{12}$/.test(account)) throw new Error(`sharedSignals.accounts: ${JSON.stringify(account)} is not a 12-digit account id`);
+  for (const account of accounts)
+    if (!/^\d{12}$/.test(account)) throw new Error(`sharedSignals.accounts: ${JSON.stringify(account)} is not a 12-digit account id`);
   const organizationId = section.organizationId ? String(section.organizationId) : null;
   if (accounts.length === 0 && !organizationId) throw new Error('sharedSignals: list the peer accounts, or an organizationId');
   return { accounts, organizationId, busName: section.busName || DEFAULT_BUS, publishTo: section.publishTo || 'peers' };
@@ -36,11 +37,31 @@ async function read(resolveVariable) {
 /** The receiving bus's resource policy statement (AWS::Events::EventBusPolicy.Statement). */
 function busPolicy(shared) {
   const resource = { 'Fn::GetAtt': ['SharedSignalsBus', 'Arn'] };
-  if (!shared) return { Sid: 'OwnAccountOnly', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'events:PutEvents', Resource: resource };
+  if (!shared)
+    return {
+      Sid: 'OwnAccountOnly',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      Action: 'events:PutEvents',
+      Resource: resource,
+    };
   if (shared.accounts.length > 0) {
-    return { Sid: 'AllowlistedAccounts', Effect: 'Allow', Principal: { AWS: shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:root` })) }, Action: 'events:PutEvents', Resource: resource };
+    return {
+      Sid: 'AllowlistedAccounts',
+      Effect: 'Allow',
+      Principal: { AWS: shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:root` })) },
+      Action: 'events:PutEvents',
+      Resource: resource,
+    };
   }
-  return { Sid: 'Organization', Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: resource, Condition: { StringEquals: { 'aws:PrincipalOrgID': shared.organizationId } } };
+  return {
+    Sid: 'Organization',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 'events:PutEvents',
+    Resource: resource,
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': shared.organizationId } },
+  };
 }
 
 /** The destination buses of a stack: the peers' (not its own) or the configured ARNs. */
@@ -53,7 +74,13 @@ function destinations(shared) {
 
 function publish(shared) {
   const buses = destinations(shared);
-  if (buses.length === 0) return { Sid: 'SharedSignalsPublishNowhere', Effect: 'Deny', Action: 'events:PutEvents', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:*:event-bus/*' } };
+  if (buses.length === 0)
+    return {
+      Sid: 'SharedSignalsPublishNowhere',
+      Effect: 'Deny',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:*:event-bus/*' },
+    };
   return { Sid: 'SharedSignalsPublish', Effect: 'Allow', Action: 'events:PutEvents', Resource: buses };
 }
 

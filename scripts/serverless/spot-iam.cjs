@@ -156,7 +156,13 @@ function terminatePolicyDocument(configText, scope, configFile = 'the config fil
     },
   };
   const document = { Version: '2012-10-17', Statement: scope === 'group' ? [allow] : [allow, denyOtherClusters] };
-  return withinManagedPolicyQuota(document, 'instance-termination', names, configFile, 'any detached instance with a detach drain tag, the cluster checked in code');
+  return withinManagedPolicyQuota(
+    document,
+    'instance-termination',
+    names,
+    configFile,
+    'any detached instance with a detach drain tag, the cluster checked in code',
+  );
 }
 
 async function terminatePolicy({ resolveVariable }) {
@@ -171,4 +177,12 @@ async function instanceTagPolicy({ resolveVariable }) {
   return tagPolicyDocument(readFileSync(resolve(__dirname, '../..', configFile), 'utf8'), scope, configFile);
 }
 
-module.exports = { instanceTagPolicy, tagPolicyDocument, terminatePolicy, terminatePolicyDocument, clusterNames, withinManagedPolicyQuota, MANAGED_POLICY_MAX_CHARS };
+module.exports = {
+  instanceTagPolicy,
+  tagPolicyDocument,
+  terminatePolicy,
+  terminatePolicyDocument,
+  clusterNames,
+  withinManagedPolicyQuota,
+  MANAGED_POLICY_MAX_CHARS,
+};

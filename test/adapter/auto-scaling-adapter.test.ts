@@ -32,19 +32,11 @@ import { createAutoScalingClient } from '../../lib/aws/clients';
 import { GroupNotFoundError, TransientAwsError } from '../../lib/vocabulary/errors';
 import type { AutoScalingPort } from '../../lib/ports/auto-scaling';
 import { resetMoto } from '../support/moto-server';
-import {
-  clusterTags,
-  motoAutoScalingClient,
-  motoClientConfig,
-  MotoWorld,
-  REGION,
-  ZONE,
-} from '../support/moto-world';
+import { clusterTags, motoAutoScalingClient, motoClientConfig, MotoWorld, REGION, ZONE } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
 
-const names = (prefix: string, count: number): string[] =>
-  Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+const names = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
 /** Records the input of every command the client sends. */
 function recordCalls(client: AutoScalingClient): Array<{ command: string; input: Record<string, unknown> }> {
@@ -322,31 +314,28 @@ describe('auto-scaling adapter against moto', () => {
       vi.unstubAllEnvs();
     });
 
-    it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_AUTO_SCALING'])(
-      'reaches moto through %s, with adaptive retry and 5 attempts',
-      async (variable) => {
-        // Prepare: the Lambda's view of the world, configured by environment only.
-        await world.group('spot-nodes-env', { tags: clusterTags('a') });
-        vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-        vi.stubEnv('AWS_ENDPOINT_URL_AUTO_SCALING', undefined);
-        vi.stubEnv('AWS_PROFILE', undefined);
-        vi.stubEnv(variable, endpoint);
-        vi.stubEnv('AWS_REGION', REGION);
-        vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-        vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-        const envClient = createAutoScalingClient();
+    it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_AUTO_SCALING'])('reaches moto through %s, with adaptive retry and 5 attempts', async (variable) => {
+      // Prepare: the Lambda's view of the world, configured by environment only.
+      await world.group('spot-nodes-env', { tags: clusterTags('a') });
+      vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+      vi.stubEnv('AWS_ENDPOINT_URL_AUTO_SCALING', undefined);
+      vi.stubEnv('AWS_PROFILE', undefined);
+      vi.stubEnv(variable, endpoint);
+      vi.stubEnv('AWS_REGION', REGION);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+      const envClient = createAutoScalingClient();
 
-        // Act
-        const found = await createAutoScalingAdapter(envClient).describeGroups(['a']);
+      // Act
+      const found = await createAutoScalingAdapter(envClient).describeGroups(['a']);
 
-        // Assess
-        expect(found.map((g) => g.name)).toEqual(['spot-nodes-env']);
-        expect(await envClient.config.maxAttempts()).toBe(5);
-        const { retryMode } = envClient.config;
-        expect(typeof retryMode === 'function' ? await retryMode() : retryMode).toBe('adaptive');
-        envClient.destroy();
-      },
-    );
+      // Assess
+      expect(found.map((g) => g.name)).toEqual(['spot-nodes-env']);
+      expect(await envClient.config.maxAttempts()).toBe(5);
+      const { retryMode } = envClient.config;
+      expect(typeof retryMode === 'function' ? await retryMode() : retryMode).toBe('adaptive');
+      envClient.destroy();
+    });
   });
 });
 
@@ -416,10 +405,7 @@ describe('auto-scaling adapter error mapping (aws-sdk-client-mock)', () => {
 
   it('rethrows other errors unchanged, including other ValidationErrors', async () => {
     // Prepare
-    const aboveMax = awsError(
-      'ValidationError',
-      'New SetDesiredCapacity value 9 is above max value 4 for the AutoScalingGroup.',
-    );
+    const aboveMax = awsError('ValidationError', 'New SetDesiredCapacity value 9 is above max value 4 for the AutoScalingGroup.');
     const denied = awsError('AccessDenied', 'User is not authorized to perform: autoscaling:CreateOrUpdateTags');
     // The text alone never makes a GroupNotFoundError: only a ValidationError is read.
     const internal = awsError('InternalFailure', 'Group spot-nodes-1 not found in cache');
@@ -476,11 +462,7 @@ describe('auto-scaling adapter error mapping (aws-sdk-client-mock)', () => {
 
     // Assess
     expect(found.map((g) => g.name)).toEqual(['g1', 'g2', 'g3']);
-    expect(mock.calls().map((c) => (c.args[0].input as { NextToken?: string }).NextToken)).toEqual([
-      undefined,
-      't1',
-      't2',
-    ]);
+    expect(mock.calls().map((c) => (c.args[0].input as { NextToken?: string }).NextToken)).toEqual([undefined, 't1', 't2']);
     expect(mock.calls()[0]?.args[0].input).toMatchObject({
       Filters: [expect.anything(), { Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/a'] }],
     });

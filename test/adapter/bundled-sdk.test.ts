@@ -67,7 +67,7 @@ describe('the SDK clients as bundled for Lambda, on moto', () => {
     expect(await ec2.findTagged('capacity-guard/drain', ['bundled'])).toEqual([]);
   });
 
-  it('DynamoDB: takes, refuses and gives back the writers\' lease', async () => {
+  it("DynamoDB: takes, refuses and gives back the writers' lease", async () => {
     await createLockTable(motoDynamoDbClient(endpoint));
     const lock = bundled.createDynamoDbLock(bundled.createDynamoDbClient(config()), LOCK_TABLE);
 
@@ -78,7 +78,9 @@ describe('the SDK clients as bundled for Lambda, on moto', () => {
   });
 
   it('SSM: reads a SecureString webhook URL through Powertools Parameters', async () => {
-    await new SSMClient(config()).send(new PutParameterCommand({ Name: '/capacity-guard/slack/bundled', Type: 'SecureString', Value: 'https://hooks.slack.com/services/T0/B0/bundled' }));
+    await new SSMClient(config()).send(
+      new PutParameterCommand({ Name: '/capacity-guard/slack/bundled', Type: 'SecureString', Value: 'https://hooks.slack.com/services/T0/B0/bundled' }),
+    );
     const webhookUrls = bundled.createSsmWebhookUrls(0, config());
 
     expect(await webhookUrls('/capacity-guard/slack/bundled')).toBe('https://hooks.slack.com/services/T0/B0/bundled');

@@ -15,7 +15,8 @@ import { MotoWorld, REGION, clusterTags, motoAutoScalingClient } from '../suppor
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver';
 
 const endpoint = inject('motoEndpoint');
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 const context = lambdaContext('capacity-guard-test-failover');
 
 describe('the deployed failover handler and Slack', () => {
@@ -32,7 +33,10 @@ describe('the deployed failover handler and Slack', () => {
     for (const name of ['/capacity-guard/slack/oncall', '/capacity-guard/slack/platform']) {
       await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: slack.url }));
     }
-    stubLambdaEnvironment(endpoint, writeExampleConfig((example) => example.replace('timeout: 3s', 'timeout: 300ms').replace('maxRetries: 2', 'maxRetries: 0')));
+    stubLambdaEnvironment(
+      endpoint,
+      writeExampleConfig((example) => example.replace('timeout: 3s', 'timeout: 300ms').replace('maxRetries: 2', 'maxRetries: 0')),
+    );
     // Info lines and EMF on stdout, warn and error lines on stderr: both, to check no URL is ever logged.
     stdout = captureOutput();
     await createLockTable(motoDynamoDbClient(endpoint));
@@ -45,7 +49,8 @@ describe('the deployed failover handler and Slack', () => {
     await slack.close();
   });
 
-  const failureOf = (group: string, id: string) => asSqsRecord(launchUnsuccessfulEvent({ group, time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }), id);
+  const failureOf = (group: string, id: string) =>
+    asSqsRecord(launchUnsuccessfulEvent({ group, time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }), id);
 
   it('posts one message for the batch; the same failure delivered again tells nothing new', async () => {
     const { handler } = await import('../../functions/failover');
@@ -54,7 +59,10 @@ describe('the deployed failover handler and Slack', () => {
     expect(await handler({ Records: [first] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
     // Every line of the invocation carries the EventBridge event id it answers.
     const eventId = (JSON.parse(first.body as string) as { id: string }).id;
-    const lines = stdout.join('').split('\n').filter((line) => line.startsWith('{"level"'));
+    const lines = stdout
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{"level"'));
     expect(lines.find((line) => line.includes('"actions decided"'))).toContain(`"correlation_id":"${eventId}"`);
     expect(lines.find((line) => line.includes('"Slack message sent"'))).toContain(`"correlation_id":"${eventId}"`);
     expect(slack.received.map((request) => request.body.text)).toEqual(['capacity-guard · prod-eu: 1 out of rotation']);
@@ -74,7 +82,10 @@ describe('the deployed failover handler and Slack', () => {
     expect((await world.tags('spot-nodes-b'))[TAG.state]).toBe('suspended');
     expect(stdout.join('')).toContain('"notify.failed"');
     // The failure is logged with the parameter's name (so the check below reads real log lines), never its URL.
-    const logged = stdout.join('').split('\n').filter((line) => line.includes('Slack message not sent'));
+    const logged = stdout
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('Slack message not sent'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('"parameter":"/capacity-guard/slack/platform"');
     expect(logged[0]).toContain('HTTP 500');

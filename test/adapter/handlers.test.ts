@@ -13,7 +13,8 @@ import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 describe('the deployed handlers on moto', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
@@ -23,11 +24,17 @@ describe('the deployed handlers on moto', () => {
       .join('')
       .split('\n')
       .filter((line) => line.includes('"CloudWatchMetrics"'))
-      .flatMap((line) => (JSON.parse(line)._aws.CloudWatchMetrics as { Metrics: { Name: string }[] }[]).flatMap((entry) => entry.Metrics.map((metric) => metric.Name)));
+      .flatMap((line) =>
+        (JSON.parse(line)._aws.CloudWatchMetrics as { Metrics: { Name: string }[] }[]).flatMap((entry) => entry.Metrics.map((metric) => metric.Name)),
+      );
 
   beforeAll(async () => {
     await resetMoto(endpoint);
-    stubLambdaEnvironment(endpoint, writeExampleConfig((example) => example.replace('initial: 3m', 'initial: 1s')), { POWERTOOLS_LOG_LEVEL: 'CRITICAL' });
+    stubLambdaEnvironment(
+      endpoint,
+      writeExampleConfig((example) => example.replace('initial: 3m', 'initial: 1s')),
+      { POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+    );
     // The EMF metrics, to assert on.
     stdout = captureOutput([process.stdout]);
     await createLockTable(motoDynamoDbClient(endpoint));
@@ -46,7 +53,10 @@ describe('the deployed handlers on moto', () => {
     const time = new Date().toISOString();
     const failure = asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-a', time, zone: 'eu-west-3a', statusMessage: ICE }), 'failure');
     const foreign = asSqsRecord(launchUnsuccessfulEvent({ group: 'someone-elses-group', time, zone: 'eu-west-3a', statusMessage: ICE }), 'foreign');
-    const malformed = { ...asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-a', time, zone: 'eu-west-3a', statusMessage: ICE }), 'malformed'), body: '{"detail-type": ' };
+    const malformed = {
+      ...asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-a', time, zone: 'eu-west-3a', statusMessage: ICE }), 'malformed'),
+      body: '{"detail-type": ',
+    };
 
     const response = await handler({ Records: [failure, malformed, foreign] } as unknown as SQSEvent, lambdaContext('capacity-guard-test-failover'));
 
@@ -64,7 +74,10 @@ describe('the deployed handlers on moto', () => {
     const { handler } = await import('../../functions/reconcile');
     await new Promise((resolve) => setTimeout(resolve, 1100)); // backoff.initial is 1s in this config
 
-    const result = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never, lambdaContext('capacity-guard-test-reconcile'));
+    const result = await handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as never,
+      lambdaContext('capacity-guard-test-reconcile'),
+    );
 
     expect(result).toMatchObject({ failedActions: 0 });
     expect((await world.raw('spot-nodes-a')).MaxSize).toBe(3);

@@ -14,7 +14,8 @@ import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 
 const endpoint = inject('motoEndpoint');
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 describe('capacity-guard invoke on moto', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
@@ -33,7 +34,10 @@ describe('capacity-guard invoke on moto', () => {
   });
 
   it('runs the failover handler on a Lambda SQS event file: the failing group is taken out of rotation', async () => {
-    const record = asSqsRecord(launchUnsuccessfulEvent({ group: 'spot-nodes-a', time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }), 'm-1');
+    const record = asSqsRecord(
+      launchUnsuccessfulEvent({ group: 'spot-nodes-a', time: new Date().toISOString(), zone: 'eu-west-3a', statusMessage: ICE }),
+      'm-1',
+    );
     const { io, stdout, stderr } = fakeIo({ 'event.json': JSON.stringify({ Records: [record] }) }, process.env);
 
     const code = await main(['invoke', 'failover', '--event', 'event.json'], io);

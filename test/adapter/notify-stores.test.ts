@@ -28,7 +28,9 @@ describe('fold counts in the lease table', () => {
     const entry: FoldEntry = { windowEndsMs: T + 600_000, folded: 3 };
     expect(await store().write(new Map([['suspend-group|prod|spot-a', entry]]), new Map())).toEqual([]);
     expect(await store().read(['suspend-group|prod|spot-a', 'other'])).toEqual(new Map([['suspend-group|prod|spot-a', entry]]));
-    const { Item } = await motoDynamoDbClient(endpoint).send(new GetItemCommand({ TableName: LOCK_TABLE, Key: { pk: { S: 'notify#suspend-group|prod|spot-a' } } }));
+    const { Item } = await motoDynamoDbClient(endpoint).send(
+      new GetItemCommand({ TableName: LOCK_TABLE, Key: { pk: { S: 'notify#suspend-group|prod|spot-a' } } }),
+    );
     expect(Number(Item?.expiresAt?.N)).toBe(Math.ceil((T + 600_000 + 86_400_000) / 1000));
 
     await store().write(new Map([['suspend-group|prod|spot-a', null]]), new Map([['suspend-group|prod|spot-a', entry]]));
@@ -59,13 +61,24 @@ describe('webhook URLs from SSM SecureString parameters', () => {
   const ssm = () => new SSMClient({ endpoint, region: REGION, credentials });
 
   it('reads and decrypts the value, and caches it', async () => {
-    await ssm().send(new PutParameterCommand({ Name: '/capacity-guard/slack/oncall', Type: 'SecureString', Value: 'https://hooks.slack.com/services/T0/B0/first' }));
+    await ssm().send(
+      new PutParameterCommand({ Name: '/capacity-guard/slack/oncall', Type: 'SecureString', Value: 'https://hooks.slack.com/services/T0/B0/first' }),
+    );
     const urls = createSsmWebhookUrls(300_000, { endpoint, region: REGION, credentials });
 
     expect(await urls('/capacity-guard/slack/oncall')).toBe('https://hooks.slack.com/services/T0/B0/first');
-    await ssm().send(new PutParameterCommand({ Name: '/capacity-guard/slack/oncall', Type: 'SecureString', Value: 'https://hooks.slack.com/services/T0/B0/second', Overwrite: true }));
+    await ssm().send(
+      new PutParameterCommand({
+        Name: '/capacity-guard/slack/oncall',
+        Type: 'SecureString',
+        Value: 'https://hooks.slack.com/services/T0/B0/second',
+        Overwrite: true,
+      }),
+    );
     expect(await urls('/capacity-guard/slack/oncall')).toBe('https://hooks.slack.com/services/T0/B0/first');
-    expect(await createSsmWebhookUrls(0, { endpoint, region: REGION, credentials })('/capacity-guard/slack/oncall')).toBe('https://hooks.slack.com/services/T0/B0/second');
+    expect(await createSsmWebhookUrls(0, { endpoint, region: REGION, credentials })('/capacity-guard/slack/oncall')).toBe(
+      'https://hooks.slack.com/services/T0/B0/second',
+    );
   });
 
   it('fails for a missing parameter, naming it', async () => {

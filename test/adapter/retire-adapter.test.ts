@@ -31,7 +31,15 @@ const endpoint = inject('motoEndpoint');
 const ec2Config = () => ({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 
 async function terminationHook(world: MotoWorld, group: string, transition = 'autoscaling:EC2_INSTANCE_TERMINATING', name = 'nth-drain'): Promise<void> {
-  await world.client.send(new PutLifecycleHookCommand({ AutoScalingGroupName: group, LifecycleHookName: name, LifecycleTransition: transition, HeartbeatTimeout: 300, DefaultResult: 'CONTINUE' }));
+  await world.client.send(
+    new PutLifecycleHookCommand({
+      AutoScalingGroupName: group,
+      LifecycleHookName: name,
+      LifecycleTransition: transition,
+      HeartbeatTimeout: 300,
+      DefaultResult: 'CONTINUE',
+    }),
+  );
 }
 
 describe('the retire adapter on moto', () => {

@@ -38,20 +38,55 @@ describe('shared signals on moto', () => {
     const events = createEventBridgeClient(config());
     await events.send(new CreateEventBusCommand({ Name: BUS }));
     await events.send(new PutPermissionCommand({ EventBusName: BUS, Action: 'events:PutEvents', Principal: PEER, StatementId: 'peer' }));
-    const policy = JSON.parse((await events.send(new DescribeEventBusCommand({ Name: BUS }))).Policy ?? '{}') as { Statement: { Principal: unknown; Action: string }[] };
+    const policy = JSON.parse((await events.send(new DescribeEventBusCommand({ Name: BUS }))).Policy ?? '{}') as {
+      Statement: { Principal: unknown; Action: string }[];
+    };
     expect(policy.Statement).toEqual([expect.objectContaining({ Principal: { AWS: `arn:aws:iam::${PEER}:root` }, Action: 'events:PutEvents' })]);
 
     const queueUrl = xmlValues(await sqs({ Action: 'CreateQueue', QueueName: 'signals' }), 'QueueUrl')[0]!;
-    await events.send(new PutRuleCommand({ Name: 'signals', EventBusName: BUS, EventPattern: JSON.stringify({ source: ['capacity-guard.signals'], 'detail-type': ['Capacity Pool Signal'] }) }));
-    await events.send(new PutTargetsCommand({ Rule: 'signals', EventBusName: BUS, Targets: [{ Id: 'q', Arn: `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:signals` }] }));
+    await events.send(
+      new PutRuleCommand({
+        Name: 'signals',
+        EventBusName: BUS,
+        EventPattern: JSON.stringify({ source: ['capacity-guard.signals'], 'detail-type': ['Capacity Pool Signal'] }),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: 'signals', EventBusName: BUS, Targets: [{ Id: 'q', Arn: `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:signals` }] }),
+    );
 
     const dynamo = motoDynamoDbClient(endpoint);
-    await dynamo.send(new CreateTableCommand({ TableName: 'signals', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: 'signals',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
     const shared = resolveSharedSignals(SharedSignalsSchema.parse({ accounts: [PEER, MOTO_ACCOUNT] }))!;
     const now = new Date();
-    const evidence = Array.from({ length: 12 }, (_, index) => ({ zone: { id: `euw3-az${(index % 3) + 1}` }, instanceType: `m${5 + Math.floor(index / 3)}.8xlarge`, market: 'spot' as const, kind: 'capacity-failure' as const, evidence: 1, firstSeen: now.toISOString(), lastSeen: now.toISOString() }));
+    const evidence = Array.from({ length: 12 }, (_, index) => ({
+      zone: { id: `euw3-az${(index % 3) + 1}` },
+      instanceType: `m${5 + Math.floor(index / 3)}.8xlarge`,
+      market: 'spot' as const,
+      kind: 'capacity-failure' as const,
+      evidence: 1,
+      firstSeen: now.toISOString(),
+      lastSeen: now.toISOString(),
+    }));
     const metrics = new MetricsRecorder();
-    const deps = { policy: shared, own: { account: PEER, region: REGION }, eventBus: createEventBusAdapter(events), claims: createPublicationClaims(dynamo, 'signals'), zoneIds: async () => new Map<string, string>(), poolsOfGroup: async () => [], log: silentLog, metrics, now: () => now };
+    const deps = {
+      policy: shared,
+      own: { account: PEER, region: REGION },
+      eventBus: createEventBusAdapter(events),
+      claims: createPublicationClaims(dynamo, 'signals'),
+      zoneIds: async () => new Map<string, string>(),
+      poolsOfGroup: async () => [],
+      log: silentLog,
+      metrics,
+      now: () => now,
+    };
 
     expect(await publishEvidence(evidence, deps)).toEqual({ sent: 12, failed: 0, skipped: 0 });
     // The claims hold: the same pools again within the interval are not sent.
@@ -67,6 +102,9 @@ describe('shared signals on moto', () => {
     if (first.outcome !== 'signal') throw new Error('not a signal');
     expect(first.signal.originAccount).toBe(PEER);
     expect(first.sender.account).toBeNull();
-    expect(admitSignal(first.signal, first.sender, shared, { account: MOTO_ACCOUNT, region: REGION })).toEqual({ verdict: 'refuse', reason: 'the envelope carries no account: the sender cannot be verified' });
+    expect(admitSignal(first.signal, first.sender, shared, { account: MOTO_ACCOUNT, region: REGION })).toEqual({
+      verdict: 'refuse',
+      reason: 'the envelope carries no account: the sender cannot be verified',
+    });
   });
 });

@@ -69,7 +69,9 @@ describe('the EC2 adapter', () => {
 
   it('reads the Spot lifecycle', async () => {
     const ec2Client = createEc2Client(config());
-    const run = await ec2Client.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, InstanceMarketOptions: { MarketType: 'spot' } }));
+    const run = await ec2Client.send(
+      new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, InstanceMarketOptions: { MarketType: 'spot' } }),
+    );
     const id = run.Instances?.[0]?.InstanceId ?? '';
 
     const [instance] = await createEc2Adapter(ec2Client).describeInstances([id]);
@@ -131,11 +133,22 @@ describe('the EventBridge adapter', () => {
     await events.send(new CreateEventBusCommand({ Name: 'capacity-guard-drain-prod' }));
     const queueUrl = xmlValues(await sqs({ Action: 'CreateQueue', QueueName: 'drains' }), 'QueueUrl')[0]!;
     const queueArn = `arn:aws:sqs:${REGION}:123456789012:drains`;
-    await events.send(new PutRuleCommand({ Name: 'drains', EventBusName: 'capacity-guard-drain-prod', EventPattern: JSON.stringify({ source: ['capacity-guard'], 'detail-type': ['Node Drain Requested'] }) }));
+    await events.send(
+      new PutRuleCommand({
+        Name: 'drains',
+        EventBusName: 'capacity-guard-drain-prod',
+        EventPattern: JSON.stringify({ source: ['capacity-guard'], 'detail-type': ['Node Drain Requested'] }),
+      }),
+    );
     await events.send(new PutTargetsCommand({ Rule: 'drains', EventBusName: 'capacity-guard-drain-prod', Targets: [{ Id: 'q', Arn: queueArn }] }));
 
     const bus = createEventBusAdapter(events);
-    const entries = Array.from({ length: 12 }, (_, index) => ({ eventBusName: 'capacity-guard-drain-prod', source: 'capacity-guard', detailType: 'Node Drain Requested', detail: { cluster: 'prod', nodes: [{ instanceId: `i-${index}` }] } }));
+    const entries = Array.from({ length: 12 }, (_, index) => ({
+      eventBusName: 'capacity-guard-drain-prod',
+      source: 'capacity-guard',
+      detailType: 'Node Drain Requested',
+      detail: { cluster: 'prod', nodes: [{ instanceId: `i-${index}` }] },
+    }));
     const result = await bus.putEvents(entries);
 
     expect(result.failed).toEqual([]);
@@ -159,26 +172,49 @@ describe('the DynamoDB pool store', () => {
     await resetMoto(endpoint);
     client = motoDynamoDbClient(endpoint);
     await client.send(
-      new CreateTableCommand({ TableName: TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
     );
   });
 
   it('counts distinct instances per pool in the window, a duplicate once, and remembers the groups', async () => {
     const store = createPoolSignalStore(client, TABLE);
-    const first = await store.recordInterruptions(pool, 'eu-west-3a', [
-      { instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' },
-      { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' },
-    ], windowMs, at(30_000));
+    const first = await store.recordInterruptions(
+      pool,
+      'eu-west-3a',
+      [
+        { instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' },
+        { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' },
+      ],
+      windowMs,
+      at(30_000),
+    );
     expect(first).toMatchObject({ interruptions: 2, groups: ['spot-nodes-a', 'spot-nodes-b'], zoneName: 'eu-west-3a', stormSignaledAt: null });
 
-    const again = await store.recordInterruptions(pool, 'eu-west-3a', [
-      { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' }, // duplicate
-      { instanceId: 'i-3', time: at(60_000).toISOString(), group: null },
-    ], windowMs, at(60_000));
+    const again = await store.recordInterruptions(
+      pool,
+      'eu-west-3a',
+      [
+        { instanceId: 'i-2', time: at(30_000).toISOString(), group: 'spot-nodes-b' }, // duplicate
+        { instanceId: 'i-3', time: at(60_000).toISOString(), group: null },
+      ],
+      windowMs,
+      at(60_000),
+    );
     expect(again.interruptions).toBe(3);
 
     // Twelve minutes on, i-1..i-3 fell out of the 10-minute window: only the new one counts.
-    const later = await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-4', time: at(720_000).toISOString(), group: 'spot-nodes-a' }], windowMs, at(720_000));
+    const later = await store.recordInterruptions(
+      pool,
+      'eu-west-3a',
+      [{ instanceId: 'i-4', time: at(720_000).toISOString(), group: 'spot-nodes-a' }],
+      windowMs,
+      at(720_000),
+    );
     expect(later.interruptions).toBe(1);
   });
 
@@ -199,7 +235,13 @@ describe('the DynamoDB pool store', () => {
     const old = { zoneId: 'euw3-az3', instanceType: 'c5.4xlarge', market: 'spot' as const };
     await store.recordInterruptions(old, 'eu-west-3c', [{ instanceId: 'i-9', time: at(-3_600_000).toISOString(), group: 'g' }], windowMs, at(-3_600_000));
     await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' }], windowMs, at(0));
-    await store.recordInterruptions(other, 'eu-west-3b', ['i-2', 'i-3'].map((instanceId) => ({ instanceId, time: at(0).toISOString(), group: 'spot-nodes-b' })), windowMs, at(0));
+    await store.recordInterruptions(
+      other,
+      'eu-west-3b',
+      ['i-2', 'i-3'].map((instanceId) => ({ instanceId, time: at(0).toISOString(), group: 'spot-nodes-b' })),
+      windowMs,
+      at(0),
+    );
     await store.markStormSignaled(other, at(1_000), windowMs);
 
     const pools = await store.listPools(windowMs, at(60_000));
@@ -225,7 +267,14 @@ describe('the DynamoDB pool store', () => {
     await store.recordInterruptions(pool, 'eu-west-3a', [{ instanceId: 'i-1', time: at(0).toISOString(), group: 'spot-nodes-a' }], windowMs, at(0));
     const marks = Array.from({ length: 30 }, (_, index) => mark(index, at(300_000)));
     await store.recordPoolsOut([...marks, mark(0, at(600_000)), mark(99, at(-1_000))]);
-    const remote = { ...mark(1, at(300_000)), pool: { zoneId: 'euw3-az2', instanceType: 'm1.large', market: 'spot' as const }, zoneName: null, account: '111122223333', source: 'remote' as const, group: null };
+    const remote = {
+      ...mark(1, at(300_000)),
+      pool: { zoneId: 'euw3-az2', instanceType: 'm1.large', market: 'spot' as const },
+      zoneName: null,
+      account: '111122223333',
+      source: 'remote' as const,
+      group: null,
+    };
     await store.recordPoolsOut([remote]);
 
     const outs = await store.listPoolsOut(at(60_000));
@@ -237,4 +286,3 @@ describe('the DynamoDB pool store', () => {
     expect(await store.listPoolsOut(at(400_000))).toHaveLength(1);
   });
 });
-

@@ -22,7 +22,17 @@ const SIGNALS_TABLE = 'capacity-guard-test-signals';
 const plain = () => ({ endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 
 function ec2Event(detailType: string, time: string, detail: Record<string, unknown>) {
-  return { version: '0' as const, id: `id-${Math.random()}`, 'detail-type': detailType, source: 'aws.ec2', account: '123456789012', time, region: REGION, resources: [], detail };
+  return {
+    version: '0' as const,
+    id: `id-${Math.random()}`,
+    'detail-type': detailType,
+    source: 'aws.ec2',
+    account: '123456789012',
+    time,
+    region: REGION,
+    resources: [],
+    detail,
+  };
 }
 
 const context = lambdaContext('capacity-guard-test-spot');
@@ -38,7 +48,14 @@ describe('the deployed spot handlers on moto', () => {
     captureOutput([process.stdout]);
     const dynamo = motoDynamoDbClient(endpoint);
     await createLockTable(dynamo);
-    await dynamo.send(new CreateTableCommand({ TableName: SIGNALS_TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: SIGNALS_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
     await createEventBridgeClient(plain()).send(new CreateEventBusCommand({ Name: 'capacity-guard-drain-prod-eu' }));
     await world.group('spot-nodes-a', { tags: clusterTags('prod-eu'), minSize: 0, maxSize: 10, desiredCapacity: 3 });
     await world.group('someone-elses-group', { tags: clusterTags('other-cluster'), minSize: 0, maxSize: 5, desiredCapacity: 1 });
@@ -51,7 +68,7 @@ describe('the deployed spot handlers on moto', () => {
     vi.restoreAllMocks();
   });
 
-  it('spot: tags and detaches the cluster\'s interrupted nodes, leaves the other cluster\'s alone, dead-letters only the malformed record', async () => {
+  it("spot: tags and detaches the cluster's interrupted nodes, leaves the other cluster's alone, dead-letters only the malformed record", async () => {
     const { handler } = await import('../../functions/spot');
     const now = new Date().toISOString();
     const records = [

@@ -10,7 +10,16 @@ import { signed } from '../unit/failover/builders';
 const CONFIG = officeHoursConfig();
 
 function group(name: string, cluster: string, [minSize, desiredCapacity, maxSize]: [number, number, number], tags: Record<string, string> = {}): ObservedGroup {
-  return { name, minSize, desiredCapacity, maxSize, instances: [], tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...tags }, createdTime: '2026-01-01T00:00:00Z', availabilityZones: ['eu-west-3a'] };
+  return {
+    name,
+    minSize,
+    desiredCapacity,
+    maxSize,
+    instances: [],
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...tags },
+    createdTime: '2026-01-01T00:00:00Z',
+    availabilityZones: ['eu-west-3a'],
+  };
 }
 
 const GROUPS = [
@@ -44,8 +53,17 @@ describe('downscaler report', () => {
   it('sums (desired - downtime size) x downtime hours over the week, per group', async () => {
     const { code, stdout } = await report(['report', '--config', 'cg.yml', '--json']);
     expect(code).toBe(0);
-    const rows = JSON.parse(stdout()) as { group: string; desired: number; downtimeSize: number; downtimeHours: number; savedInstanceHours: number; savedPercent: number }[];
-    const byGroup = Object.fromEntries(rows.map((row) => [row.group, [row.desired, row.downtimeSize, row.downtimeHours, row.savedInstanceHours, row.savedPercent]]));
+    const rows = JSON.parse(stdout()) as {
+      group: string;
+      desired: number;
+      downtimeSize: number;
+      downtimeHours: number;
+      savedInstanceHours: number;
+      savedPercent: number;
+    }[];
+    const byGroup = Object.fromEntries(
+      rows.map((row) => [row.group, [row.desired, row.downtimeSize, row.downtimeHours, row.savedInstanceHours, row.savedPercent]]),
+    );
     // By hand. Office hours are Mon-Fri 07:30-20:30, 5 x 13 h = 65 h of 168: 103 h down.
     // staging-spot: (4 - 0) x 103 = 412 instance-hours of 4 x 168 = 672: 61.31 % (the operators' "60 %").
     // prod-batch: weekend downtime, 48 h, keeps 1 of 5: (5 - 1) x 48 = 192 of 5 x 168 = 840: 22.86 %.
@@ -70,7 +88,10 @@ describe('downscaler report', () => {
 
   it('reads office hours on the wall clock in a DST week (7 x 24 real hours from --week-start)', async () => {
     const fake = fakeIo({ 'cg.yml': CONFIG });
-    const code = await createDownscalerCommand({ autoScaling: () => port([group('staging-spot', 'staging', [0, 1, 10])]) })(['report', '--config', 'cg.yml', '--week-start', '2026-03-23T00:00:00+01:00', '--json'], fake.io);
+    const code = await createDownscalerCommand({ autoScaling: () => port([group('staging-spot', 'staging', [0, 1, 10])]) })(
+      ['report', '--config', 'cg.yml', '--week-start', '2026-03-23T00:00:00+01:00', '--json'],
+      fake.io,
+    );
     expect(code).toBe(0);
     // Spring forward on Sunday 29 March: office hours stay 5 x 13 h on the Paris clock, so 168 - 65 h down.
     expect(JSON.parse(fake.stdout())[0]).toMatchObject({ downtimeHours: 103, savedInstanceHours: 103 });

@@ -20,7 +20,6 @@ const successful = sample('autoscaling-launch-successful.json');
 const sqsRecord = sample('sqs-record-launch-unsuccessful.json');
 const lambdaSqsEvent = sample('lambda-sqs-event.json');
 
-
 const file = (value: unknown) => ({ 'event.json': JSON.stringify(value) });
 
 describe('explain: one EventBridge event', () => {

@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { failoverOrderCommand } from '../../lib/cli/failover-order';
 import { fakeIo } from './fake-io';
 
-
 const configMap = (priorities: string) => `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -69,9 +68,7 @@ describe('failover-order', () => {
     // Assess
     expect(code).toBe(0);
     expect(stdout()).toBe('[["spot-a"],["od-a"]]\n');
-    expect(stderrLines()).toEqual([
-      "warning: group od-x matches no priority pattern: cluster-autoscaler's priority expander will not prefer it",
-    ]);
+    expect(stderrLines()).toEqual(["warning: group od-x matches no priority pattern: cluster-autoscaler's priority expander will not prefer it"]);
   });
 
   it('drops a group whose priority is below -1, with a warning naming its priority', async () => {
@@ -115,8 +112,16 @@ describe('failover-order', () => {
   it.each([
     ['bad YAML', '50: [^spot-\n', /^failover-order: p\.yml: priorities are not valid YAML: /],
     ['a key that is not an integer', PRIORITIES.replace('50:', 'fifty:'), /^failover-order: p\.yml: priority key "fifty" is not an integer$/],
-    ['a regex RE2 rejects', PRIORITIES.replace('^spot-', '^spot-(?!x)'), /^failover-order: p\.yml: pattern "\^spot-\(\?!x\)" is not valid RE2, so cluster-autoscaler refuses it too: .*\(\?!/],
-    ['a ConfigMap without data.priorities', configMap(PRIORITIES).replace('priorities: |-', 'other: |-'), /^failover-order: p\.yml: ConfigMap has no data\.priorities key$/],
+    [
+      'a regex RE2 rejects',
+      PRIORITIES.replace('^spot-', '^spot-(?!x)'),
+      /^failover-order: p\.yml: pattern "\^spot-\(\?!x\)" is not valid RE2, so cluster-autoscaler refuses it too: .*\(\?!/,
+    ],
+    [
+      'a ConfigMap without data.priorities',
+      configMap(PRIORITIES).replace('priorities: |-', 'other: |-'),
+      /^failover-order: p\.yml: ConfigMap has no data\.priorities key$/,
+    ],
   ])('rejects %s: exit 2, one line naming the file, nothing on stdout', async (_what, text, message) => {
     // Prepare
     const files = { 'p.yml': text };

@@ -85,7 +85,10 @@ describe('capacity-guard', () => {
   });
 
   it.each([
-    [['frobnicate'], /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, pools, schedule, downscaler, simulate, invoke, notify; /],
+    [
+      ['frobnicate'],
+      /^capacity-guard: unknown command frobnicate \(commands: explain, failover-order, status, pools, schedule, downscaler, simulate, invoke, notify; /,
+    ],
     [['--frob'], /^capacity-guard: unknown option --frob /],
     [[], /^capacity-guard: missing command/],
     [['explain', '--frob', 'x.json'], /^explain: unknown option --frob/],

@@ -23,7 +23,11 @@ describe('capacity-guard notify test', () => {
     const fake = fakeIo({});
     const code = await command(['test', '--webhook-url', receiver.url, '--severity', 'critical', '--cluster', 'prod-eu'], fake.io);
 
-    expect({ code, stdout: fake.stdout(), stderr: fake.stderr() }).toEqual({ code: 0, stdout: 'sent a critical sample message for cluster prod-eu (1 attempt)\n', stderr: '' });
+    expect({ code, stdout: fake.stdout(), stderr: fake.stderr() }).toEqual({
+      code: 0,
+      stdout: 'sent a critical sample message for cluster prod-eu (1 attempt)\n',
+      stderr: '',
+    });
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]!.body.text).toBe('capacity-guard · prod-eu: 1 out of rotation, 1 fallback raise, 1 alert');
     expect(JSON.stringify(receiver.received[0]!.body.blocks)).toContain('TEST MESSAGE');
@@ -37,8 +41,16 @@ describe('capacity-guard notify test', () => {
   });
 
   it.each<[string, () => Promise<string>, RegExp]>([
-    ['answers 500', async () => (receiver = await startSlackReceiver({ status: 500, body: 'internal_error' })).url, /^notify test: Slack answered HTTP 500 \(internal_error\) \(gave up after 3 attempts\)$/],
-    ['answers 403', async () => (receiver = await startSlackReceiver({ status: 403, body: 'invalid_token' })).url, /^notify test: Slack answered HTTP 403 \(invalid_token\)$/],
+    [
+      'answers 500',
+      async () => (receiver = await startSlackReceiver({ status: 500, body: 'internal_error' })).url,
+      /^notify test: Slack answered HTTP 500 \(internal_error\) \(gave up after 3 attempts\)$/,
+    ],
+    [
+      'answers 403',
+      async () => (receiver = await startSlackReceiver({ status: 403, body: 'invalid_token' })).url,
+      /^notify test: Slack answered HTTP 403 \(invalid_token\)$/,
+    ],
     ['hangs', async () => (receiver = await startSlackReceiver('hang')).url, /^notify test: no answer from Slack within 300 ms \(gave up after 3 attempts\)$/],
     ['is not there', closedPortUrl, /^notify test: cannot reach Slack: ECONNREFUSED \(gave up after 3 attempts\)$/],
   ])('exits 1 with one line on stderr when the receiver %s, never showing the URL', async (_, url, line) => {

@@ -22,7 +22,13 @@ const r5b = { zoneId: 'euw3-az2', instanceType: 'r5.8xlarge', market: 'spot' as 
 async function storeWithPools(): Promise<FakePoolSignalStore> {
   const store = new FakePoolSignalStore(() => NOW);
   const at = '2026-11-27T21:00:00.000Z';
-  await store.recordInterruptions(m5a, 'eu-west-3a', ['i-1', 'i-2', 'i-3'].map((instanceId) => ({ instanceId, time: at, group: 'spot-nodes-a' })), 600_000, NOW);
+  await store.recordInterruptions(
+    m5a,
+    'eu-west-3a',
+    ['i-1', 'i-2', 'i-3'].map((instanceId) => ({ instanceId, time: at, group: 'spot-nodes-a' })),
+    600_000,
+    NOW,
+  );
   await store.markStormSignaled(m5a, new Date('2026-11-27T21:01:00Z'), 600_000);
   await store.recordInterruptions(r5b, 'eu-west-3b', [{ instanceId: 'i-4', time: at, group: 'spot-nodes-b' }], 600_000, NOW);
   return store;
@@ -56,7 +62,16 @@ describe('capacity-guard pools', () => {
 
     expect(code).toBe(0);
     expect(tables).toEqual(['from-env']);
-    expect(JSON.parse(stdout())[0]).toEqual({ zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot', zoneName: 'eu-west-3a', interruptions: 3, storming: true, handedOverAt: '2026-11-27T21:01:00.000Z', groups: ['spot-nodes-a'] });
+    expect(JSON.parse(stdout())[0]).toEqual({
+      zoneId: 'euw3-az1',
+      instanceType: 'm5.8xlarge',
+      market: 'spot',
+      zoneName: 'eu-west-3a',
+      interruptions: 3,
+      storming: true,
+      handedOverAt: '2026-11-27T21:01:00.000Z',
+      groups: ['spot-nodes-a'],
+    });
   });
 
   it('says so when no pool saw an interruption in the window', async () => {
@@ -70,7 +85,10 @@ describe('capacity-guard pools', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr()).toMatch(/^pools: no table: pass --table <name> or set CAPACITY_GUARD_SIGNALS_TABLE/);
 
-    const broken: PoolSignalStore = { ...new FakePoolSignalStore(() => NOW), listPools: async () => Promise.reject(Object.assign(new Error('User is not authorized to perform: dynamodb:Scan'), { name: 'AccessDeniedException' })) } as unknown as PoolSignalStore;
+    const broken: PoolSignalStore = {
+      ...new FakePoolSignalStore(() => NOW),
+      listPools: async () => Promise.reject(Object.assign(new Error('User is not authorized to perform: dynamodb:Scan'), { name: 'AccessDeniedException' })),
+    } as unknown as PoolSignalStore;
     const refused = await run(['--table', 't', '--config', 'cg.yml'], {}, broken);
     expect(refused.code).toBe(1);
     expect(refused.stderr()).toBe('pools: cannot read table t: AccessDeniedException: User is not authorized to perform: dynamodb:Scan\n');

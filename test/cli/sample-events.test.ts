@@ -8,7 +8,9 @@ import { explain } from '../../lib/cli/explain';
 import { fakeIo } from './fake-io';
 
 const EVENTS = new URL('../../events/', import.meta.url);
-const SAMPLES = readdirSync(EVENTS).filter((name) => name.endsWith('.json')).sort();
+const SAMPLES = readdirSync(EVENTS)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 const README = readFileSync(new URL('README.md', EVENTS), 'utf8');
 
 /** The README section of one sample: from its `## <file>` heading to the next heading. */

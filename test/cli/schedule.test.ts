@@ -31,7 +31,13 @@ describe('schedule check', () => {
   });
 
   it('exits 2 with one line naming the offending entry for an invalid spec', async () => {
-    const { code, stdout, stderrLines } = await run(['check', '--spec', 'Mon-Fri 07:30-20:30 Europe/Paris, Sat-Sun 10:00-25:00 UTC', '--at', '2026-11-27T12:00:00Z']);
+    const { code, stdout, stderrLines } = await run([
+      'check',
+      '--spec',
+      'Mon-Fri 07:30-20:30 Europe/Paris, Sat-Sun 10:00-25:00 UTC',
+      '--at',
+      '2026-11-27T12:00:00Z',
+    ]);
     expect(code).toBe(2);
     expect(stdout()).toBe('');
     expect(stderrLines()).toEqual(['schedule: invalid --spec: schedule entry "Sat-Sun 10:00-25:00 UTC": invalid time 25:00 (00:00–23:59, or 24:00 as an end)']);
@@ -81,7 +87,9 @@ describe('schedule next', () => {
 
   it('prints JSON with --json, from --from', async () => {
     const { stdout } = await run(['next', '--spec', 'Sat-Sun 00:00-24:00 UTC', '--from', '2026-11-28T12:00:00Z', '--count', '1', '--json']);
-    expect(JSON.parse(stdout())).toEqual([{ at: '2026-11-30T00:00:00.000Z', matches: false, local: [{ zone: 'UTC', time: '2026-11-30T00:00:00+00:00', weekday: 'Mon' }] }]);
+    expect(JSON.parse(stdout())).toEqual([
+      { at: '2026-11-30T00:00:00.000Z', matches: false, local: [{ zone: 'UTC', time: '2026-11-30T00:00:00+00:00', weekday: 'Mon' }] },
+    ]);
   });
 
   it('rejects a count out of range', async () => {

@@ -23,7 +23,9 @@ describe('simulate', () => {
       scenario: 'tv-peak',
       baselineIsAModel: true,
       reportPath: null,
-      model: { clusterAutoscaler: { '1.36': { maxNodeProvisionTime: 900_000, scanInterval: 10_000, version: '1.36' }, '1.23': { maxNodeProvisionTime: 300_000 } } },
+      model: {
+        clusterAutoscaler: { '1.36': { maxNodeProvisionTime: 900_000, scanInterval: 10_000, version: '1.36' }, '1.23': { maxNodeProvisionTime: 300_000 } },
+      },
     });
     expect(result.baselines.map((run: { caVersion: string }) => run.caVersion)).toEqual(['1.36', '1.23']);
     expect(result.ranges).toHaveLength(3);
@@ -96,7 +98,11 @@ describe('simulate', () => {
 
   it.each([
     ['missing', (text: string) => text.replace(/^duration: .*$/m, ''), 'duration: missing: write a duration, e.g. "90s", "3m", "1h30m"'],
-    ['of the wrong type', (text: string) => text.replace(/^duration: .*$/m, 'duration: [30m]'), 'duration: invalid duration ["30m"] (write e.g. "90s", "3m", "1h30m")'],
+    [
+      'of the wrong type',
+      (text: string) => text.replace(/^duration: .*$/m, 'duration: [30m]'),
+      'duration: invalid duration ["30m"] (write e.g. "90s", "3m", "1h30m")',
+    ],
   ])('a scenario duration %s: what to write, not "Invalid input"', async (_, change, message) => {
     // Prepare
     const { io, stderrLines } = fakeIo({ 'bad.yaml': change(scenarioYaml()) });
@@ -113,8 +119,16 @@ describe('simulate', () => {
 describe('simulate: hardening (issue 11)', () => {
   it.each([
     ['a duration over 24h', (text: string) => text.replace(/^duration: .*$/m, 'duration: 9600h'), 'duration: must be more than 0 and at most 24h'],
-    ['a demand that drops', (text: string) => text.replace('demand: { add: 20', 'demand: { add: -20'), 'events.1.demand.add: must be at least 1 (the simulator models scale-down only with capacityGuard.retire.enabled: true)'],
-    ['an event after the end', (text: string) => `${text}  - { at: 40m, capacityBack: { market: spot } }\n`, "events.2.at: happens at or after the scenario's end (duration 1800 s)"],
+    [
+      'a demand that drops',
+      (text: string) => text.replace('demand: { add: 20', 'demand: { add: -20'),
+      'events.1.demand.add: must be at least 1 (the simulator models scale-down only with capacityGuard.retire.enabled: true)',
+    ],
+    [
+      'an event after the end',
+      (text: string) => `${text}  - { at: 40m, capacityBack: { market: spot } }\n`,
+      "events.2.at: happens at or after the scenario's end (duration 1800 s)",
+    ],
     [
       'the removed earlyAbort option',
       (text: string) => text.replace('clusterAutoscaler:\n', 'clusterAutoscaler:\n  earlyAbort: 65s\n'),

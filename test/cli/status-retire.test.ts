@@ -11,7 +11,10 @@ async function status(args: string[], config = retireConfig()) {
   const { world } = retireCluster({ config });
   world.aws.advance('31m');
   const fake = fakeIo({ 'cg.yml': config });
-  const code = await createStatusCommand({ autoScaling: () => world.aws, retireDeps: (policy) => ({ ...world.retireDeps, policy }) })(['--config', 'cg.yml', ...args], fake.io);
+  const code = await createStatusCommand({ autoScaling: () => world.aws, retireDeps: (policy) => ({ ...world.retireDeps, policy }) })(
+    ['--config', 'cg.yml', ...args],
+    fake.io,
+  );
   return { code, stdout: fake.stdout(), world };
 }
 

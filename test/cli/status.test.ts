@@ -24,7 +24,11 @@ const CONFIG = `clusters:
 
 const SUSPENDED_UNTIL = '2026-11-27T21:10:05.000Z';
 
-function group(name: string, cluster: string, options: { sizes?: [number, number, number]; inService?: number; tags?: Record<string, string> } = {}): ObservedGroup {
+function group(
+  name: string,
+  cluster: string,
+  options: { sizes?: [number, number, number]; inService?: number; tags?: Record<string, string> } = {},
+): ObservedGroup {
   const [minSize, desiredCapacity, maxSize] = options.sizes ?? [0, 1, 3];
   return {
     name,
@@ -80,7 +84,6 @@ const WORLD = [
   group('web', 'staging', { sizes: [2, 3, 6], inService: 1 }),
 ];
 
-
 async function status(args: string[], options: { files?: Record<string, string>; env?: NodeJS.ProcessEnv; groups?: ObservedGroup[]; failure?: unknown } = {}) {
   const fake = fakeIo(options.files ?? { 'cg.yml': CONFIG }, options.env);
   const aws = fakeAutoScaling(options.groups ?? WORLD, options.failure);
@@ -96,7 +99,10 @@ describe('status', () => {
     // Assess
     expect(code).toBe(0);
     expect(stderrLines()).toEqual([]);
-    const lines = stdout().trimEnd().split('\n').map((line) => line.split(/\s{2,}/));
+    const lines = stdout()
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/\s{2,}/));
     expect(lines).toEqual([
       ['CLUSTER', 'GROUP', 'TIER', 'MIN/DESIRED/MAX', 'IN-SERVICE', 'STATE', 'UNTIL', 'WHY'],
       ['prod', 'spot-a', '1', '0/2/5', '2', 'healthy', '-', '-'],
@@ -184,8 +190,18 @@ describe('status', () => {
 
   it.each([
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' }), 'connect ECONNREFUSED 127.0.0.1:5000'],
-    ['connection refused on every address (AggregateError without message)', Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5000'), new Error('connect ECONNREFUSED 127.0.0.1:5000')]), { code: 'ECONNREFUSED' }), 'AggregateError: connect ECONNREFUSED ::1:5000; connect ECONNREFUSED 127.0.0.1:5000'],
-    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'CredentialsProviderError: Could not load credentials from any providers (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'],
+    [
+      'connection refused on every address (AggregateError without message)',
+      Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5000'), new Error('connect ECONNREFUSED 127.0.0.1:5000')]), {
+        code: 'ECONNREFUSED',
+      }),
+      'AggregateError: connect ECONNREFUSED ::1:5000; connect ECONNREFUSED 127.0.0.1:5000',
+    ],
+    [
+      'no credentials',
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'CredentialsProviderError: Could not load credentials from any providers (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+    ],
     ['no region', new Error('Region is missing'), 'Region is missing (set AWS_REGION)'],
   ])('exits 1 with one line when AWS fails: %s', async (_what, failure, message) => {
     // Act
@@ -260,7 +276,9 @@ describe('status: which config file', () => {
     expect(code).toBe(2);
     expect(stdout()).toBe('');
     expect(asked).toEqual([]);
-    expect(stderrLines()).toEqual([expect.stringMatching(/^status: cg\.yml: clusters\.1\.priorities \(cluster staging\): priority key "ten" is not an integer$/)]);
+    expect(stderrLines()).toEqual([
+      expect.stringMatching(/^status: cg\.yml: clusters\.1\.priorities \(cluster staging\): priority key "ten" is not an integer$/),
+    ]);
   });
 
   it.each([

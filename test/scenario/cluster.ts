@@ -28,8 +28,15 @@ clusters:
 `;
 }
 
-export function prodCluster(options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number; notifier?: Notifier; log?: Log } = {}): World {
-  const world = new World({ config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig), jitterSeed: options.jitterSeed, notifier: options.notifier, log: options.log });
+export function prodCluster(
+  options: { mode?: 'cluster-autoscaler' | 'direct'; extraConfig?: string; emitEvents?: boolean; jitterSeed?: number; notifier?: Notifier; log?: Log } = {},
+): World {
+  const world = new World({
+    config: configFor(options.mode ?? 'cluster-autoscaler', options.extraConfig),
+    jitterSeed: options.jitterSeed,
+    notifier: options.notifier,
+    log: options.log,
+  });
   for (const [name, pools] of [
     ['spot-nodes-8x-a', spot('m5.8xlarge')],
     ['spot-nodes-8x-b', spot('r5.8xlarge')],

@@ -70,7 +70,10 @@ describe('a staging cluster over a weekend', () => {
     // 20:30: down. All three sizes go to 0 so cluster-autoscaler cannot scale the group back up.
     jumpTo(world, '2026-11-27T19:30:00Z');
     run = await world.downscale();
-    expect(run.actions.map((action) => `${action.kind} ${action.group}`)).toEqual(['scheduled-downscale staging-on-demand', 'scheduled-downscale staging-spot']);
+    expect(run.actions.map((action) => `${action.kind} ${action.group}`)).toEqual([
+      'scheduled-downscale staging-on-demand',
+      'scheduled-downscale staging-spot',
+    ]);
     expect(sizes(world, 'staging-spot')).toBe('0/0/0');
     expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
     expect(world.aws.view('staging-spot').tags[DOWNSCALER_TAG.saved]).toBe(signed('staging-spot', '0,3,10'));
@@ -137,7 +140,9 @@ describe('operators stay in charge', () => {
     jumpTo(world, '2026-11-27T19:30:00Z');
     const run = await world.downscale();
     expect(sizes(world, 'staging-spot')).toBe('0/3/10');
-    expect(run.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', note: expect.stringContaining('excluded until 2026-11-27T22:00:00.000Z') }));
+    expect(run.notes).toContainEqual(
+      expect.objectContaining({ group: 'staging-spot', note: expect.stringContaining('excluded until 2026-11-27T22:00:00.000Z') }),
+    );
 
     jumpTo(world, '2026-11-27T22:00:00Z');
     await world.downscale();
@@ -182,7 +187,9 @@ describe('operators stay in charge', () => {
     // Monday: their sizes stay; only our tags go, and the notification says so.
     jumpTo(world, '2026-11-30T06:30:00Z');
     const monday = await world.downscale();
-    expect(monday.actions).toContainEqual(expect.objectContaining({ kind: 'scheduled-release', group: 'staging-spot', sizes: { minSize: 0, desiredCapacity: 2, maxSize: 2 } }));
+    expect(monday.actions).toContainEqual(
+      expect.objectContaining({ kind: 'scheduled-release', group: 'staging-spot', sizes: { minSize: 0, desiredCapacity: 2, maxSize: 2 } }),
+    );
     expect(sizes(world, 'staging-spot')).toBe('0/2/2');
     expect(downscalerTags(world, 'staging-spot')).toEqual([]);
     expect(sizes(world, 'staging-on-demand')).toBe('1/2/5');
@@ -201,7 +208,9 @@ describe('operators stay in charge', () => {
     const saturday = await world.downscale();
     expect(saturday.actions).toEqual([]);
     expect(writes(world)).toBe(0);
-    expect(saturday.notes).toContainEqual(expect.objectContaining({ group: 'staging-spot', reason: 'changed-by-hand', note: expect.stringContaining('set back to the saved 0/3/10 by hand') }));
+    expect(saturday.notes).toContainEqual(
+      expect.objectContaining({ group: 'staging-spot', reason: 'changed-by-hand', note: expect.stringContaining('set back to the saved 0/3/10 by hand') }),
+    );
 
     // Monday: nothing to resize; our tags go.
     jumpTo(world, '2026-11-30T06:30:00Z');
@@ -221,7 +230,15 @@ describe('operators stay in charge', () => {
 
   it('does not touch a group created less than 15 minutes ago', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
-    world.aws.addGroup({ name: 'staging-new', cluster: 'staging', minSize: 0, desiredCapacity: 1, maxSize: 4, pools: spot('m5.large'), createdTime: '2026-11-27T19:20:00Z' });
+    world.aws.addGroup({
+      name: 'staging-new',
+      cluster: 'staging',
+      minSize: 0,
+      desiredCapacity: 1,
+      maxSize: 4,
+      pools: spot('m5.large'),
+      createdTime: '2026-11-27T19:20:00Z',
+    });
 
     await world.downscale();
     expect(sizes(world, 'staging-new')).toBe('0/1/4');
@@ -234,7 +251,16 @@ describe('operators stay in charge', () => {
 describe('production', () => {
   it('is only scaled for a group that carries its own schedule tag', async () => {
     const world = stagingWorld();
-    world.aws.addGroup({ name: 'prod-batch', cluster: 'prod', minSize: 0, desiredCapacity: 4, maxSize: 8, pools: spot('c5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Paris' } });
+    world.aws.addGroup({
+      name: 'prod-batch',
+      cluster: 'prod',
+      minSize: 0,
+      desiredCapacity: 4,
+      maxSize: 8,
+      pools: spot('c5.large'),
+      createdTime: LONG_AGO,
+      tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Paris' },
+    });
 
     jumpTo(world, '2026-11-27T19:30:00Z');
     await world.downscale();
@@ -252,7 +278,16 @@ describe('production', () => {
 
   it('is never touched while the downscaler is off (the default)', async () => {
     const world = new World({ config: CONFIG.replace('enabled: true', 'enabled: false'), start: '2026-11-28T12:00:00Z' });
-    world.aws.addGroup({ name: 'prod-batch', cluster: 'prod', minSize: 0, desiredCapacity: 4, maxSize: 8, pools: spot('c5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 UTC' } });
+    world.aws.addGroup({
+      name: 'prod-batch',
+      cluster: 'prod',
+      minSize: 0,
+      desiredCapacity: 4,
+      maxSize: 8,
+      pools: spot('c5.large'),
+      createdTime: LONG_AGO,
+      tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 UTC' },
+    });
 
     await world.downscale();
     expect(world.aws.totalCalls()).toBe(0);
@@ -337,16 +372,46 @@ describe('lost writes', () => {
 describe('what a run logs about the groups it leaves alone', () => {
   function recordingLog() {
     const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
-    const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => lines.push({ level, message, extra: Object.assign({}, ...extra) });
+    const at =
+      (level: string) =>
+      (message: string, ...extra: Record<string, unknown>[]) =>
+        lines.push({ level, message, extra: Object.assign({}, ...extra) });
     return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
   }
 
   it('says it once per run, by reason, and warns per group only for a tag someone must fix, naming the entry', async () => {
     const { lines, log } = recordingLog();
     const world = new World({ config: CONFIG, start: '2026-11-27T19:30:00Z', log });
-    for (let i = 0; i < 50; i++) world.aws.addGroup({ name: `staging-kept-${i}`, cluster: 'staging', minSize: 0, desiredCapacity: 1, maxSize: 2, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.exclude]: 'true' } });
-    world.aws.addGroup({ name: 'staging-masters', cluster: 'staging', minSize: 3, desiredCapacity: 3, maxSize: 3, pools: spot('m5.large'), createdTime: LONG_AGO });
-    world.aws.addGroup({ name: 'staging-typo', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 4, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Pariss' } });
+    for (let i = 0; i < 50; i++)
+      world.aws.addGroup({
+        name: `staging-kept-${i}`,
+        cluster: 'staging',
+        minSize: 0,
+        desiredCapacity: 1,
+        maxSize: 2,
+        pools: spot('m5.large'),
+        createdTime: LONG_AGO,
+        tags: { [DOWNSCALER_TAG.exclude]: 'true' },
+      });
+    world.aws.addGroup({
+      name: 'staging-masters',
+      cluster: 'staging',
+      minSize: 3,
+      desiredCapacity: 3,
+      maxSize: 3,
+      pools: spot('m5.large'),
+      createdTime: LONG_AGO,
+    });
+    world.aws.addGroup({
+      name: 'staging-typo',
+      cluster: 'staging',
+      minSize: 0,
+      desiredCapacity: 2,
+      maxSize: 4,
+      pools: spot('m5.large'),
+      createdTime: LONG_AGO,
+      tags: { [DOWNSCALER_TAG.downtime]: 'Sat-Sun 00:00-24:00 Europe/Pariss' },
+    });
 
     const run = await world.downscale();
 
@@ -356,7 +421,11 @@ describe('what a run logs about the groups it leaves alone', () => {
     expect(lines.filter((line) => line.level === 'info' && line.extra.group !== undefined)).toEqual([]);
     const warnings = lines.filter((line) => line.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.extra).toMatchObject({ group: 'staging-typo', reason: 'invalid-tag', note: expect.stringContaining('"Sat-Sun 00:00-24:00 Europe/Pariss"') });
+    expect(warnings[0]?.extra).toMatchObject({
+      group: 'staging-typo',
+      reason: 'invalid-tag',
+      note: expect.stringContaining('"Sat-Sun 00:00-24:00 Europe/Pariss"'),
+    });
     expect(lines.filter((line) => line.level === 'debug' && line.extra.group !== undefined)).toHaveLength(51);
     expect(world.metrics.get('downscaler.skipped')).toBe(52);
     expect(world.metrics.get('downscaler.invalid_tags')).toBe(1);
@@ -367,7 +436,15 @@ describe('what a run logs about the groups it leaves alone', () => {
 describe('dry run', () => {
   it('notifies a decided scale-down once, at the run where the schedule turned, not on every run all night', async () => {
     const world = new World({ config: `dryRun: true\n${CONFIG}`, start: FRIDAY_EVENING });
-    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 0, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO });
+    world.aws.addGroup({
+      name: 'staging-spot',
+      cluster: 'staging',
+      minSize: 0,
+      desiredCapacity: 3,
+      maxSize: 10,
+      pools: spot('m5.large'),
+      createdTime: LONG_AGO,
+    });
 
     const decided: number[] = [];
     for (const minute of [25, 30, 35, 40, 45]) {
@@ -377,14 +454,18 @@ describe('dry run', () => {
 
     expect(decided).toEqual([0, 1, 1, 1, 1]); // decided (and logged) on every run of the night
     expect(writes(world)).toBe(0);
-    expect(world.notifier.reports.map((report) => [report.time, report.dryRun, report.done.map((action) => `${action.kind} ${'group' in action ? action.group : ''}`)])).toEqual([
-      ['2026-11-27T19:30:00.000Z', true, ['scheduled-downscale staging-spot']],
-    ]);
+    expect(
+      world.notifier.reports.map((report) => [
+        report.time,
+        report.dryRun,
+        report.done.map((action) => `${action.kind} ${'group' in action ? action.group : ''}`),
+      ]),
+    ).toEqual([['2026-11-27T19:30:00.000Z', true, ['scheduled-downscale staging-spot']]]);
   });
 });
 
 describe('with the failover (issue 2) in the same night', () => {
-  it('a sleeping group is no drift to the failover\'s reconcile: it writes nothing', async () => {
+  it("a sleeping group is no drift to the failover's reconcile: it writes nothing", async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
     await world.downscale();
     world.aws.resetCallCounts();
@@ -395,13 +476,21 @@ describe('with the failover (issue 2) in the same night', () => {
     expect([sizes(world, 'staging-spot'), sizes(world, 'staging-on-demand')]).toEqual(['0/0/0', '0/0/0']);
   });
 
-
   const DIRECT = CONFIG.replace('downscaler:\n  enabled: true', 'mode: direct\ndownscaler:\n  enabled: true');
 
-  it('a group kept at its downtime capacity that loses its Spot node is the failover\'s until it is back, then restored exactly', async () => {
+  it("a group kept at its downtime capacity that loses its Spot node is the failover's until it is back, then restored exactly", async () => {
     const world = new World({ config: DIRECT, start: '2026-11-27T19:30:00Z' });
     const onDemand = ZONES.map((zone) => ({ market: 'on-demand' as const, instanceType: 'm5.large', zone }));
-    world.aws.addGroup({ name: 'staging-spot', cluster: 'staging', minSize: 1, desiredCapacity: 3, maxSize: 10, pools: spot('m5.large'), createdTime: LONG_AGO, tags: { [DOWNSCALER_TAG.downtimeCapacity]: '1' } });
+    world.aws.addGroup({
+      name: 'staging-spot',
+      cluster: 'staging',
+      minSize: 1,
+      desiredCapacity: 3,
+      maxSize: 10,
+      pools: spot('m5.large'),
+      createdTime: LONG_AGO,
+      tags: { [DOWNSCALER_TAG.downtimeCapacity]: '1' },
+    });
     world.aws.addGroup({ name: 'staging-on-demand', cluster: 'staging', minSize: 0, desiredCapacity: 2, maxSize: 5, pools: onDemand, createdTime: LONG_AGO });
     world.aws.settle();
 

@@ -81,7 +81,12 @@ describe('at-least-once delivery', () => {
 
     const once = await endState([events]);
     const twice = await endState([events, events]);
-    const reversed = await endState(events.slice().reverse().map((event) => [event]));
+    const reversed = await endState(
+      events
+        .slice()
+        .reverse()
+        .map((event) => [event]),
+    );
     const lateDuplicateFirst = await endState([[events[1]!], [events[0]!], [events[1]!]]);
 
     expect(twice).toEqual(once);
@@ -179,7 +184,12 @@ describe('event times out of bounds (item 6)', () => {
     const world = prodCluster();
     const now = world.clock.now().getTime();
     const [failed] = failureAt(world, new Date(now - 5 * 60_000).toISOString());
-    const succeeded = launchSuccessfulEvent({ group: 'spot-nodes-8x-a', time: new Date(now - 60_000).toISOString(), zone: 'eu-west-3a', instanceId: 'i-0123456789abcdef0' });
+    const succeeded = launchSuccessfulEvent({
+      group: 'spot-nodes-8x-a',
+      time: new Date(now - 60_000).toISOString(),
+      zone: 'eu-west-3a',
+      instanceId: 'i-0123456789abcdef0',
+    });
 
     await world.deliverEvents([failed!, succeeded]);
 

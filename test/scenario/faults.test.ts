@@ -14,7 +14,8 @@ import { handleLaunchEvents } from '../../lib/failover/run';
 import { handleSpotEvents } from '../../lib/spot/run';
 import { reconcile } from '../../lib/failover/reconcile';
 
-const SPOT_ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const SPOT_ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 const throttled = () => new FakeAwsError('Throttling', 'Rate exceeded');
 
@@ -108,7 +109,15 @@ describe('a Spot interruption of a node still booting, next to one in service', 
 describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)', () => {
   it('is never resized in instance counts: a launch failure leaves its sizes alone and pages a person', async () => {
     const world = prodCluster({ mode: 'direct' });
-    world.aws.addGroup({ name: 'spot-nodes-weighted', cluster: 'prod', minSize: 0, maxSize: 64, desiredCapacity: 4, pools: [{ market: 'spot', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }], desiredCapacityType: 'vcpu' });
+    world.aws.addGroup({
+      name: 'spot-nodes-weighted',
+      cluster: 'prod',
+      minSize: 0,
+      maxSize: 64,
+      desiredCapacity: 4,
+      pools: [{ market: 'spot', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }],
+      desiredCapacityType: 'vcpu',
+    });
     world.aws.takeEvents();
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-weighted', 32);
@@ -124,7 +133,15 @@ describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)',
 
   it('receives no fallback raise in instance counts', async () => {
     const world = prodCluster({ mode: 'direct' });
-    world.aws.addGroup({ name: 'on-demand-weighted', cluster: 'prod', minSize: 0, maxSize: 640, desiredCapacity: 0, pools: [{ market: 'on-demand', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }], desiredCapacityType: 'vcpu' });
+    world.aws.addGroup({
+      name: 'on-demand-weighted',
+      cluster: 'prod',
+      minSize: 0,
+      maxSize: 640,
+      desiredCapacity: 0,
+      pools: [{ market: 'on-demand', instanceType: 'm5.8xlarge', zone: 'eu-west-3a' }],
+      desiredCapacityType: 'vcpu',
+    });
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
     await world.deliverEvents();
@@ -141,7 +158,13 @@ describe('a writer paused past its lease (slow AWS calls)', () => {
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
     await world.deliverEvents();
     world.aws.tagByHand('spot-nodes-8x-a', { [TAG.state]: null }); // an operator releases it: reconcile will restore it
-    const failingAgain = launchUnsuccessfulEvent({ group: 'spot-nodes-8x-a', time: new Date(world.clock.now().getTime() + 40_000).toISOString(), zone: 'eu-west-3a', statusMessage: SPOT_ICE, activityId: 'again' });
+    const failingAgain = launchUnsuccessfulEvent({
+      group: 'spot-nodes-8x-a',
+      time: new Date(world.clock.now().getTime() + 40_000).toISOString(),
+      zone: 'eu-west-3a',
+      statusMessage: SPOT_ICE,
+      activityId: 'again',
+    });
     // Reconcile's Describe returns, then the run stalls 40 s: its lease (30 s) runs out, a failover batch takes it.
     const slow = new Proxy(world.aws, {
       get(target, key) {

@@ -24,7 +24,7 @@ describe('the kill switch', () => {
 });
 
 describe('the change budget', () => {
-  it('never refuses what a group\'s own launch failures justify: a night of failures takes every failing group out, over the budget', async () => {
+  it("never refuses what a group's own launch failures justify: a night of failures takes every failing group out, over the budget", async () => {
     const world = prodCluster({ extraConfig: 'changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }' });
     world.aws.outOfCapacity({});
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 2);

@@ -48,10 +48,13 @@ async function storm(world: World) {
   return batches;
 }
 
-const state = (world: World) => Object.fromEntries(GROUPS.map((name) => {
-  const { minSize, maxSize, desiredCapacity, tags } = world.aws.view(name);
-  return [name, { minSize, maxSize, desiredCapacity, tags }];
-}));
+const state = (world: World) =>
+  Object.fromEntries(
+    GROUPS.map((name) => {
+      const { minSize, maxSize, desiredCapacity, tags } = world.aws.view(name);
+      return [name, { minSize, maxSize, desiredCapacity, tags }];
+    }),
+  );
 
 describe('when Slack is down', () => {
   let receiver: SlackReceiver | undefined;
@@ -94,11 +97,21 @@ describe('when Slack is down during a Spot storm', () => {
     });
     const reference = spotCluster({ spotNodes: 600 });
     const run = async (target: World) => {
-      const interrupted = [...target.ec2.interrupt({ zone: 'eu-west-3a' }, 400, '60s'), ...target.ec2.interrupt({ group: 'spot-nodes-8x-b', zone: 'eu-west-3b' }, 2, '60s')];
+      const interrupted = [
+        ...target.ec2.interrupt({ zone: 'eu-west-3a' }, 400, '60s'),
+        ...target.ec2.interrupt({ group: 'spot-nodes-8x-b', zone: 'eu-west-3b' }, 2, '60s'),
+      ];
       target.aws.advance('60s');
       const results = await target.deliverSpotEvents();
-      const groups = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => target.aws.view(name)).map(({ desiredCapacity, maxSize, tags }) => ({ desiredCapacity, maxSize, tags }));
-      return { failures: results.flatMap((result) => result.batchItemFailures), drainTags: interrupted.map((id) => target.ec2.tagsOf(id)), groups, detached: target.aws.detachedInstances().length };
+      const groups = ['spot-nodes-8x-a', 'spot-nodes-8x-b']
+        .map((name) => target.aws.view(name))
+        .map(({ desiredCapacity, maxSize, tags }) => ({ desiredCapacity, maxSize, tags }));
+      return {
+        failures: results.flatMap((result) => result.batchItemFailures),
+        drainTags: interrupted.map((id) => target.ec2.tagsOf(id)),
+        groups,
+        detached: target.aws.detachedInstances().length,
+      };
     };
 
     const down = await run(world);

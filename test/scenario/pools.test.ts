@@ -30,11 +30,17 @@ function twoApplications(extra = ''): World {
 
 /** Auto Scaling's next attempt for the group, in another zone, as the failover receives it. */
 function launchFailureIn(world: World, group: string, zone: string): EventBridgeEvent {
-  return launchUnsuccessfulEvent({ group, zone, time: world.clock.now().toISOString(), statusMessage: 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.' });
+  return launchUnsuccessfulEvent({
+    group,
+    zone,
+    time: world.clock.now().toISOString(),
+    statusMessage:
+      'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.',
+  });
 }
 
 describe('a pool that one application found empty', () => {
-  it('takes out another application\'s group whose pools are all out, before it ever tries, and leaves a group with pools left', async () => {
+  it("takes out another application's group whose pools are all out, before it ever tries, and leaves a group with pools left", async () => {
     const world = twoApplications();
     world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
     world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
@@ -80,7 +86,10 @@ describe('a pool that one application found empty', () => {
 describe('a quota or configuration failure', () => {
   it('stays with its group: it says nothing about the pool, and marks nothing', async () => {
     const world = twoApplications();
-    world.aws.breakLaunches('spot-nodes-app1', 'Could not launch Spot Instances. MaxSpotInstanceCountExceeded - Max spot instance count exceeded. Launching EC2 instance failed.');
+    world.aws.breakLaunches(
+      'spot-nodes-app1',
+      'Could not launch Spot Instances. MaxSpotInstanceCountExceeded - Max spot instance count exceeded. Launching EC2 instance failed.',
+    );
     world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
     await world.deliverEvents();
     world.aws.breakLaunches('spot-nodes-app2-m5', 'You are not authorized to perform this operation. Launching EC2 instance failed.');
@@ -107,7 +116,11 @@ describe('a tier in one round trip (LaunchInstances)', () => {
     // m5 fails in every zone (3 calls), r5 launches 8 in zones a and b and fails in c: partial failures.
     expect(probe.unmet).toBe(0);
     expect(probe.launched.map((entry) => [entry.group, entry.zone, entry.instanceIds.length])).toEqual([['spot-nodes-app2-r5', 'eu-west-3a', 8]]);
-    expect(probe.outs.map((out) => `${out.pool.instanceType}/${out.zoneName}`)).toEqual(['m5.8xlarge/eu-west-3a', 'm5.8xlarge/eu-west-3b', 'm5.8xlarge/eu-west-3c']);
+    expect(probe.outs.map((out) => `${out.pool.instanceType}/${out.zoneName}`)).toEqual([
+      'm5.8xlarge/eu-west-3a',
+      'm5.8xlarge/eu-west-3b',
+      'm5.8xlarge/eu-west-3c',
+    ]);
     expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(9);
     // A retried run with the same token launches nothing more.
     await probeTier(tier, 8, world.aws, 'a-1', world.clock.now(), 300_000);
@@ -123,10 +136,16 @@ describe('a tier in one round trip (LaunchInstances)', () => {
 
   it('refuses what AWS refuses: a zone the group is not in, more than 100, a client token reused with other parameters', async () => {
     const world = twoApplications();
-    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { name: 'eu-west-3z' }, clientToken: 't1' })).rejects.toThrow(/not part of group/);
-    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 101, zone: { name: 'eu-west-3a' }, clientToken: 't2' })).rejects.toThrow(/between 1 and 100/);
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { name: 'eu-west-3z' }, clientToken: 't1' })).rejects.toThrow(
+      /not part of group/,
+    );
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 101, zone: { name: 'eu-west-3a' }, clientToken: 't2' })).rejects.toThrow(
+      /between 1 and 100/,
+    );
     await world.aws.launchInstances({ group: 'spot-nodes-app1', count: 1, zone: { id: 'euw3-az1' }, clientToken: 't3' });
-    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 2, zone: { id: 'euw3-az1' }, clientToken: 't3' })).rejects.toThrow(/other parameters/);
+    await expect(world.aws.launchInstances({ group: 'spot-nodes-app1', count: 2, zone: { id: 'euw3-az1' }, clientToken: 't3' })).rejects.toThrow(
+      /other parameters/,
+    );
   });
 });
 
@@ -134,7 +153,8 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
   it('takes the whole Spot tier out at the first failure: one LaunchInstances per group and zone, no node ordered where no pool has room', async () => {
     const world = new World({ config: configFor('cluster-autoscaler', 'pools: { probeTiers: true }') });
     const types = ['m5', 'r5', 'm5a', 'r5a', 'm5n', 'r5n', 'm6i', 'r6i', 'm6a', 'r6a'].map((family) => `${family}.8xlarge`);
-    for (const type of types) world.aws.addGroup({ name: `spot-nodes-${type}`, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', type) });
+    for (const type of types)
+      world.aws.addGroup({ name: `spot-nodes-${type}`, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', type) });
     world.aws.addGroup({ name: 'on-demand-8x', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 0, pools: pools('on-demand', 'm5.8xlarge') });
     world.aws.outOfCapacity({ market: 'spot' });
     world.aws.clusterAutoscalerScaleUp('spot-nodes-m5.8xlarge', 5);
@@ -150,7 +170,7 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
     expect(world.aws.view('on-demand-8x').tags[TAG.state]).toBeUndefined();
   });
 
-  it('stops at a group\'s first success, so at most one node per group is ordered beside cluster-autoscaler', async () => {
+  it("stops at a group's first success, so at most one node per group is ordered beside cluster-autoscaler", async () => {
     const world = twoApplications('pools: { probeTiers: true }');
     world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
     world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);

@@ -42,7 +42,11 @@ describe('after the backoff', () => {
 
     const group = world.aws.view('spot-nodes-8x-a');
     expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
-    expect(Object.keys(group.tags).filter((key) => key.startsWith('capacity-guard/')).sort()).toEqual([TAG.backoff, TAG.restoredAt].sort());
+    expect(
+      Object.keys(group.tags)
+        .filter((key) => key.startsWith('capacity-guard/'))
+        .sort(),
+    ).toEqual([TAG.backoff, TAG.restoredAt].sort());
   });
 
   it('doubles the backoff when the probe fails too', async () => {

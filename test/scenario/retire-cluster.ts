@@ -40,5 +40,8 @@ export function retireCluster(options: { config?: string; hookOnB?: boolean } = 
 
 /** InService instances of a group. */
 export function inService(world: World, group: string): string[] {
-  return world.aws.view(group).instances.filter((instance) => instance.lifecycleState === 'InService').map((instance) => instance.instanceId);
+  return world.aws
+    .view(group)
+    .instances.filter((instance) => instance.lifecycleState === 'InService')
+    .map((instance) => instance.instanceId);
 }

@@ -24,7 +24,8 @@ async function replacementsReady() {
   return { world, before };
 }
 
-const onDemandOf = (world: ReturnType<typeof retireCluster>['world']) => world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'InService').length;
+const onDemandOf = (world: ReturnType<typeof retireCluster>['world']) =>
+  world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'InService').length;
 
 describe('on-demand retirement', () => {
   it('is off by default: a deploy never starts terminating by itself', async () => {
@@ -70,7 +71,15 @@ describe('on-demand retirement', () => {
     expect(inService(world, OD_HOOK)).toEqual(before.slice(2));
     expect(inService(world, SPOT_A)).toHaveLength(6);
     const message = world.notifier.reports.flatMap((report) => report.done).find((action) => action.kind === 'retire-nodes');
-    expect(message).toMatchObject({ replacements: 2, savingsPerHour: 1.84, neverRetired: [OD_BARE], nodes: [{ instanceId: before[0], path: 'hook' }, { instanceId: before[1], path: 'hook' }] });
+    expect(message).toMatchObject({
+      replacements: 2,
+      savingsPerHour: 1.84,
+      neverRetired: [OD_BARE],
+      nodes: [
+        { instanceId: before[0], path: 'hook' },
+        { instanceId: before[1], path: 'hook' },
+      ],
+    });
   });
 
   it('paces batches: the next one starts a batch interval after the last ended', async () => {
@@ -129,7 +138,12 @@ describe('on-demand retirement', () => {
     expect(tagged).toEqual(before.slice(0, 2));
 
     await world.retire(); // the next run finishes what the tags say, on the same two nodes
-    expect(world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'Terminating:Wait').map((i) => i.instanceId)).toEqual(before.slice(0, 2));
+    expect(
+      world.aws
+        .view(OD_HOOK)
+        .instances.filter((instance) => instance.lifecycleState === 'Terminating:Wait')
+        .map((i) => i.instanceId),
+    ).toEqual(before.slice(0, 2));
     expect(world.aws.view(OD_HOOK).desiredCapacity).toBe(2);
     world.aws.advance('1m');
     await world.retire();
@@ -147,7 +161,12 @@ describe('on-demand retirement', () => {
     expect(world.aws.view(OD_HOOK).desiredCapacity).toBe(4); // nothing terminated yet
 
     await world.retire();
-    expect(world.aws.view(OD_HOOK).instances.filter((instance) => instance.lifecycleState === 'Terminating:Wait').map((i) => i.instanceId)).toEqual(before.slice(0, 2));
+    expect(
+      world.aws
+        .view(OD_HOOK)
+        .instances.filter((instance) => instance.lifecycleState === 'Terminating:Wait')
+        .map((i) => i.instanceId),
+    ).toEqual(before.slice(0, 2));
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^retiring;/);
   });
 
@@ -155,7 +174,9 @@ describe('on-demand retirement', () => {
     const { world } = retireCluster();
     world.aws.advance('31m');
     const result = await world.retire();
-    expect(result.sets[0]?.noDrainPath).toEqual([`${OD_BARE}: no termination lifecycle hook and no drain event bus (spot.clusters.prod.drainEventBus): never retired`]);
+    expect(result.sets[0]?.noDrainPath).toEqual([
+      `${OD_BARE}: no termination lifecycle hook and no drain event bus (spot.clusters.prod.drainEventBus): never retired`,
+    ]);
     expect(result.sets[0]?.candidates.every((id) => inService(world, OD_HOOK).includes(id))).toBe(true);
   });
 

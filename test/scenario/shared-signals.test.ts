@@ -83,10 +83,35 @@ describe('capacity signals shared by three accounts', () => {
     await failInA(world);
     const sent = world.stack(A).world.metrics.get('shared-signals.sent');
     expect(sent).toBe(3 * 2); // three pools (one per zone), to two peers
-    const again = await world.publish(A, ['euw3-az1', 'euw3-az2', 'euw3-az3'].map((id) => ({ zone: { id }, instanceType: 'm5.8xlarge', market: 'spot' as const, kind: 'capacity-failure' as const, evidence: 1, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() })));
+    const again = await world.publish(
+      A,
+      ['euw3-az1', 'euw3-az2', 'euw3-az3'].map((id) => ({
+        zone: { id },
+        instanceType: 'm5.8xlarge',
+        market: 'spot' as const,
+        kind: 'capacity-failure' as const,
+        evidence: 1,
+        firstSeen: world.clock.iso(),
+        lastSeen: world.clock.iso(),
+      })),
+    );
     expect(again).toEqual({ sent: 0, failed: 0, skipped: 3 });
     world.clock.advance('61s');
-    expect((await world.publish(A, [{ zone: { id: 'euw3-az1' }, instanceType: 'm5.8xlarge', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() }])).sent).toBe(2);
+    expect(
+      (
+        await world.publish(A, [
+          {
+            zone: { id: 'euw3-az1' },
+            instanceType: 'm5.8xlarge',
+            market: 'spot',
+            kind: 'capacity-failure',
+            evidence: 1,
+            firstSeen: world.clock.iso(),
+            lastSeen: world.clock.iso(),
+          },
+        ])
+      ).sent,
+    ).toBe(2);
   });
 
   it('changes nothing on a duplicate delivery, and ignores its own account', async () => {
@@ -94,27 +119,41 @@ describe('capacity signals shared by three accounts', () => {
     await failInA(world);
     const events = world.network.take(B);
     const b = world.stack(B);
-    await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    await handleSharedSignals(
+      events.map((event) => asSqsRecord(event)),
+      b.signalDeps!,
+    );
     const tags = { ...b.world.aws.view('spot-nodes-8x-a').tags };
-    const again = await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    const again = await handleSharedSignals(
+      events.map((event) => asSqsRecord(event)),
+      b.signalDeps!,
+    );
     expect(again.actions).toEqual([]);
     expect(b.world.aws.view('spot-nodes-8x-a').tags).toEqual(tags);
 
     // B's own signal (a central bus could send it back): ignored, counted.
     const own = events.map((event) => ({ ...event, account: B, detail: { ...event.detail, originAccount: B, id: String(event.detail.id).replace(A, B) } }));
-    const result = await handleSharedSignals(own.map((event) => asSqsRecord(event)), b.signalDeps!);
+    const result = await handleSharedSignals(
+      own.map((event) => asSqsRecord(event)),
+      b.signalDeps!,
+    );
     expect(result.outcomes.map((outcome) => outcome.verdict)).toEqual(['own', 'own', 'own']);
     expect(b.world.metrics.get('shared-signals.own')).toBe(3);
     // A signal whose claimed origin is not the sending account: refused as forged.
     const forged = events.map((event) => ({ ...event, account: C }));
-    const refused = await handleSharedSignals(forged.map((event) => asSqsRecord(event)), b.signalDeps!);
+    const refused = await handleSharedSignals(
+      forged.map((event) => asSqsRecord(event)),
+      b.signalDeps!,
+    );
     expect(refused.outcomes.map((outcome) => outcome.reason)).toEqual(Array(3).fill(`sent by account ${C} but claims to come from ${A}`));
   });
 
   it('refuses a signal from an account not allowlisted, counted; its PutEvents is refused by the bus policy', async () => {
     const world = threeAccounts();
     const stranger = '444444444444';
-    const { failed } = await world.network.as(stranger).putEvents([{ eventBusName: world.network.busArn(B), source: 'capacity-guard.signals', detailType: 'Capacity Pool Signal', detail: {} }]);
+    const { failed } = await world.network
+      .as(stranger)
+      .putEvents([{ eventBusName: world.network.busArn(B), source: 'capacity-guard.signals', detailType: 'Capacity Pool Signal', detail: {} }]);
     expect(failed[0]?.error).toMatch(/^AccessDeniedException/);
 
     await failInA(world);
@@ -124,7 +163,10 @@ describe('capacity signals shared by three accounts', () => {
       return { ...event, account: stranger, detail };
     });
     const b = world.stack(B);
-    const result = await handleSharedSignals(events.map((event) => asSqsRecord(event)), b.signalDeps!);
+    const result = await handleSharedSignals(
+      events.map((event) => asSqsRecord(event)),
+      b.signalDeps!,
+    );
     expect(result.batchItemFailures).toEqual([]);
     expect(b.world.metrics.get('shared-signals.refused')).toBe(3);
     expect(b.world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
@@ -132,7 +174,17 @@ describe('capacity signals shared by three accounts', () => {
 
   it('warns only for a group with pools left', async () => {
     const world = threeAccounts();
-    const evidence = [{ zone: { id: 'euw3-az1' }, instanceType: 'm5.8xlarge', market: 'spot' as const, kind: 'capacity-failure' as const, evidence: 2, firstSeen: world.clock.iso(), lastSeen: world.clock.iso() }];
+    const evidence = [
+      {
+        zone: { id: 'euw3-az1' },
+        instanceType: 'm5.8xlarge',
+        market: 'spot' as const,
+        kind: 'capacity-failure' as const,
+        evidence: 2,
+        firstSeen: world.clock.iso(),
+        lastSeen: world.clock.iso(),
+      },
+    ];
     await world.publish(A, evidence);
     const result = await world.deliverSignals(B);
     expect(result?.actions).toEqual([]);

@@ -14,7 +14,8 @@ import { DRAIN_BUS, spotCluster, spotConfig } from './spot-cluster';
 import { silentLog } from '../../lib/fakes/recorders';
 
 const pool = (zone: string, instanceType: string) => ({ zoneId: fakeZoneId(zone), instanceType, market: 'spot' as const });
-const inService = (world: ReturnType<typeof spotCluster>, group: string) => world.aws.view(group).instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).length;
+const inService = (world: ReturnType<typeof spotCluster>, group: string) =>
+  world.aws.view(group).instances.filter((i) => /^(Pending|InService)/.test(i.lifecycleState)).length;
 
 describe('a Spot interruption warning for a node of the cluster', () => {
   it('tags the node for drain with its deadline, tells the cluster, and has the group launch the replacement at once', async () => {
@@ -26,9 +27,16 @@ describe('a Spot interruption warning for a node of the cluster', () => {
 
     expect(result!.batchItemFailures).toEqual([]);
     const deadline = new Date(Date.parse('2026-11-27T20:00:00Z') + 120_000).toISOString();
-    expect(world.ec2.tagsOf(first!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: deadline, [SPOT_TAG.drainEvent]: 'published' });
+    expect(world.ec2.tagsOf(first!)).toMatchObject({
+      [SPOT_TAG.drain]: 'spot-interruption',
+      [SPOT_TAG.deadline]: deadline,
+      [SPOT_TAG.drainEvent]: 'published',
+    });
     // Two distinct deadlines in the batch: each node's tag holds its own (one CreateTags each).
-    expect(world.ec2.tagsOf(second!)).toMatchObject({ [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString() });
+    expect(world.ec2.tagsOf(second!)).toMatchObject({
+      [SPOT_TAG.drain]: 'spot-interruption',
+      [SPOT_TAG.deadline]: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString(),
+    });
     expect(world.ec2.calls.get('createTags')).toBe(2);
     // One drain event for the cluster, each node with its own exact deadline and node name.
     expect(world.eventBus.events).toHaveLength(1);
@@ -36,7 +44,12 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(event).toMatchObject({ eventBusName: DRAIN_BUS, source: 'capacity-guard', detailType: 'Node Drain Requested' });
     const nodes = (event.detail as { nodes: { instanceId: string; deadline: string; nodeName: string; group: string; cluster: string }[] }).nodes;
     expect(nodes.map((node) => node.instanceId)).toEqual([first, second]);
-    expect(nodes[1]).toMatchObject({ group: 'spot-nodes-8x-a', cluster: 'prod', reason: 'spot-interruption', deadline: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString() });
+    expect(nodes[1]).toMatchObject({
+      group: 'spot-nodes-8x-a',
+      cluster: 'prod',
+      reason: 'spot-interruption',
+      deadline: new Date(Date.parse('2026-11-27T20:00:10Z') + 120_000).toISOString(),
+    });
     expect(nodes[0]!.nodeName).toMatch(/^ip-10-0-\d+-\d+\.eu-west-3\.compute\.internal$/);
     // Detached without decrementing desired: the group already launches the replacements.
     const group = world.aws.view('spot-nodes-8x-a');
@@ -48,7 +61,14 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.notifier.reports).toHaveLength(1);
     expect(world.notifier.reports[0]).toMatchObject({ source: 'spot', dryRun: false, failed: [] });
     // The two nodes are in two zones: two pools recorded.
-    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'tag-for-drain', 'record-pool-interruptions', 'record-pool-interruptions', 'detach-for-replacement']);
+    expect(world.notifier.reports[0]!.done.map((action) => action.kind)).toEqual([
+      'publish-drain-requested',
+      'tag-for-drain',
+      'tag-for-drain',
+      'record-pool-interruptions',
+      'record-pool-interruptions',
+      'detach-for-replacement',
+    ]);
   });
 
   it('does nothing twice when SQS delivers the same events again', async () => {
@@ -62,7 +82,9 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     const [again] = await world.deliverSpotEvents(events);
 
     expect(again!.batchItemFailures).toEqual([]);
-    expect({ tags: world.ec2.calls.get('createTags'), detach: world.aws.calls.get('detachInstances'), events: world.eventBus.events.length }).toEqual(callsAfterFirst);
+    expect({ tags: world.ec2.calls.get('createTags'), detach: world.aws.calls.get('detachInstances'), events: world.eventBus.events.length }).toEqual(
+      callsAfterFirst,
+    );
     expect(world.poolSignals.read(pool('eu-west-3a', 'm5.8xlarge'), 600_000)?.interruptions ?? 0).toBeLessThanOrEqual(3);
     const counted = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'].map((zone) => world.poolSignals.read(pool(zone, 'm5.8xlarge'), 600_000)?.interruptions ?? 0);
     expect(counted.reduce((a, b) => a + b, 0)).toBe(3);
@@ -98,12 +120,22 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(result!.batchItemFailures).toHaveLength(1);
     expect(result!.records[1]).toMatchObject({ outcome: 'invalid', error: expect.stringContaining('detail.instance-id') });
     expect(result!.records[0]!.outcome).toBe('signal');
-    expect(errors).toEqual([{ message: 'malformed record: failing it so it reaches the dead-letter queue', extra: { error: expect.stringContaining('detail.instance-id'), messageId: result!.batchItemFailures[0]!.itemIdentifier } }]);
+    expect(errors).toEqual([
+      {
+        message: 'malformed record: failing it so it reaches the dead-letter queue',
+        extra: { error: expect.stringContaining('detail.instance-id'), messageId: result!.batchItemFailures[0]!.itemIdentifier },
+      },
+    ]);
   });
 
   it('acknowledges an Auto Scaling event routed here by mistake, counted as ignored', async () => {
     const world = spotCluster();
-    const misrouted = launchUnsuccessfulEvent({ group: 'spot-nodes-8x-a', time: '2026-11-27T20:00:00Z', zone: 'eu-west-3a', statusMessage: 'We currently do not have sufficient capacity' });
+    const misrouted = launchUnsuccessfulEvent({
+      group: 'spot-nodes-8x-a',
+      time: '2026-11-27T20:00:00Z',
+      zone: 'eu-west-3a',
+      statusMessage: 'We currently do not have sufficient capacity',
+    });
 
     const [result] = await world.deliverSpotEvents([misrouted]);
 
@@ -161,15 +193,28 @@ describe('a Spot interruption warning for a node of the cluster', () => {
     expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
   });
 
-  it.each([['in dry-run', 'dryRun: true'], ['under the kill switch', 'enabled: false']])('%s decides and prints, writes nothing', async (_name, setting) => {
+  it.each([
+    ['in dry-run', 'dryRun: true'],
+    ['under the kill switch', 'enabled: false'],
+  ])('%s decides and prints, writes nothing', async (_name, setting) => {
     const world = spotCluster({ config: `${setting}\n${spotConfig()}` });
     const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
 
     const [result] = await world.deliverSpotEvents();
 
-    expect(result!.actions.map((action) => action.kind)).toEqual(['publish-drain-requested', 'tag-for-drain', 'record-pool-interruptions', 'detach-for-replacement']);
+    expect(result!.actions.map((action) => action.kind)).toEqual([
+      'publish-drain-requested',
+      'tag-for-drain',
+      'record-pool-interruptions',
+      'detach-for-replacement',
+    ]);
     expect(world.ec2.tagsOf(node!)[SPOT_TAG.drain]).toBeUndefined();
-    expect([world.ec2.calls.get('createTags'), world.aws.calls.get('detachInstances'), world.eventBus.events.length, world.poolSignals.totalCalls()]).toEqual([undefined, undefined, 0, 0]);
+    expect([world.ec2.calls.get('createTags'), world.aws.calls.get('detachInstances'), world.eventBus.events.length, world.poolSignals.totalCalls()]).toEqual([
+      undefined,
+      undefined,
+      0,
+      0,
+    ]);
   });
 
   it('only tags with replace: none for the group', async () => {
@@ -352,7 +397,10 @@ describe('rebalance recommendations', () => {
     await world.deliverSpotEvents();
     world.aws.advance('31m');
 
-    for (const policy of [{ ...world.policy, enabled: false }, { ...world.policy, dryRun: true }]) {
+    for (const policy of [
+      { ...world.policy, enabled: false },
+      { ...world.policy, dryRun: true },
+    ]) {
       const swept = await sweepRebalanceTags({ ...world.spotDeps, policy });
       expect(swept.terminated?.instanceIds).toEqual([node]);
     }

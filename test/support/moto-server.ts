@@ -38,7 +38,7 @@ const BOOTSTRAP = [
   'import os, sys, threading',
   'from moto.server import main',
   'def _watch():',
-  '    while os.read(0, 4096):',  // the raw fd: sys.stdin's lock would stall interpreter shutdown
+  '    while os.read(0, 4096):', // the raw fd: sys.stdin's lock would stall interpreter shutdown
   '        pass',
   '    os._exit(0)',
   'threading.Thread(target=_watch, daemon=True).start()',
@@ -138,9 +138,7 @@ async function waitUntilReady(endpoint: string, timeoutMs: number, hasExited: ()
       // not listening yet
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `no answer after ${timeoutMs} ms (is moto installed? run \`npm run setup:test-tools\`)`,
-      );
+      throw new Error(`no answer after ${timeoutMs} ms (is moto installed? run \`npm run setup:test-tools\`)`);
     }
     await new Promise((done) => setTimeout(done, 50));
   }

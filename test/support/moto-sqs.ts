@@ -2,7 +2,10 @@
 export async function motoSqs(endpoint: string, params: Record<string, string>): Promise<string> {
   const response = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-3/sqs/aws4_request, SignedHeaders=host, Signature=x' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-3/sqs/aws4_request, SignedHeaders=host, Signature=x',
+    },
     body: new URLSearchParams({ Version: '2012-11-05', ...params }).toString(),
   });
   const text = await response.text();
@@ -10,4 +13,5 @@ export async function motoSqs(endpoint: string, params: Record<string, string>):
   return text;
 }
 
-export const xmlValues = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((match) => match[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+export const xmlValues = (xml: string, tag: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((match) => match[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));

@@ -16,7 +16,12 @@ const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g;
 
 function decode(raw: string, where: string): string {
   if (raw.replace(ENTITY, '').includes('&')) throw new Error(`bare & in ${where}: ${JSON.stringify(raw.slice(0, 80))}`);
-  return raw.replace(ENTITY, (entity) => ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" })[entity] ?? String.fromCodePoint(Number(entity.slice(2, -1).replace(/^x/, '0x'))));
+  return raw.replace(
+    ENTITY,
+    (entity) =>
+      ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" })[entity] ??
+      String.fromCodePoint(Number(entity.slice(2, -1).replace(/^x/, '0x'))),
+  );
 }
 
 export function parseXml(source: string): XmlElement {

@@ -44,8 +44,7 @@ interface PolicyStatement {
   Condition?: Record<string, Record<string, Json>>;
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function resource(template: CfnTemplate, logicalId: string): CfnResource {
   const found = template.Resources[logicalId];
@@ -70,9 +69,7 @@ const arnOf = (logicalId: string): Json => ({ 'Fn::GetAtt': [logicalId, 'Arn'] }
  */
 function roleStatements(template: CfnTemplate): PolicyStatement[] {
   const inline = resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, role]) =>
-    asArray(props(role).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap(
-      (policy) => asArray(policy.PolicyDocument.Statement),
-    ),
+    asArray(props(role).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement)),
   );
   // One role per function: a statement several roles share (the lease, the folds, SSM) counts once.
   const unique = new Map([...inline, ...attachedPolicyStatements(template)].map((statement) => [JSON.stringify(statement), statement]));
@@ -85,35 +82,32 @@ function attachedPolicyStatements(template: CfnTemplate, logicalId?: string): Po
     .flatMap(([, policy]) => asArray((props(policy).PolicyDocument as { Statement: PolicyStatement[] }).Statement));
 }
 
-const isReadOnlyAction = (action: string): boolean =>
-  /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action);
+const isReadOnlyAction = (action: string): boolean => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action);
 
-const allowsAnyResource = (statement: PolicyStatement): boolean =>
-  statement.NotResource !== undefined || asArray(statement.Resource).some((r) => r === '*');
+const allowsAnyResource = (statement: PolicyStatement): boolean => statement.NotResource !== undefined || asArray(statement.Resource).some((r) => r === '*');
 
 /** Allow statements that grant a write (non Describe/Get/List) action on Resource "*". */
 function writesOnAnyResource(statements: PolicyStatement[]): string[] {
   return statements
     .filter((s) => s.Effect === 'Allow' && allowsAnyResource(s))
-    .flatMap((s) => asArray(s.Action).filter((a) => !isReadOnlyAction(a)).map((a) => `${a} on *`));
+    .flatMap((s) =>
+      asArray(s.Action)
+        .filter((a) => !isReadOnlyAction(a))
+        .map((a) => `${a} on *`),
+    );
 }
 
 /** Actions written with a wildcard (`*`, `autoscaling:*`, `autoscaling:Set*`) or granted via NotAction. */
 function wildcardActions(statements: PolicyStatement[]): string[] {
   return statements
     .filter((s) => s.Effect === 'Allow')
-    .flatMap((s) => [
-      ...asArray(s.Action).filter((a) => a.includes('*')),
-      ...asArray(s.NotAction).map((a) => `NotAction ${a}`),
-    ]);
+    .flatMap((s) => [...asArray(s.Action).filter((a) => a.includes('*')), ...asArray(s.NotAction).map((a) => `NotAction ${a}`)]);
 }
 
 /** True when the statement only applies to groups tagged k8s.io/cluster-autoscaler/enabled=true. */
 function requiresClusterAutoscalerTag(statement: PolicyStatement): boolean {
   const equals = statement.Condition?.StringEquals ?? {};
-  return ['autoscaling', 'aws'].some(
-    (prefix) => JSON.stringify(asArray(equals[`${prefix}:ResourceTag/${CA_ENABLED_TAG}`])) === '["true"]',
-  );
+  return ['autoscaling', 'aws'].some((prefix) => JSON.stringify(asArray(equals[`${prefix}:ResourceTag/${CA_ENABLED_TAG}`])) === '["true"]');
 }
 
 /** Auto Scaling write actions granted without the cluster-autoscaler tag condition or on a non-ASG ARN. */
@@ -170,7 +164,12 @@ function handlerFile(template: CfnTemplate, name: string): string {
 function functionEnv(template: CfnTemplate, name: string): Record<string, string> {
   const environment = props(resource(template, functionLogicalId(name))).Environment;
   const variables = (environment as { Variables: Record<string, unknown> }).Variables;
-  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : String((value as { Ref?: string }).Ref ?? JSON.stringify(value))]));
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : String((value as { Ref?: string }).Ref ?? JSON.stringify(value)),
+    ]),
+  );
 }
 
 function filesUnder(dir: string): string[] {
@@ -193,9 +192,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'capacity-guard-template-'));
 beforeAll(() => {
   const started = Date.now();
   const fromEnv = process.env.CAPACITY_GUARD_TEMPLATE;
-  templatePath = fromEnv
-    ? fromEnv
-    : execFileSync('bash', [join(ROOT, 'scripts/package.sh')], { cwd: ROOT, encoding: 'utf8' }).trim();
+  templatePath = fromEnv ? fromEnv : execFileSync('bash', [join(ROOT, 'scripts/package.sh')], { cwd: ROOT, encoding: 'utf8' }).trim();
   if (!fromEnv) console.log(`serverless package: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
@@ -236,10 +233,7 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     expect(pattern.source).toEqual(['aws.autoscaling']);
     // Only the stack's own account (item 5): a forwarded event keeps its origin account.
     expect(pattern.account).toEqual([{ Ref: 'AWS::AccountId' }]);
-    expect([...(pattern['detail-type'] ?? [])].sort()).toEqual([
-      'EC2 Instance Launch Successful',
-      'EC2 Instance Launch Unsuccessful',
-    ]);
+    expect([...(pattern['detail-type'] ?? [])].sort()).toEqual(['EC2 Instance Launch Successful', 'EC2 Instance Launch Unsuccessful']);
     expect(rule.EventBusName ?? 'default').toBe('default');
     expect(rule.State).toBe('ENABLED');
     expect((rule.Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf('LaunchEventsQueue')]);
@@ -298,7 +292,7 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (failover.Timeout as number));
   });
 
-  it('gives both functions the writers\' lease table and only PutItem/DeleteItem on it', () => {
+  it("gives both functions the writers' lease table and only PutItem/DeleteItem on it", () => {
     for (const name of FUNCTIONS) expect(functionEnv(template, name).CAPACITY_GUARD_LOCK_TABLE).toBe('WritersLeaseTable');
     const table = props(resource(template, 'WritersLeaseTable'));
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
@@ -329,7 +323,9 @@ describe('launch events: EventBridge rule -> SQS queue -> failover', () => {
   });
 
   it('maps the queue to failover with partial batch responses and a 1 s batching window', () => {
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => props(r)).filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify(arnOf('LaunchEventsQueue')));
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => props(r))
+      .filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify(arnOf('LaunchEventsQueue')));
     expect(mappings).toEqual([
       expect.objectContaining({
         EventSourceArn: arnOf('LaunchEventsQueue'),
@@ -348,9 +344,7 @@ describe('reconcile schedule', () => {
     // Each scheduled function has its own rule: reconcile and retire (issue 15) run every minute.
     const rules = eventRulesWithSchedule(template, 'rate(1 minute)').filter((r) => JSON.stringify(props(r).Targets).includes(functionLogicalId('reconcile')));
     expect(rules).toHaveLength(1);
-    expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([
-      arnOf(functionLogicalId('reconcile')),
-    ]);
+    expect((props(rules[0]!).Targets as { Arn: Json }[]).map((t) => t.Arn)).toEqual([arnOf(functionLogicalId('reconcile'))]);
     expect(eventRulesWithSchedule(template, 'rate(1 minute)')).toHaveLength(2);
     expect(props(resource(template, functionLogicalId('reconcile'))).Timeout).toBe(60);
   });
@@ -374,11 +368,19 @@ describe('downscaler schedule and permissions', () => {
 
   it('follows --param downscalerSchedule for the rule and the period alike', () => {
     // `serverless print` resolves the params without packaging (offline, a few seconds).
-    const printed = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['print', '--stage', 'ci', '--param=downscalerSchedule=rate(10 minutes)', '--path', 'functions.downscaler', '--format', 'json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: Object.fromEntries(Object.entries({ ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' }).filter(([key]) => !['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'].includes(key))),
-    });
+    const printed = spawnSync(
+      join(ROOT, 'node_modules/.bin/serverless'),
+      ['print', '--stage', 'ci', '--param=downscalerSchedule=rate(10 minutes)', '--path', 'functions.downscaler', '--format', 'json'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: Object.fromEntries(
+          Object.entries({ ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' }).filter(
+            ([key]) => !['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'].includes(key),
+          ),
+        ),
+      },
+    );
     expect(printed.status, printed.stderr).toBe(0);
     const downscaler = JSON.parse(printed.stdout) as { events: { schedule: string }[]; environment: Record<string, string> };
     expect(downscaler.events).toEqual([{ schedule: 'rate(10 minutes)' }]);
@@ -395,7 +397,8 @@ describe('downscaler schedule and permissions', () => {
         expect(JSON.stringify(statement.Resource), `${action} in ${statement.Sid}`).toContain(':autoScalingGroup:');
         if (action !== 'autoscaling:UpdateAutoScalingGroup') {
           const patterns = asArray(statement.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[]);
-          const allowed = (key: string) => patterns.some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key));
+          const allowed = (key: string) =>
+            patterns.some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key));
           expect(downscalerKeys.every(allowed), `${statement.Sid} allows the downscaler's keys`).toBe(true);
           expect(allowed('k8s.io/cluster-autoscaler/enabled'), `${statement.Sid} refuses other keys`).toBe(false);
         }
@@ -442,12 +445,8 @@ describe('IAM (least privilege)', () => {
   });
 
   it('guards every Auto Scaling write with the cluster-autoscaler tag', () => {
-    const writes = statements
-      .flatMap((s) => asArray(s.Action))
-      .filter((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a));
-    expect(writes).toEqual(
-      expect.arrayContaining(['autoscaling:SetDesiredCapacity', 'autoscaling:UpdateAutoScalingGroup']),
-    );
+    const writes = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a));
+    expect(writes).toEqual(expect.arrayContaining(['autoscaling:SetDesiredCapacity', 'autoscaling:UpdateAutoScalingGroup']));
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
   });
 
@@ -456,20 +455,43 @@ describe('IAM (least privilege)', () => {
     const writes = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => a.startsWith('autoscaling:') && !isReadOnlyAction(a)));
     expect(writes.length).toBeGreaterThan(0);
     const clusterOf = (s: PolicyStatement) =>
-      Object.entries(s.Condition?.Null ?? {}).flatMap(([key, value]) => (value === 'false' && key.startsWith('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/') ? [key.slice('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/'.length)] : []));
+      Object.entries(s.Condition?.Null ?? {}).flatMap(([key, value]) =>
+        value === 'false' && key.startsWith('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/')
+          ? [key.slice('autoscaling:ResourceTag/k8s.io/cluster-autoscaler/'.length)]
+          : [],
+      );
     // The downscaler's exception (scripts/serverless/asg-iam.cjs): groups of any cluster that carry one of its
     // schedule tags, sizes and capacity-guard/downscaler-* keys only.
     const scheduled = writes.filter((s) => s.Sid?.startsWith('DownscalerScheduledGroups'));
     const scheduleKeys = ['capacity-guard/uptime', 'capacity-guard/downtime', 'capacity-guard/downscaler-saved'].map((key) => `autoscaling:ResourceTag/${key}`);
     for (const statement of scheduled) {
-      expect(Object.keys(statement.Condition?.Null ?? {}).filter((key) => scheduleKeys.includes(key)), statement.Sid).toHaveLength(1);
-      expect(asArray(statement.Action).filter((a) => a !== 'autoscaling:UpdateAutoScalingGroup' && !a.endsWith('Tags')), statement.Sid).toEqual([]);
+      expect(
+        Object.keys(statement.Condition?.Null ?? {}).filter((key) => scheduleKeys.includes(key)),
+        statement.Sid,
+      ).toHaveLength(1);
+      expect(
+        asArray(statement.Action).filter((a) => a !== 'autoscaling:UpdateAutoScalingGroup' && !a.endsWith('Tags')),
+        statement.Sid,
+      ).toEqual([]);
       const keys = asArray(statement.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] as string | string[] | undefined);
       if (keys.length) expect(keys, statement.Sid).toEqual(['capacity-guard/downscaler-*']);
     }
-    for (const statement of writes.filter((s) => !scheduled.includes(s))) expect(clusterOf(statement).filter((name) => clusters.includes(name)), statement.Sid).toHaveLength(1);
-    for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DetachInstances']) {
-      const covered = writes.filter((s) => !scheduled.includes(s) && asArray(s.Action).includes(action)).flatMap(clusterOf).sort();
+    for (const statement of writes.filter((s) => !scheduled.includes(s)))
+      expect(
+        clusterOf(statement).filter((name) => clusters.includes(name)),
+        statement.Sid,
+      ).toHaveLength(1);
+    for (const action of [
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:SetDesiredCapacity',
+      'autoscaling:CreateOrUpdateTags',
+      'autoscaling:DeleteTags',
+      'autoscaling:DetachInstances',
+    ]) {
+      const covered = writes
+        .filter((s) => !scheduled.includes(s) && asArray(s.Action).includes(action))
+        .flatMap(clusterOf)
+        .sort();
       expect(covered, action).toEqual(clusters);
     }
   });
@@ -497,7 +519,9 @@ describe('IAM (least privilege)', () => {
     expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'RetireRole', 'SharedSignalsRole']);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const granted = (role: string) => {
-      const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement));
+      const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) =>
+        asArray(policy.PolicyDocument.Statement),
+      );
       const attached = resourcesOfType(template, 'AWS::IAM::ManagedPolicy')
         .filter(([, policy]) => asArray(props(policy).Roles as Json[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: role })))
         .flatMap(([, policy]) => asArray((props(policy).PolicyDocument as { Statement: PolicyStatement[] }).Statement));
@@ -507,7 +531,10 @@ describe('IAM (least privilege)', () => {
     // The failover publishes shared capacity signals (PutEvents, a claim per pool: UpdateItem).
     const publishing = new Set(['events:PutEvents', 'dynamodb:UpdateItem']);
     for (const role of ['FailoverRole', 'ReconcileRole', 'DownscalerRole']) {
-      expect(spotOnly.filter((action) => granted(role).has(action) && !(role === 'FailoverRole' && publishing.has(action))), role).toEqual([]);
+      expect(
+        spotOnly.filter((action) => granted(role).has(action) && !(role === 'FailoverRole' && publishing.has(action))),
+        role,
+      ).toEqual([]);
       expect(granted(role).has('autoscaling:SetDesiredCapacity'), role).toBe(true);
     }
     expect(['ec2:TerminateInstances'].filter((action) => granted('SpotRole').has(action))).toEqual([]);
@@ -522,7 +549,9 @@ describe('IAM (least privilege)', () => {
     expect(granted('FailoverRole').has('autoscaling:DescribeScalingActivities')).toBe(false);
     expect(granted('FailoverRole').has('sqs:ReceiveMessage')).toBe(true);
     // Pools out: only out#* keys (dynamodb:LeadingKeys), never the spot function's pool items.
-    const poolsOut = asArray(props(resource(template, 'FailoverRole')).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) => asArray(policy.PolicyDocument.Statement)).find((statement) => asArray(statement.Action).includes('dynamodb:BatchWriteItem'));
+    const poolsOut = asArray(props(resource(template, 'FailoverRole')).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[])
+      .flatMap((policy) => asArray(policy.PolicyDocument.Statement))
+      .find((statement) => asArray(statement.Action).includes('dynamodb:BatchWriteItem'));
     expect(JSON.stringify(poolsOut?.Condition)).toBe(JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['out#*'] } }));
     // The spot function marks storming pools out with the same statement (lib/spot/run.ts).
     expect(granted('SpotRole').has('dynamodb:BatchWriteItem')).toBe(true);
@@ -551,8 +580,7 @@ describe('IAM helpers catch what they are meant to catch', () => {
 
   it('flags a write on "*" but not a Describe on "*"', () => {
     expect(writesOnAnyResource([setDesired({ Resource: '*' })])).toEqual(['autoscaling:SetDesiredCapacity on *']);
-    expect(writesOnAnyResource([setDesired({ Resource: '*', Action: 'autoscaling:DescribeAutoScalingGroups' })]))
-      .toEqual([]);
+    expect(writesOnAnyResource([setDesired({ Resource: '*', Action: 'autoscaling:DescribeAutoScalingGroups' })])).toEqual([]);
   });
 
   it('flags wildcard actions', () => {
@@ -561,14 +589,8 @@ describe('IAM helpers catch what they are meant to catch', () => {
 
   it('flags an Auto Scaling write without cluster-autoscaler=true, accepts one with it', () => {
     expect(unguardedAutoScalingWrites([setDesired()])).toHaveLength(1);
-    expect(
-      unguardedAutoScalingWrites([setDesired({ Condition: tagEquals(`aws:ResourceTag/${CA_ENABLED_TAG}`, 'false') })]),
-    ).toHaveLength(1);
-    expect(
-      unguardedAutoScalingWrites([
-        setDesired({ Condition: tagEquals(`autoscaling:ResourceTag/${CA_ENABLED_TAG}`, 'true') }),
-      ]),
-    ).toEqual([]);
+    expect(unguardedAutoScalingWrites([setDesired({ Condition: tagEquals(`aws:ResourceTag/${CA_ENABLED_TAG}`, 'false') })])).toHaveLength(1);
+    expect(unguardedAutoScalingWrites([setDesired({ Condition: tagEquals(`autoscaling:ResourceTag/${CA_ENABLED_TAG}`, 'true') })])).toEqual([]);
   });
 
   it('flags tag writes open to any key and without the Null guard', () => {
@@ -605,8 +627,7 @@ describe('function packages', () => {
       ]),
     );
     const entry = pathToFileURL(join(dir, handlerFile(template, name))).href;
-    const script =
-      `import(${JSON.stringify(entry)})` + `.then(m => { if (typeof m.handler !== 'function') process.exit(3) })`;
+    const script = `import(${JSON.stringify(entry)})` + `.then(m => { if (typeof m.handler !== 'function') process.exit(3) })`;
     const run = spawnSync(process.execPath, ['-e', script], {
       cwd: dir,
       encoding: 'utf8',
@@ -636,10 +657,21 @@ describe('function packages', () => {
 describe('observability and Slack access (issue 4)', () => {
   // Every action kind that reaches Slack (describe.ts), every alert code and every signal kind:
   // a new one fails this test until the dashboard shows it.
-  const ALERT_CODES = { 'no-fallback-capacity': 1, 'change-budget-exhausted': 1, 'kill-switch': 1, 'needs-operator': 1, 'unknown-failure': 1 } satisfies Record<Alert['code'], 1>;
-  const COUNTED_SIGNALS = { 'launch-failure': 1, 'launch-success': 1, 'spot-interruption': 1, 'rebalance-recommendation': 1, 'instance-state-change': 1 } satisfies Record<Exclude<Signal['kind'], 'tick'>, 1>;
+  const ALERT_CODES = { 'no-fallback-capacity': 1, 'change-budget-exhausted': 1, 'kill-switch': 1, 'needs-operator': 1, 'unknown-failure': 1 } satisfies Record<
+    Alert['code'],
+    1
+  >;
+  const COUNTED_SIGNALS = {
+    'launch-failure': 1,
+    'launch-success': 1,
+    'spot-interruption': 1,
+    'rebalance-recommendation': 1,
+    'instance-state-change': 1,
+  } satisfies Record<Exclude<Signal['kind'], 'tick'>, 1>;
   const APP_METRICS = [
-    ...Object.keys(KINDS).filter((kind) => kind !== 'alert').map((kind) => `action.${kind}`),
+    ...Object.keys(KINDS)
+      .filter((kind) => kind !== 'alert')
+      .map((kind) => `action.${kind}`),
     ...Object.keys(ALERT_CODES).map((code) => `alert.${code}`),
     ...Object.keys(COUNTED_SIGNALS).map((kind) => `signal.${kind}`),
     'signal.foreign-group',
@@ -694,7 +726,9 @@ describe('observability and Slack access (issue 4)', () => {
   });
 
   it('alarms when an event waits more than a minute in any source queue (throttling is no error)', () => {
-    const sources = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, queue]) => props(queue).RedrivePolicy !== undefined).map(([id]) => id);
+    const sources = resourcesOfType(template, 'AWS::SQS::Queue')
+      .filter(([, queue]) => props(queue).RedrivePolicy !== undefined)
+      .map(([id]) => id);
     expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SharedSignalsQueue', 'SpotEventsQueue']);
     for (const queue of sources) {
       expect(alarms(), queue).toContainEqual(
@@ -777,7 +811,11 @@ describe('observability and Slack access (issue 4)', () => {
 describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; pool store (issue 3)', () => {
   it('subscribes to the interruption warning and rebalance recommendation, and to state changes only for the four ending states', () => {
     const rule = props(resource(template, 'SpotEventsRule'));
-    expect(rule.EventPattern).toEqual({ account: [{ Ref: 'AWS::AccountId' }], source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] });
+    expect(rule.EventPattern).toEqual({
+      account: [{ Ref: 'AWS::AccountId' }],
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'],
+    });
     const states = props(resource(template, 'SpotStateChangeRule'));
     expect(states.EventPattern).toEqual({
       account: [{ Ref: 'AWS::AccountId' }],
@@ -794,7 +832,12 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   it('lets only those two rules send to the queue, which redrives to an encrypted DLQ', () => {
     const policy = props(resource(template, 'SpotEventsQueuePolicy'));
     expect((policy.PolicyDocument as { Statement: PolicyStatement[] }).Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arnOf('SpotEventsQueue'), Condition: { ArnEquals: { 'aws:SourceArn': [arnOf('SpotEventsRule'), arnOf('SpotStateChangeRule')] } } }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: arnOf('SpotEventsQueue'),
+        Condition: { ArnEquals: { 'aws:SourceArn': [arnOf('SpotEventsRule'), arnOf('SpotStateChangeRule')] } },
+      }),
     ]);
     const queue = props(resource(template, 'SpotEventsQueue'));
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf('SpotEventsDLQ'), maxReceiveCount: 5 });
@@ -806,7 +849,12 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     const mapping = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
       .map(([, r]) => props(r))
       .find((m) => JSON.stringify(m.EventSourceArn) === JSON.stringify(arnOf('SpotEventsQueue')));
-    expect(mapping).toMatchObject({ FunctionName: arnOf(functionLogicalId('spot')), FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 1000, MaximumBatchingWindowInSeconds: 5 });
+    expect(mapping).toMatchObject({
+      FunctionName: arnOf(functionLogicalId('spot')),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 5,
+    });
     expect(mapping!.MaximumBatchingWindowInSeconds as number).toBeLessThanOrEqual(10);
   });
 
@@ -841,7 +889,9 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     expect(tagging).toEqual(attachedPolicyStatements(template, 'SpotInstanceTagsPolicy'));
     expect(props(resource(template, 'SpotInstanceTagsPolicy')).Roles).toEqual([{ Ref: 'SpotRole' }, { Ref: 'SpotSweepRole' }, { Ref: 'RetireRole' }]);
     // The queue delivers only once the policy is attached (a first deploy during a storm).
-    expect((resource(template, 'SpotEventSourceMappingSQSSpotEventsQueue') as CfnResource & { DependsOn?: string[] }).DependsOn).toContain('SpotInstanceTagsPolicy');
+    expect((resource(template, 'SpotEventSourceMappingSQSSpotEventsQueue') as CfnResource & { DependsOn?: string[] }).DependsOn).toContain(
+      'SpotInstanceTagsPolicy',
+    );
     for (const statement of tagging) {
       expect(statement.Effect).toBe('Allow');
       expect(asArray(statement.Action).sort()).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
@@ -889,7 +939,12 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
       expect.objectContaining({
         Action: 'ec2:TerminateInstances',
         Condition: {
-          Null: Object.fromEntries(clusters.flatMap((name) => [[`aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, 'true'], [`aws:ResourceTag/kubernetes.io/cluster/${name}`, 'true']])),
+          Null: Object.fromEntries(
+            clusters.flatMap((name) => [
+              [`aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`, 'true'],
+              [`aws:ResourceTag/kubernetes.io/cluster/${name}`, 'true'],
+            ]),
+          ),
           StringNotEquals: { 'aws:ResourceTag/eks:cluster-name': clusters, 'aws:ResourceTag/KubernetesCluster': clusters },
         },
       }),
@@ -903,14 +958,19 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
     // The drain buses (spot and retirement publish "Node Drain Requested"), and the shared signals' configured
     // buses (scripts/serverless/shared-signals.cjs), never "*".
     const shared = loadPolicy(join(ROOT, functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length)), { env: {} }).sharedSignals!;
-    const signalBuses = JSON.stringify(shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/${shared.busName}` })));
+    const signalBuses = JSON.stringify(
+      shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/${shared.busName}` })),
+    );
     const drain = put.filter((s) => JSON.stringify(s.Resource).includes(':event-bus/capacity-guard-drain-*'));
     const signals = put.filter((s) => JSON.stringify(s.Resource) === signalBuses);
     expect(drain.length).toBeGreaterThan(0);
     expect(signals).toHaveLength(1);
     expect(drain.length + signals.length).toBe(put.length);
     expect(put.every((s) => s.Effect === 'Allow' && !JSON.stringify(s.Resource).includes('event-bus/*"'))).toBe(true);
-    const onAny = statements.filter(allowsAnyResource).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ec2:'));
+    const onAny = statements
+      .filter(allowsAnyResource)
+      .flatMap((s) => asArray(s.Action))
+      .filter((a) => a.startsWith('ec2:'));
     expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
   });
 });

@@ -16,9 +16,12 @@ describe('terminateInGroup', () => {
 
   it("passes on AWS's MinSize refusal (verbatim, as observed in the wild)", async () => {
     const mock = mockClient(AutoScalingClient);
-    const message = "Currently, desiredSize equals minSize (1). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.";
+    const message =
+      "Currently, desiredSize equals minSize (1). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.";
     mock.on(TerminateInstanceInAutoScalingGroupCommand).rejects(validation(message));
-    await expect(createRetireAdapter(new AutoScalingClient({ region: 'eu-west-3' })).terminateInGroup('i-0abc', true)).rejects.toThrow(/desiredSize equals minSize/);
+    await expect(createRetireAdapter(new AutoScalingClient({ region: 'eu-west-3' })).terminateInGroup('i-0abc', true)).rejects.toThrow(
+      /desiredSize equals minSize/,
+    );
     mock.restore();
   });
 });

@@ -16,7 +16,12 @@ describe('DetachInstances adapter', () => {
   it('detaches the others one by one when AWS refuses the call for an instance already gone from the group', async () => {
     const client = new AutoScalingClient({ region: REGION });
     const mock = mockClient(client);
-    const notPart = new AutoScalingServiceException({ name: 'ValidationError', message: 'The instance i-0a is not part of Auto Scaling group spot-a.', $fault: 'client', $metadata: {} });
+    const notPart = new AutoScalingServiceException({
+      name: 'ValidationError',
+      message: 'The instance i-0a is not part of Auto Scaling group spot-a.',
+      $fault: 'client',
+      $metadata: {},
+    });
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a', 'i-0b'] }).rejects(notPart);
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a'] }).rejects(notPart);
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0b'] }).resolves({});
@@ -31,7 +36,12 @@ describe('DetachInstances adapter', () => {
   it('detaches the others one by one when AWS refuses the call for an instance neither InService nor Standby', async () => {
     const client = new AutoScalingClient({ region: REGION });
     const mock = mockClient(client);
-    const pending = new AutoScalingServiceException({ name: 'ValidationError', message: 'The instance i-0a is not in InService or Standby.', $fault: 'client', $metadata: {} });
+    const pending = new AutoScalingServiceException({
+      name: 'ValidationError',
+      message: 'The instance i-0a is not in InService or Standby.',
+      $fault: 'client',
+      $metadata: {},
+    });
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a', 'i-0b'] }).rejects(pending);
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0a'] }).rejects(pending);
     mock.on(DetachInstancesCommand, { InstanceIds: ['i-0b'] }).resolves({});
@@ -46,7 +56,10 @@ describe('DetachInstances adapter', () => {
     const mock = mockClient(client);
     mock.on(DetachInstancesCommand).resolves({});
 
-    await createDetachAdapter(client).detachInstances('spot-a', Array.from({ length: 45 }, (_, index) => `i-${index.toString(16).padStart(4, '0')}`));
+    await createDetachAdapter(client).detachInstances(
+      'spot-a',
+      Array.from({ length: 45 }, (_, index) => `i-${index.toString(16).padStart(4, '0')}`),
+    );
 
     expect(mock.commandCalls(DetachInstancesCommand).map((call) => call.args[0].input.InstanceIds?.length)).toEqual([20, 20, 5]);
   });
@@ -58,9 +71,24 @@ describe('EC2 adapter', () => {
     const mock = mockClient(client);
     mock
       .on(DescribeInstancesCommand, { InstanceIds: ['i-0a', 'i-0b'] })
-      .rejects(new EC2ServiceException({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0b' does not exist", $fault: 'client', $metadata: {} }));
+      .rejects(
+        new EC2ServiceException({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0b' does not exist", $fault: 'client', $metadata: {} }),
+      );
     mock.on(DescribeInstancesCommand, { InstanceIds: ['i-0a'] }).resolves({
-      Reservations: [{ Instances: [{ InstanceId: 'i-0a', State: { Name: 'running' }, InstanceType: 'm5.large', InstanceLifecycle: 'spot', Placement: { AvailabilityZone: 'eu-west-3a', AvailabilityZoneId: 'euw3-az1' }, Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'spot-a' }] }] }],
+      Reservations: [
+        {
+          Instances: [
+            {
+              InstanceId: 'i-0a',
+              State: { Name: 'running' },
+              InstanceType: 'm5.large',
+              InstanceLifecycle: 'spot',
+              Placement: { AvailabilityZone: 'eu-west-3a', AvailabilityZoneId: 'euw3-az1' },
+              Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'spot-a' }],
+            },
+          ],
+        },
+      ],
     });
 
     const found = await createEc2Adapter(client).describeInstances(['i-0a', 'i-0b']);
@@ -77,7 +105,13 @@ describe('EC2 CreateTags at the 50-tag limit of one instance', () => {
     const full = ids[617]!;
     const tagged: string[] = [];
     mock.on(CreateTagsCommand).callsFake((input: { Resources: string[] }) => {
-      if (input.Resources.includes(full)) throw new EC2ServiceException({ name: 'TagLimitExceeded', message: 'The maximum number of tags for a resource has been reached.', $fault: 'client', $metadata: {} });
+      if (input.Resources.includes(full))
+        throw new EC2ServiceException({
+          name: 'TagLimitExceeded',
+          message: 'The maximum number of tags for a resource has been reached.',
+          $fault: 'client',
+          $metadata: {},
+        });
       tagged.push(...input.Resources);
       return {};
     });

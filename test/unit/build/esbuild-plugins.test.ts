@@ -35,7 +35,8 @@ describe('literalSchemaKeys', () => {
 });
 
 describe('the plugins in a bundle', () => {
-  const entry = "import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2'; export const describe = (ids) => new EC2Client({}).send(new DescribeInstancesCommand({ InstanceIds: ids }));";
+  const entry =
+    "import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2'; export const describe = (ids) => new EC2Client({}).send(new DescribeInstancesCommand({ InstanceIds: ids }));";
   const ec2Bytes = async (withPlugins: Plugin[]) => {
     const result = await build({
       stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },

@@ -15,7 +15,6 @@ import { errorFrom } from '../../support/error-from';
 
 const GROUPS = ['spot-nodes-a', 'spot-nodes-b', 'on-demand-a', 'on-demand-b'];
 
-
 describe('parsePriorities + failoverOrder', () => {
   it('searches unanchored: `spot` matches prod-spot-nodes-a', () => {
     // Prepare
@@ -140,7 +139,11 @@ describe('parsePriorities: ConfigMap YAML', () => {
 describe('parsePriorities: configs cluster-autoscaler rejects', () => {
   it.each([
     ['a non-integer key', 'high: [".*spot.*"]', 'high'],
-    ['the data section pasted without its ConfigMap', 'priorities: |-\n  10: [".*"]', 'priority key "priorities" is not an integer (give the value of data.priorities, or the whole ConfigMap YAML)'],
+    [
+      'the data section pasted without its ConfigMap',
+      'priorities: |-\n  10: [".*"]',
+      'priority key "priorities" is not an integer (give the value of data.priorities, or the whole ConfigMap YAML)',
+    ],
     ['a value that is not a list', '10: ".*spot.*"', 'list'],
     ['a list holding a map', '10:\n  - spot: true', 'list'],
     ['an empty config', '', 'empty'],
@@ -196,7 +199,7 @@ describe('compileRe2: RE2 spellings JavaScript lacks', () => {
 });
 
 // Item 16: what cluster-autoscaler's Go regexp (RE2) accepts, with RE2's meaning (re2js, a port of RE2).
-describe('compileRe2: RE2 constructs with cluster-autoscaler\'s meaning', () => {
+describe("compileRe2: RE2 constructs with cluster-autoscaler's meaning", () => {
   it.each([
     ['a Unicode class \\p{L}', '^\\p{L}+-nodes', 'spot-nodes-a', 'spot1-nodes'],
     ['a negated Unicode class \\P{N}', '^\\P{N}+$', 'spot-nodes', 'spot-nodes-1'],

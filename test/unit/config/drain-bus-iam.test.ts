@@ -23,7 +23,9 @@ describe('drain event buses against drainEventBusPattern', () => {
     expect(() => checkDrainBuses(config('prod-eu-drains'), PATTERN, 'prod.yml')).toThrow(
       /^prod\.yml: spot\.clusters\.prod-eu\.drainEventBus: "prod-eu-drains" does not match drainEventBusPattern "capacity-guard-drain-\*".*drainEventBusPattern=/,
     );
-    expect(() => checkDrainBuses(config('arn:aws:events:eu-west-3:123456789012:event-bus/default'), PATTERN)).toThrow(/"arn:aws:events:.*default" does not match/);
+    expect(() => checkDrainBuses(config('arn:aws:events:eu-west-3:123456789012:event-bus/default'), PATTERN)).toThrow(
+      /"arn:aws:events:.*default" does not match/,
+    );
     // `*` is IAM's wildcard, `.` a plain character.
     expect(() => checkDrainBuses(config('capacity-guard-drainXprod'), 'capacity-guard-drain.*')).toThrow(/does not match/);
   });

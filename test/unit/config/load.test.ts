@@ -27,7 +27,6 @@ function load(config: Json, env: NodeJS.ProcessEnv = NO_ENV) {
   return policyFromText(toYaml(config), FILE, { env });
 }
 
-
 describe('loadPolicy', () => {
   it('loads capacity-guard.example.yml', () => {
     // Act
@@ -176,19 +175,51 @@ describe('capacity-guard.example.yml with one field broken: the whole error, one
 
   it.each<[string, (config: Json) => void, string]>([
     ['backoff: a duration of the wrong type', (c) => (c.backoff.initial = true), 'backoff.initial: invalid duration true (write e.g. "90s", "3m", "1h30m")'],
-    ['spot: a list where a duration goes', (c) => (c.spot.storm.window = ['10m']), 'spot.storm.window: invalid duration ["10m"] (write e.g. "90s", "3m", "1h30m")'],
-    ['spot: never misspelt', (c) => (c.spot.terminateDetachedAfter = 'nevr'), 'spot.terminateDetachedAfter: invalid duration "nevr" (write e.g. "30m", "2h", or never)'],
-    ['spot: a group regex that does not compile', (c) => (c.spot.clusters['prod-eu'].groups[0].match = '^spot-(nodes'), 'spot.clusters.prod-eu.groups.0.match: Invalid regular expression: /^spot-(nodes/: Unterminated group'],
-    ['spot: an unknown key in a group', (c) => (c.spot.clusters['prod-eu'].groups[0].replce = 'none'), 'spot.clusters.prod-eu.groups.0: Unrecognized key: "replce"'],
-    ['downscaler: a grace of the wrong type', (c) => (c.downscaler.grace = { minutes: 15 }), 'downscaler.grace: invalid duration {"minutes":15} (write e.g. "90s", "15m", "1h")'],
-    ['downscaler: a control-plane regex that does not compile', (c) => (c.downscaler.controlPlanePattern = 'master|(etcd'), 'downscaler.controlPlanePattern: Invalid regular expression: /master|(etcd/i: Unterminated group'],
+    [
+      'spot: a list where a duration goes',
+      (c) => (c.spot.storm.window = ['10m']),
+      'spot.storm.window: invalid duration ["10m"] (write e.g. "90s", "3m", "1h30m")',
+    ],
+    [
+      'spot: never misspelt',
+      (c) => (c.spot.terminateDetachedAfter = 'nevr'),
+      'spot.terminateDetachedAfter: invalid duration "nevr" (write e.g. "30m", "2h", or never)',
+    ],
+    [
+      'spot: a group regex that does not compile',
+      (c) => (c.spot.clusters['prod-eu'].groups[0].match = '^spot-(nodes'),
+      'spot.clusters.prod-eu.groups.0.match: Invalid regular expression: /^spot-(nodes/: Unterminated group',
+    ],
+    [
+      'spot: an unknown key in a group',
+      (c) => (c.spot.clusters['prod-eu'].groups[0].replce = 'none'),
+      'spot.clusters.prod-eu.groups.0: Unrecognized key: "replce"',
+    ],
+    [
+      'downscaler: a grace of the wrong type',
+      (c) => (c.downscaler.grace = { minutes: 15 }),
+      'downscaler.grace: invalid duration {"minutes":15} (write e.g. "90s", "15m", "1h")',
+    ],
+    [
+      'downscaler: a control-plane regex that does not compile',
+      (c) => (c.downscaler.controlPlanePattern = 'master|(etcd'),
+      'downscaler.controlPlanePattern: Invalid regular expression: /master|(etcd/i: Unterminated group',
+    ],
     [
       'clusters: the bad entry of a schedule',
       (c) => (c.clusters[1].downscaler.uptime = 'Mon-Fri 07:30-20:30 UTC, Sat-Sun 20:00-08:00 UTC'),
       'clusters.1.downscaler.uptime: schedule entry "Sat-Sun 20:00-08:00 UTC": end 08:00 is not after start 20:00',
     ],
-    ['notifications: a webhook URL where an SSM parameter name goes', (c) => (c.notifications.routes.critical = ['https://hooks.slack.com/services/T0/B0/x']), 'notifications.routes.critical.0: this looks like a URL: store the webhook URL in an SSM SecureString parameter and name the parameter here'],
-    ['notifications: a timeout of the wrong type', (c) => (c.notifications.timeout = false), 'notifications.timeout: invalid duration false (write e.g. "5s", "10m")'],
+    [
+      'notifications: a webhook URL where an SSM parameter name goes',
+      (c) => (c.notifications.routes.critical = ['https://hooks.slack.com/services/T0/B0/x']),
+      'notifications.routes.critical.0: this looks like a URL: store the webhook URL in an SSM SecureString parameter and name the parameter here',
+    ],
+    [
+      'notifications: a timeout of the wrong type',
+      (c) => (c.notifications.timeout = false),
+      'notifications.timeout: invalid duration false (write e.g. "5s", "10m")',
+    ],
   ])('%s', (_, change, expected) => {
     // Prepare
     const config = example();
@@ -278,6 +309,10 @@ describe('retire (issue 15)', () => {
 
 describe('bounds that keep tag values within AWS limits', () => {
   it('refuses unknownFailures.suspendAfter above 20 (its tag value would pass 256 characters)', () => {
-    expect(() => policyFromText('unknownFailures:\n  suspendAfter: 30\nclusters:\n  - name: prod\n    priorities: |-\n      10: [".*"]\n', 'capacity-guard.yml', { env: {} })).toThrow(/suspendAfter/);
+    expect(() =>
+      policyFromText('unknownFailures:\n  suspendAfter: 30\nclusters:\n  - name: prod\n    priorities: |-\n      10: [".*"]\n', 'capacity-guard.yml', {
+        env: {},
+      }),
+    ).toThrow(/suspendAfter/);
   });
 });

@@ -32,6 +32,11 @@ describe('the SSM statement for Slack webhook parameters', () => {
   it('denies SSM when no route is configured (the statement list stays valid)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'capacity-guard-')), 'no-slack.yml');
     writeFileSync(file, 'clusters:\n  - name: prod\n    priorities: "50: [spot]"\n');
-    expect(await ssmStatement({ resolveVariable: async () => file })).toEqual({ Sid: 'SlackWebhookParameters', Effect: 'Deny', Action: 'ssm:GetParameter', Resource: '*' });
+    expect(await ssmStatement({ resolveVariable: async () => file })).toEqual({
+      Sid: 'SlackWebhookParameters',
+      Effect: 'Deny',
+      Action: 'ssm:GetParameter',
+      Resource: '*',
+    });
   });
 });

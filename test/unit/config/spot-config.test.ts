@@ -14,7 +14,12 @@ const load = (spot: string) => policyFromText(`${BASE}${spot}`, 'cg.yml', { env:
 describe('spot config', () => {
   it('defaults: detach on interruption, tag on rebalance, 30 min expiry, storm = 5 in 10 min, no bus', () => {
     const { spot } = load('');
-    expect(spot).toMatchObject({ defaults: { replace: 'detach', rebalance: 'tag' }, rebalanceTagExpiryMs: 1_800_000, terminateDetachedAfterMs: 1_800_000, storm: { interruptions: 5, windowMs: 600_000 } });
+    expect(spot).toMatchObject({
+      defaults: { replace: 'detach', rebalance: 'tag' },
+      rebalanceTagExpiryMs: 1_800_000,
+      terminateDetachedAfterMs: 1_800_000,
+      storm: { interruptions: 5, windowMs: 600_000 },
+    });
     expect(load('spot:\n  terminateDetachedAfter: never\n').spot.terminateDetachedAfterMs).toBeNull();
     expect(load('spot:\n  terminateDetachedAfter: 45m\n').spot.terminateDetachedAfterMs).toBe(2_700_000);
     expect(drainEventBusOf(spot, 'prod')).toBeNull();
@@ -42,6 +47,8 @@ describe('spot config', () => {
     expect(() => load('spot:\n  clusters:\n    nope: {}\n')).toThrow('cg.yml: spot.clusters.nope: no cluster of that name in clusters');
     expect(() => load('spot:\n  clusters:\n    prod:\n      groups:\n        - match: "("\n')).toThrow(/cg\.yml: spot\.clusters\.prod\.groups\.0\.match/);
     expect(() => load('spot:\n  rebalanceTagExpiry: soon\n')).toThrow(/spot\.rebalanceTagExpiry: invalid duration/);
-    expect(() => load('spot:\n  terminateDetachedAfter: later\n')).toThrow('cg.yml: spot.terminateDetachedAfter: invalid duration "later" (write e.g. "30m", "2h", or never)');
+    expect(() => load('spot:\n  terminateDetachedAfter: later\n')).toThrow(
+      'cg.yml: spot.terminateDetachedAfter: invalid duration "later" (write e.g. "30m", "2h", or never)',
+    );
   });
 });

@@ -32,18 +32,25 @@ function allows(statements: readonly Statement[], tags: Record<string, string>, 
   return statements.some((s) => s.Effect === 'Allow' && applies(s)) && !statements.some((s) => s.Effect === 'Deny' && applies(s));
 }
 
-const matching = (tags: Record<string, string>, tagKeys: string[] | undefined) => (statement: Statement): boolean => {
-  const value = (key: string): string[] | undefined => {
-    if (key === 'aws:TagKeys') return tagKeys;
-    if (key.startsWith('aws:ResourceTag/')) {
-      const found = tags[key.slice('aws:ResourceTag/'.length)];
-      return found === undefined ? undefined : [found];
-    }
-    throw new Error(`unexpected condition key ${key}`);
-  };
-  const like = (pattern: string, text: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(text);
-  return (
-    Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+const matching =
+  (tags: Record<string, string>, tagKeys: string[] | undefined) =>
+  (statement: Statement): boolean => {
+    const value = (key: string): string[] | undefined => {
+      if (key === 'aws:TagKeys') return tagKeys;
+      if (key.startsWith('aws:ResourceTag/')) {
+        const found = tags[key.slice('aws:ResourceTag/'.length)];
+        return found === undefined ? undefined : [found];
+      }
+      throw new Error(`unexpected condition key ${key}`);
+    };
+    const like = (pattern: string, text: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(text);
+    return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
       Object.entries(keys).every(([key, expected]) => {
         const actual = value(key);
         const wanted = Array.isArray(expected) ? expected : [expected];
@@ -61,9 +68,8 @@ const matching = (tags: Record<string, string>, tagKeys: string[] | undefined) =
             throw new Error(`unexpected operator ${operator}`);
         }
       }),
-    )
-  );
-};
+    );
+  };
 
 const instance = (tags: Record<string, string>): Ec2Instance => ({
   instanceId: 'i-0123456789abcdef0',
@@ -91,7 +97,10 @@ describe('the instance-tagging policy (spotTagScope)', () => {
     ['cloud-provider tag', { 'kubernetes.io/cluster/staging-eu': 'shared' }],
     ['EKS tag', { 'eks:cluster-name': 'prod-eu' }],
     ['kops tag', { KubernetesCluster: 'staging-eu' }],
-    ['detached by us (no group tag, drain tag kept)', { 'aws:autoscaling:groupName': undefined as unknown as string, 'capacity-guard/drain': 'rebalance-replace', 'kubernetes.io/cluster/prod-eu': 'owned' }],
+    [
+      'detached by us (no group tag, drain tag kept)',
+      { 'aws:autoscaling:groupName': undefined as unknown as string, 'capacity-guard/drain': 'rebalance-replace', 'kubernetes.io/cluster/prod-eu': 'owned' },
+    ],
   ])('allows the drain tags on an instance of a configured cluster named by its %s — as the code owns it', (_name, extra) => {
     const tags = Object.fromEntries(Object.entries({ 'aws:autoscaling:groupName': 'spot-nodes-a', ...extra }).filter(([, v]) => v !== undefined));
     const observed = { ...instance({}), tags, autoScalingGroupName: tags['aws:autoscaling:groupName'] ?? null };
@@ -100,7 +109,10 @@ describe('the instance-tagging policy (spotTagScope)', () => {
   });
 
   it.each([
-    ['another cluster', { 'k8s.io/cluster-autoscaler/prod-us': 'owned', 'kubernetes.io/cluster/prod-us': 'owned', 'eks:cluster-name': 'prod-us', KubernetesCluster: 'prod-us' }],
+    [
+      'another cluster',
+      { 'k8s.io/cluster-autoscaler/prod-us': 'owned', 'kubernetes.io/cluster/prod-us': 'owned', 'eks:cluster-name': 'prod-us', KubernetesCluster: 'prod-us' },
+    ],
     ['only the enabled tag', { 'k8s.io/cluster-autoscaler/enabled': 'true' }],
     ['no cluster tag at all', {}],
   ])('refuses an Auto Scaling instance of %s — which the code ignores too', (_name, extra) => {
@@ -124,7 +136,9 @@ describe('the instance-tagging policy (spotTagScope)', () => {
 
   it('fails packaging with the way out when the clusters do not fit a managed policy', () => {
     const many = Array.from({ length: 12 }, (_, index) => `cluster-with-a-long-name-${index}`);
-    expect(() => tagPolicyDocument(config(...many), 'cluster', 'prod.yml')).toThrow(new RegExp(`12 clusters of prod.yml is \\d+ characters, over the ${MANAGED_POLICY_MAX_CHARS}.*spotTagScope=group`));
+    expect(() => tagPolicyDocument(config(...many), 'cluster', 'prod.yml')).toThrow(
+      new RegExp(`12 clusters of prod.yml is \\d+ characters, over the ${MANAGED_POLICY_MAX_CHARS}.*spotTagScope=group`),
+    );
     expect(() => tagPolicyDocument(config(...many), 'group')).not.toThrow();
     expect(() => tagPolicyDocument(config('a'), 'everything')).toThrow(/spotTagScope: "everything" is not one of cluster, group/);
     expect(() => tagPolicyDocument('clusters: []\n', 'cluster', 'empty.yml')).toThrow(/empty.yml names no cluster/);
@@ -145,7 +159,9 @@ describe('the instance-termination policy (the sweep)', () => {
   };
   /** What lib/spot/sweep.ts planDetachedTermination checks, the time aside. */
   const codeWouldTerminate = (observed: Ec2Instance) =>
-    observed.autoScalingGroupName === null && DETACHED_DRAIN_REASONS.includes(observed.tags['capacity-guard/drain'] ?? '') && ownershipOf(observed, clusters).owned;
+    observed.autoScalingGroupName === null &&
+    DETACHED_DRAIN_REASONS.includes(observed.tags['capacity-guard/drain'] ?? '') &&
+    ownershipOf(observed, clusters).owned;
 
   it.each([
     ['cluster-autoscaler discovery tag', { 'k8s.io/cluster-autoscaler/prod-eu': 'owned' }],
@@ -163,7 +179,10 @@ describe('the instance-termination policy (the sweep)', () => {
   it.each([
     ['still in its group', instance({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'spot-interruption' })],
     ['of another cluster', detached({ 'kubernetes.io/cluster/prod-us': 'owned', 'eks:cluster-name': 'prod-us', 'capacity-guard/drain': 'spot-interruption' })],
-    ['only marked for drain by a rebalance hint (never detached)', detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'rebalance-recommendation' })],
+    [
+      'only marked for drain by a rebalance hint (never detached)',
+      detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'rebalance-recommendation' }),
+    ],
     ['without our drain tag', detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned' })],
   ])('refuses a node %s — which the code never terminates either', (_name, observed) => {
     expect(codeWouldTerminate(observed)).toBe(false);
@@ -178,8 +197,16 @@ describe('the instance-termination policy (the sweep)', () => {
 
   it('is an explicit Deny when the config says terminateDetachedAfter: never', () => {
     const never = `${config('prod-eu')}spot:\n  terminateDetachedAfter: never\n`;
-    expect(terminatePolicyDocument(never, 'cluster').Statement).toEqual([{ Sid: 'SpotTerminateDisabled', Effect: 'Deny', Action: 'ec2:TerminateInstances', Resource: '*' }]);
-    expect(allows(terminatePolicyDocument(never, 'cluster').Statement, detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'spot-interruption' }).tags, undefined)).toBe(false);
+    expect(terminatePolicyDocument(never, 'cluster').Statement).toEqual([
+      { Sid: 'SpotTerminateDisabled', Effect: 'Deny', Action: 'ec2:TerminateInstances', Resource: '*' },
+    ]);
+    expect(
+      allows(
+        terminatePolicyDocument(never, 'cluster').Statement,
+        detached({ 'k8s.io/cluster-autoscaler/prod-eu': 'owned', 'capacity-guard/drain': 'spot-interruption' }).tags,
+        undefined,
+      ),
+    ).toBe(false);
   });
 
   it('fits more clusters than the tagging policy (never the limit), and names the way out beyond', () => {

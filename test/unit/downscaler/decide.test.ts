@@ -49,7 +49,11 @@ describe('decideDownscaler', () => {
         group: 'web',
         from: { minSize: 1, desiredCapacity: 3, maxSize: 6 },
         to: { minSize: 0, desiredCapacity: 0, maxSize: 0 },
-        tags: { [DOWNSCALER_TAG.saved]: signedSizesTag('web', { minSize: 1, desiredCapacity: 3, maxSize: 6 }), [DOWNSCALER_TAG.set]: '0', [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z' },
+        tags: {
+          [DOWNSCALER_TAG.saved]: signedSizesTag('web', { minSize: 1, desiredCapacity: 3, maxSize: 6 }),
+          [DOWNSCALER_TAG.set]: '0',
+          [DOWNSCALER_TAG.since]: '2026-11-28T12:00:00.000Z',
+        },
         schedule: 'uptime Mon-Fri 07:30-20:30 Europe/Paris; downtime never',
       },
     ]);
@@ -88,7 +92,15 @@ describe('decideDownscaler', () => {
   it('restores exactly from the saved tag at uptime, and removes both tags', () => {
     const { actions } = decideDownscaler([group('web', 'staging', [0, 0, 0], down('1,3,6'))], policy(), WEDNESDAY);
     expect(actions).toEqual([
-      { kind: 'scheduled-restore', cluster: 'staging', group: 'web', why: 'schedule', from: { minSize: 0, desiredCapacity: 0, maxSize: 0 }, to: { minSize: 1, desiredCapacity: 3, maxSize: 6 }, removeTags: [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set] },
+      {
+        kind: 'scheduled-restore',
+        cluster: 'staging',
+        group: 'web',
+        why: 'schedule',
+        from: { minSize: 0, desiredCapacity: 0, maxSize: 0 },
+        to: { minSize: 1, desiredCapacity: 3, maxSize: 6 },
+        removeTags: [DOWNSCALER_TAG.saved, DOWNSCALER_TAG.set],
+      },
     ]);
   });
 
@@ -134,15 +146,23 @@ describe('decideDownscaler', () => {
   });
 
   it('does not guess a true/false tag: exclude=yes or force-uptime=1 leaves the group as it is, up or down, and says which tag', () => {
-    for (const [key, value] of [[DOWNSCALER_TAG.exclude, 'yes'], [DOWNSCALER_TAG.forceUptime, '1']] as const) {
-      for (const [sizes, tags] of [[[1, 3, 6], {}], [[0, 0, 0], down('1,3,6')]] as const) {
+    for (const [key, value] of [
+      [DOWNSCALER_TAG.exclude, 'yes'],
+      [DOWNSCALER_TAG.forceUptime, '1'],
+    ] as const) {
+      for (const [sizes, tags] of [
+        [[1, 3, 6], {}],
+        [[0, 0, 0], down('1,3,6')],
+      ] as const) {
         const { actions, notes } = decideDownscaler([group('web', 'staging', [...sizes], { ...tags, [key]: value })], policy(), SATURDAY);
         expect(actions, `${key}=${value}`).toEqual([]);
         expect(notes).toEqual([expect.objectContaining({ reason: 'invalid-tag', note: expect.stringContaining(`${key}=${value} is not true or false`) })]);
       }
     }
     // Any case, spaces ignored, like kube-downscaler's "true".
-    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: ' TRUE ' })], policy(), SATURDAY).notes[0]?.reason).toBe('excluded');
+    expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: ' TRUE ' })], policy(), SATURDAY).notes[0]?.reason).toBe(
+      'excluded',
+    );
     expect(decideDownscaler([group('web', 'staging', [1, 3, 6], { [DOWNSCALER_TAG.exclude]: 'false' })], policy(), SATURDAY).actions).toHaveLength(1);
   });
 
@@ -180,7 +200,11 @@ describe('decideDownscaler', () => {
 
   it('decides nothing while the downscaler is off, and only notes what it would do under the kill switch', () => {
     const groups = [group('web', 'staging', [1, 3, 6])];
-    const offPolicy = policyFromText(`clusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: always\n`, 'cg.yml', { env: {} });
+    const offPolicy = policyFromText(
+      `clusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      downtime: always\n`,
+      'cg.yml',
+      { env: {} },
+    );
     expect(decideDownscaler(groups, offPolicy, SATURDAY)).toEqual({ actions: [], notes: [] });
     const killed = decideDownscaler(groups, policy('', { CAPACITY_GUARD_KILL_SWITCH: 'on' }), SATURDAY);
     expect(killed.actions).toEqual([]);
@@ -194,7 +218,9 @@ describe('a down group found back at its saved sizes: lost write or hand change 
   const at = (time: string) => decideDownscaler([group('web', 'staging', [1, 3, 6], since)], policy(), new Date(time));
 
   it('finishes the scale-down just under 15 minutes after it', () => {
-    expect(at('2026-11-28T12:14:59.999Z').actions).toEqual([expect.objectContaining({ kind: 'scheduled-downscale', to: { minSize: 0, desiredCapacity: 0, maxSize: 0 } })]);
+    expect(at('2026-11-28T12:14:59.999Z').actions).toEqual([
+      expect.objectContaining({ kind: 'scheduled-downscale', to: { minSize: 0, desiredCapacity: 0, maxSize: 0 } }),
+    ]);
   });
 
   it('leaves the sizes to the operator from 15 minutes on (the run at 12:15 included)', () => {
@@ -206,9 +232,15 @@ describe('a down group found back at its saved sizes: lost write or hand change 
 
 describe('downscaler config', () => {
   it('names the file, the field and the offending entry of a bad schedule', () => {
-    expect(() => policy().clusters && policyFromText(`downscaler:\n  enabled: true\nclusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      uptime: Mon-Fri 07:30-20:30 Europe/Paris, Sat-Sat 25:00-26:00 UTC\n`, 'cg.yml', { env: {} })).toThrow(
-      'cg.yml: clusters.0.downscaler.uptime: schedule entry "Sat-Sat 25:00-26:00 UTC": invalid time 25:00',
-    );
+    expect(
+      () =>
+        policy().clusters &&
+        policyFromText(
+          `downscaler:\n  enabled: true\nclusters:\n  - name: staging\n    priorities: '10: [".*"]'\n    downscaler:\n      staging: true\n      uptime: Mon-Fri 07:30-20:30 Europe/Paris, Sat-Sat 25:00-26:00 UTC\n`,
+          'cg.yml',
+          { env: {} },
+        ),
+    ).toThrow('cg.yml: clusters.0.downscaler.uptime: schedule entry "Sat-Sat 25:00-26:00 UTC": invalid time 25:00');
   });
 
   it('is off by default with a 15 min grace', () => {

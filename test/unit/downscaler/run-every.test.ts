@@ -11,6 +11,7 @@ describe('runEveryMs', () => {
   });
 
   it('assumes 5 minutes for cron expressions, nonsense or nothing', () => {
-    for (const expression of ['cron(0/5 * * * ? *)', 'rate(0 minutes)', 'every 5 minutes', '', undefined]) expect(runEveryMs(expression), String(expression)).toBe(DEFAULT_RUN_EVERY_MS);
+    for (const expression of ['cron(0/5 * * * ? *)', 'rate(0 minutes)', 'every 5 minutes', '', undefined])
+      expect(runEveryMs(expression), String(expression)).toBe(DEFAULT_RUN_EVERY_MS);
   });
 });

@@ -24,14 +24,16 @@ export const T0 = '2026-11-27T21:00:00.000Z';
 export const at = (offsetSeconds: number): string => new Date(Date.parse(T0) + offsetSeconds * 1000).toISOString();
 
 export function policy(extra = '', mode: 'cluster-autoscaler' | 'direct' = 'cluster-autoscaler'): Policy {
-  return policyFromText(
-    `mode: ${mode}\n${extra}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["spot"]\n      10: ["on-demand"]\n`,
-    'test.yml',
-    { env: {} },
-  );
+  return policyFromText(`mode: ${mode}\n${extra}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["spot"]\n      10: ["on-demand"]\n`, 'test.yml', {
+    env: {},
+  });
 }
 
-export function group(name: string, sizes: { min?: number; desired: number; max: number; inService?: number; pending?: number }, tags: Record<string, string> = {}): ObservedGroup {
+export function group(
+  name: string,
+  sizes: { min?: number; desired: number; max: number; inService?: number; pending?: number },
+  tags: Record<string, string> = {},
+): ObservedGroup {
   const inService = sizes.inService ?? sizes.desired;
   const pending = sizes.pending ?? 0;
   return {
@@ -40,8 +42,20 @@ export function group(name: string, sizes: { min?: number; desired: number; max:
     maxSize: sizes.max,
     desiredCapacity: sizes.desired,
     instances: [
-      ...Array.from({ length: inService }, (_, i) => ({ instanceId: `i-${name}-${i}`, lifecycleState: 'InService', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
-      ...Array.from({ length: pending }, (_, i) => ({ instanceId: `i-${name}-p${i}`, lifecycleState: 'Pending', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
+      ...Array.from({ length: inService }, (_, i) => ({
+        instanceId: `i-${name}-${i}`,
+        lifecycleState: 'InService',
+        availabilityZone: 'eu-west-3a',
+        instanceType: 'm5.8xlarge',
+        healthStatus: 'Healthy',
+      })),
+      ...Array.from({ length: pending }, (_, i) => ({
+        instanceId: `i-${name}-p${i}`,
+        lifecycleState: 'Pending',
+        availabilityZone: 'eu-west-3a',
+        instanceType: 'm5.8xlarge',
+        healthStatus: 'Healthy',
+      })),
     ],
     tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned', ...asSaved(name, tags) },
     createdTime: '2026-01-01T00:00:00.000Z',
@@ -61,7 +75,8 @@ export function failure(groupName: string, time = T0, overrides: Partial<LaunchF
     instanceType: null,
     market: 'spot',
     failure: 'capacity',
-    message: 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.',
+    message:
+      'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.',
     errorCode: 'InsufficientInstanceCapacity',
     time,
     activityId: 'a-1',

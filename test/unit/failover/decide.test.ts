@@ -74,19 +74,30 @@ describe('decide on a launch failure of a healthy group', () => {
 
   it('treats quota and price failures like capacity: they heal with time', () => {
     for (const kind of ['quota', 'price'] as const) {
-      const [suspend] = only(decide(failure('spot-a', T0, { failure: kind }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
+      const [suspend] = only(
+        decide(failure('spot-a', T0, { failure: kind }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now),
+        'suspend-group',
+      );
       expect(suspend?.until, kind).toBe(at(180));
     }
   });
 
   it('waits the longest backoff for "not supported", which does not heal with time', () => {
-    const [suspend] = only(decide(failure('spot-a', T0, { failure: 'unsupported' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now), 'suspend-group');
+    const [suspend] = only(
+      decide(failure('spot-a', T0, { failure: 'unsupported' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now),
+      'suspend-group',
+    );
 
     expect(suspend?.until).toBe(at(1800));
   });
 
   it('never brings a configuration failure back by itself, and calls for a person', () => {
-    const actions = decide(failure('spot-a', T0, { failure: 'configuration' }), snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]), policy(), now);
+    const actions = decide(
+      failure('spot-a', T0, { failure: 'configuration' }),
+      snapshot([group('spot-a', { desired: 3, max: 9, inService: 1 })]),
+      policy(),
+      now,
+    );
 
     expect(only(actions, 'suspend-group')[0]?.tags[TAG.until]).toBe('manual');
     expect(only(actions, 'alert')[0]?.code).toBe('needs-operator');
@@ -121,7 +132,10 @@ describe('decide on a launch failure of a healthy group', () => {
   it('keeps the saved sizes of a released group when unknown failures suspend it again', () => {
     const released = [group('spot-a', { desired: 3, max: 3, inService: 3 }, { [TAG.savedSizes]: '0,7,50', [TAG.unknownFailures]: `${T0},aaaaaaaa;bbbbbbbb` })];
 
-    const [suspend] = only(decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now), 'suspend-group');
+    const [suspend] = only(
+      decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now),
+      'suspend-group',
+    );
 
     expect(suspend?.tags[TAG.savedSizes]).toBe(signed('spot-a', '0,7,50'));
   });
@@ -151,7 +165,9 @@ describe('decide on a failure of a group already out of rotation', () => {
   });
 
   it('dates the suspension from the earliest failure when an older one arrives late', () => {
-    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(20), [TAG.until]: at(200), [TAG.backoff]: `180,${at(20)}` }))];
+    const groups = [
+      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(20), [TAG.until]: at(200), [TAG.backoff]: `180,${at(20)}` })),
+    ];
 
     const [redate] = decide(failure('spot-a', T0), snapshot(groups), policy(), now);
 
@@ -160,15 +176,21 @@ describe('decide on a failure of a group already out of rotation', () => {
   });
 
   it('ignores a failure from before the last restore, or from before the probe that led to this suspension', () => {
-    const afterRestore = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(3600), [TAG.until]: at(3960), [TAG.restoredAt]: at(1000) }))];
-    const afterProbe = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(400), [TAG.until]: at(760), [TAG.probe]: `${at(380)},2` }))];
+    const afterRestore = [
+      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(3600), [TAG.until]: at(3960), [TAG.restoredAt]: at(1000) })),
+    ];
+    const afterProbe = [
+      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(400), [TAG.until]: at(760), [TAG.probe]: `${at(380)},2` })),
+    ];
 
     expect(decide(failure('spot-a', at(10)), snapshot(afterRestore), policy(), now)).toEqual([]);
     expect(decide(failure('spot-a', at(100)), snapshot(afterProbe), policy(), now)).toEqual([]);
   });
 
   it('re-suspends a probing group whose probe failed, doubling the backoff and keeping the original sizes', () => {
-    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+    const groups = [
+      group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' })),
+    ];
 
     const [suspend] = only(decide(failure('spot-a', at(200)), snapshot(groups), policy(), now), 'suspend-group');
 
@@ -179,7 +201,13 @@ describe('decide on a failure of a group already out of rotation', () => {
   });
 
   it('caps the doubled backoff at the maximum', () => {
-    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.backoff]: `1500,${T0}` }))];
+    const groups = [
+      group(
+        'spot-a',
+        { min: 1, desired: 3, max: 3, inService: 2 },
+        suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.backoff]: `1500,${T0}` }),
+      ),
+    ];
 
     const [suspend] = only(decide(failure('spot-a', at(200)), snapshot(groups), policy(), now), 'suspend-group');
 
@@ -188,7 +216,13 @@ describe('decide on a failure of a group already out of rotation', () => {
 });
 
 describe('decide on a launch success', () => {
-  const probing = () => [group('spot-a', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+  const probing = () => [
+    group(
+      'spot-a',
+      { min: 1, desired: 3, max: 3, inService: 2, pending: 1 },
+      suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }),
+    ),
+  ];
 
   it('brings a probing group fully back: saved MinSize/MaxSize, suspension tags removed, backoff kept', () => {
     const [restore] = only(decide(success('spot-a', at(200)), snapshot(probing()), policy(), now), 'restore-group');
@@ -221,7 +255,9 @@ describe('decide on the scheduled tick', () => {
   });
 
   it('brings back a probing group whose success event was lost but whose new instance is in service', () => {
-    const groups = [group('spot-a', { min: 1, desired: 3, max: 3, inService: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+    const groups = [
+      group('spot-a', { min: 1, desired: 3, max: 3, inService: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' })),
+    ];
 
     expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(300))))).toEqual(['restore-group']);
   });
@@ -349,16 +385,24 @@ describe('guard rails', () => {
 
   it('drops the fallback raises of a suspension the budget refused, so refused groups do not pump capacity elsewhere', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }', 'direct');
-    const groups = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 6, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+    const groups = [
+      group('spot-a', { desired: 2, max: 2 }, suspendedTags()),
+      group('spot-b', { desired: 6, max: 50, inService: 1 }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+    ];
 
     const actions = decide(failure('spot-b', at(5), { origin: 'inferred' }), snapshot(groups, budget), budget, new Date(at(6)));
 
     expect(kinds(actions)).toEqual(['alert']);
   });
 
-  it('refuses an inferred suspension (another group\'s storm, another account) beyond the change budget of the cluster', () => {
+  it("refuses an inferred suspension (another group's storm, another account) beyond the change budget of the cluster", () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
-    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+    const withOneSuspended = [
+      group('spot-a', { desired: 2, max: 2 }, suspendedTags()),
+      group('spot-b', { desired: 4, max: 50, inService: 1 }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+    ];
 
     const actions = decide(failure('spot-b', at(5), { origin: 'inferred' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
 
@@ -369,9 +413,13 @@ describe('guard rails', () => {
     expect(kinds(later)).toContain('suspend-group');
   });
 
-  it('never refuses a suspension the group\'s own failure justifies, whatever the budget', () => {
+  it("never refuses a suspension the group's own failure justifies, whatever the budget", () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
-    const withOneSuspended = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+    const withOneSuspended = [
+      group('spot-a', { desired: 2, max: 2 }, suspendedTags()),
+      group('spot-b', { desired: 4, max: 50, inService: 1 }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+    ];
 
     const own = decide(failure('spot-b', at(5)), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
     const fromActivity = decide(failure('spot-b', at(5), { origin: 'scaling-activity' }), snapshot(withOneSuspended, budget), budget, new Date(at(6)));
@@ -382,7 +430,11 @@ describe('guard rails', () => {
 
   it('suspends on pool evidence past the budget, but never the last group of the failover set still in rotation', () => {
     const budget = policy('changeBudget: { maxSuspensionsPerWindow: 1, window: 10m }');
-    const fallbackLeft = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 }), group('on-demand-a', { desired: 1, max: 20 })];
+    const fallbackLeft = [
+      group('spot-a', { desired: 2, max: 2 }, suspendedTags()),
+      group('spot-b', { desired: 4, max: 50, inService: 1 }),
+      group('on-demand-a', { desired: 1, max: 20 }),
+    ];
     const lastOne = [group('spot-a', { desired: 2, max: 2 }, suspendedTags()), group('spot-b', { desired: 4, max: 50, inService: 1 })];
 
     const withFallback = decide(failure('spot-b', at(5), { origin: 'pool' }), snapshot(fallbackLeft, budget), budget, new Date(at(6)));
@@ -407,18 +459,27 @@ describe('guard rails', () => {
   });
 });
 
-describe('the failover tier on group actions (for the operator\'s message)', () => {
+describe("the failover tier on group actions (for the operator's message)", () => {
   // Tiers from the test policy's priorities: 50 "spot", 10 "on-demand"; other groups are never preferred.
   const bystanders = [group('spot-z', { desired: 1, max: 5 }), group('on-demand-z', { desired: 1, max: 5 })];
   const world = (subject: ReturnType<typeof group>) => snapshot([subject, ...bystanders]);
   const probing = suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' });
 
-  it('is the group\'s tier in the priority expander: suspend, drift repair, probe, restore', () => {
+  it("is the group's tier in the priority expander: suspend, drift repair, probe, restore", () => {
     const tick = (seconds: number) => ({ kind: 'tick' as const, time: at(seconds) });
     const [suspend] = only(decide(failure('on-demand-a'), world(group('on-demand-a', { desired: 7, max: 50, inService: 2 })), policy(), now), 'suspend-group');
-    const [enforce] = only(decide(tick(10), world(group('spot-a', { min: 1, desired: 2, max: 9 }, suspendedTags())), policy(), new Date(at(10))), 'enforce-suspension');
-    const [probe] = only(decide(tick(181), world(group('on-demand-a', { min: 1, desired: 2, max: 2 }, suspendedTags())), policy(), new Date(at(181))), 'start-probe');
-    const [restore] = only(decide(success('other-nodes', at(200)), world(group('other-nodes', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, probing)), policy(), now), 'restore-group');
+    const [enforce] = only(
+      decide(tick(10), world(group('spot-a', { min: 1, desired: 2, max: 9 }, suspendedTags())), policy(), new Date(at(10))),
+      'enforce-suspension',
+    );
+    const [probe] = only(
+      decide(tick(181), world(group('on-demand-a', { min: 1, desired: 2, max: 2 }, suspendedTags())), policy(), new Date(at(181))),
+      'start-probe',
+    );
+    const [restore] = only(
+      decide(success('other-nodes', at(200)), world(group('other-nodes', { min: 1, desired: 3, max: 3, inService: 2, pending: 1 }, probing)), policy(), now),
+      'restore-group',
+    );
 
     expect([suspend?.tier, enforce?.tier, probe?.tier, restore?.tier]).toEqual([1, 0, 1, null]);
   });

@@ -9,7 +9,8 @@ import { at, group, policy } from './builders';
 import { silentLog, noMetrics, noNotifier } from '../../../lib/fakes/recorders';
 
 const NOW = new Date(at(600));
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 
 function activity(secondsBeforeNow: number, outcome: 'Failed' | 'Successful'): ScalingActivity {
   return {
@@ -35,7 +36,15 @@ function stubPort(activities: ScalingActivity[]) {
     putTags: async (name, tags) => void writes.push(`tags ${name} ${tags[TAG.state] ?? ''} ${tags[TAG.since] ?? ''}`),
     deleteTags: async (name, keys) => void writes.push(`untag ${name} ${keys.join(' ')}`),
   };
-  const deps: AppDeps = { policy: policy(), autoScaling: port, lock: new FakeLock(() => NOW), log: silentLog, metrics: noMetrics, notifier: noNotifier, now: () => NOW };
+  const deps: AppDeps = {
+    policy: policy(),
+    autoScaling: port,
+    lock: new FakeLock(() => NOW),
+    log: silentLog,
+    metrics: noMetrics,
+    notifier: noNotifier,
+    now: () => NOW,
+  };
   return { deps, writes };
 }
 

@@ -81,7 +81,11 @@ describe('the layout of lib/', () => {
   it('lets only the AWS adapters (lib/aws/) import @aws-sdk', () => {
     const outside = files
       .filter((file) => folderOf(file) !== 'aws')
-      .flatMap((file) => importsOf(file).filter((spec) => spec.startsWith('@aws-sdk/')).map((spec) => `${relative(root, file)}: ${spec}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith('@aws-sdk/'))
+          .map((spec) => `${relative(root, file)}: ${spec}`),
+      );
     expect(outside).toEqual([]);
   });
 
@@ -93,7 +97,14 @@ describe('the layout of lib/', () => {
       ['vocabulary', new Set<string>()],
     ]);
     expect(findCycle(graph)).toEqual(['failover', 'spot', 'failover']);
-    expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set<string>()]]))).toBeNull();
+    expect(
+      findCycle(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set<string>()],
+        ]),
+      ),
+    ).toBeNull();
     const typeOnly = `import type { X } from '../spot/actions';\nexport type { Y } from '../failover/actions';`;
     expect([...typeOnly.matchAll(IMPORT)].map((match) => match[1])).toEqual(['../spot/actions', '../failover/actions']);
   });

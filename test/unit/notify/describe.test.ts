@@ -40,7 +40,9 @@ describe('what the words say', () => {
 
   it('keeps counts and times out of dedupe keys, so repeats share one', () => {
     expect(describeAction({ ...SAMPLE['count-unknown-failure'], count: 3 }).dedupeKey).toBe(describeAction(SAMPLE['count-unknown-failure']).dedupeKey);
-    expect(describeAction({ ...SAMPLE['suspend-group'], until: '2026-11-27T21:09:00.000Z', backoffSeconds: 360 }).dedupeKey).toBe(describeAction(SAMPLE['suspend-group']).dedupeKey);
+    expect(describeAction({ ...SAMPLE['suspend-group'], until: '2026-11-27T21:09:00.000Z', backoffSeconds: 360 }).dedupeKey).toBe(
+      describeAction(SAMPLE['suspend-group']).dedupeKey,
+    );
     expect(describeAction({ ...SAMPLE['suspend-group'], group: 'spot-nodes-8x-b' }).dedupeKey).not.toBe(describeAction(SAMPLE['suspend-group']).dedupeKey);
   });
 

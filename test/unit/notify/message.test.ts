@@ -53,7 +53,10 @@ describe('aggregation', () => {
   });
 
   it('lists failed actions apart with their error, at least as a warning', () => {
-    const [message] = buildMessages(meta, reportItems(report([], { failed: [{ action: SAMPLE['enforce-suspension'], error: 'Auto Scaling Throttling: Rate exceeded' }] })));
+    const [message] = buildMessages(
+      meta,
+      reportItems(report([], { failed: [{ action: SAMPLE['enforce-suspension'], error: 'Auto Scaling Throttling: Rate exceeded' }] })),
+    );
     expect(message!.severity).toBe('warning');
     expect(message!.text).toBe('capacity-guard · prod: 1 failed');
     expect(texts(message!.blocks)).toContain('Could not be done (1)');
@@ -85,7 +88,10 @@ describe('aggregation', () => {
   });
   it('splits a Spot storm across clusters: each cluster its own nodes in its own message; pools account-wide', () => {
     const drain = SAMPLE['tag-for-drain'];
-    const stormAcross = { ...drain, instances: [...drain.instances.slice(0, 3), ...['i-0c1', 'i-0c2'].map((instanceId) => ({ instanceId, cluster: 'staging', group: 'stg-spot' }))] };
+    const stormAcross = {
+      ...drain,
+      instances: [...drain.instances.slice(0, 3), ...['i-0c1', 'i-0c2'].map((instanceId) => ({ instanceId, cluster: 'staging', group: 'stg-spot' }))],
+    };
     const messages = buildMessages({ ...meta, source: 'spot' }, reportItems(report([], { done: [stormAcross, SAMPLE['record-pool-interruptions']] })));
     expect(messages.map((message) => message.text)).toEqual([
       'capacity-guard · all clusters: 1 pool counted',

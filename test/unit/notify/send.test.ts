@@ -71,7 +71,9 @@ describe('sending to a Slack webhook', () => {
 
   it('gives up when the next retry would pass the deadline', async () => {
     receiver = await startSlackReceiver({ status: 503 });
-    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 2000, maxRetries: 5, backoffMs: 10_000, deadlineMs: Date.now() + 5_000, sleep }).catch((caught: unknown) => caught);
+    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 2000, maxRetries: 5, backoffMs: 10_000, deadlineMs: Date.now() + 5_000, sleep }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as Error).message).toBe('Slack answered HTTP 503 (error) (no time left to retry after 1 attempt)');
     expect(slept).toEqual([]);
   });
@@ -79,7 +81,9 @@ describe('sending to a Slack webhook', () => {
   it('shortens the request timeout to the deadline', async () => {
     receiver = await startSlackReceiver('hang');
     const started = Date.now();
-    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 10_000, maxRetries: 0, deadlineMs: Date.now() + 200, sleep }).catch((caught: unknown) => caught);
+    const error = await sendToSlack(receiver.url, payload, { timeoutMs: 10_000, maxRetries: 0, deadlineMs: Date.now() + 200, sleep }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as Error).message).toMatch(/^no answer from Slack within \d+ ms \(gave up after 1 attempt\)$/);
     expect(Date.now() - started).toBeLessThan(1000);
   });

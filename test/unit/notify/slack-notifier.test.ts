@@ -14,7 +14,10 @@ const policy = (routes: Record<string, string[]>) => resolveNotifications(Notifi
 
 function recordingLog() {
   const lines: { level: string; message: string; extra: Record<string, unknown>[] }[] = [];
-  const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => void lines.push({ level, message, extra });
+  const at =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) =>
+      void lines.push({ level, message, extra });
   const log: Log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return { log, lines };
 }
@@ -54,7 +57,10 @@ describe('the Slack notifier', () => {
   });
 
   it('touches nothing when no route is configured', async () => {
-    const untouchable: FoldStore = { read: async () => Promise.reject(new Error('must not be read')), write: async () => Promise.reject(new Error('must not be written')) };
+    const untouchable: FoldStore = {
+      read: async () => Promise.reject(new Error('must not be read')),
+      write: async () => Promise.reject(new Error('must not be written')),
+    };
     const metrics = new MetricsRecorder();
     const notifier = createSlackNotifier({ policy: policy({}), webhookUrls: fixedWebhookUrls({}), folds: untouchable, log: recordingLog().log, metrics });
     await notifier.notify(report([SAMPLE.alert]));
@@ -63,7 +69,13 @@ describe('the Slack notifier', () => {
 
   it('sends nothing for an empty run', async () => {
     const team = await receiver();
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: new MemoryFoldStore(), log: recordingLog().log, metrics: new MetricsRecorder() });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds: new MemoryFoldStore(),
+      log: recordingLog().log,
+      metrics: new MetricsRecorder(),
+    });
     await notifier.notify(report([]));
     expect(team.received).toEqual([]);
   });
@@ -72,7 +84,13 @@ describe('the Slack notifier', () => {
     const team = await receiver();
     const folds = new MemoryFoldStore();
     const metrics = new MetricsRecorder();
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds, log: recordingLog().log, metrics });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds,
+      log: recordingLog().log,
+      metrics,
+    });
     const minute = (n: number) => new Date(Date.parse('2026-11-27T21:00:00Z') + n * 60_000).toISOString();
 
     for (let n = 0; n < 10; n++) await notifier.notify(report([SAMPLE['enforce-suspension']], { source: 'reconcile', time: minute(n) }));
@@ -86,7 +104,14 @@ describe('the Slack notifier', () => {
 
   it('sends the next repeat again when nobody got the first (Slack was down): no silent window', async () => {
     const team = await receiver({ status: 500 });
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: new MemoryFoldStore(), log: recordingLog().log, metrics: new MetricsRecorder(), send: { sleep } });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds: new MemoryFoldStore(),
+      log: recordingLog().log,
+      metrics: new MetricsRecorder(),
+      send: { sleep },
+    });
 
     await notifier.notify(report([SAMPLE['suspend-group']]));
     team.script({ status: 200 });
@@ -110,7 +135,13 @@ describe('the Slack notifier', () => {
         return inner.write(changes, expected);
       },
     };
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: racing, log: recordingLog().log, metrics: new MetricsRecorder() });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds: racing,
+      log: recordingLog().log,
+      metrics: new MetricsRecorder(),
+    });
     await notifier.notify(report([SAMPLE['suspend-group']]));
     expect(team.received).toEqual([]);
   });
@@ -119,7 +150,13 @@ describe('the Slack notifier', () => {
     const team = await receiver();
     const metrics = new MetricsRecorder();
     const broken: FoldStore = { read: async () => Promise.reject(new Error('DynamoDB unreachable')), write: async () => [] };
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds: broken, log: recordingLog().log, metrics });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds: broken,
+      log: recordingLog().log,
+      metrics,
+    });
     await notifier.notify(report([SAMPLE['suspend-group']]));
     expect(team.received).toHaveLength(1);
     expect(metrics.get('notify.fold-unavailable')).toBe(1);
@@ -191,7 +228,14 @@ describe('the time a notification may take', () => {
     };
     for (const [which, folds] of Object.entries(stores)) {
       const metrics = new MetricsRecorder();
-      const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/team'] }), webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }), folds, log: recordingLog().log, metrics, budgetMs: 2_000 });
+      const notifier = createSlackNotifier({
+        policy: policy({ info: ['/cg/team'] }),
+        webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+        folds,
+        log: recordingLog().log,
+        metrics,
+        budgetMs: 2_000,
+      });
       const started = Date.now();
       await notifier.notify(report([SAMPLE['suspend-group']]));
       expect(Date.now() - started, which).toBeLessThan(1_500); // the fold share of 2 s is 500 ms
@@ -202,7 +246,7 @@ describe('the time a notification may take', () => {
     await team.close();
   });
 
-  it('ends by the invocation\'s deadline when that comes before its budget (a run that acted must not time out)', async () => {
+  it("ends by the invocation's deadline when that comes before its budget (a run that acted must not time out)", async () => {
     const hanging = await startSlackReceiver('hang');
     const metrics = new MetricsRecorder();
     const notifier = createSlackNotifier({
@@ -222,9 +266,20 @@ describe('the time a notification may take', () => {
 
   it('does not wait past its budget to clear the fold state of an unsent message', async () => {
     const dead = await closedPortUrl();
-    const folds: FoldStore = { read: async () => new Map(), write: async (changes) => ([...changes.values()].includes(null) ? new Promise<never>(() => {}) : []) };
+    const folds: FoldStore = {
+      read: async () => new Map(),
+      write: async (changes) => ([...changes.values()].includes(null) ? new Promise<never>(() => {}) : []),
+    };
     const { log, lines } = recordingLog();
-    const notifier = createSlackNotifier({ policy: policy({ info: ['/cg/dead'] }), webhookUrls: fixedWebhookUrls({ '/cg/dead': dead }), folds, log, metrics: new MetricsRecorder(), budgetMs: 400, send: { sleep: async () => {} } });
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/dead'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/dead': dead }),
+      folds,
+      log,
+      metrics: new MetricsRecorder(),
+      budgetMs: 400,
+      send: { sleep: async () => {} },
+    });
     const started = Date.now();
     await notifier.notify(report([SAMPLE['suspend-group']]));
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -233,7 +288,7 @@ describe('the time a notification may take', () => {
 });
 
 describe('routing', () => {
-  it('goes to the severity\'s own route, else the nearest lower one, else nowhere', () => {
+  it("goes to the severity's own route, else the nearest lower one, else nowhere", () => {
     const routes = { info: ['/i'], warning: [], critical: ['/c'] };
     expect(routeFor({ routes }, 'critical')).toEqual(['/c']);
     expect(routeFor({ routes }, 'warning')).toEqual(['/i']);

@@ -9,7 +9,8 @@ import { parseEventBridgeEvent } from '../../../lib/parse/registry';
 import { parseSqsRecord } from '../../../lib/parse/sqs-record';
 
 const OWN = { account: '123456789012', region: 'eu-west-3' };
-const ICE = 'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
+const ICE =
+  'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
 const event = (fields: Record<string, unknown>) => ({
   ...launchUnsuccessfulEvent({ group: 'spot-nodes-a', time: '2026-11-27T20:00:00Z', zone: 'eu-west-3a', statusMessage: ICE }),
   account: OWN.account,

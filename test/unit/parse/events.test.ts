@@ -215,7 +215,10 @@ describe('parseAnyInput', () => {
       ['invalid', '11d6ee51-4cc7-4302-9e22-7cd8afdaadf5'],
     ]);
     expect(signalOf(result.results[1] as ParseOutcome).kind).toBe('launch-success');
-    expect(result.results[2]).toHaveProperty('error', expect.stringMatching(/^Records\.2 \(messageId 11d6ee51-4cc7-4302-9e22-7cd8afdaadf5\): body is not JSON/));
+    expect(result.results[2]).toHaveProperty(
+      'error',
+      expect.stringMatching(/^Records\.2 \(messageId 11d6ee51-4cc7-4302-9e22-7cd8afdaadf5\): body is not JSON/),
+    );
   });
 
   it('recognises one SQS record', () => {

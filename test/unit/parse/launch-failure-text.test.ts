@@ -40,7 +40,9 @@ describe('readFailureText: real texts (test/fixtures/launch-failure-messages.jso
     // Assess
     const count = (failure: FailureClass) => vectors.filter((vector) => vector.expected.failure === failure).length;
     expect(vectors).toHaveLength(98);
-    expect([count('capacity'), count('quota'), count('price'), count('unsupported'), count('configuration'), count('unknown')]).toEqual([19, 14, 6, 10, 39, 10]);
+    expect([count('capacity'), count('quota'), count('price'), count('unsupported'), count('configuration'), count('unknown')]).toEqual([
+      19, 14, 6, 10, 39, 10,
+    ]);
   });
 
   it.each(vectors.map((vector, index) => [caseName(vector, index), vector] as const))('%s', (_, { message, expected }) => {
@@ -96,8 +98,7 @@ describe('readFailureText: constructed texts for the three shapes', () => {
 
     {
       name: '(constructed) SDK/CLI wrapper: An error occurred (Code) when calling the X operation: …',
-      message:
-        "An error occurred (InvalidGroup.NotFound) when calling the RunInstances operation: The security group 'sg-0123456789abcdef0' does not exist",
+      message: "An error occurred (InvalidGroup.NotFound) when calling the RunInstances operation: The security group 'sg-0123456789abcdef0' does not exist",
       expected: { failure: 'configuration', code: 'InvalidGroup.NotFound', instanceType: null, availabilityZone: null, market: null },
     },
     {
@@ -113,12 +114,14 @@ describe('readFailureText: constructed texts for the three shapes', () => {
     },
     {
       name: '(constructed) EC2 Fleet error JSON: "ErrorCode": "VcpuLimitExceeded"',
-      message: '{"ErrorCode":"VcpuLimitExceeded","ErrorMessage":"You have requested more vCPU capacity than your current vCPU limit of 64 allows.","LaunchTemplateAndOverrides":{"Overrides":{"InstanceType":"r5.8xlarge","AvailabilityZone":"eu-west-3b"}},"Lifecycle":"spot"}',
+      message:
+        '{"ErrorCode":"VcpuLimitExceeded","ErrorMessage":"You have requested more vCPU capacity than your current vCPU limit of 64 allows.","LaunchTemplateAndOverrides":{"Overrides":{"InstanceType":"r5.8xlarge","AvailabilityZone":"eu-west-3b"}},"Lifecycle":"spot"}',
       expected: { failure: 'quota', code: 'VcpuLimitExceeded', instanceType: 'r5.8xlarge', availabilityZone: 'eu-west-3b', market: 'spot' },
     },
     {
       name: '(constructed) Spot Fleet history: a known code in the middle of the text',
-      message: 'spotFleetRequestConfigNotValid: m5.8xlarge, ami-0123, Linux/UNIX, eu-west-3a, Spot bid price is less than Spot market price $0.41 (SpotMaxPriceTooLow)',
+      message:
+        'spotFleetRequestConfigNotValid: m5.8xlarge, ami-0123, Linux/UNIX, eu-west-3a, Spot bid price is less than Spot market price $0.41 (SpotMaxPriceTooLow)',
       expected: { failure: 'price', code: 'SpotMaxPriceTooLow', instanceType: 'm5.8xlarge', availabilityZone: 'eu-west-3a', market: 'spot' },
     },
     {
@@ -139,9 +142,18 @@ describe('readFailureText: constructed texts for the three shapes', () => {
 
 describe('failureEssence: the words a person needs, without the wrappers', () => {
   it.each([
-    ["Launching a new EC2 instance. Status Reason: The security group 'sg-0123' does not exist in VPC 'vpc-1'. Launching EC2 instance failed.", "The security group 'sg-0123' does not exist in VPC 'vpc-1'"],
-    ["An error occurred (InvalidKeyPair.NotFound) when calling the RunInstances operation: The key pair 'ops' does not exist", "The key pair 'ops' does not exist"],
-    ['Could not launch Spot Instances. InvalidParameterValue - Invalid IAM Instance Profile name. Launching EC2 instance failed.', 'Invalid IAM Instance Profile name'],
+    [
+      "Launching a new EC2 instance. Status Reason: The security group 'sg-0123' does not exist in VPC 'vpc-1'. Launching EC2 instance failed.",
+      "The security group 'sg-0123' does not exist in VPC 'vpc-1'",
+    ],
+    [
+      "An error occurred (InvalidKeyPair.NotFound) when calling the RunInstances operation: The key pair 'ops' does not exist",
+      "The key pair 'ops' does not exist",
+    ],
+    [
+      'Could not launch Spot Instances. InvalidParameterValue - Invalid IAM Instance Profile name. Launching EC2 instance failed.',
+      'Invalid IAM Instance Profile name',
+    ],
     ['InvalidAMIID.NotFound: The image id ‘[ami-0123]’ does not exist', 'The image id ‘[ami-0123]’ does not exist'],
     ['bad-parameters', 'bad-parameters'],
   ])('%s → %s', (message, essence) => {

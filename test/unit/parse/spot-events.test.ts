@@ -46,7 +46,11 @@ describe('EC2 Spot Instance Interruption Warning', () => {
   });
 
   it('reads the same event from an SQS record', () => {
-    expect(parseSqsRecord(structuredClone(sqsRecord))).toMatchObject({ outcome: 'signal', messageId: '059f36b4-87a3-44ab-83d2-661975830a7d', signal: { kind: 'spot-interruption', instanceId: 'i-1234567890abcdef0' } });
+    expect(parseSqsRecord(structuredClone(sqsRecord))).toMatchObject({
+      outcome: 'signal',
+      messageId: '059f36b4-87a3-44ab-83d2-661975830a7d',
+      signal: { kind: 'spot-interruption', instanceId: 'i-1234567890abcdef0' },
+    });
   });
 });
 
@@ -54,7 +58,12 @@ describe('EC2 Instance Rebalance Recommendation', () => {
   it('gives the instance and the time', () => {
     expect(parseEventBridgeEvent(structuredClone(rebalance))).toEqual({
       outcome: 'signal',
-      signal: { kind: 'rebalance-recommendation', instanceId: 'i-1234567890abcdef0', time: '2026-11-27T21:02:00.000Z', eventId: '12345678-1234-1234-1234-123456789012' },
+      signal: {
+        kind: 'rebalance-recommendation',
+        instanceId: 'i-1234567890abcdef0',
+        time: '2026-11-27T21:02:00.000Z',
+        eventId: '12345678-1234-1234-1234-123456789012',
+      },
     });
   });
 });
@@ -63,7 +72,10 @@ describe('EC2 Instance State-change Notification', () => {
   it.each(['shutting-down', 'terminated', 'stopping', 'stopped'])('is a signal for %s, a state that ends a node', (state) => {
     const event = structuredClone(stateChange);
     event.detail.state = state;
-    expect(parseEventBridgeEvent(event)).toMatchObject({ outcome: 'signal', signal: { kind: 'instance-state-change', instanceId: 'i-1234567890abcdef0', state } });
+    expect(parseEventBridgeEvent(event)).toMatchObject({
+      outcome: 'signal',
+      signal: { kind: 'instance-state-change', instanceId: 'i-1234567890abcdef0', state },
+    });
   });
 
   it.each(['pending', 'running'])('ignores %s with a reason (the rule does not subscribe to it)', (state) => {

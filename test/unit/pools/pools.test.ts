@@ -26,7 +26,7 @@ const out = (instanceType: string, zoneName: string, overrides: Partial<PoolOut>
 });
 
 describe('the pools of a group', () => {
-  it('are its overrides\' types in each of its zones, in its market', () => {
+  it("are its overrides' types in each of its zones, in its market", () => {
     expect(poolsOfGroup(spotGroup('spot-a', ['m5.8xlarge', 'r5.8xlarge']))?.map((pool) => `${pool.instanceType}/${pool.zoneName}/${pool.market}`)).toEqual([
       'm5.8xlarge/eu-west-3a/spot',
       'm5.8xlarge/eu-west-3b/spot',
@@ -36,13 +36,23 @@ describe('the pools of a group', () => {
   });
 
   it('are unknown for an on-demand/Spot split, an unread template, or a group seen without its launch spec', () => {
-    expect(poolsOfGroup({ ...spotGroup('a', ['m5.large']), launch: { instanceTypes: ['m5.large'], market: 'mixed', availabilityZoneIds: [], launchTemplate: true } })).toBeNull();
-    expect(poolsOfGroup({ ...spotGroup('a', ['m5.large']), launch: { instanceTypes: [], market: null, availabilityZoneIds: [], launchTemplate: true } })).toBeNull();
+    expect(
+      poolsOfGroup({
+        ...spotGroup('a', ['m5.large']),
+        launch: { instanceTypes: ['m5.large'], market: 'mixed', availabilityZoneIds: [], launchTemplate: true },
+      }),
+    ).toBeNull();
+    expect(
+      poolsOfGroup({ ...spotGroup('a', ['m5.large']), launch: { instanceTypes: [], market: null, availabilityZoneIds: [], launchTemplate: true } }),
+    ).toBeNull();
     expect(poolsOfGroup(group('a', { desired: 1, max: 2 }))).toBeNull();
   });
 
   it('take the one type its instances run when a plain template names no overrides, and the AZ ID of a one-zone group', () => {
-    const pools = poolsOfGroup({ ...spotGroup('a', [], ['eu-west-3a']), launch: { instanceTypes: [], market: 'on-demand', availabilityZoneIds: ['euw3-az1'], launchTemplate: true } });
+    const pools = poolsOfGroup({
+      ...spotGroup('a', [], ['eu-west-3a']),
+      launch: { instanceTypes: [], market: 'on-demand', availabilityZoneIds: ['euw3-az1'], launchTemplate: true },
+    });
     expect(pools).toEqual([{ instanceType: 'm5.8xlarge', zoneName: 'eu-west-3a', zoneId: 'euw3-az1', market: 'on-demand' }]);
   });
 });
@@ -63,17 +73,29 @@ describe('pools out', () => {
   });
 
   it('do not come back from inferred signals (no echo of a pool suspension)', () => {
-    expect(poolsOutOfFailure(failure('spot-a', T0, { origin: 'pool', instanceType: 'm5.8xlarge' }), spotGroup('spot-a', ['m5.8xlarge']), DEFAULT_POOL_OUT_MS)).toEqual([]);
+    expect(
+      poolsOutOfFailure(failure('spot-a', T0, { origin: 'pool', instanceType: 'm5.8xlarge' }), spotGroup('spot-a', ['m5.8xlarge']), DEFAULT_POOL_OUT_MS),
+    ).toEqual([]);
   });
 
   it('keep one mark per pool, the longest, and drop expired ones', () => {
-    const live = liveOuts([out('m5.8xlarge', 'eu-west-3a'), out('m5.8xlarge', 'eu-west-3a', { until: at(600) }), out('r5.8xlarge', 'eu-west-3a', { until: at(10) })], new Date(at(20)));
+    const live = liveOuts(
+      [out('m5.8xlarge', 'eu-west-3a'), out('m5.8xlarge', 'eu-west-3a', { until: at(600) }), out('r5.8xlarge', 'eu-west-3a', { until: at(10) })],
+      new Date(at(20)),
+    );
     expect(live.map((entry) => entry.until)).toEqual([at(600)]);
   });
 });
 
 describe('acting on pools', () => {
-  const groups = [spotGroup('spot-nodes-a', ['m5.8xlarge', 'r5.8xlarge']), spotGroup('spot-nodes-b', ['m5.8xlarge']), { ...spotGroup('on-demand-a', ['m5.8xlarge']), launch: { instanceTypes: ['m5.8xlarge'], market: 'on-demand' as const, availabilityZoneIds: [], launchTemplate: true } }];
+  const groups = [
+    spotGroup('spot-nodes-a', ['m5.8xlarge', 'r5.8xlarge']),
+    spotGroup('spot-nodes-b', ['m5.8xlarge']),
+    {
+      ...spotGroup('on-demand-a', ['m5.8xlarge']),
+      launch: { instanceTypes: ['m5.8xlarge'], market: 'on-demand' as const, availabilityZoneIds: [], launchTemplate: true },
+    },
+  ];
   const now = new Date(at(5));
 
   it('takes out every group whose pools are all out, naming the evidence and where it was seen', () => {
@@ -84,15 +106,29 @@ describe('acting on pools', () => {
   });
 
   it('leaves a group with a pool left, and never crosses markets', () => {
-    const signals = poolOutSignals(snapshot(groups), groups, [out('m5.8xlarge', 'eu-west-3a'), out('m5.8xlarge', 'eu-west-3b'), out('r5.8xlarge', 'eu-west-3a')], now);
+    const signals = poolOutSignals(
+      snapshot(groups),
+      groups,
+      [out('m5.8xlarge', 'eu-west-3a'), out('m5.8xlarge', 'eu-west-3b'), out('r5.8xlarge', 'eu-west-3a')],
+      now,
+    );
     expect(signals.map((signal) => signal.autoScalingGroupName)).toEqual(['spot-nodes-b']);
   });
 
-  it('counts a storm or another account\'s signal as inferred (budgeted)', () => {
-    const storm = poolOutOfStorm({ pool: { zoneId: '', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: 9, groups: [], stormSignaledAt: null }, new Date(T0), DEFAULT_POOL_OUT_MS);
+  it("counts a storm or another account's signal as inferred (budgeted)", () => {
+    const storm = poolOutOfStorm(
+      { pool: { zoneId: '', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: 9, groups: [], stormSignaledAt: null },
+      new Date(T0),
+      DEFAULT_POOL_OUT_MS,
+    );
     const signals = poolOutSignals(snapshot(groups), groups, [storm, out('m5.8xlarge', 'eu-west-3b')], now);
     expect(signals[0]?.origin).toBe('inferred');
-    const remote = out('m5.8xlarge', 'eu-west-3b', { account: '111122223333', pool: { zoneId: 'euw3-az2', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: null, source: 'remote' });
+    const remote = out('m5.8xlarge', 'eu-west-3b', {
+      account: '111122223333',
+      pool: { zoneId: 'euw3-az2', instanceType: 'm5.8xlarge', market: 'spot' },
+      zoneName: null,
+      source: 'remote',
+    });
     // A remote mark has only the AZ ID: it matches a group whose zone's ID is known, never by name.
     expect(poolOutSignals(snapshot(groups), groups, [out('m5.8xlarge', 'eu-west-3a'), remote], now)).toEqual([]);
   });

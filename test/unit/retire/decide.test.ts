@@ -12,7 +12,12 @@ import { SPOT_TAG } from '../../../lib/spot/tags';
 const NOW = new Date('2026-11-27T22:00:00.000Z');
 const BATCH = '2026-11-27T21:50:00.000Z';
 const BUS = 'capacity-guard-drain-prod';
-const config = (retire: string, extra = '') => policyFromText(`${extra}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["^spot-"]\n      10: ["^od-"]\nretire: ${retire}\nspot: { clusters: { prod: { drainEventBus: ${BUS} } } }\n`, 'test', { env: {} });
+const config = (retire: string, extra = '') =>
+  policyFromText(
+    `${extra}\nclusters:\n  - name: prod\n    priorities: |-\n      50: ["^spot-"]\n      10: ["^od-"]\nretire: ${retire}\nspot: { clusters: { prod: { drainEventBus: ${BUS} } } }\n`,
+    'test',
+    { env: {} },
+  );
 const POLICY = config('{ enabled: true, bootGrace: 0s }');
 
 function group(name: string, desired: number, live: number, tags: Record<string, string> = {}, minSize = 0): ReturnType<typeof toView> {
@@ -21,7 +26,13 @@ function group(name: string, desired: number, live: number, tags: Record<string,
     minSize,
     maxSize: 20,
     desiredCapacity: desired,
-    instances: Array.from({ length: live }, (_, index) => ({ instanceId: `i-${name}-${index}`, lifecycleState: 'InService', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
+    instances: Array.from({ length: live }, (_, index) => ({
+      instanceId: `i-${name}-${index}`,
+      lifecycleState: 'InService',
+      availabilityZone: 'eu-west-3a',
+      instanceType: 'm5.8xlarge',
+      healthStatus: 'Healthy',
+    })),
     tags,
     createdTime: '2026-11-27T00:00:00Z',
     availabilityZones: ['eu-west-3a'],
@@ -30,7 +41,18 @@ function group(name: string, desired: number, live: number, tags: Record<string,
 }
 
 function node(id: string, extra: Partial<FallbackNode> = {}): FallbackNode {
-  return { instanceId: id, group: 'od-a', lifecycleState: 'InService', market: 'on-demand', instanceType: 'm5.8xlarge', launchTime: '2026-11-27T20:00:00.000Z', nodeName: `${id}.internal`, ec2State: 'running', tags: {}, ...extra };
+  return {
+    instanceId: id,
+    group: 'od-a',
+    lifecycleState: 'InService',
+    market: 'on-demand',
+    instanceType: 'm5.8xlarge',
+    launchTime: '2026-11-27T20:00:00.000Z',
+    nodeName: `${id}.internal`,
+    ec2State: 'running',
+    tags: {},
+    ...extra,
+  };
 }
 
 function view(overrides: Partial<SetView> = {}): SetView {
@@ -59,7 +81,9 @@ describe('the capacity-guard/retire tag', () => {
       { phase: 'aborted', at: BATCH, reason: 'Spot group spot-a went suspended' },
     ] as const;
     for (const state of states) expect(readRetireState(encodeRetireState(state))).toEqual(state);
-    expect(encodeRetireState({ phase: 'replacing', batch: BATCH, from: 100, to: 200, fallbackDesired: 1000, readySince: BATCH }).length).toBeLessThanOrEqual(256);
+    expect(encodeRetireState({ phase: 'replacing', batch: BATCH, from: 100, to: 200, fallbackDesired: 1000, readySince: BATCH }).length).toBeLessThanOrEqual(
+      256,
+    );
     expect(readRetireState('replacing;yesterday;4;6;8;-')).toMatchObject({ phase: 'damaged' });
     expect(readRetireState(undefined)).toBeNull();
   });
@@ -80,9 +104,22 @@ describe('decideRetirement', () => {
 
   it('drain-bus path: tags and announces the oldest nodes once the replacements are ready', () => {
     const ready = encodeRetireState({ phase: 'replacing', batch: BATCH, from: 4, to: 5, fallbackDesired: 4, readySince: BATCH });
-    const decision = decideRetirement(view({ spotGroups: [group('spot-a', 5, 5, { [RETIRE_TAG]: ready })], state: { group: 'spot-a', value: readRetireState(ready)! }, nodes: [node('n2', { launchTime: '2026-11-27T20:10:00.000Z' }), node('n1')] }), POLICY, NOW);
+    const decision = decideRetirement(
+      view({
+        spotGroups: [group('spot-a', 5, 5, { [RETIRE_TAG]: ready })],
+        state: { group: 'spot-a', value: readRetireState(ready)! },
+        nodes: [node('n2', { launchTime: '2026-11-27T20:10:00.000Z' }), node('n1')],
+      }),
+      POLICY,
+      NOW,
+    );
     expect(decision.actions).toEqual([
-      expect.objectContaining({ kind: 'retire-nodes', eventBusName: BUS, replacements: 1, nodes: [expect.objectContaining({ instanceId: 'n1', path: 'bus', nodeName: 'n1.internal' })] }),
+      expect.objectContaining({
+        kind: 'retire-nodes',
+        eventBusName: BUS,
+        replacements: 1,
+        nodes: [expect.objectContaining({ instanceId: 'n1', path: 'bus', nodeName: 'n1.internal' })],
+      }),
     ]);
   });
 
@@ -125,8 +162,16 @@ describe('decideRetirement', () => {
 
   it('the change budget: per cluster at most maxConcurrentBatches sets in a batch; the others wait', () => {
     const busy = encodeRetireState({ phase: 'replacing', batch: '2026-11-27T21:59:00.000Z', from: 4, to: 5, fallbackDesired: 4, readySince: null });
-    const views = [view({ set: 'a', spotGroups: [group('spot-a', 5, 4)], state: { group: 'spot-a', value: readRetireState(busy)! } }), view({ set: 'b' }), view({ set: 'c' })];
-    const decisions = applyRetireBudget(views.map((candidate) => decideRetirement(candidate, POLICY, NOW)), views, POLICY);
+    const views = [
+      view({ set: 'a', spotGroups: [group('spot-a', 5, 4)], state: { group: 'spot-a', value: readRetireState(busy)! } }),
+      view({ set: 'b' }),
+      view({ set: 'c' }),
+    ];
+    const decisions = applyRetireBudget(
+      views.map((candidate) => decideRetirement(candidate, POLICY, NOW)),
+      views,
+      POLICY,
+    );
     expect(decisions.map((decision) => decision.actions.map((action) => action.kind))).toEqual([[], ['retire-raise-spot'], []]);
     expect(decisions[2]!.status.why).toMatch(/change budget: 2 set\(s\) of prod already in a batch/);
   });

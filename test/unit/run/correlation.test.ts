@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CORRELATION_IDS_SHOWN, sqsBatchIds } from '../../../lib/run/correlation';
 import { correlateEvents } from '../../../lib/runtime/correlate';
 
-const record = (messageId: string, eventId: string | null) => ({ messageId, body: JSON.stringify(eventId === null ? { nothing: true } : { id: eventId, source: 'aws.autoscaling' }) });
+const record = (messageId: string, eventId: string | null) => ({
+  messageId,
+  body: JSON.stringify(eventId === null ? { nothing: true } : { id: eventId, source: 'aws.autoscaling' }),
+});
 
 describe('sqsBatchIds', () => {
   it('names each record by its EventBridge event id, the message id when the body has none', () => {
@@ -49,18 +52,21 @@ describe('the correlateEvents middleware', () => {
     return { logger, done: handler(event as never, context) };
   }
 
-  it('puts the batch\'s event ids on every line and lists the records once', async () => {
+  it("puts the batch's event ids on every line and lists the records once", async () => {
     const { logger, done } = run({ Records: [record('m-1', 'e-1'), record('m-2', 'e-2')] });
     await done;
     expect(lines.map((line) => [line.message, line.correlation_id])).toEqual([
       ['batch received', 'e-1,e-2'],
       ['actions decided', 'e-1,e-2'],
     ]);
-    expect(lines[0]?.records).toEqual([{ messageId: 'm-1', eventId: 'e-1' }, { messageId: 'm-2', eventId: 'e-2' }]);
+    expect(lines[0]?.records).toEqual([
+      { messageId: 'm-1', eventId: 'e-1' },
+      { messageId: 'm-2', eventId: 'e-2' },
+    ]);
     expect(logger.getCorrelationId()).toBeUndefined(); // cleared for the next invocation
   });
 
-  it('uses a scheduled event\'s id', async () => {
+  it("uses a scheduled event's id", async () => {
     const { done } = run({ id: 'sched-1', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
     await done;
     expect(lines.map((line) => [line.message, line.correlation_id])).toEqual([['actions decided', 'sched-1']]);

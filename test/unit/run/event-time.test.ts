@@ -43,7 +43,14 @@ describe('boundEventTime', () => {
   });
 
   it('moves a future Spot interruption’s deadline with its time (2 min after now)', () => {
-    const interruption: Signal = { kind: 'spot-interruption', instanceId: 'i-0abc', instanceAction: 'terminate', time: minutes(600), deadline: minutes(602), eventId: 'e-1' };
+    const interruption: Signal = {
+      kind: 'spot-interruption',
+      instanceId: 'i-0abc',
+      instanceAction: 'terminate',
+      time: minutes(600),
+      deadline: minutes(602),
+      eventId: 'e-1',
+    };
 
     const bounded = boundEventTime(interruption, NOW, BOUNDS);
 
@@ -52,9 +59,17 @@ describe('boundEventTime', () => {
 
   it('refuses a stale Spot interruption or rebalance hint, keeps a stale state change and a stale success', () => {
     const old = minutes(-120);
-    expect(boundEventTime({ kind: 'spot-interruption', instanceId: 'i-0abc', instanceAction: 'terminate', time: old, deadline: minutes(-118), eventId: 'e' }, NOW, BOUNDS).admitted).toBe(false);
+    expect(
+      boundEventTime(
+        { kind: 'spot-interruption', instanceId: 'i-0abc', instanceAction: 'terminate', time: old, deadline: minutes(-118), eventId: 'e' },
+        NOW,
+        BOUNDS,
+      ).admitted,
+    ).toBe(false);
     expect(boundEventTime({ kind: 'rebalance-recommendation', instanceId: 'i-0abc', time: old, eventId: 'e' }, NOW, BOUNDS).admitted).toBe(false);
-    expect(boundEventTime({ kind: 'instance-state-change', instanceId: 'i-0abc', state: 'terminated', time: old, eventId: 'e' }, NOW, BOUNDS).admitted).toBe(true);
+    expect(boundEventTime({ kind: 'instance-state-change', instanceId: 'i-0abc', state: 'terminated', time: old, eventId: 'e' }, NOW, BOUNDS).admitted).toBe(
+      true,
+    );
     expect(boundEventTime(success('spot-a', old), NOW, BOUNDS).admitted).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ describe('reportUnreadableKillSwitch', () => {
 
     reportUnreadableKillSwitch(policyFromText(CONFIG, 'c.yml', { env: { CAPACITY_GUARD_KILL_SWITCH: 'tru' } }), log, metrics);
 
-    expect(log.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual(['kill switch unreadable (CAPACITY_GUARD_KILL_SWITCH="tru"): treated as on, nothing will be written']);
+    expect(log.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
+      'kill switch unreadable (CAPACITY_GUARD_KILL_SWITCH="tru"): treated as on, nothing will be written',
+    ]);
     expect(metrics.get('config.kill-switch-unreadable')).toBe(1);
   });
 

@@ -19,7 +19,17 @@ const content: Omit<SharedPoolSignal, 'id'> = {
   originAccount: A,
 };
 const signal: SharedPoolSignal = { ...content, id: sharedSignalId(content) };
-const event = (detail: unknown, account: string | undefined = A) => ({ version: '0', id: 'e-1', 'detail-type': 'Capacity Pool Signal', source: 'capacity-guard.signals', account, time: content.lastSeen, region: 'eu-west-3', resources: [], detail });
+const event = (detail: unknown, account: string | undefined = A) => ({
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'Capacity Pool Signal',
+  source: 'capacity-guard.signals',
+  account,
+  time: content.lastSeen,
+  region: 'eu-west-3',
+  resources: [],
+  detail,
+});
 const policy = resolveSharedSignals(SharedSignalsSchema.parse({ accounts: [A, B] }))!;
 
 describe('parsing a pool signal', () => {
@@ -81,11 +91,39 @@ describe('marks and publication', () => {
   it('merges evidence per pool, and leaves out a failure without a type whose group it does not know', () => {
     const signals = signalsFrom(
       [
-        { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: content.firstSeen, lastSeen: content.firstSeen },
-        { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', market: 'spot', kind: 'capacity-failure', evidence: 2, firstSeen: content.lastSeen, lastSeen: content.lastSeen },
-        { zone: { name: 'eu-west-3b' }, instanceType: null, group: 'g', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: content.lastSeen, lastSeen: content.lastSeen },
+        {
+          zone: { name: 'eu-west-3a' },
+          instanceType: 'm5.8xlarge',
+          market: 'spot',
+          kind: 'capacity-failure',
+          evidence: 1,
+          firstSeen: content.firstSeen,
+          lastSeen: content.firstSeen,
+        },
+        {
+          zone: { name: 'eu-west-3a' },
+          instanceType: 'm5.8xlarge',
+          market: 'spot',
+          kind: 'capacity-failure',
+          evidence: 2,
+          firstSeen: content.lastSeen,
+          lastSeen: content.lastSeen,
+        },
+        {
+          zone: { name: 'eu-west-3b' },
+          instanceType: null,
+          group: 'g',
+          market: 'spot',
+          kind: 'capacity-failure',
+          evidence: 1,
+          firstSeen: content.lastSeen,
+          lastSeen: content.lastSeen,
+        },
       ],
-      new Map([['eu-west-3a', 'euw3-az1'], ['eu-west-3b', 'euw3-az2']]),
+      new Map([
+        ['eu-west-3a', 'euw3-az1'],
+        ['eu-west-3b', 'euw3-az2'],
+      ]),
       { account: A, region: 'eu-west-3' },
     );
     expect(signals).toEqual([signal]);

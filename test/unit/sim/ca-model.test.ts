@@ -10,7 +10,7 @@ const spot = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `spot-$
 const onDemand = { name: 'on-demand-a', market: 'on-demand' as const, desired: 0 };
 
 describe('CA 1.36 on AWS: early abort (auto_scaling_groups.go isNodeGroupAvailable)', () => {
-  it('a Failed activity newer than CA\'s resize backs the group off at the next cache refresh, and the group after it is tried in the same loop and aborted within 20 s', async () => {
+  it("a Failed activity newer than CA's resize backs the group off at the next cache refresh, and the group after it is tried in the same loop and aborted within 20 s", async () => {
     // Prepare: the first refresh at +0 s, the next at +60 s
     const story = caStory({ version: '1.36', groups: [...spot(2), onDemand], demand: 5, seed: 1 });
 
@@ -79,8 +79,22 @@ describe('CA 1.36: what else it does with a failing or slow group', () => {
 
   it('a timed-out scale-up is backed off and reverted, unless the cache already lists its nodes (AwsNodeGroup.DecreaseTargetSize refuses)', async () => {
     // Prepare: Spot has capacity but nodes take 90 s to register; a 20 s provision time times them out
-    const before = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: 5, spotOut: false, cachePhase: 50_000, model: { maxNodeProvisionTime: 20_000 } });
-    const after = caStory({ version: '1.36', groups: [...spot(1), onDemand], demand: 5, spotOut: false, cachePhase: 10_000, model: { maxNodeProvisionTime: 20_000 } });
+    const before = caStory({
+      version: '1.36',
+      groups: [...spot(1), onDemand],
+      demand: 5,
+      spotOut: false,
+      cachePhase: 50_000,
+      model: { maxNodeProvisionTime: 20_000 },
+    });
+    const after = caStory({
+      version: '1.36',
+      groups: [...spot(1), onDemand],
+      demand: 5,
+      spotOut: false,
+      cachePhase: 10_000,
+      model: { maxNodeProvisionTime: 20_000 },
+    });
 
     // Act
     await before.runUntil(40);

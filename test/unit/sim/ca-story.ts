@@ -31,7 +31,16 @@ export interface Story {
 
 const START = Date.parse('2026-11-27T20:55:00Z');
 
-export function caStory(options: { version: CaVersion; groups: StoryGroup[]; demand: number | ((seconds: number) => number); cachePhase?: number; loopOffset?: number; seed?: number; model?: Partial<ClusterAutoscalerModel>; spotOut?: boolean }): Story {
+export function caStory(options: {
+  version: CaVersion;
+  groups: StoryGroup[];
+  demand: number | ((seconds: number) => number);
+  cachePhase?: number;
+  loopOffset?: number;
+  seed?: number;
+  model?: Partial<ClusterAutoscalerModel>;
+  spotOut?: boolean;
+}): Story {
   const clock = new FakeClock(new Date(START).toISOString());
   const aws = new FakeAutoScaling(clock, { bootSeconds: 90, retrySeconds: 10 });
   for (const group of options.groups) {

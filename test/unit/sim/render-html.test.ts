@@ -18,7 +18,9 @@ function points(d: string): { x: number; y: number }[] {
 }
 
 describe('the HTML report plot', async () => {
-  const comparison = await simulate(scenarioFromText(scenarioYaml({ duration: '30m' }), 'night.yaml'), { sweep: { ranges: { seeds: [1, 2], phases: [0, 30_000] }, sensitivity: { seeds: [1], phases: [0] } } });
+  const comparison = await simulate(scenarioFromText(scenarioYaml({ duration: '30m' }), 'night.yaml'), {
+    sweep: { ranges: { seeds: [1, 2], phases: [0, 30_000] }, sensitivity: { seeds: [1], phases: [0] } },
+  });
   const html = renderHtml(comparison);
   const svgText = /<svg[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
   const svg = parseXml(svgText);
@@ -65,7 +67,9 @@ describe('the HTML report plot', async () => {
   });
 
   it("plots what the runs measured: every ready line ends on the demand line, the 2020 CA's later than capacity-guard's", () => {
-    const [demand, guard, today, base] = ['demanded', 'ready-capacity-guard', 'ready-baseline', 'ready-baseline-1.23'].map((id) => points(bySeries('path', id)!.attributes.d!));
+    const [demand, guard, today, base] = ['demanded', 'ready-capacity-guard', 'ready-baseline', 'ready-baseline-1.23'].map((id) =>
+      points(bySeries('path', id)!.attributes.d!),
+    );
     expect(today!.at(-1)!.y).toBe(demand!.at(-1)!.y);
     expect(guard!.at(-1)!.y).toBe(demand!.at(-1)!.y);
     expect(base!.at(-1)!.y).toBe(demand!.at(-1)!.y);

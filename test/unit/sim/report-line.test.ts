@@ -5,12 +5,22 @@ import type { SlackMessage } from '../../../lib/notify/message';
 import { createPreviewNotifier } from '../../../lib/notify/preview';
 import { describeMessage } from '../../../lib/sim/report-line';
 
-const alert: Alert = { kind: 'alert', severity: 'critical', code: 'no-fallback-capacity', cluster: 'prod', group: 'spot-nodes-a', message: 'no group left to fail over to' };
+const alert: Alert = {
+  kind: 'alert',
+  severity: 'critical',
+  code: 'no-fallback-capacity',
+  cluster: 'prod',
+  group: 'spot-nodes-a',
+  message: 'no group left to fail over to',
+};
 const TEN_MINUTES = 600_000;
 
 function preview(): { shown: SlackMessage[]; notify: (time: string) => Promise<void> } {
   const shown: SlackMessage[] = [];
-  const notifier = createPreviewNotifier(() => TEN_MINUTES, (message) => shown.push(message));
+  const notifier = createPreviewNotifier(
+    () => TEN_MINUTES,
+    (message) => shown.push(message),
+  );
   return { shown, notify: (time) => notifier.notify({ source: 'failover', dryRun: false, time, done: [alert], failed: [] }) };
 }
 
@@ -43,7 +53,10 @@ describe('the simulator shows Slack messages', () => {
   it('shows nothing for a run that did nothing', async () => {
     // Arrange
     const shown: SlackMessage[] = [];
-    const notifier = createPreviewNotifier(() => TEN_MINUTES, (message) => shown.push(message));
+    const notifier = createPreviewNotifier(
+      () => TEN_MINUTES,
+      (message) => shown.push(message),
+    );
 
     // Act
     await notifier.notify({ source: 'reconcile', dryRun: false, time: '2026-11-27T21:00:00Z', done: [], failed: [] });

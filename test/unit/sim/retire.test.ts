@@ -39,7 +39,14 @@ describe('cluster-autoscaler scale-down model', () => {
     const aws = new FakeAutoScaling(clock);
     aws.addGroup({ name: 'spot', cluster: 'prod', minSize: 0, maxSize: 20, desiredCapacity: 5, pools: pools('spot') });
     aws.addGroup({ name: 'od', cluster: 'prod', minSize: minOnDemand, maxSize: 20, desiredCapacity: 5, pools: pools('on-demand') });
-    const model = new ClusterAutoscalerScaleDown(DEFAULT_SCALE_DOWN, { aws, groups: ['spot', 'od'], demand: () => demand, lastScaleUpAt: () => null, random: seededRandom(3), say: () => {} });
+    const model = new ClusterAutoscalerScaleDown(DEFAULT_SCALE_DOWN, {
+      aws,
+      groups: ['spot', 'od'],
+      demand: () => demand,
+      lastScaleUpAt: () => null,
+      random: seededRandom(3),
+      say: () => {},
+    });
     const scan = (minutes: number) => {
       for (let s = 0; s < minutes * 6; s++) {
         aws.advance(10_000);

@@ -26,7 +26,9 @@ describe('simulate: determinism', () => {
 
   it('a different seed can break cluster-autoscaler ties differently', async () => {
     // Act
-    const seeds = await Promise.all([1, 2, 3, 4, 5, 6].map(async (seed) => (await runStrategy(scenario({ seed, spotGroups: 4 }), 'baseline')).timeline.map((e) => e.text).join('\n')));
+    const seeds = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(async (seed) => (await runStrategy(scenario({ seed, spotGroups: 4 }), 'baseline')).timeline.map((e) => e.text).join('\n')),
+    );
 
     // Assess
     expect(new Set(seeds).size).toBeGreaterThan(1);
@@ -79,7 +81,9 @@ describe('tv-peak', async () => {
     const text = renderTerminal(result);
 
     // Assess
-    expect(text).toContain('Floor: the demanded capacity cannot be ready in less than 2 min 30 s here (the demand ramps up over 1 min, then a node boots in 1 min 30 s); it bounds every strategy that launches after pods are pending');
+    expect(text).toContain(
+      'Floor: the demanded capacity cannot be ready in less than 2 min 30 s here (the demand ramps up over 1 min, then a node boots in 1 min 30 s); it bounds every strategy that launches after pods are pending',
+    );
     expect(text).toContain('CA 1.36 alone');
     expect(text).toContain('CA 1.23 alone');
     expect(text).toMatch(/Ranges: median \(min – max\) over seeds 1–20 × first cache refresh at \+0 s \/ \+20 s \/ \+40 s \(60 runs each\)/);
@@ -90,7 +94,13 @@ describe('tv-peak', async () => {
     const text = renderTerminal(result);
 
     // Assess
-    expect(result.sensitivity.map((row) => row.change)).toEqual(['as assumed', 'boot 60 s', 'boot 150 s', 'launch-failure event after 5 s', 'launch-failure event after 60 s']);
+    expect(result.sensitivity.map((row) => row.change)).toEqual([
+      'as assumed',
+      'boot 60 s',
+      'boot 150 s',
+      'launch-failure event after 5 s',
+      'launch-failure event after 60 s',
+    ]);
     const boot = (change: string) => result.sensitivity.find((row) => row.change === change)!;
     expect(boot('boot 150 s').baseline! - boot('boot 60 s').baseline!).toBe(90);
     expect(text).toContain('docs.aws.amazon.com/eventbridge/latest/ref/events-ref-autoscaling.html');
@@ -168,9 +178,16 @@ events:
     const { capacityGuard: guard, baseline } = result;
     expect(guard.eventsDelivered).toBeGreaterThanOrEqual(200);
     const actions = guard.timeline.filter((e) => e.who === 'capacity-guard').map((e) => e.text);
-    const drained = actions.filter((text) => text.startsWith('tag-for-drain spot-interruption')).reduce((sum, text) => sum + Number(/\((\d+)\)\]$/.exec(text)?.[1] ?? /\[([^\]]*)\]/.exec(text)![1]!.split(',').length), 0);
+    const drained = actions
+      .filter((text) => text.startsWith('tag-for-drain spot-interruption'))
+      .reduce((sum, text) => sum + Number(/\((\d+)\)\]$/.exec(text)?.[1] ?? /\[([^\]]*)\]/.exec(text)![1]!.split(',').length), 0);
     expect(drained).toBe(200);
-    expect(actions).toEqual(expect.arrayContaining([expect.stringMatching(/^take spot-nodes-8x-a out of rotation \(capacity: SpotInterruptionStorm/), expect.stringMatching(/^take spot-nodes-8x-b out of rotation \(capacity: SpotInterruptionStorm/)]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^take spot-nodes-8x-a out of rotation \(capacity: SpotInterruptionStorm/),
+        expect.stringMatching(/^take spot-nodes-8x-b out of rotation \(capacity: SpotInterruptionStorm/),
+      ]),
+    );
     expect(guard.timeline.some((e) => e.who === 'Slack' && /drain batch/.test(e.text))).toBe(true);
     expect(baseline.timeline.filter((e) => e.who === 'capacity-guard')).toEqual([]);
     // The groups replace the reclaimed instances in the other zones in both runs: the floor is the 2 min storm + 2 min notice.

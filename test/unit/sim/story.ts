@@ -1,7 +1,12 @@
 /** Scenario texts for the simulator tests: one application group, Spot first, on-demand second. */
-export function scenarioYaml(options: { rampOver?: string; spotGroups?: number; ice?: boolean; duration?: string; initialBackoff?: string; seed?: number; extra?: string } = {}): string {
+export function scenarioYaml(
+  options: { rampOver?: string; spotGroups?: number; ice?: boolean; duration?: string; initialBackoff?: string; seed?: number; extra?: string } = {},
+): string {
   const zones = '[eu-west-3a, eu-west-3b, eu-west-3c]';
-  const spot = Array.from({ length: options.spotGroups ?? 2 }, (_, i) => `  - { name: spot-nodes-${i}, market: spot, instanceTypes: [m5.8xlarge], zones: ${zones}, max: 50, desired: 1 }`);
+  const spot = Array.from(
+    { length: options.spotGroups ?? 2 },
+    (_, i) => `  - { name: spot-nodes-${i}, market: spot, instanceTypes: [m5.8xlarge], zones: ${zones}, max: 50, desired: 1 }`,
+  );
   const ice = options.ice ?? true;
   return `
 name: test

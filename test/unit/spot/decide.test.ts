@@ -39,7 +39,14 @@ function instance(id: string, extra: Partial<Ec2Instance> = {}): Ec2Instance {
     ...extra,
   };
 }
-const itn = (id: string, time = '2026-11-27T21:00:00.000Z'): SpotSignal => ({ kind: 'spot-interruption', instanceId: id, time, deadline: new Date(Date.parse(time) + 120_000).toISOString(), instanceAction: 'terminate', eventId: `e-${id}` });
+const itn = (id: string, time = '2026-11-27T21:00:00.000Z'): SpotSignal => ({
+  kind: 'spot-interruption',
+  instanceId: id,
+  time,
+  deadline: new Date(Date.parse(time) + 120_000).toISOString(),
+  instanceAction: 'terminate',
+  eventId: `e-${id}`,
+});
 const hint = (id: string, time = '2026-11-27T21:00:00.000Z'): SpotSignal => ({ kind: 'rebalance-recommendation', instanceId: id, time, eventId: `r-${id}` });
 const items = (...signals: SpotSignal[]) => signals.map((signal, item) => ({ item, signal }));
 const byId = (...list: Ec2Instance[]) => new Map(list.map((i) => [i.instanceId, i]));
@@ -48,7 +55,13 @@ const group = (name: string, ids: string[], tags: Record<string, string> = {}): 
   minSize: 0,
   maxSize: 100,
   desiredCapacity: ids.length,
-  instances: ids.map((instanceId) => ({ instanceId, lifecycleState: 'InService', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', healthStatus: 'Healthy' })),
+  instances: ids.map((instanceId) => ({
+    instanceId,
+    lifecycleState: 'InService',
+    availabilityZone: 'eu-west-3a',
+    instanceType: 'm5.8xlarge',
+    healthStatus: 'Healthy',
+  })),
   tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned', ...tags },
   createdTime: '2026-01-01T00:00:00Z',
   availabilityZones: ['eu-west-3a'],
@@ -56,13 +69,20 @@ const group = (name: string, ids: string[], tags: Record<string, string> = {}): 
 
 describe('planDrains', () => {
   it('tags a batch with few distinct deadlines exactly (one tag set each), and publishes each node with its own deadline', () => {
-    const plan = planDrains(items(itn('i-1', '2026-11-27T21:00:05.000Z'), itn('i-2', '2026-11-27T21:00:01.000Z'), itn('i-3', '2026-11-27T21:00:05.000Z')), byId(instance('i-1'), instance('i-2'), instance('i-3')), policy());
+    const plan = planDrains(
+      items(itn('i-1', '2026-11-27T21:00:05.000Z'), itn('i-2', '2026-11-27T21:00:01.000Z'), itn('i-3', '2026-11-27T21:00:05.000Z')),
+      byId(instance('i-1'), instance('i-2'), instance('i-3')),
+      policy(),
+    );
 
     expect(plan.tags).toEqual([
       {
         kind: 'tag-for-drain',
         reason: 'spot-interruption',
-        instances: [{ instanceId: 'i-1', cluster: 'prod', group: 'spot-a' }, { instanceId: 'i-3', cluster: 'prod', group: 'spot-a' }],
+        instances: [
+          { instanceId: 'i-1', cluster: 'prod', group: 'spot-a' },
+          { instanceId: 'i-3', cluster: 'prod', group: 'spot-a' },
+        ],
         tags: { [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.deadline]: '2026-11-27T21:02:05.000Z', [SPOT_TAG.drainEvent]: 'published' },
       },
       {
@@ -78,7 +98,13 @@ describe('planDrains', () => {
       ['i-2', '2026-11-27T21:02:01.000Z', 'ip-i-2.eu-west-3.compute.internal'],
       ['i-3', '2026-11-27T21:02:05.000Z', 'ip-i-3.eu-west-3.compute.internal'],
     ]);
-    expect(plan.pools).toEqual([expect.objectContaining({ pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: ['i-1', 'i-2', 'i-3'].map((instanceId) => expect.objectContaining({ instanceId })) })]);
+    expect(plan.pools).toEqual([
+      expect.objectContaining({
+        pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' },
+        zoneName: 'eu-west-3a',
+        interruptions: ['i-1', 'i-2', 'i-3'].map((instanceId) => expect.objectContaining({ instanceId })),
+      }),
+    ]);
   });
 
   it('beyond EXACT_DEADLINE_CALLS distinct deadlines (a storm), tags the whole batch in one set with the earliest deadline', () => {
@@ -107,7 +133,10 @@ describe('planDrains', () => {
   });
 
   it('ignores instances of other clusters and outside groups, but counts their interruption in the pool', () => {
-    const foreign = instance('i-3', { tags: { 'aws:autoscaling:groupName': 'other', 'k8s.io/cluster-autoscaler/staging': 'owned' }, autoScalingGroupName: 'other' });
+    const foreign = instance('i-3', {
+      tags: { 'aws:autoscaling:groupName': 'other', 'k8s.io/cluster-autoscaler/staging': 'owned' },
+      autoScalingGroupName: 'other',
+    });
     const loose = instance('i-4', { tags: {}, autoScalingGroupName: null });
     const plan = planDrains(items(itn('i-3'), itn('i-4'), itn('i-5')), byId(foreign, loose), policy());
 
@@ -128,16 +157,37 @@ describe('planDrains', () => {
   });
 
   it('does nothing for an instance already tagged and published', () => {
-    const done = instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.drainEvent]: 'published' } });
+    const done = instance('i-1', {
+      tags: {
+        'aws:autoscaling:groupName': 'spot-a',
+        'k8s.io/cluster-autoscaler/prod': 'owned',
+        [SPOT_TAG.drain]: 'spot-interruption',
+        [SPOT_TAG.drainEvent]: 'published',
+      },
+    });
     const plan = planDrains(items(itn('i-1')), byId(done), policy());
     expect([plan.tags, plan.publish]).toEqual([[], []]);
     expect(plan.items[0]!.notes).toEqual(['already tagged capacity-guard/drain=spot-interruption']);
   });
 
   it('turns a rebalance tag into an interruption tag; never the other way', () => {
-    const hinted = instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'rebalance-recommendation', [SPOT_TAG.drainEvent]: 'published' } });
+    const hinted = instance('i-1', {
+      tags: {
+        'aws:autoscaling:groupName': 'spot-a',
+        'k8s.io/cluster-autoscaler/prod': 'owned',
+        [SPOT_TAG.drain]: 'rebalance-recommendation',
+        [SPOT_TAG.drainEvent]: 'published',
+      },
+    });
     expect(planDrains(items(itn('i-1')), byId(hinted), policy()).tags[0]?.reason).toBe('spot-interruption');
-    const interrupted = instance('i-2', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'spot-interruption', [SPOT_TAG.drainEvent]: 'published' } });
+    const interrupted = instance('i-2', {
+      tags: {
+        'aws:autoscaling:groupName': 'spot-a',
+        'k8s.io/cluster-autoscaler/prod': 'owned',
+        [SPOT_TAG.drain]: 'spot-interruption',
+        [SPOT_TAG.drainEvent]: 'published',
+      },
+    });
     expect(planDrains(items(hint('i-2')), byId(interrupted), policy()).tags).toEqual([]);
   });
 
@@ -154,11 +204,20 @@ describe('planDrains', () => {
   });
 
   it('lets a group opt out by a tag it propagates to its instances', () => {
-    const optedOut = instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.rebalancePolicy]: 'ignore', [SPOT_TAG.replacePolicy]: 'none' } });
+    const optedOut = instance('i-1', {
+      tags: {
+        'aws:autoscaling:groupName': 'spot-a',
+        'k8s.io/cluster-autoscaler/prod': 'owned',
+        [SPOT_TAG.rebalancePolicy]: 'ignore',
+        [SPOT_TAG.replacePolicy]: 'none',
+      },
+    });
     expect(planDrains(items(hint('i-1')), byId(optedOut), policy()).tags).toEqual([]);
     const decided = planDrains(items(itn('i-1')), byId(optedOut), policy()).items;
     expect(planReplacements(decided, byId(optedOut), new Map(), [group('spot-a', ['i-1'])], policy()).actions).toEqual([]);
-    const typo = instance('i-2', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.rebalancePolicy]: 'ignored' } });
+    const typo = instance('i-2', {
+      tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.rebalancePolicy]: 'ignored' },
+    });
     expect(planDrains(items(hint('i-2')), byId(typo), policy()).tags).toHaveLength(1);
   });
 
@@ -170,30 +229,54 @@ describe('planDrains', () => {
 });
 
 describe('planReplacements', () => {
-  const storming: PoolState = { pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: 5, groups: ['spot-a'], stormSignaledAt: null };
+  const storming: PoolState = {
+    pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' },
+    zoneName: 'eu-west-3a',
+    interruptions: 5,
+    groups: ['spot-a'],
+    stormSignaledAt: null,
+  };
   const calm: PoolState = { ...storming, interruptions: 4 };
 
   it('detaches in-service instances per group, unless the pool storms or the group says replace: none', () => {
     const decided = planDrains(items(itn('i-1'), itn('i-2'), itn('i-9')), byId(instance('i-1'), instance('i-2'), instance('i-9')), policy()).items;
     const groups = [group('spot-a', ['i-1', 'i-2'])];
 
-    expect(planReplacements(decided, byId(instance('i-1'), instance('i-2'), instance('i-9')), new Map([['euw3-az1|m5.8xlarge|spot', calm]]), groups, policy()).actions).toEqual([
-      { kind: 'detach-for-replacement', cluster: 'prod', group: 'spot-a', instanceIds: ['i-1', 'i-2'], reason: 'spot-interruption' },
-    ]);
-    expect(planReplacements(decided, byId(instance('i-1'), instance('i-2')), new Map([['euw3-az1|m5.8xlarge|spot', storming]]), groups, policy()).actions).toEqual([]);
+    expect(
+      planReplacements(decided, byId(instance('i-1'), instance('i-2'), instance('i-9')), new Map([['euw3-az1|m5.8xlarge|spot', calm]]), groups, policy())
+        .actions,
+    ).toEqual([{ kind: 'detach-for-replacement', cluster: 'prod', group: 'spot-a', instanceIds: ['i-1', 'i-2'], reason: 'spot-interruption' }]);
+    expect(
+      planReplacements(decided, byId(instance('i-1'), instance('i-2')), new Map([['euw3-az1|m5.8xlarge|spot', storming]]), groups, policy()).actions,
+    ).toEqual([]);
     expect(planReplacements(decided, byId(instance('i-1'), instance('i-2')), new Map(), groups, policy('      replace: none')).actions).toEqual([]);
   });
 });
 
 describe('stormSignals', () => {
-  const state: PoolState = { pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' }, zoneName: 'eu-west-3a', interruptions: 5, groups: ['other-cluster-group', 'spot-a'], stormSignaledAt: null };
+  const state: PoolState = {
+    pool: { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' },
+    zoneName: 'eu-west-3a',
+    interruptions: 5,
+    groups: ['other-cluster-group', 'spot-a'],
+    stormSignaledAt: null,
+  };
   const snapshot = buildSnapshot([group('spot-a', ['i-1'])], policy());
   const now = new Date('2026-11-27T21:01:00Z');
 
   it('turns a pool at the threshold into capacity launch failures for the configured groups that lost instances there', () => {
     const [storm] = stormSignals([state], snapshot, policy(), now);
     expect(storm!.signals).toEqual([
-      expect.objectContaining({ kind: 'launch-failure', autoScalingGroupName: 'spot-a', availabilityZone: 'eu-west-3a', instanceType: 'm5.8xlarge', market: 'spot', failure: 'capacity', errorCode: 'SpotInterruptionStorm', time: now.toISOString() }),
+      expect.objectContaining({
+        kind: 'launch-failure',
+        autoScalingGroupName: 'spot-a',
+        availabilityZone: 'eu-west-3a',
+        instanceType: 'm5.8xlarge',
+        market: 'spot',
+        failure: 'capacity',
+        errorCode: 'SpotInterruptionStorm',
+        time: now.toISOString(),
+      }),
     ]);
   });
 
@@ -209,11 +292,30 @@ describe('stormSignals', () => {
 
 describe('planRebalanceExpiry', () => {
   const now = new Date('2026-11-27T21:30:00Z');
-  const tagged = (id: string, at: string, drain = 'rebalance-recommendation') => instance(id, { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: drain, [SPOT_TAG.rebalanceAt]: at } });
+  const tagged = (id: string, at: string, drain = 'rebalance-recommendation') =>
+    instance(id, {
+      tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: drain, [SPOT_TAG.rebalanceAt]: at },
+    });
 
   it('expires rebalance tags older than 30 minutes, not younger ones, not interruption tags, not other clusters', () => {
-    const foreign = instance('i-4', { tags: { 'aws:autoscaling:groupName': 'x', 'k8s.io/cluster-autoscaler/staging': 'owned', [SPOT_TAG.drain]: 'rebalance-recommendation', [SPOT_TAG.rebalanceAt]: '2026-11-27T20:00:00.000Z' } });
-    const plan = planRebalanceExpiry([tagged('i-1', '2026-11-27T21:00:00.000Z'), tagged('i-2', '2026-11-27T21:00:01.000Z'), tagged('i-3', '2026-11-27T20:00:00.000Z', 'spot-interruption'), foreign], policy(), now);
+    const foreign = instance('i-4', {
+      tags: {
+        'aws:autoscaling:groupName': 'x',
+        'k8s.io/cluster-autoscaler/staging': 'owned',
+        [SPOT_TAG.drain]: 'rebalance-recommendation',
+        [SPOT_TAG.rebalanceAt]: '2026-11-27T20:00:00.000Z',
+      },
+    });
+    const plan = planRebalanceExpiry(
+      [
+        tagged('i-1', '2026-11-27T21:00:00.000Z'),
+        tagged('i-2', '2026-11-27T21:00:01.000Z'),
+        tagged('i-3', '2026-11-27T20:00:00.000Z', 'spot-interruption'),
+        foreign,
+      ],
+      policy(),
+      now,
+    );
     expect(plan).toEqual({ kind: 'untag-expired-rebalance', instanceIds: ['i-1'], keys: [SPOT_TAG.drain, SPOT_TAG.rebalanceAt, SPOT_TAG.drainEvent] });
   });
 
@@ -226,7 +328,15 @@ describe('planDetachedTermination', () => {
   const now = new Date('2026-11-27T21:30:00Z');
   /** Detached by us: no group tag any more, the cluster tags and our drain tag kept. */
   const detached = (id: string, drain: string, since: string, extra: Partial<Ec2Instance> = {}) =>
-    instance(id, { autoScalingGroupName: null, tags: { 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: drain, [drain === 'spot-interruption' ? SPOT_TAG.deadline : SPOT_TAG.rebalanceAt]: since }, ...extra });
+    instance(id, {
+      autoScalingGroupName: null,
+      tags: {
+        'k8s.io/cluster-autoscaler/prod': 'owned',
+        [SPOT_TAG.drain]: drain,
+        [drain === 'spot-interruption' ? SPOT_TAG.deadline : SPOT_TAG.rebalanceAt]: since,
+      },
+      ...extra,
+    });
 
   it('terminates detached nodes 30 minutes past the recommendation (rebalance-replace) or the deadline (interruption EC2 did not carry out)', () => {
     const plan = planDetachedTermination(
@@ -246,8 +356,17 @@ describe('planDetachedTermination', () => {
     const old = '2026-11-27T20:00:00.000Z';
     const candidates = [
       // The detach did not happen (storming pool, lease busy): its group still owns it.
-      instance('i-1', { tags: { 'aws:autoscaling:groupName': 'spot-a', 'k8s.io/cluster-autoscaler/prod': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
-      detached('i-2', 'rebalance-replace', old, { tags: { 'k8s.io/cluster-autoscaler/staging': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old } }),
+      instance('i-1', {
+        tags: {
+          'aws:autoscaling:groupName': 'spot-a',
+          'k8s.io/cluster-autoscaler/prod': 'owned',
+          [SPOT_TAG.drain]: 'rebalance-replace',
+          [SPOT_TAG.rebalanceAt]: old,
+        },
+      }),
+      detached('i-2', 'rebalance-replace', old, {
+        tags: { 'k8s.io/cluster-autoscaler/staging': 'owned', [SPOT_TAG.drain]: 'rebalance-replace', [SPOT_TAG.rebalanceAt]: old },
+      }),
       detached('i-3', 'rebalance-recommendation', old),
       detached('i-4', 'rebalance-replace', old, { state: 'shutting-down' }),
       detached('i-5', 'rebalance-replace', 'soon'),
@@ -260,7 +379,9 @@ describe('planDetachedTermination', () => {
     const node = detached('i-1', 'rebalance-replace', '2026-11-27T21:20:00.000Z');
     expect(planDetachedTermination([node], policy(), now)).toBeNull();
     expect(planDetachedTermination([node], policy('  terminateDetachedAfter: 10m'), now)?.instanceIds).toEqual(['i-1']);
-    expect(planDetachedTermination([detached('i-2', 'rebalance-replace', '2026-11-01T00:00:00.000Z')], policy('  terminateDetachedAfter: never'), now)).toBeNull();
+    expect(
+      planDetachedTermination([detached('i-2', 'rebalance-replace', '2026-11-01T00:00:00.000Z')], policy('  terminateDetachedAfter: never'), now),
+    ).toBeNull();
   });
 });
 
