@@ -27,7 +27,8 @@ import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
 import { ANY_SIGNAL, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
-import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
+import { handBackOnTransient } from '../run/execute-each';
+import { describeConfiguredGroups } from '../run/describe-groups';
 
 /** A batch waits this long for the lease before it is handed back to SQS. */
 const LOCK_WAIT_MS = 10_000;
@@ -98,14 +99,7 @@ async function decideAndAct(
   mode = { withoutLease: false },
   followUp?: LaunchBatchFollowUp,
 ): Promise<void> {
-  const observed = await retrying(
-    () =>
-      deps.autoScaling.describeGroups(
-        deps.policy.clusters.map((cluster) => cluster.name),
-        options,
-      ),
-    retryFor(deps, options),
-  );
+  const observed = await describeConfiguredGroups(deps, options);
   const { decided: all, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
   const decided = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   // The whole batch is decided before anything is done: one log line for all of it.

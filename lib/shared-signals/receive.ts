@@ -21,6 +21,7 @@ import { describeSharedSignal } from '../vocabulary/shared-signal';
 import { groupsPartlyOut, suspensionsForRemote } from './act-on-pools';
 import { admitSignal } from './admit';
 import { remoteOut } from './marks';
+import { describeConfiguredGroups } from '../run/describe-groups';
 
 const LOCK_WAIT_MS = 10_000;
 
@@ -110,11 +111,9 @@ async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise
   const actions = await underLease(
     deps,
     LOCK_WAIT_MS,
-    async () => {
-      const observed = await deps.autoScaling.describeGroups(
-        deps.policy.clusters.map((cluster) => cluster.name),
-        options,
-      );
+    // Every write goes through `held`: fenced by the lease (lib/run/with-lock.ts).
+    async (held) => {
+      const observed = await describeConfiguredGroups(held, options);
       const snapshot = buildSnapshot(observed, deps.policy);
       const [outs, zoneIds] = await Promise.all([deps.pools.listPoolsOut(deps.now(), options), deps.zoneIds(options)]);
       for (const entry of groupsPartlyOut(observed, outs, deps.now(), zoneIds)) {
@@ -128,7 +127,7 @@ async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise
       }
       const decided = suspensionsForRemote(snapshot, observed, outs, deps.policy, deps.now(), zoneIds);
       logDecided(decided, deps);
-      const result = await actDecided(decided, deps, options);
+      const result = await actDecided(decided, held, options);
       reporter.add(decided, result);
       if (result.failed.length > 0) throw new Error(`${result.failed.length} action(s) failed`);
       for (const action of decided) if (action.kind === 'suspend-group') deps.metrics.count('shared-signals.group-out');

@@ -25,7 +25,7 @@ import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { type Accepts, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
-import { handBackOnTransient, retryFor, retrying } from '../run/execute-each';
+import { handBackOnTransient } from '../run/execute-each';
 import { poolId, poolKeyOf } from '../vocabulary/pool-key';
 import { type SpotSignal, isSpotSignal } from '../vocabulary/signals';
 import type { PublishDrainRequested, SpotAction, TagForDrain } from './actions';
@@ -44,6 +44,7 @@ import type { SpotDeps } from './deps';
 import { type SpotExecution, executeSpotActions } from './execute';
 import { SPOT_TAG } from './tags';
 import { DEFAULT_POOL_OUT_MS, poolOutOfStorm } from '../pools/pool-out';
+import { describeConfiguredGroups } from '../run/describe-groups';
 
 /** A batch waits this long for the lease before its detaches and storm are retried. */
 const LOCK_WAIT_MS = 10_000;
@@ -161,14 +162,7 @@ async function replaceAndHandStorms(
   states: ReadonlyMap<string, PoolState>,
 ): Promise<void> {
   const { deps, options } = ledger;
-  const observed = await retrying(
-    () =>
-      deps.autoScaling.describeGroups(
-        deps.policy.clusters.map((cluster) => cluster.name),
-        options,
-      ),
-    retryFor(deps, options),
-  );
+  const observed = await describeConfiguredGroups(deps, options);
   const replacements = detachesOfLive(candidates, observed);
   for (const [item, note] of [...notes, ...replacements.notes]) ledger.note(item, [note]);
   ledger.announce(replacements.actions);
