@@ -58,15 +58,7 @@ export async function benchFailover(context: BenchContext): Promise<BenchFigures
   const autoScalingCalls = countCalls(client);
   const lockCalls = countCalls(dynamo);
   const calls = { count: () => autoScalingCalls.count() + lockCalls.count(), reset: () => (autoScalingCalls.reset(), lockCalls.reset()) };
-  const deps: AppDeps = {
-    policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }),
-    autoScaling: createAutoScalingAdapter(client),
-    lock,
-    log: silentLog,
-    metrics: noMetrics,
-    notifier: noNotifier,
-    now: () => new Date(),
-  };
+  const deps = quietMotoDeps(client, lock);
 
   const timings: number[] = [];
   const callCounts: number[] = [];
@@ -119,4 +111,17 @@ async function directModeCallsOnFake(): Promise<number> {
 
 export function round1(value: number): number {
   return Number(value.toFixed(1));
+}
+
+/** The runs' deps on moto for the benches: the real Auto Scaling adapter and lease, nothing logged, counted or sent. */
+export function quietMotoDeps(client: AutoScalingClient, lock: AppDeps['lock']): AppDeps {
+  return {
+    policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }),
+    autoScaling: createAutoScalingAdapter(client),
+    lock,
+    log: silentLog,
+    metrics: noMetrics,
+    notifier: noNotifier,
+    now: () => new Date(),
+  };
 }

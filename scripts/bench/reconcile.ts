@@ -1,14 +1,10 @@
 /** The scheduled reconcile over 500 managed groups on moto: Auto Scaling calls (Describe pages of 100) and wall time. */
 import { performance } from 'node:perf_hooks';
-import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
-import type { AppDeps } from '../../lib/run/deps';
 import { reconcile } from '../../lib/failover/reconcile';
-import { policyFromText } from '../../lib/config/load';
 import { createLockTable, motoDynamoDbClient } from '../../test/support/moto-lock';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../../test/support/moto-world';
 import type { BenchContext, BenchFigures } from './context';
-import { CONFIG, countCalls } from './failover';
-import { silentLog, noMetrics, noNotifier } from '../../lib/fakes/recorders';
+import { countCalls, quietMotoDeps } from './failover';
 
 const GROUPS = 500;
 
@@ -22,15 +18,7 @@ export async function benchReconcile(context: BenchContext): Promise<BenchFigure
   const client = motoAutoScalingClient(endpoint);
   const calls = countCalls(client);
   const lock = await createLockTable(motoDynamoDbClient(endpoint));
-  const deps: AppDeps = {
-    policy: policyFromText(CONFIG('cluster-autoscaler'), 'bench', { env: {} }),
-    autoScaling: createAutoScalingAdapter(client),
-    lock,
-    log: silentLog,
-    metrics: noMetrics,
-    notifier: noNotifier,
-    now: () => new Date(),
-  };
+  const deps = quietMotoDeps(client, lock);
   const started = performance.now();
   const result = await reconcile(deps);
   const elapsed = performance.now() - started;
