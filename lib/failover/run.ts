@@ -16,7 +16,7 @@
 import { type Action, writesToAws } from './actions';
 import { summarize } from './guard-rails';
 import { type Snapshot, buildSnapshot } from './snapshot';
-import type { ExecutionResult } from './execute';
+import { type ExecutionResult, PhantomDemand } from './execute';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolEvidence } from '../ports/shared-signals';
@@ -46,6 +46,8 @@ export interface LaunchBatch {
   signals: readonly { item: number; signal: Signal }[];
   observed: readonly ObservedGroup[];
   snapshot: Snapshot;
+  /** Nodes the snapshot counts in groups' desired that the batch did not raise (./execute.ts). */
+  phantom: PhantomDemand;
 }
 
 /** Returns its actions (for the report) and the records to retry if they could not be done. */
@@ -107,6 +109,7 @@ async function decideAndAct(
     decided.flatMap((entry) => entry.actions),
     deps,
   );
+  const phantom = new PhantomDemand();
   for (const { item, signal, actions, notes, owned } of decided) {
     if (!owned) {
       deps.metrics.count('signal.foreign-group');
@@ -115,7 +118,7 @@ async function decideAndAct(
       });
     }
     if (notes.length) deps.log.info('no further action', { notes });
-    const result = await actDecided(actions, deps, options);
+    const result = await actDecided(actions, deps, options, phantom);
     // Event time to the failover's writes done: only for a failure that moved something (a
     // redelivery that finds the group already out is not a failover, and would only add its age).
     if (owned && signal.kind === 'launch-failure' && actions.some(writesToAws) && result.failed.length === 0) {
@@ -127,7 +130,7 @@ async function decideAndAct(
   }
   // Pool marks and the tier probe (it launches) only under the lease.
   if (followUp && !mode.withoutLease) {
-    const after = await followUp({ signals, observed, snapshot }, options);
+    const after = await followUp({ signals, observed, snapshot, phantom }, options);
     reporter.add(after.actions, after.result);
     for (const item of after.retry) failed.add(item);
   }

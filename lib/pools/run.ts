@@ -31,7 +31,7 @@ export interface PoolsDeps {
 }
 
 export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): LaunchBatchFollowUp {
-  return async ({ signals, observed, snapshot }, options: CallOptions) => {
+  return async ({ signals, observed, snapshot, phantom }, options: CallOptions) => {
     const byName = new Map(observed.map((group) => [group.name, group]));
     const lifetime = pools.outForMs ?? DEFAULT_POOL_OUT_MS;
     const marked: { item: number; outs: PoolOut[] }[] = signals.flatMap(({ item, signal }) => {
@@ -80,7 +80,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       );
       const actions = decided.flatMap((entry) => entry.actions);
       logDecided(actions, deps);
-      const result = await actDecided(actions, deps, options);
+      const result = await actDecided(actions, deps, options, phantom);
       return { actions, result, retry: result.failed.length > 0 ? retry : [] };
     } catch (error) {
       // The batch's own actions are done; its capacity failures come back to mark the pools again.
