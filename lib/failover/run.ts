@@ -14,7 +14,6 @@
  * is out of its rotation).
  */
 import { type Action, writesToAws } from './actions';
-import { summarize } from './guard-rails';
 import { type Snapshot, buildSnapshot } from './snapshot';
 import { type ExecutionResult, PhantomDemand } from './execute';
 import type { ObservedGroup } from '../ports/auto-scaling';
@@ -27,6 +26,7 @@ import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
 import { ANY_SIGNAL, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { withoutLease } from './without-lease';
 import { handBackOnTransient } from '../run/execute-each';
 import { describeConfiguredGroups } from '../run/describe-groups';
 
@@ -88,9 +88,6 @@ export async function handleLaunchEvents(
   return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
 
-/** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */
-const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
-
 async function decideAndAct(
   signals: { item: number; signal: Signal }[],
   annotated: Annotated[],
@@ -134,17 +131,6 @@ async function decideAndAct(
     reporter.add(after.actions, after.result);
     for (const item of after.retry) failed.add(item);
   }
-}
-
-function withoutLease<E extends { actions: Action[]; notes: string[] }>(entry: E, deps: AppDeps): E {
-  const deferred = entry.actions.filter((action) => !SAFE_WITHOUT_LEASE.has(action.kind));
-  if (deferred.length === 0) return entry;
-  deps.metrics.count('action.deferred-lease-store-down', deferred.length);
-  return {
-    ...entry,
-    actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)),
-    notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)],
-  };
 }
 
 /** Capacity failures with a known pool: physical evidence other accounts share (quota, price, configuration are this account's own). */
