@@ -9,8 +9,7 @@ import { FakePoolSignalStore } from '../../lib/fakes/fake-spot-stores';
 import type { PoolSignalStore } from '../../lib/ports/pool-signals';
 import { fakeIo } from './fake-io';
 import { poolOutOfStorm, poolsOutOfFailure, poolsOutOfLaunchErrors } from '../../lib/pools/pool-out';
-import { remoteOut } from '../../lib/shared-signals/marks';
-import { sharedSignalId } from '../../lib/vocabulary/shared-signal';
+import { remoteMark } from '../support/remote-mark';
 import { failure } from '../unit/failover/builders';
 
 const CONFIG = `clusters:
@@ -135,18 +134,12 @@ describe('capacity-guard pools: pools marked out', () => {
       new Date('2026-11-27T21:04:00Z'),
       lifetime,
     );
-    const signal = {
-      region: 'eu-west-3',
-      pool: { zoneId: 'euw3-az3', instanceType: 'r5.xlarge', market: 'spot' as const },
-      kind: 'interruption-storm' as const,
-      evidence: 12,
-      firstSeen: '2026-11-27T20:58:00.000Z',
-      lastSeen: '2026-11-27T21:01:00.000Z',
-      originAccount: '222233334444',
-    };
-    const remote = remoteOut({ ...signal, id: sharedSignalId(signal) }, { poolLifetimeMs: 600_000, poolLifetimeCapMs: 1_800_000 }, NOW);
-    if (remote.change !== 'set') throw new Error(remote.why);
-    await store.recordPoolsOut([...launchFailure, ...probe, storm, remote.out]);
+    const remote = remoteMark(
+      { zoneId: 'euw3-az3', instanceType: 'r5.xlarge' },
+      { account: '222233334444', kind: 'interruption-storm', evidence: 12, firstSeen: '2026-11-27T20:58:00.000Z', lastSeen: '2026-11-27T21:01:00.000Z' },
+      NOW,
+    );
+    await store.recordPoolsOut([...launchFailure, ...probe, storm, remote]);
     return store;
   }
 

@@ -15,8 +15,7 @@ import { poolsOutOfFailure } from '../../lib/pools/pool-out';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../lib/ports/pool-signals';
 import { remoteReason, suspensionsForRemote } from '../../lib/shared-signals/act-on-pools';
-import { remoteOut } from '../../lib/shared-signals/marks';
-import { sharedSignalId } from '../../lib/vocabulary/shared-signal';
+import { remoteMark } from '../support/remote-mark';
 import { failure, group, policy, snapshot } from '../unit/failover/builders';
 import { fakeIo } from './fake-io';
 
@@ -43,18 +42,11 @@ function launching(name: string, instanceType: string, market: 'spot' | 'on-dema
 
 /** Another account's storm in `zoneId`, as the signals receiver marks it. */
 function remoteStorm(instanceType: string, zoneId: string): PoolOut {
-  const signal = {
-    region: 'eu-west-3',
-    pool: { zoneId, instanceType, market: 'spot' as const },
-    kind: 'interruption-storm' as const,
-    evidence: 9,
-    firstSeen: '2026-11-27T20:59:00.000Z',
-    lastSeen: '2026-11-27T21:01:00.000Z',
-    originAccount: OTHER,
-  };
-  const mark = remoteOut({ ...signal, id: sharedSignalId(signal) }, { poolLifetimeMs: 600_000, poolLifetimeCapMs: 1_800_000 }, NOW);
-  if (mark.change !== 'set') throw new Error(mark.why);
-  return mark.out;
+  return remoteMark(
+    { zoneId, instanceType },
+    { account: OTHER, kind: 'interruption-storm', evidence: 9, firstSeen: '2026-11-27T20:59:00.000Z', lastSeen: '2026-11-27T21:01:00.000Z' },
+    NOW,
+  );
 }
 
 /** The group as the failover leaves it after the action (its own tag encoding, never spelt out here). */

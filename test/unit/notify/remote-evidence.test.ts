@@ -12,8 +12,7 @@ import { poolsOutOfFailure } from '../../../lib/pools/pool-out';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
 import { suspensionsForRemote } from '../../../lib/shared-signals/act-on-pools';
-import { remoteOut } from '../../../lib/shared-signals/marks';
-import { sharedSignalId } from '../../../lib/vocabulary/shared-signal';
+import { remoteMark } from '../../support/remote-mark';
 import { failure, group, policy, snapshot } from '../failover/builders';
 
 const NOW = new Date('2026-11-27T21:05:00Z');
@@ -46,18 +45,12 @@ function marks(): PoolOut[] {
   local.push(
     ...poolsOutOfFailure(failure('spot-wide', '2026-11-27T21:02:00.000Z', { instanceType: 'c5a.xlarge', availabilityZone: 'eu-west-3b' }), spotGroup, 300_000),
   );
-  const signal = {
-    region: 'eu-west-3',
-    pool: { zoneId: 'euw3-az2', instanceType: 'm5.xlarge', market: 'spot' as const },
-    kind: 'interruption-storm' as const,
-    evidence: 9,
-    firstSeen: '2026-11-27T20:59:00.000Z',
-    lastSeen: '2026-11-27T21:01:00.000Z',
-    originAccount: OTHER,
-  };
-  const remote = remoteOut({ ...signal, id: sharedSignalId(signal) }, { poolLifetimeMs: 600_000, poolLifetimeCapMs: 1_800_000 }, NOW);
-  if (remote.change !== 'set') throw new Error(remote.why);
-  return [...local, remote.out];
+  const remote = remoteMark(
+    { zoneId: 'euw3-az2', instanceType: 'm5.xlarge' },
+    { account: OTHER, kind: 'interruption-storm', evidence: 9, firstSeen: '2026-11-27T20:59:00.000Z', lastSeen: '2026-11-27T21:01:00.000Z' },
+    NOW,
+  );
+  return [...local, remote];
 }
 
 function slackText(action: SuspendGroup, source: string): string {
