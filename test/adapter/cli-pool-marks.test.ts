@@ -5,7 +5,6 @@
  * capacity-signals table, written by the production store.
  */
 import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateLaunchTemplateCommand, DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { createEc2Client } from '../../lib/aws/clients';
@@ -15,7 +14,7 @@ import { createStatusCommand } from '../../lib/cli/status';
 import { poolsOutOfFailure } from '../../lib/pools/pool-out';
 import { fakeIo } from '../cli/fake-io';
 import { failure } from '../unit/failover/builders';
-import { motoDynamoDbClient } from '../support/moto-lock';
+import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { REGION, clusterTags, motoAutoScalingClient, motoClientConfig } from '../support/moto-world';
 import { remoteMark } from '../support/remote-mark';
@@ -71,14 +70,8 @@ describe('status and pools on moto', () => {
       }),
     );
     const dynamo = motoDynamoDbClient(endpoint);
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    // The signals table has the lease table's key schema (`pk`).
+    await createLockTable(dynamo, TABLE);
     const now = new Date();
     const seen = new Date(now.getTime() - 60_000).toISOString();
     const local = poolsOutOfFailure(failure('spot-c5', seen, { instanceType: 'c5.xlarge', availabilityZone: a!.name }), undefined, 300_000);
