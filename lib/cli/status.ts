@@ -1,7 +1,9 @@
 /**
  * `capacity-guard status`: every managed group of every configured cluster, as the Lambda
- * functions see it — failover tier, sizes, and capacity-guard's state read from its tags.
- * Read-only: one DescribeAutoScalingGroups walk, no writes.
+ * functions see it — failover tier, sizes, and capacity-guard's state read from its tags; with
+ * the capacity-signals table, each group's pools and the marks on them (lib/cli/pool-marks.ts).
+ * Read-only: one DescribeAutoScalingGroups walk (and with a table one Scan and one
+ * DescribeAvailabilityZones), no writes.
  */
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
