@@ -8,7 +8,7 @@
 import type { Snapshot } from '../failover/snapshot';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { PoolOut } from '../ports/pool-signals';
-import type { LaunchFailure } from '../vocabulary/signals';
+import { type LaunchFailure, POOLS_OUT_CODE } from '../vocabulary/signals';
 import { describePool, poolsOfGroup } from './group-pools';
 import { liveOuts, sameZonePool } from './pool-out';
 
@@ -37,8 +37,12 @@ export function poolOutSignals(
       const found = evidence.map(({ pool, out }) => ({ pool, out: out! }));
       const inferred = found.some(({ out }) => out.account !== null || out.source === 'interruption-storm' || out.source === 'remote');
       const latest = found.reduce((max, { out }) => (Date.parse(out.seenAt) > Date.parse(max) ? out.seenAt : max), found[0]!.out.seenAt);
-      const shown = found.slice(0, SHOWN_POOLS).map(({ pool, out }) => `${describePool(pool)}: ${out.evidence} ${whereSeen(out)}`);
+      // Remote evidence first, and the accounts named before the pools: a reason tag keeps 256 characters.
+      const ordered = [...found].sort((a, b) => Number(b.out.account !== null) - Number(a.out.account !== null));
+      const shown = ordered.slice(0, SHOWN_POOLS).map(({ pool, out }) => `${describePool(pool)}: ${out.evidence} ${whereSeen(out)}`);
       const more = found.length > SHOWN_POOLS ? ` and ${found.length - SHOWN_POOLS} more` : '';
+      const accounts = [...new Set(found.flatMap(({ out }) => (out.account ? [out.account] : [])))];
+      const per = accounts.length ? ` per account ${accounts.join(', ')}${found.some(({ out }) => !out.account) ? ' and this account' : ''}` : '';
       signals.push({
         kind: 'launch-failure',
         autoScalingGroupName: view.name,
@@ -46,8 +50,8 @@ export function poolOutSignals(
         instanceType: null,
         market: found[0]!.pool.market,
         failure: 'capacity',
-        message: `every pool of ${view.name} is out: ${shown.join('; ')}${more}`,
-        errorCode: 'PoolsOut',
+        message: `all ${found.length} pool(s) out${per}: ${shown.join('; ')}${more}`,
+        errorCode: POOLS_OUT_CODE,
         time: latest,
         activityId: null,
         origin: inferred ? 'inferred' : 'pool',

@@ -14,7 +14,7 @@ import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
 import { poolOutSignals } from './decide';
-import { DEFAULT_POOL_OUT_MS, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
+import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
 import { probeTier } from './probe-tier';
 import { poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
@@ -68,7 +68,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
           outs.push(...found.outs);
         }
       }
-      if (writes) await pools.store.recordPoolsOut(outs, options);
+      if (writes) await pools.store.recordPoolsOut(foldLocalMarks(known, outs, deps.now()), options);
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
       if (inferred.length === 0) return none;

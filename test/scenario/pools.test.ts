@@ -52,7 +52,9 @@ describe('a pool that one application found empty', () => {
 
     const app2 = world.aws.view('spot-nodes-app2-m5');
     expect(app2.tags[TAG.state]).toBe('suspended');
-    expect(app2.tags[TAG.reason]).toMatch(/PoolsOut/);
+    expect(app2.tags[TAG.reason]).toMatch(
+      /^capacity: all 3 pool\(s\) out: m5.8xlarge spot eu-west-3a: InsufficientInstanceCapacity \(seen on spot-nodes-app1\)/,
+    );
     expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
     // Each pool marked once in the account's table, read by every function.
     expect((await world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.instanceType}/${out.zoneName}`).sort()).toEqual([
