@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { applicationsOf, floorSecondsOf, lowerMedian } from '../../../lib/sim/applications';
 import { capacityFloorSeconds, demandCurve } from '../../../lib/sim/run';
+import { renderTerminal } from '../../../lib/sim/render-terminal';
 import { type Scenario, scenarioFromText } from '../../../lib/sim/scenario';
+import { simulate } from '../../../lib/sim/simulate';
 
 const ZONES = '[eu-west-3a]';
 const group = (name: string, application?: string, desired = 1) =>
@@ -81,5 +83,29 @@ describe('applications of a scenario', () => {
     expect(lowerMedian([150, 300, 160, 170])).toBe(160);
     expect(lowerMedian([150, null, null])).toBeNull();
     expect(lowerMedian([])).toBeNull();
+  });
+});
+
+describe('a night of two applications', () => {
+  it('times each from its own peak, and the report has a row per application', async () => {
+    // Prepare: a's peak at 30 s, b's at 5 min; Spot out
+    const scenario = twoApplications([
+      '  - { at: 0s, outOfCapacity: { market: spot } }',
+      '  - { at: 30s, demand: { application: a, add: 4, over: 1m } }',
+      '  - { at: 5m, demand: { application: b, add: 4, over: 1m } }',
+    ]);
+
+    // Act
+    const comparison = await simulate(scenario, { sweep: false });
+
+    // Assess
+    const times = comparison.baseline.applications.map((application) => [application.name, application.timeToCapacitySeconds]);
+    expect(times.map(([name]) => name)).toEqual(['a', 'b']);
+    for (const [, seconds] of times) expect(seconds).toBeGreaterThanOrEqual(150);
+    // b's time counts from its own peak, not from a's.
+    expect(times[1]![1]).toBeLessThan(300);
+    const report = renderTerminal(comparison);
+    expect(report).toContain('This night, per application');
+    expect(report).toMatch(/^ {2}b +\+05:00 /m);
   });
 });
