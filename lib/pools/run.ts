@@ -13,10 +13,10 @@ import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
-import { poolOutSignals } from './decide';
+import { evidenceSince, poolOutSignals } from './decide';
 import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
 import { probeTier } from './probe-tier';
-import { poolsOfGroup } from './group-pools';
+import { type GroupPool, poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { Snapshot } from '../failover/snapshot';
@@ -112,15 +112,15 @@ function tiersToProbe(
     if (!cluster || !cluster.policy.enabled || !failed || failed.tier === null) continue;
     const key = `${cluster.policy.name}#${failed.tier}`;
     if (probes.has(key)) continue;
+    // Probing groups too: their probe is what the tier probe answers at once (lib/pools/decide.ts).
     const groups = cluster.groups
-      .filter(
-        (view) =>
-          view.tier === failed.tier && view.name !== failed.name && !view.ignored && (view.guard.state === 'healthy' || view.guard.state === 'released'),
-      )
+      .filter((view) => view.tier === failed.tier && view.name !== failed.name && !view.ignored && evidenceSince(view.guard) !== null)
       .flatMap((view) => {
         const group = byName.get(view.name);
         const groupPools = group ? poolsOfGroup(group) : null;
-        return group && groupPools && groupPools.some((pool) => !live.some((out) => sameZonePool(out, pool))) ? [group] : [];
+        const since = evidenceSince(view.guard)!;
+        const known = (pool: GroupPool) => live.some((out) => sameZonePool(out, pool) && Date.parse(out.seenAt) >= since);
+        return group && groupPools && groupPools.some((pool) => !known(pool)) ? [group] : [];
       });
     if (groups.length) probes.set(key, { groups, token: signal.activityId ?? String(Date.parse(signal.time)) });
   }
