@@ -1,7 +1,7 @@
 /**
  * A timeline for reading: in a night with many groups one capacity-guard run can take 80 groups out
  * of rotation, or open 72 probes, in the same second. Such lines (the same action on many groups at
- * the same instant) are told as one: "take 79 groups out of rotation (capacity: PoolsOut (spot)):
+ * the same instant) are told as one: "take 79 groups out of rotation (capacity: all its pools out):
  * spot-app01-m5a-8x, … and 76 more". The run's timeline itself is left whole (JSON, tests).
  */
 import type { TimelineEntry } from './run';
@@ -15,7 +15,9 @@ function actionOf(entry: TimelineEntry, groups: ReadonlySet<string>): { group: s
   const match = /^(\S+) (\S+?):? (.*)$/.exec(entry.text);
   if (!match || !groups.has(match[2]!)) return null;
   const [, verb, group, rest] = match;
-  return { group: group!, action: verb!, rest: rest!.replace(/(^|[,:] )(min|max|desired) .*$/, '') };
+  // A suspension on pool evidence names each group's own pools: the same action all the same.
+  const reason = rest!.replace(/(^|[,:] )(min|max|desired) .*$/, '').replace(/\(capacity: all \d+ pool\(s\) out.*\)$/, '(capacity: all its pools out)');
+  return { group: group!, action: verb!, rest: reason };
 }
 
 export function foldTimeline(timeline: readonly TimelineEntry[], groupNames: readonly string[]): TimelineEntry[] {

@@ -52,3 +52,22 @@ describe('foldTimeline', () => {
     ]);
   });
 });
+
+describe('suspensions on pool evidence', () => {
+  it('are folded although each reason names its own group\u2019s pools', () => {
+    const at = (group: string, pools: string) => ({
+      t: 30,
+      who: 'capacity-guard',
+      text: `take ${group} out of rotation (capacity: all 2 pool(s) out: ${pools}), max 50→1, desired 1→1`,
+    });
+    const folded = foldTimeline(
+      [
+        at('g1', 'm5.8xlarge/euw3-az1/spot; m5.8xlarge/euw3-az2/spot'),
+        at('g2', 'r5.8xlarge/euw3-az1/spot; r5.8xlarge/euw3-az2/spot'),
+        at('g3', 'c5.8xlarge/euw3-az1/spot; c5.8xlarge/euw3-az2/spot'),
+      ] as never,
+      ['g1', 'g2', 'g3'],
+    );
+    expect(folded.map((entry) => entry.text)).toEqual(['take 3 groups out of rotation (capacity: all its pools out): g1, g2, g3']);
+  });
+});
