@@ -15,6 +15,7 @@ import type { PoolOut } from '../ports/pool-signals';
 import type { PoolState } from '../ports/pool-signals';
 import type { LaunchFailure } from '../vocabulary/signals';
 import type { LaunchOutcome } from '../ports/launch-instances';
+import type { PoolEvidence } from '../ports/shared-signals';
 import { readFailureText } from '../parse/launch-failure-text';
 import { type GroupPool, poolsOfGroup } from './group-pools';
 
@@ -98,6 +99,31 @@ export function poolsOutOfLaunchErrors(group: string, outcome: LaunchOutcome, at
         account: null,
         seenAt: at.toISOString(),
         until: new Date(at.getTime() + lifetimeMs).toISOString(),
+      },
+    ];
+  });
+}
+
+/**
+ * This account's own capacity marks as evidence other accounts may share (lib/shared-signals): a
+ * LaunchInstances error or a launch failure is a physical pool-out; a storm travels its own way
+ * (lib/spot) and a remote mark is never passed on (no loops).
+ */
+export function evidenceOfOuts(outs: readonly PoolOut[]): PoolEvidence[] {
+  return outs.flatMap((out) => {
+    if (out.account !== null || (out.source !== 'launch-instances' && out.source !== 'launch-failure')) return [];
+    const zone = out.pool.zoneId ? { id: out.pool.zoneId } : out.zoneName ? { name: out.zoneName } : null;
+    if (!zone) return [];
+    return [
+      {
+        zone,
+        instanceType: out.pool.instanceType,
+        ...(out.group && { group: out.group }),
+        market: out.pool.market,
+        kind: 'capacity-failure' as const,
+        evidence: 1,
+        firstSeen: out.seenAt,
+        lastSeen: out.seenAt,
       },
     ];
   });

@@ -14,7 +14,7 @@ import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
 import { poolOutSignals } from './decide';
-import { DEFAULT_POOL_OUT_MS, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
+import { DEFAULT_POOL_OUT_MS, evidenceOfOuts, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
 import { probeTier } from './probe-tier';
 import { poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
@@ -44,6 +44,8 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
     const outs = marked.flatMap((entry) => entry.outs);
     const writes = writeGate(deps.policy, true).writes;
     const retry = marked.map((entry) => entry.item);
+    // What the tier probe learns is shared with other accounts (the batch's own failures already are).
+    const probed: PoolOut[] = [];
     try {
       // Read before writing: the batch's own marks are added in memory.
       const known = await pools.store.listPoolsOut(deps.now(), options);
@@ -66,12 +68,14 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
           if (!found) continue;
           deps.metrics.count('pools.tier-probe-calls', found.calls);
           outs.push(...found.outs);
+          probed.push(...found.outs);
         }
       }
       if (writes) await pools.store.recordPoolsOut(outs, options);
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
-      if (inferred.length === 0) return none;
+      const evidence = evidenceOfOuts(probed);
+      if (inferred.length === 0) return { ...none, evidence };
       const { decided } = decideInOrder(
         inferred.map((signal) => ({ item: signal.autoScalingGroupName, signal })),
         snapshot,
@@ -81,11 +85,11 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       const actions = decided.flatMap((entry) => entry.actions);
       logDecided(actions, deps);
       const result = await actDecided(actions, deps, options);
-      return { actions, result, retry: result.failed.length > 0 ? retry : [] };
+      return { actions, result, retry: result.failed.length > 0 ? retry : [], evidence };
     } catch (error) {
       // The batch's own actions are done; its capacity failures come back to mark the pools again.
       deps.log.warn('pools out not recorded or not acted on: the records are retried', { error: String(error) });
-      return { ...none, retry };
+      return { ...none, retry, evidence: evidenceOfOuts(probed) };
     }
   };
 }

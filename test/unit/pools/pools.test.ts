@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolOutSignals } from '../../../lib/pools/decide';
 import { poolsOfGroup } from '../../../lib/pools/group-pools';
-import { DEFAULT_POOL_OUT_MS, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import { DEFAULT_POOL_OUT_MS, evidenceOfOuts, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
 import { TAG } from '../../../lib/vocabulary/tags';
@@ -84,6 +84,21 @@ describe('pools out', () => {
       new Date(at(20)),
     );
     expect(live.map((entry) => entry.until)).toEqual([at(600)]);
+  });
+
+  it("are shared as evidence when this account saw them fail (a launch or the tier probe), never another account's or a storm's", () => {
+    const probed = out('r5.8xlarge', 'eu-west-3b', { pool: { zoneId: 'euw3-az2', instanceType: 'r5.8xlarge', market: 'spot' }, source: 'launch-instances' });
+    const evidence = evidenceOfOuts([
+      probed,
+      out('m5.8xlarge', 'eu-west-3a'),
+      out('m5.8xlarge', 'eu-west-3c', { source: 'remote', account: '111111111111', pool: { zoneId: 'euw3-az3', instanceType: 'm5.8xlarge', market: 'spot' } }),
+      out('m5.8xlarge', 'eu-west-3c', { source: 'interruption-storm', group: null }),
+    ]);
+    const seen = { group: 'spot-x', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: T0, lastSeen: T0 };
+    expect(evidence).toEqual([
+      { zone: { id: 'euw3-az2' }, instanceType: 'r5.8xlarge', ...seen },
+      { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', ...seen },
+    ]);
   });
 });
 
