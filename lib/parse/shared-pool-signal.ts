@@ -29,7 +29,9 @@ export const SharedSignalDetail = z
     originAccount: account,
   })
   .strict()
-  .refine((detail) => Date.parse(detail.firstSeen) <= Date.parse(detail.lastSeen), { message: 'firstSeen is after lastSeen', path: ['firstSeen'] });
+  .refine((detail) => Date.parse(detail.firstSeen) <= Date.parse(detail.lastSeen), { message: 'firstSeen is after lastSeen', path: ['firstSeen'] })
+  // A recovery is one launch: it carries no count to add up.
+  .refine((detail) => detail.kind !== 'recovered' || detail.evidence === 1, { message: 'a recovered signal carries evidence 1', path: ['evidence'] });
 
 export interface SignalSender {
   /** Set by EventBridge; absent only where an emulator leaves it out (moto). */

@@ -11,10 +11,11 @@ import { decideInOrder } from '../failover/decide-in-order';
 import type { LaunchBatchFollowUp } from '../failover/run';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
+import type { PoolEvidence } from '../ports/shared-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
 import { poolOutSignals } from './decide';
-import { DEFAULT_POOL_OUT_MS, evidenceOfOuts, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
+import { DEFAULT_POOL_OUT_MS, evidenceOfLaunches, evidenceOfOuts, evidenceOfProbeSuccesses, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
 import { probeTier } from './probe-tier';
 import { poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
@@ -39,13 +40,20 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       const outs = poolsOutOfFailure(signal, byName.get(signal.autoScalingGroupName), lifetime);
       return outs.length ? [{ item, outs }] : [];
     });
-    const none = { actions: [], result: { done: [], failed: [] }, retry: [] };
+    // A probe that launched: a pool this account may have told others was out ("recovered").
+    const recovered = evidenceOfProbeSuccesses(
+      signals.map(({ signal }) => signal),
+      observed,
+    );
+    const none = { actions: [], result: { done: [], failed: [] }, retry: [], evidence: recovered };
     if (marked.length === 0) return none;
     const outs = marked.flatMap((entry) => entry.outs);
     const writes = writeGate(deps.policy, true).writes;
     const retry = marked.map((entry) => entry.item);
-    // What the tier probe learns is shared with other accounts (the batch's own failures already are).
+    // What the tier probe learns is shared with other accounts (the batch's own failures already are):
+    // its capacity errors, and its launches ("recovered", sent only for pools this account had published out).
     const probed: PoolOut[] = [];
+    const up: PoolEvidence[] = [];
     try {
       // Read before writing: the batch's own marks are added in memory.
       const known = await pools.store.listPoolsOut(deps.now(), options);
@@ -69,12 +77,13 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
           deps.metrics.count('pools.tier-probe-calls', found.calls);
           outs.push(...found.outs);
           probed.push(...found.outs);
+          up.push(...found.launched.flatMap((entry) => evidenceOfLaunches(entry.pools, entry.group, deps.now())));
         }
       }
       if (writes) await pools.store.recordPoolsOut(outs, options);
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
-      const evidence = evidenceOfOuts(probed);
+      const evidence = [...recovered, ...evidenceOfOuts(probed), ...up];
       if (inferred.length === 0) return { ...none, evidence };
       const { decided } = decideInOrder(
         inferred.map((signal) => ({ item: signal.autoScalingGroupName, signal })),
@@ -89,7 +98,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
     } catch (error) {
       // The batch's own actions are done; its capacity failures come back to mark the pools again.
       deps.log.warn('pools out not recorded or not acted on: the records are retried', { error: String(error) });
-      return { ...none, retry, evidence: evidenceOfOuts(probed) };
+      return { ...none, retry, evidence: [...recovered, ...evidenceOfOuts(probed), ...up] };
     }
   };
 }

@@ -200,6 +200,60 @@ describe('capacity signals shared by three accounts', () => {
     expect(readGuardState(b.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy');
   });
 
+  it("ends A's mark elsewhere when A's probe launches in a pool A had said was out; the receivers' own evidence stays", async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    for (const account of [B, C]) await world.deliverSignals(account);
+    const b = world.stack(B).world;
+    const m5 = (zoneId: string) => ({ zoneId, instanceType: 'm5.8xlarge', market: 'spot' as const });
+    // B saw one of these pools fail itself (its eu-west-3c is euw3-az1).
+    await b.poolStore.recordPoolsOut([
+      {
+        pool: m5('euw3-az1'),
+        zoneName: 'eu-west-3c',
+        evidence: 'InsufficientInstanceCapacity',
+        source: 'launch-failure',
+        group: 'spot-nodes-8x-a',
+        account: null,
+        seenAt: world.clock.iso(),
+        until: new Date(world.clock.now().getTime() + 300_000).toISOString(),
+      },
+    ]);
+    const marksIn = async (account: string) =>
+      (await world.stack(account).world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.zoneId} ${out.account ?? 'own'}`).sort();
+    expect(await marksIn(B)).toEqual([`euw3-az1 ${A}`, 'euw3-az1 own', `euw3-az2 ${A}`, `euw3-az3 ${A}`]);
+
+    // Spot is back; A's backoff is over: A's reconcile opens its group, CA tries it, a node launches.
+    for (const account of [A, B, C]) world.stack(account).world.aws.capacityBack({ market: 'spot' });
+    const a = world.stack(A).world;
+    world.clock.advance('3m');
+    await a.reconcile();
+    expect(readGuardState(a.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('probing');
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await a.deliverEvents();
+    expect(readGuardState(a.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy');
+
+    const sent = world.network.take(B);
+    expect(sent.map((event) => (event.detail as { kind: string }).kind)).toEqual(['recovered']);
+    const zone = (sent[0]!.detail as { zoneId: string }).zoneId;
+    await world.deliverSignals(C);
+    const result = await handleSharedSignals(
+      sent.map((event) => asSqsRecord(event)),
+      world.stack(B).signalDeps!,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    // Only A's mark of that pool ended: B's own mark and A's other zones stay.
+    const expected = [`euw3-az1 ${A}`, 'euw3-az1 own', `euw3-az2 ${A}`, `euw3-az3 ${A}`].filter((entry) => entry !== `${zone} ${A}`);
+    expect(await marksIn(B)).toEqual(expected);
+    expect(b.metrics.get('shared-signals.mark-ended')).toBe(1);
+    expect(await marksIn(C)).toEqual([`euw3-az1 ${A}`, `euw3-az2 ${A}`, `euw3-az3 ${A}`].filter((entry) => entry !== `${zone} ${A}`));
+    // Nothing goes round: the receivers publish nothing, and A says it once.
+    expect(world.putEventsCalls(B) + world.putEventsCalls(C)).toBe(0);
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await a.deliverEvents();
+    expect(world.network.take(B)).toEqual([]);
+  });
+
   it('warns only for a group with pools left', async () => {
     const world = threeAccounts();
     const evidence = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolOutSignals } from '../../../lib/pools/decide';
 import { poolsOfGroup } from '../../../lib/pools/group-pools';
-import { DEFAULT_POOL_OUT_MS, evidenceOfOuts, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import { DEFAULT_POOL_OUT_MS, evidenceOfLaunches, evidenceOfOuts, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
 import { TAG } from '../../../lib/vocabulary/tags';
@@ -98,6 +98,18 @@ describe('pools out', () => {
     expect(evidence).toEqual([
       { zone: { id: 'euw3-az2' }, instanceType: 'r5.8xlarge', ...seen },
       { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', ...seen },
+    ]);
+  });
+});
+
+describe('launches as evidence', () => {
+  it("make 'recovered' evidence of the tier probe's launched pools, by AZ ID", () => {
+    const launched = [
+      { instanceType: 'r5.8xlarge', market: 'spot' as const, zoneName: 'eu-west-3b', zoneId: 'euw3-az2' },
+      { instanceType: null, market: 'spot' as const, zoneName: 'eu-west-3b', zoneId: 'euw3-az2' },
+    ];
+    expect(evidenceOfLaunches(launched, 'spot-b', new Date(T0))).toEqual([
+      { zone: { id: 'euw3-az2' }, instanceType: 'r5.8xlarge', group: 'spot-b', market: 'spot', kind: 'recovered', evidence: 1, firstSeen: T0, lastSeen: T0 },
     ]);
   });
 });
