@@ -102,7 +102,7 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
       if (await deps.claims.claimPublication(signal.pool, kind, deps.now(), times, options)) claimed.push(signal);
       else if (kind === 'out') report.skipped += 1;
     }
-    let pending: BusEvent[] = claimed.flatMap((signal) =>
+    const pending: BusEvent[] = claimed.flatMap((signal) =>
       buses.map((bus) => ({
         eventBusName: bus,
         source: SHARED_SIGNAL_SOURCE,
@@ -111,18 +111,8 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
         time: signal.lastSeen,
       })),
     );
-    const total = pending.length;
-    for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
-      if (attempt > 1) await (deps.sleep ?? defaultSleep)(100 * 2 ** (attempt - 2));
-      const { failed } = await deps.eventBus.putEvents(pending, options);
-      const retryable = failed.filter(({ error }) => RETRYABLE.some((code) => error.startsWith(code)));
-      for (const { event, error } of failed.filter((entry) => !retryable.includes(entry)).concat(attempt === ATTEMPTS ? retryable : [])) {
-        report.failed += 1;
-        deps.log.warn('pool signal not delivered', { bus: event.eventBusName, error, signal: (event.detail as { id?: string }).id });
-      }
-      pending = retryable.map(({ event }) => event);
-    }
-    report.sent = total - report.failed;
+    report.failed += (await putWithRetries(pending, deps, options)).length;
+    report.sent = pending.length - report.failed;
   } catch (error) {
     deps.log.warn('pool signals not published: the local actions are done regardless', { error: String(error) });
     report.failed += 1;
@@ -131,6 +121,27 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
   if (report.failed) deps.metrics.count('shared-signals.send-failed', report.failed);
   if (report.skipped) deps.metrics.count('shared-signals.throttled', report.skipped);
   return report;
+}
+
+/** PutEvents (10 entries a call, the adapter's job), transient refusals retried per entry; returns what was not delivered, logged. */
+export async function putWithRetries(
+  events: readonly BusEvent[],
+  deps: Pick<PublishDeps, 'eventBus' | 'log' | 'sleep'>,
+  options: CallOptions = {},
+): Promise<BusEvent[]> {
+  const lost: BusEvent[] = [];
+  let pending = [...events];
+  for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
+    if (attempt > 1) await (deps.sleep ?? defaultSleep)(100 * 2 ** (attempt - 2));
+    const { failed } = await deps.eventBus.putEvents(pending, options);
+    const retryable = failed.filter(({ error }) => RETRYABLE.some((code) => error.startsWith(code)));
+    for (const { event, error } of failed.filter((entry) => !retryable.includes(entry)).concat(attempt === ATTEMPTS ? retryable : [])) {
+      lost.push(event);
+      deps.log.warn('pool signal not delivered', { bus: event.eventBusName, error, signal: (event.detail as { id?: string }).id });
+    }
+    pending = retryable.map(({ event }) => event);
+  }
+  return lost;
 }
 
 export function publishingSink(deps: PublishDeps): PoolEvidenceSink {
