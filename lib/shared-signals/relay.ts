@@ -40,6 +40,8 @@ export interface RelayResult {
 }
 
 export async function relaySignals(records: readonly unknown[], deps: RelayDeps, options: CallOptions = {}): Promise<RelayResult> {
+  // Its rule is disabled without it; a record that comes anyway is kept (retried, then dead-lettered), never dropped.
+  if (!deps.policy.relay) throw new Error('sharedSignals.relay is not configured in this account: nothing is relayed, the batch is kept');
   const failures: { itemIdentifier: string }[] = [];
   const outgoing: { messageId: string | null; events: BusEvent[] }[] = [];
   for (const [index, record] of records.entries()) {

@@ -105,4 +105,21 @@ describe('capacity signals through a central relay', () => {
     expect(forged.outcomes.map((outcome) => outcome.reason)).toEqual(Array(3).fill(`sent by account ${C} but claims to be relayed by ${CENTRAL}`));
     expect(readGuardState(b.world.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy');
   });
+
+  it('hands a record back when a member bus refuses it, and keeps every record when this account does not relay', async () => {
+    const world = centralWorld();
+    await failInA(world);
+    const records = world.network.take(CENTRAL).map((event, index) => ({ ...asSqsRecord(event), messageId: `m-${index}` }));
+    const central = world.stack(CENTRAL).world;
+    const deps = {
+      policy: { ...central.policy.sharedSignals!, relay: { to: [`arn:aws:events:eu-west-3:${B}:event-bus/no-such-bus`] } },
+      own: { account: CENTRAL, region: 'eu-west-3' },
+      eventBus: world.network.as(CENTRAL),
+      log: central.deps.log,
+      metrics: central.metrics,
+    };
+    const refused = await relaySignals(records, deps);
+    expect(refused).toEqual({ batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })), relayed: 0 });
+    await expect(relaySignals(records, { ...deps, policy: { ...deps.policy, relay: null } })).rejects.toThrow(/sharedSignals.relay is not configured/);
+  });
 });
