@@ -37,7 +37,9 @@ export function remoteReason(outs: readonly PoolOut[]): string {
 function poolMarks(group: ObservedGroup, live: readonly PoolOut[], zoneIds: ReadonlyMap<string, string>) {
   return (poolsOfGroup(group, zoneIds) ?? []).map((pool) => ({
     pool,
-    out: live.filter((out) => sameZonePool(out, pool)).reduce<PoolOut | undefined>((kept, out) => (kept && kept.until >= out.until ? kept : out), undefined),
+    out: live
+      .filter((out) => sameZonePool(out, pool))
+      .reduce<PoolOut | undefined>((kept, out) => (kept && Date.parse(kept.until) >= Date.parse(out.until) ? kept : out), undefined),
   }));
 }
 

@@ -46,11 +46,13 @@ export function marksToWrite(changes: readonly MarkChange[], stored: readonly Po
   const sameMark = (out: PoolOut, end: { pool: PoolKey; account: string }) => out.account === end.account && poolId(out.pool) === poolId(end.pool);
   const ended: PoolOut[] = [];
   for (const end of ends) {
+    // Times as instants: a signal's may come with or without milliseconds, or with an offset.
+    const at = Date.parse(end.at);
     const candidates = [...sets, ...stored].filter((out) => sameMark(out, end));
-    if (candidates.length === 0 || candidates.some((out) => out.seenAt > end.at)) continue;
-    const latest = candidates.reduce((a, b) => (a.until >= b.until ? a : b));
-    if (latest.until <= end.at) continue;
-    ended.push({ ...latest, evidence: `${latest.evidence}, recovered ${end.at}`, until: end.at });
+    if (candidates.length === 0 || candidates.some((out) => Date.parse(out.seenAt) > at)) continue;
+    const latest = candidates.reduce((a, b) => (Date.parse(a.until) >= Date.parse(b.until) ? a : b));
+    if (Date.parse(latest.until) <= at) continue;
+    ended.push({ ...latest, evidence: `${latest.evidence}, recovered ${end.at}`, until: new Date(at).toISOString() });
   }
   const endedKeys = new Set(ended.map((out) => `${out.account}|${poolId(out.pool)}`));
   return { writes: [...sets.filter((out) => !endedKeys.has(`${out.account}|${poolId(out.pool)}`)), ...ended], ended };

@@ -100,6 +100,9 @@ describe('receiving a recovery', () => {
     const end = remoteOut(recovered(), { poolLifetimeMs: 600_000, poolLifetimeCapMs: 1_800_000 }, new Date(at(121)));
     expect(marksToWrite([end], [mark(null), mark(C)]).writes).toEqual([]);
     expect(marksToWrite([end], [mark(A, at(130), at(730))]).writes).toEqual([]);
+    // Same instants written without milliseconds (an Auto Scaling event's time) compare as instants.
+    expect(marksToWrite([end], [mark(A, at(120).replace('.000Z', 'Z'), at(730))]).writes).toHaveLength(1);
+    expect(marksToWrite([end], [mark(A, at(121).replace('.000Z', 'Z'), at(730))]).writes).toEqual([]);
     // In one batch: an older failure and its recovery leave the pool ended; a newer failure stays.
     const older = { change: 'set' as const, out: mark(A, at(60), at(660)) };
     expect(marksToWrite([older, end], []).writes.map((out) => out.until)).toEqual([at(120)]);
