@@ -18,6 +18,9 @@
  *   signals_end_to_end_s_p99  the first account's capacity failure event → the second account's group out,
  *                             100 trials; each hop EventBridge → SQS (1 s) + the queue's batching window
  *                             (uniform 0–1 s, serverless.yml maximumBatchingWindow: 1)
+ *   signals_relay_republished, signals_relayed_end_to_end_s_p99
+ *                             the same through a central account's relay (one more hop; lib/shared-signals/relay.ts):
+ *                             PutEvents by receivers, events back to the origin or the central bus (goal 0)
  *
  *   npx tsx scripts/bench/shared-pools.ts
  */
@@ -173,12 +176,21 @@ const ZONE_MAPS: Record<string, Record<string, string>> = {
   '333333333333': { 'eu-west-3c': 'euw3-az1' },
 };
 
-/** Three stacks; the first's group (one zone) fails; the others' groups in the same AZ ID go out. */
-async function loop(random: () => number): Promise<{ seconds: number; republished: number }> {
+const CENTRAL = '999999999999';
+
+/**
+ * Three stacks; the first's group (one zone) fails; the others' groups in the same AZ ID go out.
+ * `viaRelay`: the members send to a central account whose relay sends on (one more hop).
+ */
+async function loop(random: () => number, viaRelay = false): Promise<{ seconds: number; republished: number }> {
   const accounts = Object.keys(ZONE_MAPS);
   const delivery = HOP_MS + Math.round(random() * 1000);
+  const member = viaRelay ? `  publishTo: ['arn:aws:events:eu-west-3:${CENTRAL}:event-bus/capacity-guard-signals']\n  relayAccount: '${CENTRAL}'\n` : undefined;
   const world = new SharedSignalsWorld(
-    accounts.map((account) => ({ account, zoneIds: ZONE_MAPS[account]!, config: configFor('cluster-autoscaler') })),
+    [
+      ...accounts.map((account) => ({ account, zoneIds: ZONE_MAPS[account]!, config: configFor('cluster-autoscaler'), sharedSignals: member })),
+      ...(viaRelay ? [{ account: CENTRAL, zoneIds: {}, config: configFor('cluster-autoscaler'), sharedSignals: '  relay: { to: peers }\n' }] : []),
+    ],
     { deliveryMs: delivery },
   );
   for (const account of accounts) {
@@ -201,25 +213,41 @@ async function loop(random: () => number): Promise<{ seconds: number; republishe
   // Hop 1: the launch event to the first account's failover (EventBridge → SQS, then the batching window).
   world.clock.advance(HOP_MS + Math.round(random() * 1000));
   await first.deliverEvents();
+  // Through a relay: the central bus, its queue and batching window, the relay's PutEvents.
+  let relayCalls = 0;
+  if (viaRelay) {
+    world.clock.advance(delivery + Math.round(random() * 1000));
+    await world.relay(CENTRAL);
+    relayCalls = world.putEventsCalls(CENTRAL);
+  }
   // Hop 2: the signal to the others' buses, their queues, their batching windows.
   const others = accounts.filter((account) => account !== FIRST);
   const window = Math.round(random() * 1000);
   world.clock.advance(delivery + window);
   for (const account of others) await world.deliverSignals(account);
   const out = others.every((account) => world.stack(account).world.aws.view('spot-nodes-8x-a').tags[TAG.state] === 'suspended');
-  const republished = others.reduce((sum, account) => sum + world.putEventsCalls(account), 0) + world.network.take(FIRST).length;
+  const back = world.network.take(FIRST).length + (viaRelay ? world.network.take(CENTRAL).length + world.putEventsCalls(CENTRAL) - relayCalls : 0);
+  const republished = others.reduce((sum, account) => sum + world.putEventsCalls(account), 0) + back;
   return { seconds: out ? (world.clock.now().getTime() - failedAt) / 1000 : Number.POSITIVE_INFINITY, republished };
 }
+
+const p99 = (trials: readonly { seconds: number }[]): number => {
+  const seconds = trials.map((trial) => trial.seconds).sort((a, b) => a - b);
+  return Math.round(seconds[Math.ceil(seconds.length * 0.99) - 1]! * 10) / 10;
+};
 
 export async function benchSharedPools(): Promise<Record<string, number>> {
   const random = seededRandom(14);
   const trials: { seconds: number; republished: number }[] = [];
   for (let trial = 0; trial < 100; trial++) trials.push(await loop(random));
-  const seconds = trials.map((trial) => trial.seconds).sort((a, b) => a - b);
+  const relayed: { seconds: number; republished: number }[] = [];
+  for (let trial = 0; trial < 100; trial++) relayed.push(await loop(random, true));
   return {
     ...(await simFigures()),
     signals_republished: trials.reduce((sum, trial) => sum + trial.republished, 0),
-    signals_end_to_end_s_p99: Math.round(seconds[Math.ceil(seconds.length * 0.99) - 1]! * 10) / 10,
+    signals_end_to_end_s_p99: p99(trials),
+    signals_relay_republished: relayed.reduce((sum, trial) => sum + trial.republished, 0),
+    signals_relayed_end_to_end_s_p99: p99(relayed),
   };
 }
 
