@@ -46,6 +46,7 @@ const TARGETS: Record<string, string> = {
   sim_hundred_asgs_baseline_s: '≥ 1.5 × sim_hundred_asgs_capacity_guard_s (at most baseline ÷ floor)',
   sim_shared_pools_second_account_s: '≤ 1.2 × sim_shared_pools_floor_s',
   signals_republished: '0',
+  signals_relay_republished: '0',
   signals_end_to_end_s_p99: '≤ 5',
   sim_time_to_capacity_ratio: "> 1 against today's CA (at most baseline ÷ floor, see sim_tv_peak_floor_s)",
   sim_retire_ratio_to_without: '≤ 0.5',

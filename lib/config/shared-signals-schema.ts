@@ -10,6 +10,8 @@
  *     publishInterval: 1m                         # at most one publication per pool in this interval
  *     poolLifetime: 10m                           # a received signal marks its pool out this long, refreshed by new evidence
  *     poolLifetimeCap: 30m                        # ... never longer than this after the first evidence
+ *     relayAccount: '999999999999'                # a member of a central bus: signals relayed by this account are accepted
+ *     relay: { to: peers }                        # the central account: relay what its bus receives to the peers' buses
  */
 import * as z from 'zod';
 import { durationSchema } from './duration';
@@ -35,6 +37,11 @@ export const SharedSignalsSchema = z
     publishInterval: duration.default(60_000),
     poolLifetime: duration.default(600_000),
     poolLifetimeCap: duration.default(1_800_000),
+    relayAccount: account.optional(),
+    relay: z
+      .object({ to: z.union([z.literal('peers'), z.array(busArn).min(1)]).default('peers') })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((shared) => shared.accounts.length > 0 || shared.organizationId !== undefined, {
@@ -42,6 +49,11 @@ export const SharedSignalsSchema = z
     path: ['accounts'],
   })
   .refine((shared) => shared.poolLifetimeCap >= shared.poolLifetime, { message: 'poolLifetimeCap must be at least poolLifetime', path: ['poolLifetimeCap'] })
+  // The bus policy lets only the listed accounts (or the organization) put events: the relay must be one of them.
+  .refine((shared) => !shared.relayAccount || shared.accounts.includes(shared.relayAccount) || (shared.accounts.length === 0 && !!shared.organizationId), {
+    message: 'relayAccount must be one of sharedSignals.accounts (its PutEvents pass the bus policy only then)',
+    path: ['relayAccount'],
+  })
   .optional();
 
 export type SharedSignalsConfig = z.output<typeof SharedSignalsSchema>;
@@ -56,6 +68,10 @@ export interface SharedSignalsPolicy {
   publishIntervalMs: number;
   poolLifetimeMs: number;
   poolLifetimeCapMs: number;
+  /** The central account whose relayed signals are accepted (null: none are). */
+  relayAccount: string | null;
+  /** This account relays: where to (null: it does not). */
+  relay: { to: 'peers' | readonly string[] } | null;
 }
 
 export function resolveSharedSignals(config: SharedSignalsConfig): SharedSignalsPolicy | null {
@@ -68,11 +84,23 @@ export function resolveSharedSignals(config: SharedSignalsConfig): SharedSignals
     publishIntervalMs: config.publishInterval,
     poolLifetimeMs: config.poolLifetime,
     poolLifetimeCapMs: config.poolLifetimeCap,
+    relayAccount: config.relayAccount ?? null,
+    relay: config.relay ?? null,
   };
 }
 
 /** The buses a stack in `own` account and `region` sends to: never its own. */
-export function destinationBuses(policy: SharedSignalsPolicy, own: { account: string; region: string }): string[] {
-  if (policy.publishTo !== 'peers') return [...policy.publishTo].filter((arn) => arn.split(':')[4] !== own.account);
+export function destinationBuses(
+  policy: SharedSignalsPolicy,
+  own: { account: string; region: string },
+  publishTo: SharedSignalsPolicy['publishTo'] = policy.publishTo,
+): string[] {
+  if (publishTo !== 'peers') return [...publishTo].filter((arn) => arn.split(':')[4] !== own.account);
   return policy.accounts.filter((peer) => peer !== own.account).map((peer) => `arn:aws:events:${own.region}:${peer}:event-bus/${policy.busName}`);
+}
+
+/** Where a central account's relay sends a signal: its relay targets, never the signal's origin nor itself. */
+export function relayBuses(policy: SharedSignalsPolicy, own: { account: string; region: string }, origin: string): string[] {
+  if (!policy.relay) return [];
+  return destinationBuses(policy, own, policy.relay.to).filter((arn) => arn.split(':')[4] !== origin);
 }

@@ -50,8 +50,14 @@ export interface LaunchBatch {
   phantom: PhantomDemand;
 }
 
-/** Returns its actions (for the report) and the records to retry if they could not be done. */
-export type LaunchBatchFollowUp = (batch: LaunchBatch, options: CallOptions) => Promise<{ actions: Action[]; result: ExecutionResult; retry: number[] }>;
+/**
+ * Returns its actions (for the report), the records to retry if they could not be done, and the
+ * physical pool evidence it found (the tier probe's), shared after the local actions like the batch's own.
+ */
+export type LaunchBatchFollowUp = (
+  batch: LaunchBatch,
+  options: CallOptions,
+) => Promise<{ actions: Action[]; result: ExecutionResult; retry: number[]; evidence?: readonly PoolEvidence[] }>;
 
 export async function handleLaunchEvents(
   records: readonly unknown[],
@@ -65,11 +71,12 @@ export async function handleLaunchEvents(
     const retryAll = () => {
       for (const { item } of signals) failed.add(item);
     };
+    const found: PoolEvidence[] = [];
     await handBackOnTransient(deps, retryAll, () =>
       underLease(
         deps,
         LOCK_WAIT_MS,
-        (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp),
+        (held) => decideAndAct(signals, annotated, failed, held, reporter, options, { withoutLease: false }, followUp, found),
         {
           consequence: 'the batch is retried',
           answer: retryAll,
@@ -83,7 +90,7 @@ export async function handleLaunchEvents(
     );
     await reporter.notify();
     // After the local actions and their report: sharing never delays the failover.
-    await deps.poolEvidence?.offer(capacityEvidence(signals.map(({ signal }) => signal)), options);
+    await deps.poolEvidence?.offer([...capacityEvidence(signals.map(({ signal }) => signal)), ...found], options);
   }
   return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
@@ -97,6 +104,7 @@ async function decideAndAct(
   options: CallOptions,
   mode = { withoutLease: false },
   followUp?: LaunchBatchFollowUp,
+  found: PoolEvidence[] = [],
 ): Promise<void> {
   const observed = await describeConfiguredGroups(deps, options);
   const { decided: all, snapshot } = decideInOrder(signals, buildSnapshot(observed, deps.policy), deps.policy, deps.now());
@@ -130,6 +138,7 @@ async function decideAndAct(
     const after = await followUp({ signals, observed, snapshot, phantom }, options);
     reporter.add(after.actions, after.result);
     for (const item of after.retry) failed.add(item);
+    found.push(...(after.evidence ?? []));
   }
 }
 

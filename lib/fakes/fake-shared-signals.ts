@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { BusEvent, EventBusPort } from '../ports/event-bus';
-import type { PublicationClaims } from '../ports/shared-signals';
+import type { ClaimTimes, PublicationClaims } from '../ports/shared-signals';
 import { type PoolKey, poolId } from '../vocabulary/pool-key';
 import type { EventBridgeEvent } from './aws-events';
 
@@ -101,11 +101,19 @@ export class FakeSignalNetwork {
 }
 
 export class MemoryPublicationClaims implements PublicationClaims {
-  readonly published = new Map<string, number>();
-  async claimPublication(pool: PoolKey, now: Date, intervalMs: number): Promise<boolean> {
-    const last = this.published.get(poolId(pool));
-    if (last !== undefined && now.getTime() - last < intervalMs) return false;
-    this.published.set(poolId(pool), now.getTime());
+  /** Per pool: when it was last published out, and last published recovered. */
+  readonly published = new Map<string, { out: number | null; recovered: number | null }>();
+  async claimPublication(pool: PoolKey, kind: 'out' | 'recovered', now: Date, times: ClaimTimes): Promise<boolean> {
+    const at = now.getTime();
+    const item = this.published.get(poolId(pool)) ?? { out: null, recovered: null };
+    if (kind === 'out') {
+      if (item.out !== null && at - item.out < times.intervalMs) return false;
+      this.published.set(poolId(pool), { ...item, out: at });
+      return true;
+    }
+    if (item.out === null || at - item.out >= times.heldMs) return false;
+    if (item.recovered !== null && (item.recovered >= item.out || at - item.recovered < times.intervalMs)) return false;
+    this.published.set(poolId(pool), { ...item, recovered: at });
     return true;
   }
 }

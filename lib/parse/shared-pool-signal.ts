@@ -27,9 +27,12 @@ export const SharedSignalDetail = z
     firstSeen: instant,
     lastSeen: instant,
     originAccount: account,
+    relayedBy: account.optional(),
   })
   .strict()
-  .refine((detail) => Date.parse(detail.firstSeen) <= Date.parse(detail.lastSeen), { message: 'firstSeen is after lastSeen', path: ['firstSeen'] });
+  .refine((detail) => Date.parse(detail.firstSeen) <= Date.parse(detail.lastSeen), { message: 'firstSeen is after lastSeen', path: ['firstSeen'] })
+  // A recovery is one launch: it carries no count to add up.
+  .refine((detail) => detail.kind !== 'recovered' || detail.evidence === 1, { message: 'a recovered signal carries evidence 1', path: ['evidence'] });
 
 export interface SignalSender {
   /** Set by EventBridge; absent only where an emulator leaves it out (moto). */
@@ -51,9 +54,9 @@ export function parseSharedSignalEvent(value: unknown): SharedSignalOutcome {
   }
   const detail = SharedSignalDetail.safeParse(event.detail);
   if (!detail.success) return { outcome: 'invalid', error: `pool signal ${event.id}: ${describeIssues(detail.error, 'detail')}`, messageId: null };
-  const { zoneId, instanceType, market, ...rest } = detail.data;
-  const signal: SharedPoolSignal = { ...rest, pool: { zoneId, instanceType, market } };
-  // The id is derived from the content: one that does not match was not written by capacity-guard.
+  const { zoneId, instanceType, market, relayedBy, ...rest } = detail.data;
+  const signal: SharedPoolSignal = { ...rest, pool: { zoneId, instanceType, market }, ...(relayedBy !== undefined && { relayedBy }) };
+  // The id is derived from the content (the relay's mark aside): one that does not match was not written by capacity-guard.
   const { id: _id, ...content } = signal;
   if (sharedSignalId(content) !== signal.id)
     return {

@@ -13,8 +13,10 @@
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { PoolOut } from '../ports/pool-signals';
 import type { PoolState } from '../ports/pool-signals';
-import type { LaunchFailure } from '../vocabulary/signals';
-import type { LaunchOutcome } from '../ports/launch-instances';
+import type { LaunchFailure, Signal } from '../vocabulary/signals';
+import { readGuardState } from '../failover/guard-state';
+import type { LaunchOutcome, LaunchPool } from '../ports/launch-instances';
+import type { PoolEvidence } from '../ports/shared-signals';
 import { readFailureText } from '../parse/launch-failure-text';
 import { type GroupPool, poolsOfGroup } from './group-pools';
 
@@ -69,12 +71,17 @@ export function sameZonePool(out: PoolOut, pool: GroupPool): boolean {
   return out.account === null && out.zoneName !== null && out.zoneName === pool.zoneName;
 }
 
-/** The key one pool's mark is stored under: the AZ ID when known, else the zone's name. */
+/**
+ * The key one pool's mark is stored under: the AZ ID when known, else the zone's name; another
+ * account's mark has its own key (its origin appended), so that account's "recovered" signal ends
+ * its mark alone and never this account's own evidence about the same pool.
+ */
 export function poolOutKey(out: PoolOut): string {
-  return `${out.pool.zoneId || `name:${out.zoneName ?? ''}`}|${out.pool.instanceType}|${out.pool.market}`;
+  const key = `${out.pool.zoneId || `name:${out.zoneName ?? ''}`}|${out.pool.instanceType}|${out.pool.market}`;
+  return out.account === null ? key : `${key}|${out.account}`;
 }
 
-/** Live marks, one per pool (the one lasting longest). */
+/** Live marks, one per pool and origin (the one lasting longest). */
 export function liveOuts(outs: readonly PoolOut[], now: Date): PoolOut[] {
   const byKey = new Map<string, PoolOut>();
   for (const out of outs) {
@@ -129,6 +136,73 @@ export function poolsOutOfLaunchErrors(group: string, outcome: LaunchOutcome, at
         until: new Date(at.getTime() + lifetimeMs).toISOString(),
         firstSeen: at.toISOString(),
         count: 1,
+      },
+    ];
+  });
+}
+
+/**
+ * This account's own capacity marks as evidence other accounts may share (lib/shared-signals): a
+ * LaunchInstances error or a launch failure is a physical pool-out; a storm travels its own way
+ * (lib/spot) and a remote mark is never passed on (no loops).
+ */
+export function evidenceOfOuts(outs: readonly PoolOut[]): PoolEvidence[] {
+  return outs.flatMap((out) => {
+    if (out.account !== null || (out.source !== 'launch-instances' && out.source !== 'launch-failure')) return [];
+    const zone = out.pool.zoneId ? { id: out.pool.zoneId } : out.zoneName ? { name: out.zoneName } : null;
+    if (!zone) return [];
+    return [
+      {
+        zone,
+        instanceType: out.pool.instanceType,
+        ...(out.group && { group: out.group }),
+        market: out.pool.market,
+        kind: 'capacity-failure' as const,
+        evidence: 1,
+        firstSeen: out.seenAt,
+        lastSeen: out.seenAt,
+      },
+    ];
+  });
+}
+
+/**
+ * Pools this account just launched in (the tier probe's successes): "recovered" evidence. Whether
+ * it is worth sending (this account told others the pool was out) is the publisher's question.
+ */
+export function evidenceOfLaunches(launched: readonly LaunchPool[], group: string, at: Date): PoolEvidence[] {
+  return launched.flatMap((pool) => {
+    const zone = pool.zoneId ? { id: pool.zoneId } : pool.zoneName ? { name: pool.zoneName } : null;
+    if (!zone || !pool.instanceType || !pool.market) return [];
+    const seen = at.toISOString();
+    return [{ zone, instanceType: pool.instanceType, group, market: pool.market, kind: 'recovered' as const, evidence: 1, firstSeen: seen, lastSeen: seen }];
+  });
+}
+
+/**
+ * Launches that end the failover's own probe of a group (it was probing, a node came up in a zone):
+ * the pool it launched in has capacity again. "recovered" evidence when the group has one pool in
+ * that zone; with several types there the event does not say which launched, so nothing is said.
+ */
+export function evidenceOfProbeSuccesses(signals: readonly Signal[], observed: readonly ObservedGroup[]): PoolEvidence[] {
+  const byName = new Map(observed.map((group) => [group.name, group]));
+  return signals.flatMap((signal) => {
+    if (signal.kind !== 'launch-success' || !signal.availabilityZone) return [];
+    const group = byName.get(signal.autoScalingGroupName);
+    if (!group || readGuardState(group.tags, group.name).state !== 'probing') return [];
+    const there = (poolsOfGroup(group) ?? []).filter((pool) => pool.zoneName === signal.availabilityZone);
+    const pool = there[0];
+    if (!pool || there.some((other) => other.instanceType !== pool.instanceType || other.market !== pool.market)) return [];
+    return [
+      {
+        zone: pool.zoneId ? { id: pool.zoneId } : { name: pool.zoneName },
+        instanceType: pool.instanceType,
+        group: group.name,
+        market: pool.market,
+        kind: 'recovered' as const,
+        evidence: 1,
+        firstSeen: signal.time,
+        lastSeen: signal.time,
       },
     ];
   });

@@ -16,12 +16,13 @@
  */
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
-import { LAUNCH_INSTANCES_MAX, type LaunchInstancesPort } from '../ports/launch-instances';
+import { LAUNCH_INSTANCES_MAX, type LaunchInstancesPort, type LaunchPool } from '../ports/launch-instances';
 import type { PoolOut } from '../ports/pool-signals';
 import { poolsOutOfLaunchErrors } from './pool-out';
 
 export interface TierProbe {
-  launched: { group: string; zone: string; instanceIds: string[] }[];
+  /** Per group and zone: the instances and the pools they launched in. */
+  launched: { group: string; zone: string; instanceIds: string[]; pools: LaunchPool[] }[];
   outs: PoolOut[];
   /** Nodes the tier could not launch: for the next tier. */
   unmet: number;
@@ -60,7 +61,8 @@ export async function probeTier(
         options,
       );
       const ids = outcome.launched.flatMap((collection) => collection.instanceIds);
-      if (ids.length) probe.launched.push({ group: group.name, zone, instanceIds: ids });
+      if (ids.length)
+        probe.launched.push({ group: group.name, zone, instanceIds: ids, pools: outcome.launched.filter((collection) => collection.instanceIds.length > 0) });
       probe.unmet -= ids.length;
       probe.outs.push(...poolsOutOfLaunchErrors(group.name, outcome, now, lifetimeMs));
     }

@@ -11,10 +11,20 @@ import { decideInOrder } from '../failover/decide-in-order';
 import type { LaunchBatchFollowUp } from '../failover/run';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
+import type { PoolEvidence } from '../ports/shared-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
 import { evidenceSince, poolOutSignals } from './decide';
-import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
+import {
+  DEFAULT_POOL_OUT_MS,
+  evidenceOfLaunches,
+  evidenceOfOuts,
+  evidenceOfProbeSuccesses,
+  foldLocalMarks,
+  liveOuts,
+  poolsOutOfFailure,
+  sameZonePool,
+} from './pool-out';
 import { probeTier } from './probe-tier';
 import { type GroupPool, poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
@@ -39,11 +49,20 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       const outs = poolsOutOfFailure(signal, byName.get(signal.autoScalingGroupName), lifetime);
       return outs.length ? [{ item, outs }] : [];
     });
-    const none = { actions: [], result: { done: [], failed: [] }, retry: [] };
+    // A probe that launched: a pool this account may have told others was out ("recovered").
+    const recovered = evidenceOfProbeSuccesses(
+      signals.map(({ signal }) => signal),
+      observed,
+    );
+    const none = { actions: [], result: { done: [], failed: [] }, retry: [], evidence: recovered };
     if (marked.length === 0) return none;
     const outs = marked.flatMap((entry) => entry.outs);
     const writes = writeGate(deps.policy, true).writes;
     const retry = marked.map((entry) => entry.item);
+    // What the tier probe learns is shared with other accounts (the batch's own failures already are):
+    // its capacity errors, and its launches ("recovered", sent only for pools this account had published out).
+    const probed: PoolOut[] = [];
+    const up: PoolEvidence[] = [];
     try {
       // Read before writing: the batch's own marks are added in memory.
       const known = await pools.store.listPoolsOut(deps.now(), options);
@@ -66,12 +85,15 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
           if (!found) continue;
           deps.metrics.count('pools.tier-probe-calls', found.calls);
           outs.push(...found.outs);
+          probed.push(...found.outs);
+          up.push(...found.launched.flatMap((entry) => evidenceOfLaunches(entry.pools, entry.group, deps.now())));
         }
       }
       if (writes) await pools.store.recordPoolsOut(foldLocalMarks(known, outs, deps.now()), options);
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
-      if (inferred.length === 0) return none;
+      const evidence = [...recovered, ...evidenceOfOuts(probed), ...up];
+      if (inferred.length === 0) return { ...none, evidence };
       const { decided } = decideInOrder(
         inferred.map((signal) => ({ item: signal.autoScalingGroupName, signal })),
         snapshot,
@@ -81,11 +103,11 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       const actions = decided.flatMap((entry) => entry.actions);
       logDecided(actions, deps);
       const result = await actDecided(actions, deps, options, phantom);
-      return { actions, result, retry: result.failed.length > 0 ? retry : [] };
+      return { actions, result, retry: result.failed.length > 0 ? retry : [], evidence };
     } catch (error) {
       // The batch's own actions are done; its capacity failures come back to mark the pools again.
       deps.log.warn('pools out not recorded or not acted on: the records are retried', { error: String(error) });
-      return { ...none, retry };
+      return { ...none, retry, evidence: [...recovered, ...evidenceOfOuts(probed), ...up] };
     }
   };
 }

@@ -12,6 +12,7 @@ import { poolsOfGroup } from '../pools/group-pools';
 import type { AppDeps } from '../run/deps';
 import { publishingSink } from '../shared-signals/publish';
 import type { SharedSignalDeps } from '../shared-signals/receive';
+import type { RelayDeps } from '../shared-signals/relay';
 import { ConfigError } from '../vocabulary/errors';
 import { ACCOUNT_VARIABLE, lambdaDeps } from './deps';
 import { SIGNALS_TABLE_VARIABLE } from './spot-deps';
@@ -75,5 +76,20 @@ export function lambdaSharedSignalDeps(env: NodeJS.ProcessEnv = process.env): Sh
     own: ownAccount(env),
     pools: createPoolSignalStore(createDynamoDbClient(), signalsTable(env)),
     zoneIds: createZoneIds(createEc2Client()),
+  };
+}
+
+/** The central account's relay (lib/shared-signals/relay.ts): the config, the account, PutEvents; nothing else. */
+export function lambdaRelayDeps(env: NodeJS.ProcessEnv = process.env): RelayDeps {
+  const deps = lambdaDeps(env);
+  const policy = deps.policy.sharedSignals;
+  // Without sharedSignals.relay the relay rule is disabled; a record that still arrives fails in relaySignals, loudly.
+  if (!policy) throw new ConfigError('the config has no sharedSignals section: the relay has nothing to relay');
+  return {
+    policy,
+    own: ownAccount(env),
+    eventBus: createEventBusAdapter(createEventBridgeClient()),
+    log: deps.log,
+    metrics: deps.metrics,
   };
 }

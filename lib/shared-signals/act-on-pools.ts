@@ -33,9 +33,14 @@ export function remoteReason(outs: readonly PoolOut[]): string {
   return `capacity: every pool out, per account ${accounts} (${first.evidence} in ${poolId(first.pool)}${others})`;
 }
 
-/** The group's pools and the live mark of each (undefined: not out). */
+/** The group's pools and the live mark of each, the longest of this account's and others' (undefined: not out). */
 function poolMarks(group: ObservedGroup, live: readonly PoolOut[], zoneIds: ReadonlyMap<string, string>) {
-  return (poolsOfGroup(group, zoneIds) ?? []).map((pool) => ({ pool, out: live.find((out) => sameZonePool(out, pool)) }));
+  return (poolsOfGroup(group, zoneIds) ?? []).map((pool) => ({
+    pool,
+    out: live
+      .filter((out) => sameZonePool(out, pool))
+      .reduce<PoolOut | undefined>((kept, out) => (kept && Date.parse(kept.until) >= Date.parse(out.until) ? kept : out), undefined),
+  }));
 }
 
 /** Groups some (not all) of whose pools another account marked out: warned about, never moved. */

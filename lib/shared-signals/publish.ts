@@ -33,7 +33,7 @@ export interface PublishDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Evidence per pool, merged (counts added, the widest span); zone names resolved to AZ IDs. */
+/** Evidence per pool and kind, merged (counts added, the widest span); zone names resolved to AZ IDs. */
 export function signalsFrom(
   evidence: readonly PoolEvidence[],
   zoneIds: ReadonlyMap<string, string>,
@@ -44,18 +44,15 @@ export function signalsFrom(
   for (const item of evidence) {
     const zoneId = 'id' in item.zone ? item.zone.id : zoneIds.get(item.zone.name);
     if (!zoneId) continue;
-    // Without a type in the text, AWS tried every type the group names in that zone (one fleet
-    // request; lib/pools/pool-out.ts reads it the same way). No type known: better unsaid than a wrong pool.
-    const types = item.instanceType ? [item.instanceType] : typesIn(poolsByGroup.get(item.group ?? '') ?? [], zoneId, item.market);
-    for (const instanceType of types) {
-      const pool = { zoneId, instanceType, market: item.market };
+    for (const pool of poolsOf(item, zoneId, poolsByGroup.get(item.group ?? '') ?? [])) {
       const key = `${poolId(pool)}|${item.kind}`;
       const seen = byPool.get(key);
       byPool.set(key, {
         region: own.region,
         pool,
         kind: item.kind,
-        evidence: (seen?.evidence ?? 0) + item.evidence,
+        // A recovery is one fact (a launch), however often it was seen.
+        evidence: item.kind === 'recovered' ? 1 : (seen?.evidence ?? 0) + item.evidence,
         firstSeen: seen && seen.firstSeen < item.firstSeen ? seen.firstSeen : item.firstSeen,
         lastSeen: seen && seen.lastSeen > item.lastSeen ? seen.lastSeen : item.lastSeen,
         originAccount: own.account,
@@ -65,8 +62,21 @@ export function signalsFrom(
   return [...byPool.values()].map((signal) => ({ ...signal, id: sharedSignalId(signal) }));
 }
 
-function typesIn(pools: readonly PoolKey[], zoneId: string, market: PoolKey['market']): string[] {
-  return [...new Set(pools.filter((pool) => pool.zoneId === zoneId && pool.market === market).map((pool) => pool.instanceType))].sort();
+/**
+ * The pools one piece of evidence is about. Without a type in the text, a failure means AWS tried
+ * every type the group names in that zone (one fleet request; lib/pools/pool-out.ts reads it the
+ * same way); a success launched one of them, so it names a pool only when the group has one there.
+ * Nothing known: better unsaid than a wrong pool.
+ */
+function poolsOf(item: PoolEvidence, zoneId: string, groupPools: readonly PoolKey[]): PoolKey[] {
+  if (item.instanceType && item.market) return [{ zoneId, instanceType: item.instanceType, market: item.market }];
+  const candidates = groupPools.filter(
+    (pool) =>
+      pool.zoneId === zoneId && (item.market === null || pool.market === item.market) && (!item.instanceType || pool.instanceType === item.instanceType),
+  );
+  const unique = [...new Map(candidates.map((pool) => [poolId(pool), pool])).values()].sort((a, b) => poolId(a).localeCompare(poolId(b)));
+  if (item.kind === 'recovered' && unique.length !== 1) return [];
+  return unique;
 }
 
 export interface PublishReport {
@@ -81,17 +91,18 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
   if (evidence.length === 0 || buses.length === 0) return report;
   try {
     const needsZones = evidence.some((item) => 'name' in item.zone);
-    const groups = [...new Set(evidence.flatMap((item) => (item.instanceType === null && item.group ? [item.group] : [])))];
+    const groups = [...new Set(evidence.flatMap((item) => ((item.instanceType === null || item.market === null) && item.group ? [item.group] : [])))];
     const poolsByGroup = new Map(await Promise.all(groups.map(async (group) => [group, await deps.poolsOfGroup(group, options)] as const)));
     const signals = signalsFrom(evidence, needsZones ? await deps.zoneIds(options) : new Map(), deps.own, poolsByGroup);
     const claimed: SharedPoolSignal[] = [];
+    const times = { intervalMs: deps.policy.publishIntervalMs, heldMs: deps.policy.poolLifetimeCapMs };
     for (const signal of signals) {
-      // A recovery is always sent: it ends marks early, and a probe succeeds once per cycle.
-      if (signal.kind === 'recovered' || (await deps.claims.claimPublication(signal.pool, deps.now(), deps.policy.publishIntervalMs, options)))
-        claimed.push(signal);
-      else report.skipped += 1;
+      // A recovery goes out only for a pool this account published out (else no receiver holds a mark), once.
+      const kind = signal.kind === 'recovered' ? 'recovered' : 'out';
+      if (await deps.claims.claimPublication(signal.pool, kind, deps.now(), times, options)) claimed.push(signal);
+      else if (kind === 'out') report.skipped += 1;
     }
-    let pending: BusEvent[] = claimed.flatMap((signal) =>
+    const pending: BusEvent[] = claimed.flatMap((signal) =>
       buses.map((bus) => ({
         eventBusName: bus,
         source: SHARED_SIGNAL_SOURCE,
@@ -100,18 +111,8 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
         time: signal.lastSeen,
       })),
     );
-    const total = pending.length;
-    for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
-      if (attempt > 1) await (deps.sleep ?? defaultSleep)(100 * 2 ** (attempt - 2));
-      const { failed } = await deps.eventBus.putEvents(pending, options);
-      const retryable = failed.filter(({ error }) => RETRYABLE.some((code) => error.startsWith(code)));
-      for (const { event, error } of failed.filter((entry) => !retryable.includes(entry)).concat(attempt === ATTEMPTS ? retryable : [])) {
-        report.failed += 1;
-        deps.log.warn('pool signal not delivered', { bus: event.eventBusName, error, signal: (event.detail as { id?: string }).id });
-      }
-      pending = retryable.map(({ event }) => event);
-    }
-    report.sent = total - report.failed;
+    report.failed += (await putWithRetries(pending, deps, options)).length;
+    report.sent = pending.length - report.failed;
   } catch (error) {
     deps.log.warn('pool signals not published: the local actions are done regardless', { error: String(error) });
     report.failed += 1;
@@ -120,6 +121,27 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
   if (report.failed) deps.metrics.count('shared-signals.send-failed', report.failed);
   if (report.skipped) deps.metrics.count('shared-signals.throttled', report.skipped);
   return report;
+}
+
+/** PutEvents (10 entries a call, the adapter's job), transient refusals retried per entry; returns what was not delivered, logged. */
+export async function putWithRetries(
+  events: readonly BusEvent[],
+  deps: Pick<PublishDeps, 'eventBus' | 'log' | 'sleep'>,
+  options: CallOptions = {},
+): Promise<BusEvent[]> {
+  const lost: BusEvent[] = [];
+  let pending = [...events];
+  for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
+    if (attempt > 1) await (deps.sleep ?? defaultSleep)(100 * 2 ** (attempt - 2));
+    const { failed } = await deps.eventBus.putEvents(pending, options);
+    const retryable = failed.filter(({ error }) => RETRYABLE.some((code) => error.startsWith(code)));
+    for (const { event, error } of failed.filter((entry) => !retryable.includes(entry)).concat(attempt === ATTEMPTS ? retryable : [])) {
+      lost.push(event);
+      deps.log.warn('pool signal not delivered', { bus: event.eventBusName, error, signal: (event.detail as { id?: string }).id });
+    }
+    pending = retryable.map(({ event }) => event);
+  }
+  return lost;
 }
 
 export function publishingSink(deps: PublishDeps): PoolEvidenceSink {

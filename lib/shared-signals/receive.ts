@@ -2,7 +2,9 @@
  * One SQS batch of signals from other accounts (their PutEvents → our signals bus → rule → SQS →
  * here): parse, admit (allowlist, region, own account), fold into the pool marks (a duplicate
  * changes nothing), then — holding the writers' lease — take out the groups all of whose pools are
- * out. A malformed record fails (SQS retries it, the dead-letter queue keeps it, the log says why);
+ * out. A "recovered" signal ends its origin's mark of that pool (lib/shared-signals/marks.ts); the
+ * groups it had taken out come back when their suspension ends, as any other. A malformed record
+ * fails (SQS retries it, the dead-letter queue keeps it, the log says why);
  * refused and own signals are acknowledged, counted and logged. A received signal is never
  * published again: this run has no publisher.
  */
@@ -12,7 +14,7 @@ import type { Action } from '../failover/actions';
 import { buildSnapshot } from '../failover/snapshot';
 import { parseSharedSignalRecord, type SharedSignalOutcome } from '../parse/shared-pool-signal';
 import type { CallOptions } from '../ports/auto-scaling';
-import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
+import type { PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
@@ -20,7 +22,7 @@ import { underLease } from '../run/with-lock';
 import { describeSharedSignal } from '../vocabulary/shared-signal';
 import { groupsPartlyOut, suspensionsForRemote } from './act-on-pools';
 import { admitSignal } from './admit';
-import { remoteOut } from './marks';
+import { type MarkChange, marksToWrite, remoteOut } from './marks';
 import { describeConfiguredGroups } from '../run/describe-groups';
 
 const LOCK_WAIT_MS = 10_000;
@@ -44,7 +46,7 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
   const outcomes: ReceiveResult['outcomes'] = records.map((record, index) => parseSharedSignalRecord(record, index));
   const failed = new Set<number>();
   let changed = false;
-  const marks: { index: number; out: PoolOut }[] = [];
+  const changes: { index: number; change: Exclude<MarkChange, { change: 'none' }> }[] = [];
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome.outcome === 'invalid') {
       deps.metrics.count('shared-signals.invalid');
@@ -71,23 +73,30 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
     }
     deps.metrics.count('shared-signals.received');
     const change = remoteOut(outcome.signal, deps.sharedSignals, deps.now());
-    deps.log.info(change.change === 'none' ? `pool signal changes nothing: ${change.why}` : 'pool marked out', {
-      signal: describeSharedSignal(outcome.signal),
-    });
-    if (change.change === 'set') marks.push({ index, out: change.out });
+    const what = change.change === 'none' ? `pool signal changes nothing: ${change.why}` : change.change === 'set' ? 'pool marked out' : 'pool recovered';
+    deps.log.info(what, { signal: describeSharedSignal(outcome.signal) });
+    if (change.change !== 'none') changes.push({ index, change });
   }
-  if (marks.length > 0) {
+  if (changes.length > 0) {
     try {
-      if (writeGate(deps.policy, true).writes)
-        await deps.pools.recordPoolsOut(
-          marks.map((mark) => mark.out),
-          options,
-        );
-      changed = true;
-      for (const { out } of marks) deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(out.seenAt)));
+      // A recovery ends a mark already stored: read them only then.
+      const stored = changes.some(({ change }) => change.change === 'end') ? await deps.pools.listPoolsOut(deps.now(), options) : [];
+      const { writes, ended } = marksToWrite(
+        changes.map(({ change }) => change),
+        stored,
+      );
+      if (writes.length > 0 && writeGate(deps.policy, true).writes) await deps.pools.recordPoolsOut(writes, options);
+      changed = writes.length > ended.length;
+      for (const out of writes) if (!ended.includes(out)) deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(out.seenAt)));
+      if (ended.length > 0) {
+        deps.metrics.count('shared-signals.mark-ended', ended.length);
+        deps.log.info('pool marks ended early: their origin launched there again', {
+          pools: ended.map((out) => `${out.pool.instanceType} ${out.pool.market} ${out.pool.zoneId} (account ${out.account})`),
+        });
+      }
     } catch (error) {
       deps.log.error('could not record the pool signals; the records will be retried', { error: String(error) });
-      for (const { index } of marks) failed.add(index);
+      for (const { index } of changes) failed.add(index);
     }
   }
   const actions = changed

@@ -11,6 +11,7 @@ import { FakeSignalNetwork, MemoryPublicationClaims } from '../fakes/fake-shared
 import { poolsOfGroup } from '../pools/group-pools';
 import { publishingSink, type PublishReport, publishEvidence } from '../shared-signals/publish';
 import { handleSharedSignals, type ReceiveResult, type SharedSignalDeps } from '../shared-signals/receive';
+import { type RelayResult, relaySignals } from '../shared-signals/relay';
 import type { PoolEvidence } from '../ports/shared-signals';
 import { World } from './world';
 
@@ -21,6 +22,8 @@ export interface AccountSpec {
   /** The stack's config without its sharedSignals section; null: this account does not share. */
   config: string;
   shares?: boolean;
+  /** More lines of this account's sharedSignals section (e.g. publishTo and relayAccount of a central bus's member, or relay). */
+  sharedSignals?: string;
 }
 
 export interface Stack {
@@ -42,7 +45,9 @@ export class SharedSignalsWorld {
     const sharing = accounts.filter((spec) => spec.shares !== false).map((spec) => spec.account);
     for (const spec of accounts) {
       const shares = spec.shares !== false;
-      const section = shares ? `\nsharedSignals:\n  accounts: [${sharing.map((account) => `'${account}'`).join(', ')}]\n${options.sharedSignals ?? ''}` : '';
+      const section = shares
+        ? `\nsharedSignals:\n  accounts: [${sharing.map((account) => `'${account}'`).join(', ')}]\n${options.sharedSignals ?? ''}${spec.sharedSignals ?? ''}`
+        : '';
       const world = new World({ config: `${spec.config}${section}`, clock: this.clock, rotateZonesOnFailure: true });
       // The fake AWS dates its events with one account id; each stack checks the region only.
       world.deps.origin = { region: REGION };
@@ -77,6 +82,25 @@ export class SharedSignalsWorld {
     return handleSharedSignals(
       events.map((event) => asSqsRecord(event)),
       stack.signalDeps,
+    );
+  }
+
+  /** The events on a central account's bus, as one SQS batch to its relay (lib/shared-signals/relay.ts). */
+  async relay(account: string): Promise<RelayResult | null> {
+    const stack = this.stack(account);
+    const policy = stack.world.policy.sharedSignals;
+    const events = this.network.take(account);
+    if (!policy?.relay || events.length === 0) return null;
+    return relaySignals(
+      events.map((event) => asSqsRecord(event)),
+      {
+        policy,
+        own: { account, region: REGION },
+        eventBus: this.network.as(account),
+        log: stack.world.deps.log,
+        metrics: stack.world.metrics,
+        sleep: async () => {},
+      },
     );
   }
 

@@ -25,6 +25,12 @@ export interface SharedPoolSignal {
   lastSeen: string;
   /** The account that saw it; a receiver checks it against the envelope's `account`, which EventBridge sets. */
   originAccount: string;
+  /**
+   * Set by a central account's relay (lib/shared-signals/relay.ts) that sent it on: then the envelope's
+   * `account` is the relay's, and a receiver accepts it only from its configured relay account. A
+   * relayed signal is never relayed again. Not part of the id: relayed or direct, the same fact.
+   */
+  relayedBy?: string;
 }
 
 export function sharedSignalId(signal: Omit<SharedPoolSignal, 'id'>): string {
@@ -34,5 +40,6 @@ export function sharedSignalId(signal: Omit<SharedPoolSignal, 'id'>): string {
 /** One line for logs, Slack and the CLI. */
 export function describeSharedSignal(signal: SharedPoolSignal): string {
   const what = signal.kind === 'recovered' ? 'recovered' : `${signal.kind} (${signal.evidence} seen ${signal.firstSeen} – ${signal.lastSeen})`;
-  return `${poolId(signal.pool)} in ${signal.region}: ${what}, from account ${signal.originAccount}`;
+  const relayed = signal.relayedBy ? ` (relayed by ${signal.relayedBy})` : '';
+  return `${poolId(signal.pool)} in ${signal.region}: ${what}, from account ${signal.originAccount}${relayed}`;
 }

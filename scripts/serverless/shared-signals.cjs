@@ -7,6 +7,9 @@
 //     this region, or the listed ARNs), never "*"; without sharedSignals, a Deny on every bus.
 //   ruleAccounts: the receiving rule's `account` filter, so events of other accounts never reach the queue.
 //   enabled: "true" / "false", for the template's condition on the bus, its policy and its rule.
+//   relayPublishStatement: the central account's relay (sharedSignals.relay): PutEvents only on its relay
+//     destinations (the peers' signals buses, or the listed ARNs); without relay, a Deny on every bus.
+//   relayRuleState: ENABLED with sharedSignals.relay, else DISABLED (the relay's rule on the signals bus).
 'use strict';
 const { readFileSync } = require('node:fs');
 const { resolve } = require('node:path');
@@ -22,7 +25,8 @@ function sharedSignalsOf(configText) {
     if (!/^\d{12}$/.test(account)) throw new Error(`sharedSignals.accounts: ${JSON.stringify(account)} is not a 12-digit account id`);
   const organizationId = section.organizationId ? String(section.organizationId) : null;
   if (accounts.length === 0 && !organizationId) throw new Error('sharedSignals: list the peer accounts, or an organizationId');
-  return { accounts, organizationId, busName: section.busName || DEFAULT_BUS, publishTo: section.publishTo || 'peers' };
+  const relay = section.relay ? { to: section.relay.to || 'peers' } : null;
+  return { accounts, organizationId, busName: section.busName || DEFAULT_BUS, publishTo: section.publishTo || 'peers', relay };
 }
 
 async function read(resolveVariable) {
@@ -65,23 +69,27 @@ function busPolicy(shared) {
 }
 
 /** The destination buses of a stack: the peers' (not its own) or the configured ARNs. */
-function destinations(shared) {
+function destinations(shared, publishTo = shared?.publishTo) {
   if (!shared) return [];
-  if (shared.publishTo !== 'peers') return shared.publishTo.map((arn) => ({ 'Fn::Sub': arn }));
+  if (publishTo !== 'peers') return publishTo.map((arn) => ({ 'Fn::Sub': arn }));
   // Fn::If in IAM is awkward: every allowlisted account's bus, own included (PutEvents to one's own bus is harmless and never done).
   return shared.accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/${shared.busName}` }));
 }
 
-function publish(shared) {
-  const buses = destinations(shared);
+function publish(shared, buses = destinations(shared), sid = 'SharedSignalsPublish') {
   if (buses.length === 0)
     return {
-      Sid: 'SharedSignalsPublishNowhere',
+      Sid: `${sid}Nowhere`,
       Effect: 'Deny',
       Action: 'events:PutEvents',
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:*:event-bus/*' },
     };
-  return { Sid: 'SharedSignalsPublish', Effect: 'Allow', Action: 'events:PutEvents', Resource: buses };
+  return { Sid: sid, Effect: 'Allow', Action: 'events:PutEvents', Resource: buses };
+}
+
+/** The relay's PutEvents statement: its relay destinations only. */
+function relayPublish(shared) {
+  return publish(shared, shared?.relay ? destinations(shared, shared.relay.to) : [], 'SignalsRelayPublish');
 }
 
 module.exports = {
@@ -90,6 +98,9 @@ module.exports = {
   publish,
   busPolicyStatement: async ({ resolveVariable }) => busPolicy(await read(resolveVariable)),
   publishStatement: async ({ resolveVariable }) => publish(await read(resolveVariable)),
+  relayPublish,
+  relayPublishStatement: async ({ resolveVariable }) => relayPublish(await read(resolveVariable)),
+  relayRuleState: async ({ resolveVariable }) => ((await read(resolveVariable))?.relay ? 'ENABLED' : 'DISABLED'),
   ruleAccounts: async ({ resolveVariable }) => {
     const shared = await read(resolveVariable);
     return shared && shared.accounts.length > 0 ? shared.accounts : [{ exists: true }];

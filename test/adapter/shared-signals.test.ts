@@ -31,6 +31,18 @@ const BUS = 'capacity-guard-signals';
 
 const sqs = (params: Record<string, string>) => motoSqs(endpoint, params);
 
+/** The CapacitySignalsTable's shape (serverless.yml): one string key `pk`. */
+async function createSignalsTable(dynamo: ReturnType<typeof motoDynamoDbClient>): Promise<void> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: 'signals',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+}
+
 describe('shared signals on moto', () => {
   beforeEach(() => resetMoto(endpoint));
 
@@ -56,14 +68,7 @@ describe('shared signals on moto', () => {
     );
 
     const dynamo = motoDynamoDbClient(endpoint);
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: 'signals',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createSignalsTable(dynamo);
     const shared = resolveSharedSignals(SharedSignalsSchema.parse({ accounts: [PEER, MOTO_ACCOUNT] }))!;
     const now = new Date();
     const evidence = Array.from({ length: 12 }, (_, index) => ({
@@ -106,5 +111,24 @@ describe('shared signals on moto', () => {
       verdict: 'refuse',
       reason: 'the envelope carries no account: the sender cannot be verified',
     });
+  });
+
+  it('claims a recovery only after an out of the same pool, once, on a conditional write DynamoDB checks', async () => {
+    const dynamo = motoDynamoDbClient(endpoint);
+    await createSignalsTable(dynamo);
+    const claims = createPublicationClaims(dynamo, 'signals');
+    const pool = { zoneId: 'euw3-az1', instanceType: 'm5.8xlarge', market: 'spot' as const };
+    const times = { intervalMs: 60_000, heldMs: 1_800_000 };
+    const t0 = Date.parse('2026-12-04T12:00:00Z');
+    const at = (seconds: number) => new Date(t0 + seconds * 1000);
+    expect(await claims.claimPublication(pool, 'recovered', at(0), times)).toBe(false);
+    expect(await claims.claimPublication(pool, 'out', at(0), times)).toBe(true);
+    expect(await claims.claimPublication(pool, 'out', at(30), times)).toBe(false);
+    expect(await claims.claimPublication(pool, 'recovered', at(40), times)).toBe(true);
+    expect(await claims.claimPublication(pool, 'recovered', at(200), times)).toBe(false);
+    expect(await claims.claimPublication(pool, 'out', at(200), times)).toBe(true);
+    expect(await claims.claimPublication(pool, 'recovered', at(210), times)).toBe(true);
+    expect(await claims.claimPublication(pool, 'out', at(300), times)).toBe(true);
+    expect(await claims.claimPublication(pool, 'recovered', at(300 + 1800), times)).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { asSqsRecord } from '../../lib/fakes/aws-events';
 import type { Pool } from '../../lib/fakes/fake-auto-scaling';
 import { handleSharedSignals } from '../../lib/shared-signals/receive';
 import { SharedSignalsWorld } from '../../lib/sim/shared-signals-world';
+import { readGuardState } from '../../lib/failover/guard-state';
 import { TAG } from '../../lib/vocabulary/tags';
 import { configFor } from './cluster';
 
@@ -23,8 +24,10 @@ const MAPPINGS: Record<string, Record<string, string>> = {
 };
 const pools = (market: 'spot' | 'on-demand', type: string): Pool[] => ZONES.map((zone) => ({ market, instanceType: type, zone }));
 
-function threeAccounts(): SharedSignalsWorld {
-  const world = new SharedSignalsWorld([A, B, C].map((account) => ({ account, zoneIds: MAPPINGS[account]!, config: configFor('cluster-autoscaler') })));
+function threeAccounts(extraConfig = ''): SharedSignalsWorld {
+  const world = new SharedSignalsWorld(
+    [A, B, C].map((account) => ({ account, zoneIds: MAPPINGS[account]!, config: configFor('cluster-autoscaler', extraConfig) })),
+  );
   for (const account of [A, B, C]) {
     world.addGroup(account, { name: 'spot-nodes-8x-a', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: pools('spot', 'm5.8xlarge') });
     world.addGroup(account, { name: 'spot-nodes-8x-b', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 2, pools: pools('spot', 'r5.8xlarge') });
@@ -170,6 +173,85 @@ describe('capacity signals shared by three accounts', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(b.world.metrics.get('shared-signals.refused')).toBe(3);
     expect(b.world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+  });
+
+  it("shares what the first account's tier probe learns: every zone of the tier, not only the one that failed", async () => {
+    const world = threeAccounts('pools: { probeTiers: true }');
+    // Every Spot pool is empty, in every account; A's group fails once, in one zone.
+    for (const account of [A, B, C]) world.stack(account).world.aws.outOfCapacity({ market: 'spot' });
+    const a = world.stack(A).world;
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.clock.advance('10s');
+    a.aws.settle();
+    await a.deliverEvents();
+    // The probe asked LaunchInstances for spot-nodes-8x-b in each of its zones: its three r5.8xlarge
+    // pools are out, and published like the failures' own m5.8xlarge pools.
+    expect(a.metrics.get('pools.tier-probe-calls')).toBe(3);
+    const toC = world.network.take(C).map((event) => event.detail as { zoneId: string; instanceType: string });
+    expect(toC.filter((detail) => detail.instanceType === 'r5.8xlarge').map((detail) => detail.zoneId)).toEqual(['euw3-az1', 'euw3-az2', 'euw3-az3']);
+    expect(toC.filter((detail) => detail.instanceType === 'm5.8xlarge').length).toBeLessThan(3);
+
+    await world.deliverSignals(B);
+    const b = world.stack(B).world.aws;
+    // B's r5.8xlarge group has no pool left: out, naming A. Its m5.8xlarge group keeps two zones.
+    const out = readGuardState(b.view('spot-nodes-8x-b').tags, 'spot-nodes-8x-b');
+    expect(out.state).toBe('suspended');
+    expect(out.state === 'suspended' && out.reason).toContain(`account ${A}`);
+    expect(readGuardState(b.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy');
+  });
+
+  it("ends A's mark elsewhere when A's probe launches in a pool A had said was out; the receivers' own evidence stays", async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    for (const account of [B, C]) await world.deliverSignals(account);
+    const b = world.stack(B).world;
+    const m5 = (zoneId: string) => ({ zoneId, instanceType: 'm5.8xlarge', market: 'spot' as const });
+    // B saw one of these pools fail itself (its eu-west-3c is euw3-az1).
+    await b.poolStore.recordPoolsOut([
+      {
+        pool: m5('euw3-az1'),
+        zoneName: 'eu-west-3c',
+        evidence: 'InsufficientInstanceCapacity',
+        source: 'launch-failure',
+        group: 'spot-nodes-8x-a',
+        account: null,
+        seenAt: world.clock.iso(),
+        until: new Date(world.clock.now().getTime() + 300_000).toISOString(),
+      },
+    ]);
+    const marksIn = async (account: string) =>
+      (await world.stack(account).world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.zoneId} ${out.account ?? 'own'}`).sort();
+    expect(await marksIn(B)).toEqual([`euw3-az1 ${A}`, 'euw3-az1 own', `euw3-az2 ${A}`, `euw3-az3 ${A}`]);
+
+    // Spot is back; A's backoff is over: A's reconcile opens its group, CA tries it, a node launches.
+    for (const account of [A, B, C]) world.stack(account).world.aws.capacityBack({ market: 'spot' });
+    const a = world.stack(A).world;
+    world.clock.advance('3m');
+    await a.reconcile();
+    expect(readGuardState(a.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('probing');
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await a.deliverEvents();
+    expect(readGuardState(a.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy');
+
+    const sent = world.network.take(B);
+    expect(sent.map((event) => (event.detail as { kind: string }).kind)).toEqual(['recovered']);
+    const zone = (sent[0]!.detail as { zoneId: string }).zoneId;
+    await world.deliverSignals(C);
+    const result = await handleSharedSignals(
+      sent.map((event) => asSqsRecord(event)),
+      world.stack(B).signalDeps!,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    // Only A's mark of that pool ended: B's own mark and A's other zones stay.
+    const expected = [`euw3-az1 ${A}`, 'euw3-az1 own', `euw3-az2 ${A}`, `euw3-az3 ${A}`].filter((entry) => entry !== `${zone} ${A}`);
+    expect(await marksIn(B)).toEqual(expected);
+    expect(b.metrics.get('shared-signals.mark-ended')).toBe(1);
+    expect(await marksIn(C)).toEqual([`euw3-az1 ${A}`, `euw3-az2 ${A}`, `euw3-az3 ${A}`].filter((entry) => entry !== `${zone} ${A}`));
+    // Nothing goes round: the receivers publish nothing, and A says it once.
+    expect(world.putEventsCalls(B) + world.putEventsCalls(C)).toBe(0);
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await a.deliverEvents();
+    expect(world.network.take(B)).toEqual([]);
   });
 
   it('warns only for a group with pools left', async () => {

@@ -19,7 +19,7 @@ import type { Signal } from '../../lib/vocabulary/signals';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
-const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire', 'sharedSignals'] as const;
+const FUNCTIONS = ['failover', 'reconcile', 'downscaler', 'spot', 'spotSweep', 'retire', 'sharedSignals', 'signalsRelay'] as const;
 const LAMBDA_TASK_ROOT = '/var/task/';
 const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
@@ -516,7 +516,16 @@ describe('IAM (least privilege)', () => {
 
   it('gives each function its own role with only what it does (item 12)', () => {
     const roleOf = (name: string) => (props(resource(template, functionLogicalId(name))).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-    expect(FUNCTIONS.map(roleOf)).toEqual(['FailoverRole', 'ReconcileRole', 'DownscalerRole', 'SpotRole', 'SpotSweepRole', 'RetireRole', 'SharedSignalsRole']);
+    expect(FUNCTIONS.map(roleOf)).toEqual([
+      'FailoverRole',
+      'ReconcileRole',
+      'DownscalerRole',
+      'SpotRole',
+      'SpotSweepRole',
+      'RetireRole',
+      'SharedSignalsRole',
+      'SignalsRelayRole',
+    ]);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const granted = (role: string) => {
       const inline = asArray(props(resource(template, role)).Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap((policy) =>
@@ -559,6 +568,14 @@ describe('IAM (least privilege)', () => {
     // Received signals are never published again: the receiving function cannot PutEvents.
     expect(granted('SharedSignalsRole').has('events:PutEvents')).toBe(false);
     expect(granted('SharedSignalsRole').has('autoscaling:UpdateAutoScalingGroup')).toBe(true);
+    // The relay reads its queue and writes its logs; PutEvents only with sharedSignals.relay (not in this config).
+    expect([...granted('SignalsRelayRole')].sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
   });
 
   it('lets tag writes touch only capacity-guard/* keys', () => {
@@ -729,7 +746,7 @@ describe('observability and Slack access (issue 4)', () => {
     const sources = resourcesOfType(template, 'AWS::SQS::Queue')
       .filter(([, queue]) => props(queue).RedrivePolicy !== undefined)
       .map(([id]) => id);
-    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SharedSignalsQueue', 'SpotEventsQueue']);
+    expect(sources.sort()).toEqual(['LaunchEventsQueue', 'SharedSignalsQueue', 'SignalsRelayQueue', 'SpotEventsQueue']);
     for (const queue of sources) {
       expect(alarms(), queue).toContainEqual(
         expect.objectContaining({
@@ -954,7 +971,7 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
   it('guards DetachInstances with the cluster-autoscaler tag, PutEvents to the drain buses, DescribeInstances alone on "*"', () => {
     expect(statements.flatMap((s) => asArray(s.Action))).toContain('autoscaling:DetachInstances');
     expect(unguardedAutoScalingWrites(statements)).toEqual([]);
-    const put = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
+    const put = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes('events:PutEvents'));
     // The drain buses (spot and retirement publish "Node Drain Requested"), and the shared signals' configured
     // buses (scripts/serverless/shared-signals.cjs), never "*".
     const shared = loadPolicy(join(ROOT, functionEnv(template, 'failover').CAPACITY_GUARD_CONFIG!.slice(LAMBDA_TASK_ROOT.length)), { env: {} }).sharedSignals!;
@@ -1001,5 +1018,26 @@ describe('shared capacity signals (issue 14)', () => {
     expect(statement.Principal).toBe('*');
     expect(statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
     expect(() => sharedSignalsOf('sharedSignals:\n  accounts: [123]\n')).toThrow(/12-digit/);
+  });
+
+  it("routes the members' signals to a relay whose rule is disabled unless the config relays, and whose PutEvents go only to the relay's destinations", async () => {
+    const rule = props(resource(template, 'SignalsRelayRule'));
+    expect(rule.EventBusName).toEqual({ Ref: 'SharedSignalsBus' });
+    expect(rule.State).toBe('DISABLED'); // the example config has no sharedSignals.relay
+    expect(rule.Targets).toEqual([{ Id: 'signals-relay-queue', Arn: arnOf('SignalsRelayQueue') }]);
+    expect(props(resource(template, 'SignalsRelayQueue')).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf('SignalsRelayDLQ'), maxReceiveCount: 5 });
+    const { relayPublish, sharedSignalsOf } = (await import(pathToFileURL(join(ROOT, 'scripts/serverless/shared-signals.cjs')).href)).default as {
+      relayPublish: (shared: unknown) => PolicyStatement;
+      sharedSignalsOf: (text: string) => unknown;
+    };
+    const bus = (account: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:${account}:event-bus/capacity-guard-signals` });
+    const central = sharedSignalsOf("sharedSignals:\n  accounts: ['111111111111', '222222222222']\n  relay: { to: peers }\n");
+    expect(relayPublish(central)).toEqual({
+      Sid: 'SignalsRelayPublish',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: [bus('111111111111'), bus('222222222222')],
+    });
+    expect(relayPublish(sharedSignalsOf("sharedSignals:\n  accounts: ['111111111111']\n")).Effect).toBe('Deny');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolOutSignals } from '../../../lib/pools/decide';
 import { poolsOfGroup } from '../../../lib/pools/group-pools';
-import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import { DEFAULT_POOL_OUT_MS, evidenceOfLaunches, evidenceOfOuts, foldLocalMarks, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
 import { decide } from '../../../lib/failover/decide';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
@@ -98,6 +98,33 @@ describe('pools out', () => {
     expect(folded.map((entry) => [entry.pool.instanceType, entry.count, entry.firstSeen ?? entry.seenAt, entry.until])).toEqual([
       ['m5.8xlarge', 4, at(-60), at(320)],
       ['r5.8xlarge', 1, at(20), at(320)],
+    ]);
+  });
+
+  it("are shared as evidence when this account saw them fail (a launch or the tier probe), never another account's or a storm's", () => {
+    const probed = out('r5.8xlarge', 'eu-west-3b', { pool: { zoneId: 'euw3-az2', instanceType: 'r5.8xlarge', market: 'spot' }, source: 'launch-instances' });
+    const evidence = evidenceOfOuts([
+      probed,
+      out('m5.8xlarge', 'eu-west-3a'),
+      out('m5.8xlarge', 'eu-west-3c', { source: 'remote', account: '111111111111', pool: { zoneId: 'euw3-az3', instanceType: 'm5.8xlarge', market: 'spot' } }),
+      out('m5.8xlarge', 'eu-west-3c', { source: 'interruption-storm', group: null }),
+    ]);
+    const seen = { group: 'spot-x', market: 'spot', kind: 'capacity-failure', evidence: 1, firstSeen: T0, lastSeen: T0 };
+    expect(evidence).toEqual([
+      { zone: { id: 'euw3-az2' }, instanceType: 'r5.8xlarge', ...seen },
+      { zone: { name: 'eu-west-3a' }, instanceType: 'm5.8xlarge', ...seen },
+    ]);
+  });
+});
+
+describe('launches as evidence', () => {
+  it("make 'recovered' evidence of the tier probe's launched pools, by AZ ID", () => {
+    const launched = [
+      { instanceType: 'r5.8xlarge', market: 'spot' as const, zoneName: 'eu-west-3b', zoneId: 'euw3-az2' },
+      { instanceType: null, market: 'spot' as const, zoneName: 'eu-west-3b', zoneId: 'euw3-az2' },
+    ];
+    expect(evidenceOfLaunches(launched, 'spot-b', new Date(T0))).toEqual([
+      { zone: { id: 'euw3-az2' }, instanceType: 'r5.8xlarge', group: 'spot-b', market: 'spot', kind: 'recovered', evidence: 1, firstSeen: T0, lastSeen: T0 },
     ]);
   });
 });

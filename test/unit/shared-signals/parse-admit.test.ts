@@ -129,6 +129,24 @@ describe('marks and publication', () => {
     expect(signals).toEqual([signal]);
   });
 
+  it('reads a relayed signal (same id: the relay is not part of the content) and refuses a relay that is not an account', () => {
+    const relayed = parseSharedSignalEvent(event({ ...sharedSignalDetail(signal), relayedBy: '999999999999' }, '999999999999'));
+    expect(relayed).toMatchObject({ outcome: 'signal', signal: { ...signal, relayedBy: '999999999999' }, sender: { account: '999999999999' } });
+    expect(parseSharedSignalEvent(event({ ...sharedSignalDetail(signal), relayedBy: 'central' })).outcome).toBe('invalid');
+  });
+
+  it('admits a relayed signal only from the configured relay account, for an allowlisted origin', () => {
+    const central = '999999999999';
+    const members = resolveSharedSignals(SharedSignalsSchema.parse({ accounts: [A, B, central], relayAccount: central }))!;
+    const relayed = { ...signal, relayedBy: central };
+    const own = { account: B, region: 'eu-west-3' };
+    expect(admitSignal(relayed, { account: central, region: 'eu-west-3' }, members, own)).toEqual({ verdict: 'accept' });
+    expect(admitSignal(relayed, { account: central, region: 'eu-west-3' }, policy, own).verdict).toBe('refuse'); // no relayAccount configured
+    expect(admitSignal({ ...relayed, originAccount: '444444444444' }, { account: central, region: 'eu-west-3' }, members, own).verdict).toBe('refuse');
+    expect(admitSignal(relayed, { account: central, region: 'eu-west-3' }, members, { account: A, region: 'eu-west-3' }).verdict).toBe('own');
+    expect(SharedSignalsSchema.safeParse({ accounts: [A, B], relayAccount: central }).error?.issues[0]?.path).toEqual(['relayAccount']);
+  });
+
   it('refuses a config without peers or organization, naming the field', () => {
     expect(SharedSignalsSchema.safeParse({}).error?.issues[0]?.path).toEqual(['accounts']);
   });
