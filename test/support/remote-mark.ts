@@ -18,6 +18,6 @@ export function remoteMark(
     originAccount: signal.account,
   };
   const mark = remoteOut({ ...fields, id: sharedSignalId(fields) }, { poolLifetimeMs: 600_000, poolLifetimeCapMs: 1_800_000 }, now);
-  if (mark.change !== 'set') throw new Error(mark.why);
+  if (mark.change !== 'set') throw new Error(mark.change === 'none' ? mark.why : 'a recovered signal ends a mark, it sets none');
   return mark.out;
 }
