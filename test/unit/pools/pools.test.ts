@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { poolOutSignals } from '../../../lib/pools/decide';
 import { poolsOfGroup } from '../../../lib/pools/group-pools';
-import { DEFAULT_POOL_OUT_MS, evidenceOfLaunches, evidenceOfOuts, foldLocalMarks, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import {
+  DEFAULT_POOL_OUT_MS,
+  evidenceOfLaunches,
+  evidenceOfOuts,
+  foldLocalMarks,
+  liveOuts,
+  poolOutOfStorm,
+  poolsOutOfFailure,
+} from '../../../lib/pools/pool-out';
 import { decide } from '../../../lib/failover/decide';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
