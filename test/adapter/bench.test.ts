@@ -16,6 +16,8 @@ describe('npm run bench', () => {
       expect.arrayContaining([
         'failover_handler_ms_p99',
         'failover_aws_calls',
+        'failover_deployed_aws_calls',
+        'failover_deployed_ms_p99',
         'reconcile_500_asgs_describe_calls',
         'cold_import_ms',
         'bundle_kb',
