@@ -12,6 +12,7 @@ import {
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
+  type Put,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { FoldEntry, FoldStore } from '../ports/fold-store';
@@ -66,10 +67,7 @@ export function createDynamoDbFoldStore(client: DynamoDBClient, tableName: strin
       try {
         const { Attributes } = await client.send(
           new PutItemCommand({
-            TableName: tableName,
-            Item: { ...pk(key), ...attributes(entry), expiresAt: { N: String(Math.ceil((entry.windowEndsMs + KEEP_AFTER_WINDOW_MS) / 1000)) } },
-            ConditionExpression: 'attribute_not_exists(pk) OR windowEndsMs <= :now',
-            ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
+            ...foldOpening(tableName, key, entry, nowMs),
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -84,6 +82,26 @@ export function createDynamoDbFoldStore(client: DynamoDBClient, tableName: strin
         return { opened: false, current };
       }
     },
+  };
+}
+
+/**
+ * The conditional put that opens a window unless one is open at `nowMs` (also a TransactWriteItems Put).
+ * `countless`: only where no count is left to carry (no entry, or an ended window with nothing folded),
+ * for a write that cannot return what it replaced.
+ */
+export function foldOpening(tableName: string, key: string, entry: FoldEntry, nowMs: number, countless = false): Put {
+  return {
+    TableName: tableName,
+    Item: {
+      pk: { S: `${FOLD_KEY_PREFIX}${key}` },
+      ...attributes(entry),
+      expiresAt: { N: String(Math.ceil((entry.windowEndsMs + KEEP_AFTER_WINDOW_MS) / 1000)) },
+    },
+    ConditionExpression: countless
+      ? 'attribute_not_exists(pk) OR (windowEndsMs <= :now AND folded = :none)'
+      : 'attribute_not_exists(pk) OR windowEndsMs <= :now',
+    ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ...(countless ? { ':none': { N: '0' } } : {}) },
   };
 }
 

@@ -159,7 +159,11 @@ async function readOrOpen(
         if (answer.previous) state.set(key, answer.previous);
       } else state.set(key, answer.current);
     }),
-    toRead.length > 0 ? deps.folds.read(toRead).then((found) => found.forEach((entry, key) => state.set(key, entry))) : undefined,
+    toRead.length > 0
+      ? deps.folds.read(toRead).then((found) => {
+          for (const [key, entry] of found) state.set(key, entry);
+        })
+      : undefined,
   ]);
   return state;
 }

@@ -56,7 +56,7 @@ const LAUNCH_ACTIONS = ['autoscaling:LaunchInstances', 'ec2:CreateFleet', 'ec2:D
 
 /** config pools.probeTiers; the schema's default is true (lib/config/schema.ts). */
 function probeTiersOn(configText) {
-  return (parse(configText) || {}).pools?.probeTiers !== false;
+  return parse(configText)?.pools?.probeTiers !== false;
 }
 
 function launchStatement(sid, extraNull) {

@@ -150,10 +150,14 @@ describe('the Slack notifier', () => {
     const team = await receiver();
     const inner = new MemoryFoldStore();
     const calls: string[] = [];
+    const counted = <T>(name: string, call: () => Promise<T>) => {
+      calls.push(name);
+      return call();
+    };
     const counting: FoldStore = {
-      read: (keys) => (calls.push('read'), inner.read(keys)),
-      write: (changes, expected) => (calls.push('write'), inner.write(changes, expected)),
-      open: (key, entry, nowMs) => (calls.push('open'), inner.open(key, entry, nowMs)),
+      read: (keys) => counted('read', () => inner.read(keys)),
+      write: (changes, expected) => counted('write', () => inner.write(changes, expected)),
+      open: (key, entry, nowMs) => counted('open', () => inner.open(key, entry, nowMs)),
     };
     const notifier = createSlackNotifier({
       policy: policy({ info: ['/cg/team'] }),
