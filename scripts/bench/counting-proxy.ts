@@ -6,11 +6,14 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface CountingProxy {
   endpoint: string;
   /** Calls since the last reset, in the order they arrived. */
   calls(): string[];
+  /** Milliseconds spent waiting on moto since the last reset (calls in parallel counted each). */
+  upstreamMs(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -28,17 +31,22 @@ export function callName(headers: IncomingMessage['headers'], path: string, body
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target);
   let seen: string[] = [];
+  let waited = 0;
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       seen.push(callName(incoming.headers, incoming.url ?? '/', body.toString('utf8')));
+      const sent = performance.now();
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
         (answer) => {
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(outgoing);
+          answer.on('end', () => {
+            waited += performance.now() - sent;
+          });
         },
       );
       forward.on('error', (error) => {
@@ -53,8 +61,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls: () => [...seen],
+    upstreamMs: () => waited,
     reset: () => {
       seen = [];
+      waited = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -20,6 +20,8 @@ import { startCountingProxy } from './counting-proxy';
 
 export interface DeployedRun {
   timingsMs: number[];
+  /** Of each invocation's time, how long its AWS calls waited on moto. */
+  motoMs: number[];
   calls: string[][];
 }
 
@@ -90,7 +92,7 @@ async function healthy(): Promise<void> {
     await dynamo.send(new DeleteItemCommand({ TableName: LOCK_TABLE, Key: { pk: item.pk! } }));
 }
 
-const run: DeployedRun = { timingsMs: [], calls: [] };
+const run: DeployedRun = { timingsMs: [], motoMs: [], calls: [] };
 try {
   for (let i = 0; i < invocations; i++) {
     await healthy();
@@ -100,6 +102,7 @@ try {
     const response = await handler({ Records: [record] } as unknown as SQSEvent, context);
     run.timingsMs.push(performance.now() - started);
     run.calls.push(proxy.calls());
+    run.motoMs.push(proxy.upstreamMs());
     if (response.batchItemFailures.length) throw new Error(`the packaged failover failed its record: ${JSON.stringify(response)}`);
   }
   if (slack.received.length < invocations) throw new Error(`Slack got ${slack.received.length} messages for ${invocations} suspensions`);
