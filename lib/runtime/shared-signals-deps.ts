@@ -57,8 +57,10 @@ export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.Process
             options,
           )
         ).find((candidate) => candidate.name === group);
+      // A group whose pools are unknown (a launch configuration, an on-demand/Spot split) needs no zone map.
+      if (!observed || !poolsOfGroup(observed)) return [];
       const map = await zoneIds(options);
-      return (observed ? (poolsOfGroup(observed, map) ?? []) : []).flatMap((pool) =>
+      return (poolsOfGroup(observed, map) ?? []).flatMap((pool) =>
         pool.zoneId ? [{ zoneId: pool.zoneId, instanceType: pool.instanceType, market: pool.market }] : [],
       );
     },

@@ -80,10 +80,12 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
   const buses = destinationBuses(deps.policy, deps.own);
   if (evidence.length === 0 || buses.length === 0) return report;
   try {
-    const needsZones = evidence.some((item) => 'name' in item.zone);
     const groups = [...new Set(evidence.flatMap((item) => (item.instanceType === null && item.group ? [item.group] : [])))];
     const poolsByGroup = new Map(await Promise.all(groups.map(async (group) => [group, await deps.poolsOfGroup(group, options)] as const)));
-    const signals = signalsFrom(evidence, needsZones ? await deps.zoneIds(options) : new Map(), deps.own, poolsByGroup);
+    // Evidence naming no type, of a group whose pools are unknown, says nothing: no zone lookup for it.
+    const telling = evidence.filter((item) => item.instanceType !== null || (poolsByGroup.get(item.group ?? '')?.length ?? 0) > 0);
+    const needsZones = telling.some((item) => 'name' in item.zone);
+    const signals = signalsFrom(telling, needsZones ? await deps.zoneIds(options) : new Map(), deps.own, poolsByGroup);
     const claimed: SharedPoolSignal[] = [];
     for (const signal of signals) {
       // A recovery is always sent: it ends marks early, and a probe succeeds once per cycle.
