@@ -6,11 +6,11 @@
  * A probe that fails is counted and logged, never fails the batch; an endpoint without the
  * operation (moto, a region without it) turns the probe off until the next cold start.
  */
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { createAutoScalingClient, createDynamoDbClient } from '../aws/clients';
 import { createLaunchInstancesAdapter } from '../aws/launch-instances-adapter';
 import { createPoolSignalStore } from '../aws/pool-signal-store';
 import type { LaunchBatchFollowUp } from '../failover/run';
+import type { LaunchInstancesPort } from '../ports/launch-instances';
 import type { PoolSignalStore } from '../ports/pool-signals';
 import { actOnPoolsAfterLaunchEvents } from '../pools/run';
 import type { AppDeps } from '../run/deps';
@@ -25,17 +25,17 @@ export const PROBE_MAX_ATTEMPTS = 2;
 /** Where the wiring gets its AWS ends (tests hand in a mocked SDK client and an in-memory store). */
 export interface FollowUpParts {
   store: (table: string) => PoolSignalStore;
-  probeClient: () => AutoScalingClient;
+  launcher: () => LaunchInstancesPort;
 }
 
 const LAMBDA_PARTS: FollowUpParts = {
   store: (table) => createPoolSignalStore(createDynamoDbClient(), table),
-  probeClient: () => createAutoScalingClient({ maxAttempts: PROBE_MAX_ATTEMPTS }),
+  launcher: () => createLaunchInstancesAdapter(createAutoScalingClient({ maxAttempts: PROBE_MAX_ATTEMPTS })),
 };
 
 export function lambdaPoolFollowUp(deps: AppDeps, env: NodeJS.ProcessEnv = process.env, parts: FollowUpParts = LAMBDA_PARTS): LaunchBatchFollowUp | undefined {
   const table = env[SIGNALS_TABLE_VARIABLE];
   if (!table) return undefined;
-  const launcher = deps.policy.pools?.probeTiers ? createLaunchInstancesAdapter(parts.probeClient()) : undefined;
+  const launcher = deps.policy.pools?.probeTiers ? parts.launcher() : undefined;
   return actOnPoolsAfterLaunchEvents(deps, { store: parts.store(table), outForMs: deps.policy.pools?.outForMs, launcher });
 }

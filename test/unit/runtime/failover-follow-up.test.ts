@@ -7,6 +7,7 @@
 import { AutoScalingClient, AutoScalingServiceException, LaunchInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { createLaunchInstancesAdapter } from '../../../lib/aws/launch-instances-adapter';
 import { handleLaunchEvents } from '../../../lib/failover/run';
 import { readGuardState } from '../../../lib/failover/guard-state';
 import { asSqsRecord } from '../../../lib/fakes/aws-events';
@@ -36,9 +37,9 @@ function tier(probeTiers: boolean) {
   let clients = 0;
   const followUp = lambdaPoolFollowUp(world.deps, ENV, {
     store: () => world.poolSignals,
-    probeClient: () => {
+    launcher: () => {
       clients += 1;
-      return client;
+      return createLaunchInstancesAdapter(client);
     },
   });
   /** m5 Spot runs out; CA scales the m5 group up, its launch fails; the batch goes through the failover and the follow-up. */
