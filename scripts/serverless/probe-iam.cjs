@@ -8,7 +8,10 @@
 //
 // autoscaling:LaunchInstances: on the configured clusters' groups exactly as the other Auto Scaling writes
 // (asg-iam.cjs: k8s.io/cluster-autoscaler/enabled=true AND the cluster's tag, one statement per cluster;
-// --param="groupWriteScope=tag" keeps enabled=true alone).
+// --param="groupWriteScope=tag" keeps enabled=true alone). UNVERIFIED: that LaunchInstances (an action of
+// 2025-11) takes the autoScalingGroup resource type and autoscaling:ResourceTag like the other group writes;
+// its row of the Service Authorization Reference (list_amazonec2autoscaling.html) could not be read here.
+// If it does not, AWS refuses the call: the probe counts a failure (pools.tier-probe-failed), nothing else.
 //
 // ec2:CreateFleet (Auto Scaling calls it with the caller's permissions): the resource types CreateFleet
 // takes (Service Authorization Reference, Amazon EC2, "Actions defined by Amazon EC2",
