@@ -19,7 +19,8 @@ import { withPoolEvidence } from '../lib/runtime/shared-signals-deps';
 /** middy fails the run this long before Lambda's own timeout. */
 const TIMEOUT_EARLY_MS = 2000;
 // Capacity failures are shared with the other accounts after the local actions (config sharedSignals).
-const deps = withPoolEvidence(lambdaDeps());
+// The lease goes back with the report's first fold write (one DynamoDB call less per batch).
+const deps = withPoolEvidence(lambdaDeps(process.env, { releaseLeaseWithFold: true }));
 const pools = lambdaPoolFollowUp(deps);
 
 async function failover(event: SQSEvent, _context: Context, { signal }: { signal: AbortSignal }): Promise<SQSBatchResponse> {

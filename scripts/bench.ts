@@ -11,6 +11,7 @@ import { benchColdImport } from './bench/cold-import';
 import type { BenchContext, BenchFigures } from './bench/context';
 import { downscalerBench } from './bench/downscaler';
 import { benchFailover } from './bench/failover';
+import { benchFailoverDeployed } from './bench/failover-deployed';
 import { benchNotify } from './bench/notify';
 import { benchReconcile } from './bench/reconcile';
 import { benchRetire } from './bench/retire';
@@ -33,6 +34,9 @@ const { values } = parseArgs({
 const TARGETS: Record<string, string> = {
   failover_handler_ms_p99: '≤ 1000',
   failover_aws_calls: '≤ 6',
+  // The packaged handler (middy, Powertools, config, notifier) against moto, every AWS call counted (issue 13 item 7).
+  failover_deployed_aws_calls: '≤ 5',
+  failover_deployed_ms_p99: '≤ 100 (moto)',
   storm_1000_itn_aws_calls: '≤ 25',
   storm_100_groups_aws_calls: '≤ 1.5 × storm_100_groups_aws_calls_floor',
   storm_100_groups_suspensions_max_per_group: '1',
@@ -69,6 +73,7 @@ try {
   const context: BenchContext = { motoEndpoint: moto.endpoint, events: Number(values.events), imports: Number(values.imports) };
   const modules: Module[] = [
     { name: 'failover', run: benchFailover },
+    { name: 'deployed failover', run: benchFailoverDeployed },
     { name: 'storm', run: () => benchStorm() },
     { name: 'wide storm', run: () => benchStormGroups() },
     { name: 'reconcile', run: benchReconcile },

@@ -2,9 +2,19 @@
  * Notification fold counts as items of the writers' lease table, keyed `notify#<dedupe key>`,
  * written with a condition on what was read (another run may fold the same incident at the same
  * time; the loser learns it lost). The TTL attribute `expiresAt` drops an entry a day after its
- * window, so the table holds only recent incidents.
+ * window, so the table holds only recent incidents. `open` writes a first occurrence's window in one
+ * conditional PutItem (ReturnValues and ReturnValuesOnConditionCheckFailure ALL_OLD give what was there,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html).
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  type Put,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { FoldEntry, FoldStore } from '../ports/fold-store';
 
 export const FOLD_KEY_PREFIX = 'notify#';
@@ -17,9 +27,8 @@ export function createDynamoDbFoldStore(client: DynamoDBClient, tableName: strin
       const found = await Promise.all(
         keys.map(async (key) => {
           const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: pk(key), ConsistentRead: true }));
-          const windowEndsMs = Number(Item?.windowEndsMs?.N);
-          const folded = Number(Item?.folded?.N);
-          return Item && Number.isFinite(windowEndsMs) && Number.isFinite(folded) ? ([[key, { windowEndsMs, folded }]] as const) : [];
+          const entry = entryOf(Item);
+          return entry ? ([[key, entry]] as const) : [];
         }),
       );
       return new Map(found.flat());
@@ -54,7 +63,52 @@ export function createDynamoDbFoldStore(client: DynamoDBClient, tableName: strin
       );
       return lost.flat();
     },
+    async open(key, entry, nowMs) {
+      try {
+        const { Attributes } = await client.send(
+          new PutItemCommand({
+            ...foldOpening(tableName, key, entry, nowMs),
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { opened: true, previous: entryOf(Attributes) };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The open window comes back with the refusal; read it only if it did not.
+        const current =
+          entryOf(error.Item) ?? entryOf((await client.send(new GetItemCommand({ TableName: tableName, Key: pk(key), ConsistentRead: true }))).Item);
+        if (!current) throw error;
+        return { opened: false, current };
+      }
+    },
   };
+}
+
+/**
+ * The conditional put that opens a window unless one is open at `nowMs` (also a TransactWriteItems Put).
+ * `countless`: only where no count is left to carry (no entry, or an ended window with nothing folded),
+ * for a write that cannot return what it replaced.
+ */
+export function foldOpening(tableName: string, key: string, entry: FoldEntry, nowMs: number, countless = false): Put {
+  return {
+    TableName: tableName,
+    Item: {
+      pk: { S: `${FOLD_KEY_PREFIX}${key}` },
+      ...attributes(entry),
+      expiresAt: { N: String(Math.ceil((entry.windowEndsMs + KEEP_AFTER_WINDOW_MS) / 1000)) },
+    },
+    ConditionExpression: countless
+      ? 'attribute_not_exists(pk) OR (windowEndsMs <= :now AND folded = :none)'
+      : 'attribute_not_exists(pk) OR windowEndsMs <= :now',
+    ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ...(countless ? { ':none': { N: '0' } } : {}) },
+  };
+}
+
+function entryOf(item: Record<string, AttributeValue> | undefined): FoldEntry | null {
+  const windowEndsMs = Number(item?.windowEndsMs?.N);
+  const folded = Number(item?.folded?.N);
+  return item && Number.isFinite(windowEndsMs) && Number.isFinite(folded) ? { windowEndsMs, folded } : null;
 }
 
 function attributes(entry: FoldEntry) {

@@ -41,18 +41,20 @@ export function createDynamoDbLock(client: DynamoDBClient, tableName: string, no
     renew: (holder, ttlMs, options = {}) => putLease(holder, ttlMs, 'holder = :holder AND expiresAtMs > :now', options),
     async release(holder: string, options: CallOptions = {}): Promise<void> {
       try {
-        await client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: { pk: { S: LEASE_KEY } },
-            ConditionExpression: 'holder = :holder',
-            ExpressionAttributeValues: { ':holder': { S: holder } },
-          }),
-          { abortSignal: options.abortSignal },
-        );
+        await client.send(new DeleteItemCommand(leaseRelease(tableName, holder)), { abortSignal: options.abortSignal });
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error; // already expired and taken over
       }
     },
+  };
+}
+
+/** The conditional delete that gives the lease back, if still `holder`'s (also a TransactWriteItems Delete). */
+export function leaseRelease(tableName: string, holder: string) {
+  return {
+    TableName: tableName,
+    Key: { pk: { S: LEASE_KEY } },
+    ConditionExpression: 'holder = :holder',
+    ExpressionAttributeValues: { ':holder': { S: holder } },
   };
 }

@@ -89,6 +89,8 @@ export async function handleLaunchEvents(
       ),
     );
     await reporter.notify();
+    // A lease given back with the report's fold write (lib/aws/lease-release-with-fold.ts) is back by now, or now.
+    await deps.lock.settle?.(options).catch((error: unknown) => deps.log.warn('could not release the lease; it expires by itself', { error: String(error) }));
     // After the local actions and their report: sharing never delays the failover.
     await deps.poolEvidence?.offer([...capacityEvidence(signals.map(({ signal }) => signal)), ...found], options);
   }

@@ -70,6 +70,12 @@ export class MemoryFoldStore implements FoldStore {
     }
     return lost;
   }
+  async open(key: string, entry: FoldEntry, nowMs: number): Promise<{ opened: true; previous: FoldEntry | null } | { opened: false; current: FoldEntry }> {
+    const current = this.entries.get(key);
+    if (current && nowMs < current.windowEndsMs) return { opened: false, current: { ...current } };
+    this.entries.set(key, { ...entry });
+    return { opened: true, previous: current ? { ...current } : null };
+  }
 }
 
 /** A QueuePort that records which records were to come back soon. */

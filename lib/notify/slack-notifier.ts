@@ -107,19 +107,24 @@ async function forget(items: readonly ReportItem[], deps: SlackNotifierDeps, dea
 }
 
 async function fold(items: ReturnType<typeof reportItems>, report: NotableReport, deps: SlackNotifierDeps, deadlineMs: number) {
+  const nowMs = Date.parse(report.time);
   let state: Map<string, FoldEntry>;
+  // Windows this run opened in one write (FoldStore.open): nothing more to write for them unless the run repeats them.
+  const opened = new Map<string, FoldEntry>();
   try {
-    state = await beforeDeadline(deps.folds.read(keysToRead(items)), deadlineMs, 'reading the fold state took too long');
+    state = await beforeDeadline(readOrOpen(items, nowMs, opened, deps), deadlineMs, 'reading the fold state took too long');
   } catch (error) {
     // Better a repeat than silence.
     deps.metrics.count('notify.fold-unavailable');
     deps.log.warn('fold store unreadable: sending without folding', { error: error instanceof Error ? error.message : String(error) });
     return items;
   }
-  const plan = planFold(items, state, Date.parse(report.time), deps.policy.foldWindowMs);
+  const plan = planFold(items, state, nowMs, deps.policy.foldWindowMs);
+  const changes = new Map([...plan.changes].filter(([key, entry]) => !(opened.has(key) && sameEntry(entry, opened.get(key)!))));
   let lost: string[] = [];
   try {
-    lost = await beforeDeadline(deps.folds.write(plan.changes, state), deadlineMs, 'writing the fold state took too long');
+    if (changes.size > 0)
+      lost = await beforeDeadline(deps.folds.write(changes, new Map([...state, ...opened])), deadlineMs, 'writing the fold state took too long');
   } catch (error) {
     deps.metrics.count('notify.fold-unavailable');
     deps.log.warn('fold store unwritable: the next repeat may be sent again', { error: error instanceof Error ? error.message : String(error) });
@@ -129,6 +134,41 @@ async function fold(items: ReturnType<typeof reportItems>, report: NotableReport
   const raced = new Set(lost);
   return plan.send.filter((item) => item.error !== null || !raced.has(foldKey(item)));
 }
+
+/**
+ * The fold state of the report's keys. With a store that can open a window in one write, each
+ * incident told (foldable, not failed) opens its window at once: a first occurrence costs one call;
+ * the other keys (those a restore closes) are read.
+ */
+async function readOrOpen(
+  items: ReturnType<typeof reportItems>,
+  nowMs: number,
+  opened: Map<string, FoldEntry>,
+  deps: SlackNotifierDeps,
+): Promise<Map<string, FoldEntry>> {
+  const open = deps.folds.open?.bind(deps.folds);
+  const opening = open ? [...new Set(items.filter((item) => item.error === null && entryFor(item.action).foldable).map(foldKey))] : [];
+  const toRead = keysToRead(items).filter((key) => !opening.includes(key));
+  const fresh: FoldEntry = { windowEndsMs: nowMs + deps.policy.foldWindowMs, folded: 0 };
+  const state = new Map<string, FoldEntry>();
+  await Promise.all([
+    ...opening.map(async (key) => {
+      const answer = await open!(key, fresh, nowMs);
+      if (answer.opened) {
+        opened.set(key, fresh);
+        if (answer.previous) state.set(key, answer.previous);
+      } else state.set(key, answer.current);
+    }),
+    toRead.length > 0
+      ? deps.folds.read(toRead).then((found) => {
+          for (const [key, entry] of found) state.set(key, entry);
+        })
+      : undefined,
+  ]);
+  return state;
+}
+
+const sameEntry = (a: FoldEntry | null, b: FoldEntry) => a !== null && a.windowEndsMs === b.windowEndsMs && a.folded === b.folded;
 
 /** True when Slack took the message. */
 async function deliver(message: SlackMessage, parameter: string, deadlineMs: number, deps: SlackNotifierDeps): Promise<boolean> {

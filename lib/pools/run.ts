@@ -30,6 +30,7 @@ import { type GroupPool, poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { Snapshot } from '../failover/snapshot';
+import { LaunchInstancesUnavailableError } from '../vocabulary/errors';
 import type { Signal } from '../vocabulary/signals';
 
 export interface PoolsDeps {
@@ -41,6 +42,8 @@ export interface PoolsDeps {
 }
 
 export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): LaunchBatchFollowUp {
+  // Once the endpoint says it has no LaunchInstances, no probe is sent again from this container.
+  let launcherUnavailable = false;
   return async ({ signals, observed, snapshot, phantom }, options: CallOptions) => {
     const byName = new Map(observed.map((group) => [group.name, group]));
     const lifetime = pools.outForMs ?? DEFAULT_POOL_OUT_MS;
@@ -67,7 +70,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       // Read before writing: the batch's own marks are added in memory.
       const known = await pools.store.listPoolsOut(deps.now(), options);
       // The kill switch stops the probe too: it launches instances.
-      if (writes && deps.policy.enabled && pools.launcher && (deps.policy.pools?.probeTiers ?? true)) {
+      if (writes && deps.policy.enabled && pools.launcher && !launcherUnavailable && (deps.policy.pools?.probeTiers ?? true)) {
         for (const probe of tiersToProbe(signals, snapshot, observed, [...known, ...outs], deps.now())) {
           // A probe that fails (throttled, refused) only loses what it would have learnt.
           const found = await probeTier(
@@ -79,9 +82,18 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
             lifetime,
             options,
           ).catch((error: unknown) => {
+            if (error instanceof LaunchInstancesUnavailableError) {
+              deps.metrics.count('pools.tier-probe-unavailable');
+              if (!launcherUnavailable)
+                deps.log.warn('LaunchInstances is not available here: no tier probe until the next cold start', { error: String(error) });
+              launcherUnavailable = true;
+              return null;
+            }
+            deps.metrics.count('pools.tier-probe-failed');
             deps.log.warn('tier probe (LaunchInstances) failed: the tier is learnt group by group', { error: String(error) });
             return null;
           });
+          if (launcherUnavailable) break;
           if (!found) continue;
           deps.metrics.count('pools.tier-probe-calls', found.calls);
           outs.push(...found.outs);

@@ -18,4 +18,12 @@ export interface FoldStore {
    * Returns the keys whose write lost that race.
    */
   write(changes: ReadonlyMap<string, FoldEntry | null>, expected: ReadonlyMap<string, FoldEntry>): Promise<string[]>;
+  /**
+   * Opens `entry` (a new window) under `key` unless a window is open at `nowMs`, in one write: the first
+   * occurrence of an incident, the common case, then costs one call instead of a read and a write.
+   * Opened: what was there before (an ended window, whose count the message carries) or null.
+   * Not opened: the open window (the incident is a repeat, to fold). Optional: a store without it is
+   * read, then written.
+   */
+  open?(key: string, entry: FoldEntry, nowMs: number): Promise<{ opened: true; previous: FoldEntry | null } | { opened: false; current: FoldEntry }>;
 }

@@ -12,4 +12,10 @@ export interface LockPort {
   renew(holder: string, ttlMs: number, options?: CallOptions): Promise<boolean>;
   /** Give it back, if still ours. */
   release(holder: string, options?: CallOptions): Promise<void>;
+  /**
+   * A lease whose release was deferred (lib/aws/lease-release-with-fold.ts: given back in the same write
+   * as the run's first notification fold) is given back now. Runs that defer call it when their report
+   * is told; optional: a lease that releases at once has nothing to settle.
+   */
+  settle?(options?: CallOptions): Promise<void>;
 }

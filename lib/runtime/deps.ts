@@ -6,6 +6,7 @@ import { createAutoScalingAdapter } from '../aws/auto-scaling-adapter';
 import { createAutoScalingClient, createDynamoDbClient } from '../aws/clients';
 import { createDynamoDbFoldStore } from '../aws/dynamodb-fold-store';
 import { createDynamoDbLock } from '../aws/dynamodb-lock';
+import { releaseLeaseWithFold } from '../aws/lease-release-with-fold';
 import { createSsmWebhookUrls } from '../aws/ssm-webhook-urls';
 import { createSqsClient, createSqsQueueAdapter } from '../aws/sqs-adapter';
 import type { AppDeps } from '../run/deps';
@@ -23,7 +24,12 @@ export const LOCK_TABLE_VARIABLE = 'CAPACITY_GUARD_LOCK_TABLE';
 /** The stack's own account (serverless.yml: AWS::AccountId); aws.* events of other accounts are refused. */
 export const ACCOUNT_VARIABLE = 'CAPACITY_GUARD_ACCOUNT_ID';
 
-export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
+/**
+ * `releaseLeaseWithFold`: the lease goes back in the same write as the run's first notification fold
+ * (lib/aws/lease-release-with-fold.ts); only for a run that settles the lease once its report is told
+ * (lib/failover/run.ts handleLaunchEvents).
+ */
+export function lambdaDeps(env: NodeJS.ProcessEnv = process.env, options: { releaseLeaseWithFold?: boolean } = {}): AppDeps {
   const path = configPathFromEnv(env);
   const lockTable = env[LOCK_TABLE_VARIABLE];
   if (!lockTable) throw new ConfigError(`${LOCK_TABLE_VARIABLE} is not set: it names the DynamoDB table of the writers' lease`);
@@ -36,16 +42,18 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
     dryRun: policy.dryRun,
   });
   const dynamoDb = createDynamoDbClient();
+  const leaseTable = { lock: createDynamoDbLock(dynamoDb, lockTable), folds: createDynamoDbFoldStore(dynamoDb, lockTable) };
+  const { lock, folds } = options.releaseLeaseWithFold ? releaseLeaseWithFold(dynamoDb, lockTable, leaseTable.lock, leaseTable.folds) : leaseTable;
   return {
     policy,
     autoScaling: createAutoScalingAdapter(createAutoScalingClient()),
-    lock: createDynamoDbLock(dynamoDb, lockTable),
+    lock,
     log: logger,
     metrics,
     notifier: createSlackNotifier({
       policy: policy.notifications,
       webhookUrls: createSsmWebhookUrls(policy.notifications.cacheMs),
-      folds: createDynamoDbFoldStore(dynamoDb, lockTable),
+      folds,
       log: logger,
       metrics,
       deadlineMs: invocationDeadline,

@@ -9,6 +9,7 @@ import { createPoolSignalStore } from '../aws/pool-signal-store';
 import { createPublicationClaims } from '../aws/publication-claims';
 import { createZoneIds } from '../aws/zone-ids';
 import { poolsOfGroup } from '../pools/group-pools';
+import type { AutoScalingPort, ObservedGroup } from '../ports/auto-scaling';
 import type { AppDeps } from '../run/deps';
 import { publishingSink } from '../shared-signals/publish';
 import type { SharedSignalDeps } from '../shared-signals/receive';
@@ -41,6 +42,7 @@ export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.Process
     return deps;
   }
   const zoneIds = createZoneIds(createEc2Client());
+  const described = rememberingDescribes(deps);
   const sink = publishingSink({
     policy,
     own: ownAccount(env),
@@ -48,14 +50,18 @@ export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.Process
     claims: createPublicationClaims(createDynamoDbClient(), signalsTable(env)),
     zoneIds,
     poolsOfGroup: async (group, options) => {
-      const observed = (
-        await deps.autoScaling.describeGroups(
-          deps.policy.clusters.map((cluster) => cluster.name),
-          options,
-        )
-      ).find((candidate) => candidate.name === group);
+      const observed =
+        described.recent(group, deps.now()) ??
+        (
+          await deps.autoScaling.describeGroups(
+            deps.policy.clusters.map((cluster) => cluster.name),
+            options,
+          )
+        ).find((candidate) => candidate.name === group);
+      // A group whose pools are unknown (a launch configuration, an on-demand/Spot split) needs no zone map.
+      if (!observed || !poolsOfGroup(observed)) return [];
       const map = await zoneIds(options);
-      return (observed ? (poolsOfGroup(observed, map) ?? []) : []).flatMap((pool) =>
+      return (poolsOfGroup(observed, map) ?? []).flatMap((pool) =>
         pool.zoneId ? [{ zoneId: pool.zoneId, instanceType: pool.instanceType, market: pool.market }] : [],
       );
     },
@@ -63,7 +69,30 @@ export function withPoolEvidence<D extends AppDeps>(deps: D, env: NodeJS.Process
     metrics: deps.metrics,
     now: deps.now,
   });
-  return { ...deps, poolEvidence: sink };
+  return { ...deps, autoScaling: described.autoScaling, poolEvidence: sink };
+}
+
+/**
+ * A group's pools (its launch template or overrides, its zones) hardly change: what the batch's own
+ * Describe saw, moments before, serves the publication, so publishing costs no second Describe
+ * (issue 13: at most one Describe of each kind per run, cached across warm invocations with a short TTL).
+ */
+export const POOLS_SEEN_TTL_MS = 60_000;
+
+export function rememberingDescribes(deps: AppDeps): { autoScaling: AutoScalingPort; recent: (group: string, now: Date) => ObservedGroup | undefined } {
+  let last: { at: number; groups: readonly ObservedGroup[] } | undefined;
+  const describeGroups: AutoScalingPort['describeGroups'] = async (clusters, options) => {
+    const groups = await deps.autoScaling.describeGroups(clusters, options);
+    last = { at: deps.now().getTime(), groups };
+    return groups;
+  };
+  // A Proxy, as the lease's fence (lib/run/with-lock.ts): the port may be a class instance.
+  const autoScaling = new Proxy(deps.autoScaling, {
+    get: (target, key) => (key === 'describeGroups' ? describeGroups : Reflect.get(target, key, target)),
+  });
+  const recent = (group: string, now: Date) =>
+    last && now.getTime() - last.at <= POOLS_SEEN_TTL_MS ? last.groups.find((candidate) => candidate.name === group) : undefined;
+  return { autoScaling, recent };
 }
 
 export function lambdaSharedSignalDeps(env: NodeJS.ProcessEnv = process.env): SharedSignalDeps {

@@ -90,10 +90,12 @@ export async function publishEvidence(evidence: readonly PoolEvidence[], deps: P
   const buses = destinationBuses(deps.policy, deps.own);
   if (evidence.length === 0 || buses.length === 0) return report;
   try {
-    const needsZones = evidence.some((item) => 'name' in item.zone);
     const groups = [...new Set(evidence.flatMap((item) => ((item.instanceType === null || item.market === null) && item.group ? [item.group] : [])))];
     const poolsByGroup = new Map(await Promise.all(groups.map(async (group) => [group, await deps.poolsOfGroup(group, options)] as const)));
-    const signals = signalsFrom(evidence, needsZones ? await deps.zoneIds(options) : new Map(), deps.own, poolsByGroup);
+    // Evidence naming no type, of a group whose pools are unknown, says nothing: no zone lookup for it.
+    const telling = evidence.filter((item) => (item.instanceType !== null && item.market !== null) || (poolsByGroup.get(item.group ?? '')?.length ?? 0) > 0);
+    const needsZones = telling.some((item) => 'name' in item.zone);
+    const signals = signalsFrom(telling, needsZones ? await deps.zoneIds(options) : new Map(), deps.own, poolsByGroup);
     const claimed: SharedPoolSignal[] = [];
     const times = { intervalMs: deps.policy.publishIntervalMs, heldMs: deps.policy.poolLifetimeCapMs };
     for (const signal of signals) {

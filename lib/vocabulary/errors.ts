@@ -39,6 +39,14 @@ export class TransientAwsError extends CapacityGuardError {
   override name = 'TransientAwsError';
 }
 
+/**
+ * The endpoint does not know LaunchInstances (an API of 2025-11-18: a region or an emulator without it,
+ * e.g. moto): the tier probe is off until the next cold start (lib/pools/run.ts).
+ */
+export class LaunchInstancesUnavailableError extends CapacityGuardError {
+  override name = 'LaunchInstancesUnavailableError';
+}
+
 /** A schedule (kube-downscaler grammar) that cannot be read; `entry` is the offending comma-separated part. */
 export class ScheduleError extends CapacityGuardError {
   override name = 'ScheduleError';

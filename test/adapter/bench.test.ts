@@ -16,6 +16,8 @@ describe('npm run bench', () => {
       expect.arrayContaining([
         'failover_handler_ms_p99',
         'failover_aws_calls',
+        'failover_deployed_aws_calls',
+        'failover_deployed_ms_p99',
         'reconcile_500_asgs_describe_calls',
         'cold_import_ms',
         'bundle_kb',
@@ -37,6 +39,8 @@ describe('npm run bench', () => {
       expect(old, scenario).toBeGreaterThan(today!);
     }
     expect(figures.failover_aws_calls).toBeLessThanOrEqual(6);
+    // The packaged handler, every AWS call counted at the HTTP level: lease, Describe, sizes, tags, lease back with the fold.
+    expect(figures.failover_deployed_aws_calls).toBeLessThanOrEqual(5);
     expect(figures.reconcile_500_asgs_describe_calls).toBe(5);
     expect(figures.bundle_kb).toBeGreaterThan(0);
     expect(figures.sim_time_to_capacity_ratio).toBeGreaterThan(0);

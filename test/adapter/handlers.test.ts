@@ -7,7 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
-import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
+import { captureOutput, emittedMetricNames, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
@@ -19,14 +19,7 @@ const ICE =
 describe('the deployed handlers on moto', () => {
   const world = new MotoWorld(motoAutoScalingClient(endpoint));
   let stdout: string[] = [];
-  const emittedMetrics = () =>
-    stdout
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"CloudWatchMetrics"'))
-      .flatMap((line) =>
-        (JSON.parse(line)._aws.CloudWatchMetrics as { Metrics: { Name: string }[] }[]).flatMap((entry) => entry.Metrics.map((metric) => metric.Name)),
-      );
+  const emittedMetrics = () => emittedMetricNames(stdout);
 
   beforeAll(async () => {
     await resetMoto(endpoint);

@@ -37,6 +37,18 @@ describe('fold counts in the lease table', () => {
     expect(await store().read(['suspend-group|prod|spot-a'])).toEqual(new Map());
   });
 
+  it('opens a window in one conditional write: first occurrence, repeat inside the window, after it', async () => {
+    const key = 'suspend-group|prod|spot-a';
+    const fresh = (at: number): FoldEntry => ({ windowEndsMs: at + 600_000, folded: 0 });
+    expect(await store().open!(key, fresh(T), T)).toEqual({ opened: true, previous: null });
+    // A repeat a minute later: the open window comes back, nothing is written.
+    expect(await store().open!(key, fresh(T + 60_000), T + 60_000)).toEqual({ opened: false, current: fresh(T) });
+    await store().write(new Map([[key, { ...fresh(T), folded: 4 }]]), new Map([[key, fresh(T)]]));
+    // After the window: opened again, and the ended window's count comes back for the message.
+    expect(await store().open!(key, fresh(T + 600_000), T + 600_000)).toEqual({ opened: true, previous: { ...fresh(T), folded: 4 } });
+    expect(await store().read([key])).toEqual(new Map([[key, fresh(T + 600_000)]]));
+  });
+
   it('lets only one of two runs that read the same state write (the other learns it lost)', async () => {
     const key = 'alert|no-fallback-capacity|prod|-';
     const seen = await store().read([key]); // both runs read: nothing yet

@@ -64,3 +64,14 @@ export function lambdaContext(functionName: string, remainingMs = 30_000): Conte
     succeed: () => {},
   };
 }
+
+/** The names of the metrics Powertools emitted (EMF lines) in what `captureOutput` kept. */
+export function emittedMetricNames(written: readonly string[]): string[] {
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"CloudWatchMetrics"'))
+    .flatMap((line) =>
+      (JSON.parse(line)._aws.CloudWatchMetrics as { Metrics: { Name: string }[] }[]).flatMap((entry) => entry.Metrics.map((metric) => metric.Name)),
+    );
+}

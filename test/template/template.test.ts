@@ -487,6 +487,7 @@ describe('IAM (least privilege)', () => {
       'autoscaling:CreateOrUpdateTags',
       'autoscaling:DeleteTags',
       'autoscaling:DetachInstances',
+      'autoscaling:LaunchInstances',
     ]) {
       const covered = writes
         .filter((s) => !scheduled.includes(s) && asArray(s.Action).includes(action))
@@ -580,6 +581,55 @@ describe('IAM (least privilege)', () => {
 
   it('lets tag writes touch only capacity-guard/* keys', () => {
     expect(unrestrictedTagWrites(statements)).toEqual([]);
+  });
+
+  it('lets the failover alone probe tiers: LaunchInstances on the configured groups, CreateFleet on this account, never "*" (issue 13)', () => {
+    const probeActions = ['autoscaling:LaunchInstances', 'ec2:CreateFleet', 'ec2:DescribeLaunchTemplateVersions'];
+    const probe = attachedPolicyStatements(template, 'FailoverTierProbePolicy');
+    // Every grant of the three is in the generated policy (scripts/serverless/probe-iam.cjs), on the failover's role alone.
+    expect(statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => probeActions.includes(a)))).toEqual(probe);
+    expect(props(resource(template, 'FailoverTierProbePolicy')).Roles).toEqual([{ Ref: 'FailoverRole' }]);
+    const allowed = (actions: string[]) => probe.filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => actions.includes(a)));
+    // LaunchInstances: one statement per configured cluster, guarded as every Auto Scaling write.
+    const launches = allowed(['autoscaling:LaunchInstances']);
+    expect(launches.map((s) => Object.keys(s.Condition?.Null ?? {}))).toEqual([
+      ['autoscaling:ResourceTag/k8s.io/cluster-autoscaler/prod-eu'],
+      ['autoscaling:ResourceTag/k8s.io/cluster-autoscaler/staging-eu'],
+    ]);
+    expect(unguardedAutoScalingWrites(launches)).toEqual([]);
+    // CreateFleet: never "*"; this region's ARNs, this account's but for images and snapshots (no account in their ARN).
+    const fleets = allowed(['ec2:CreateFleet']);
+    expect(fleets.length).toBeGreaterThan(0);
+    const arns = fleets.flatMap((s) => {
+      expect(s.NotResource, s.Sid).toBeUndefined();
+      expect(asArray(s.Action), s.Sid).toEqual(['ec2:CreateFleet']);
+      return asArray(s.Resource).map((r) => (r as { 'Fn::Sub'?: string })['Fn::Sub'] ?? String(r));
+    });
+    for (const arn of arns) {
+      expect(arn).toMatch(/^arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:(\$\{AWS::AccountId\})?:[a-z-]+\/\*$/);
+      expect(arn.includes('::image/') || arn.includes('::snapshot/') || arn.includes(':${AWS::AccountId}:'), arn).toBe(true);
+    }
+    const types = arns.map((arn) => arn.split(':').at(-1)!.replace('/*', '')).sort();
+    expect(types).toEqual(expect.arrayContaining(['fleet', 'image', 'instance', 'launch-template', 'network-interface', 'security-group', 'subnet', 'volume']));
+    // The launch templates only with the cluster-autoscaler tag (param probeTemplateScope, default "tag").
+    const templates = fleets.filter((s) => JSON.stringify(s.Resource).includes(':launch-template/'));
+    expect(templates.map((s) => s.Condition)).toEqual([{ StringEquals: { [`aws:ResourceTag/${CA_ENABLED_TAG}`]: 'true' } }]);
+    expect(writesOnAnyResource(probe)).toEqual([]);
+  });
+
+  it('grants none of the tier probe when the config turns pools.probeTiers off', async () => {
+    const { probePolicyDocument, LAUNCH_ACTIONS } = (await import(pathToFileURL(join(ROOT, 'scripts/serverless/probe-iam.cjs')).href)).default as {
+      probePolicyDocument: (text: string, groupScope: string, templateScope: string) => { Statement: PolicyStatement[] };
+      LAUNCH_ACTIONS: string[];
+    };
+    const example = readFileSync(join(ROOT, 'capacity-guard.example.yml'), 'utf8');
+    expect(example).toContain('probeTiers: true');
+    const off = probePolicyDocument(example.replace('probeTiers: true', 'probeTiers: false'), 'cluster', 'tag').Statement;
+    expect(off.filter((s) => s.Effect === 'Allow')).toEqual([]);
+    expect(off).toEqual([expect.objectContaining({ Effect: 'Deny', Action: LAUNCH_ACTIONS })]);
+    // The same generator with the probe on is what the packaged template holds.
+    const on = probePolicyDocument(example, 'cluster', 'tag').Statement;
+    expect(JSON.stringify(on)).toBe(JSON.stringify(attachedPolicyStatements(template, 'FailoverTierProbePolicy')));
   });
 });
 
@@ -988,7 +1038,7 @@ describe('spot events: EventBridge rules (aws.ec2) -> SQS queue -> spot; sweep; 
       .filter(allowsAnyResource)
       .flatMap((s) => asArray(s.Action))
       .filter((a) => a.startsWith('ec2:'));
-    expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances']);
+    expect([...new Set(onAny)].sort()).toEqual(['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions']);
   });
 });
 

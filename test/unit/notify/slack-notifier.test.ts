@@ -146,6 +146,41 @@ describe('the Slack notifier', () => {
     expect(team.received).toEqual([]);
   });
 
+  it('opens a first occurrence in one write, folds a repeat, and leaves to a concurrent run the incident it opened first', async () => {
+    const team = await receiver();
+    const inner = new MemoryFoldStore();
+    const calls: string[] = [];
+    const counted = <T>(name: string, call: () => Promise<T>) => {
+      calls.push(name);
+      return call();
+    };
+    const counting: FoldStore = {
+      read: (keys) => counted('read', () => inner.read(keys)),
+      write: (changes, expected) => counted('write', () => inner.write(changes, expected)),
+      open: (key, entry, nowMs) => counted('open', () => inner.open(key, entry, nowMs)),
+    };
+    const notifier = createSlackNotifier({
+      policy: policy({ info: ['/cg/team'] }),
+      webhookUrls: fixedWebhookUrls({ '/cg/team': team.url }),
+      folds: counting,
+      log: recordingLog().log,
+      metrics: new MetricsRecorder(),
+    });
+
+    await notifier.notify(report([SAMPLE['suspend-group']]));
+    expect(calls).toEqual(['open']);
+    await notifier.notify(report([SAMPLE['suspend-group']], { time: '2026-11-27T21:01:00.000Z' }));
+    expect(calls).toEqual(['open', 'open', 'write']);
+    expect(team.received).toHaveLength(1);
+
+    // Another run opened the window of another incident a moment before this one: it tells, this one folds.
+    const other = { ...SAMPLE['suspend-group'], group: 'spot-other' } as (typeof SAMPLE)['suspend-group'];
+    const key = [...inner.entries.keys()][0]!.replace(SAMPLE['suspend-group'].group, 'spot-other');
+    inner.entries.set(key, { windowEndsMs: Number.MAX_SAFE_INTEGER, folded: 0 });
+    await notifier.notify(report([other], { time: '2026-11-27T21:02:00.000Z' }));
+    expect(team.received).toHaveLength(1);
+  });
+
   it('sends without folding when the fold store is down (a repeat beats silence)', async () => {
     const team = await receiver();
     const metrics = new MetricsRecorder();
