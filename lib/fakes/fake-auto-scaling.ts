@@ -75,6 +75,8 @@ export interface FakeOptions {
   jitterSeed?: number;
   /** After a failed launch the next attempt starts from the next pool, so failure events name each zone in turn (default: the same pool again). */
   rotateZonesOnFailure?: boolean;
+  /** This account's zone name → AZ ID (zone names map to other physical zones in each account); default: fakeZoneId. */
+  zoneIds?: ReadonlyMap<string, string>;
 }
 
 const SPOT_ICE =
@@ -106,7 +108,11 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     this.retryMs = (options.retrySeconds ?? 10) * 1000;
     this.jitter = options.jitterSeed === undefined ? null : seededRandom(options.jitterSeed);
     this.rotateOnFailure = options.rotateZonesOnFailure ?? false;
+    const zoneIds = options.zoneIds;
+    this.zoneIdOf = zoneIds ? (zone) => zoneIds.get(zone) ?? fakeZoneId(zone) : fakeZoneId;
   }
+
+  private readonly zoneIdOf: (zoneName: string) => string;
 
   // ---- the world ------------------------------------------------------------------------
 
@@ -184,7 +190,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   }
 
   view(groupName: string): ObservedGroup {
-    return toObserved(this.get(groupName));
+    return toObserved(this.get(groupName), this.zoneIdOf);
   }
 
   /** A group's instances counted without copying it (the simulator reads this every virtual second). */
@@ -248,14 +254,14 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     const keys = clusterNames.map((name) => `k8s.io/cluster-autoscaler/${name}`);
     return [...this.groups.values()]
       .filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && keys.some((key) => key in group.tags))
-      .map(toObserved);
+      .map((group) => toObserved(group, this.zoneIdOf));
   }
 
   async describeGroupsWithTagKeys(tagKeys: readonly string[]): Promise<ObservedGroup[]> {
     await this.enter('describeGroupsWithTagKeys');
     return [...this.groups.values()]
       .filter((group) => group.tags['k8s.io/cluster-autoscaler/enabled'] === 'true' && tagKeys.some((key) => key in group.tags))
-      .map(toObserved);
+      .map((group) => toObserved(group, this.zoneIdOf));
   }
 
   /** An operator (or another tool) changes a group's sizes by hand: no call counted, no checks. */
@@ -311,7 +317,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
       throw new FakeAwsError('ValidationError', `RequestedCapacity must be between 1 and ${LAUNCH_INSTANCES_MAX}.`);
     if (new Set(group.pools.map((pool) => pool.market)).size > 1)
       throw new FakeAwsError('ValidationError', 'LaunchInstances does not support groups that mix On-Demand and Spot Instances.');
-    const inZone = group.pools.filter((pool) => ('id' in request.zone ? fakeZoneId(pool.zone) === request.zone.id : pool.zone === request.zone.name));
+    const inZone = group.pools.filter((pool) => ('id' in request.zone ? this.zoneIdOf(pool.zone) === request.zone.id : pool.zone === request.zone.name));
     if (inZone.length === 0)
       throw new FakeAwsError('ValidationError', `The Availability Zone ${JSON.stringify(request.zone)} is not part of group ${group.name}.`);
     const room = group.maxSize - group.desiredCapacity;
@@ -326,7 +332,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
       launched.set(pool, [...(launched.get(pool) ?? []), instance.instanceId]);
     }
     group.desiredCapacity += [...launched.values()].reduce((sum, ids) => sum + ids.length, 0);
-    const poolOf = (pool: Pool) => ({ instanceType: pool.instanceType, market: pool.market, zoneName: pool.zone, zoneId: fakeZoneId(pool.zone) });
+    const poolOf = (pool: Pool) => ({ instanceType: pool.instanceType, market: pool.market, zoneName: pool.zone, zoneId: this.zoneIdOf(pool.zone) });
     const outcome: LaunchOutcome = {
       launched: [...launched].map(([pool, instanceIds]) => ({ ...poolOf(pool), instanceIds })),
       errors: inZone
@@ -584,7 +590,7 @@ export function fakeZoneId(zoneName: string): string {
   return `${match[1]}${match[2]}${match[3]}-az${match[4]!.charCodeAt(0) - 96}`;
 }
 
-function toObserved(group: FakeGroup): ObservedGroup {
+function toObserved(group: FakeGroup, zoneIdOf: (zoneName: string) => string): ObservedGroup {
   const markets = [...new Set(group.pools.map((pool) => pool.market))];
   const zones = [...new Set(group.pools.map((pool) => pool.zone))];
   return {
@@ -605,7 +611,7 @@ function toObserved(group: FakeGroup): ObservedGroup {
     launch: {
       instanceTypes: [...new Set(group.pools.map((pool) => pool.instanceType))],
       market: markets.length === 1 ? markets[0]! : 'mixed',
-      availabilityZoneIds: zones.map(fakeZoneId),
+      availabilityZoneIds: zones.map(zoneIdOf),
       launchTemplate: true,
     },
     desiredCapacityType: group.desiredCapacityType,

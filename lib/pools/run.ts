@@ -39,6 +39,11 @@ export interface PoolsDeps {
   launcher?: LaunchInstancesPort;
   /** How long a pool stays out after its last capacity failure (config `pools.outFor`). */
   outForMs?: number;
+  /**
+   * Zone name → AZ ID of this account: another account's marks name zones by AZ ID only, so a
+   * group in several zones is matched to them through it. Read only when such a mark is live.
+   */
+  zoneIds?: (options?: CallOptions) => Promise<ReadonlyMap<string, string>>;
 }
 
 export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): LaunchBatchFollowUp {
@@ -69,9 +74,10 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
     try {
       // Read before writing: the batch's own marks are added in memory.
       const known = await pools.store.listPoolsOut(deps.now(), options);
+      const zoneIds = await zoneIdsFor(known, deps.now(), pools, options);
       // The kill switch stops the probe too: it launches instances.
       if (writes && deps.policy.enabled && pools.launcher && !launcherUnavailable && (deps.policy.pools?.probeTiers ?? true)) {
-        for (const probe of tiersToProbe(signals, snapshot, observed, [...known, ...outs], deps.now())) {
+        for (const probe of tiersToProbe(signals, snapshot, observed, [...known, ...outs], deps.now(), zoneIds)) {
           // A probe that fails (throttled, refused) only loses what it would have learnt.
           const found = await probeTier(
             probe.groups,
@@ -103,7 +109,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       }
       if (writes) await pools.store.recordPoolsOut(foldLocalMarks(known, outs, deps.now()), options);
       deps.metrics.count('pools.marked-out', outs.length);
-      const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
+      const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now(), zoneIds);
       const evidence = [...recovered, ...evidenceOfOuts(probed), ...up];
       if (inferred.length === 0) return { ...none, evidence };
       const { decided } = decideInOrder(
@@ -124,6 +130,12 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
   };
 }
 
+/** The zone map when a live mark names its zone by AZ ID alone (another account's); a failed read only loses those matches. */
+async function zoneIdsFor(known: readonly PoolOut[], now: Date, pools: PoolsDeps, options: CallOptions): Promise<ReadonlyMap<string, string> | undefined> {
+  if (!pools.zoneIds || !liveOuts(known, now).some((out) => out.zoneName === null)) return undefined;
+  return pools.zoneIds(options).catch(() => undefined);
+}
+
 /**
  * For each tier with a group's own capacity failure in the batch: the tier's other groups still in
  * rotation with a pool not known out. One probe per tier and batch; the token is the first
@@ -135,6 +147,7 @@ function tiersToProbe(
   observed: readonly ObservedGroup[],
   known: readonly PoolOut[],
   now: Date,
+  zoneIds?: ReadonlyMap<string, string>,
 ): { groups: ObservedGroup[]; token: string }[] {
   const live = liveOuts(known, now);
   const byName = new Map(observed.map((group) => [group.name, group]));
@@ -151,7 +164,7 @@ function tiersToProbe(
       .filter((view) => view.tier === failed.tier && view.name !== failed.name && !view.ignored && evidenceSince(view.guard) !== null)
       .flatMap((view) => {
         const group = byName.get(view.name);
-        const groupPools = group ? poolsOfGroup(group) : null;
+        const groupPools = group ? poolsOfGroup(group, zoneIds) : null;
         const since = evidenceSince(view.guard)!;
         const known = (pool: GroupPool) => live.some((out) => sameZonePool(out, pool) && Date.parse(out.seenAt) >= since);
         return group && groupPools && groupPools.some((pool) => !known(pool)) ? [group] : [];

@@ -48,7 +48,12 @@ export class SharedSignalsWorld {
       const section = shares
         ? `\nsharedSignals:\n  accounts: [${sharing.map((account) => `'${account}'`).join(', ')}]\n${options.sharedSignals ?? ''}${spec.sharedSignals ?? ''}`
         : '';
-      const world = new World({ config: `${spec.config}${section}`, clock: this.clock, rotateZonesOnFailure: true });
+      const world = new World({
+        config: `${spec.config}${section}`,
+        clock: this.clock,
+        rotateZonesOnFailure: true,
+        zoneIds: new Map(Object.entries(spec.zoneIds)),
+      });
       // The fake AWS dates its events with one account id; each stack checks the region only.
       world.deps.origin = { region: REGION };
       const claims = new MemoryPublicationClaims();

@@ -46,6 +46,7 @@ export class World {
   readonly lock: FakeLock;
   /** The account's capacity-signal table: Spot interruptions per pool and pools out (lib/pools). */
   readonly poolStore: FakePoolSignalStore;
+  private readonly zoneIds?: () => Promise<ReadonlyMap<string, string>>;
 
   constructor(options: WorldOptions) {
     this.clock = options.clock ?? new FakeClock(options.start ?? '2026-11-27T20:00:00Z');
@@ -53,6 +54,8 @@ export class World {
     this.policy = policyFromText(options.config, 'scenario config', { env: {} });
     this.lock = new FakeLock(this.clock.now);
     this.poolStore = new FakePoolSignalStore(this.clock.now);
+    const zoneIds = options.zoneIds;
+    this.zoneIds = zoneIds ? async () => zoneIds : undefined;
     this.deps = {
       policy: this.policy,
       autoScaling: this.aws,
@@ -72,7 +75,7 @@ export class World {
       events.map((event) => asSqsRecord(event)),
       this.deps,
       {},
-      actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, launcher: this.aws, outForMs: this.policy.pools?.outForMs }),
+      actOnPoolsAfterLaunchEvents(this.deps, { store: this.poolStore, launcher: this.aws, outForMs: this.policy.pools?.outForMs, zoneIds: this.zoneIds }),
     );
   }
 

@@ -254,6 +254,43 @@ describe('capacity signals shared by three accounts', () => {
     expect(world.network.take(B)).toEqual([]);
   });
 
+  it("takes a group out on its own account's evidence and another's together: zones matched through their AZ IDs", async () => {
+    const world = threeAccounts();
+    const b = world.stack(B).world;
+    // A found m5.8xlarge Spot empty in euw3-az1 and euw3-az2: in B those are eu-west-3c and eu-west-3a.
+    const seen = {
+      instanceType: 'm5.8xlarge',
+      market: 'spot' as const,
+      kind: 'capacity-failure' as const,
+      evidence: 1,
+      firstSeen: world.clock.iso(),
+      lastSeen: world.clock.iso(),
+    };
+    await world.publish(A, [
+      { zone: { id: 'euw3-az1' }, ...seen },
+      { zone: { id: 'euw3-az2' }, ...seen },
+    ]);
+    await world.deliverSignals(B);
+    expect(readGuardState(b.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy'); // one zone left
+
+    // Then B's own single-zone m5 group fails in the third zone (eu-west-3b = euw3-az3).
+    world.addGroup(B, {
+      name: 'spot-nodes-8x-m5-b',
+      cluster: 'prod',
+      minSize: 0,
+      maxSize: 50,
+      desiredCapacity: 1,
+      pools: [{ market: 'spot', instanceType: 'm5.8xlarge', zone: 'eu-west-3b' }],
+    });
+    b.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge', zone: 'eu-west-3b' });
+    b.aws.clusterAutoscalerScaleUp('spot-nodes-8x-m5-b', 2);
+    await b.deliverEvents();
+
+    expect(readGuardState(b.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('suspended');
+    expect(b.aws.view('spot-nodes-8x-a').tags[TAG.reason]).toContain(`account ${A}`);
+    expect(readGuardState(b.aws.view('spot-nodes-8x-b').tags, 'spot-nodes-8x-b').state).toBe('healthy');
+  });
+
   it('warns only for a group with pools left', async () => {
     const world = threeAccounts();
     const evidence = [
