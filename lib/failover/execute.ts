@@ -12,7 +12,6 @@
  */
 import type { Action } from './actions';
 import { summarize } from './guard-rails';
-import { TAG } from '../vocabulary/tags';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
 import { type Executed, type RetryPolicy, executeEach } from '../run/execute-each';
@@ -57,6 +56,7 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
     case 'start-probe':
     case 'enforce-suspension':
       await port.putTags(action.group, action.tags, options);
+      await port.deleteTags(action.group, action.removeTags ?? [], options);
       await port.updateSizes(action.group, action.to, options);
       return;
     case 'raise-desired':
@@ -64,21 +64,15 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
       return;
     case 'restore-group': {
       await port.putTags(action.group, action.tags, options);
-      await port.deleteTags(
-        action.group,
-        action.removeTags.filter((key) => key !== TAG.savedSizes),
-        options,
-      );
+      await port.deleteTags(action.group, action.removeTags, options);
       await port.updateSizes(action.group, action.to, options);
-      await port.deleteTags(
-        action.group,
-        action.removeTags.filter((key) => key === TAG.savedSizes),
-        options,
-      );
+      await port.putTags(action.group, action.afterSizes?.tags ?? {}, options);
+      await port.deleteTags(action.group, action.afterSizes?.removeTags ?? [], options);
       return;
     }
     case 'count-unknown-failure':
       await port.putTags(action.group, action.tags, options);
+      await port.deleteTags(action.group, action.removeTags ?? [], options);
       return;
     case 'alert': {
       const write = action.severity === 'critical' ? log.error : action.severity === 'warning' ? log.warn : log.info;

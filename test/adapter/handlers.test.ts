@@ -11,6 +11,7 @@ import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 const ICE =
@@ -64,8 +65,8 @@ describe('the deployed handlers on moto', () => {
     const group = await world.raw('spot-nodes-a');
     expect({ desired: group.DesiredCapacity, max: group.MaxSize }).toEqual({ desired: 2, max: 2 });
     const tags = await world.tags('spot-nodes-a');
-    expect(tags[TAG.state]).toBe('suspended');
-    expect(tags[TAG.savedSizes]).toMatch(/^0,2,50,[0-9a-f]{10}$/);
+    expect(stateWord(tags)).toBe('suspended');
+    expect(guardOf({ name: 'spot-nodes-a', tags })).toMatchObject({ saved: { minSize: 0, desiredCapacity: 2, maxSize: 50 } });
     expect((await world.tags('someone-elses-group'))[TAG.state]).toBeUndefined();
     expect(emittedMetrics()).toEqual(expect.arrayContaining(['action.suspend-group', 'record.invalid', 'signal.foreign-group', 'failover.latency']));
   });

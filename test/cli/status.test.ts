@@ -10,7 +10,7 @@ import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/vocabulary/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { fakeIo } from './fake-io';
-import { asSaved } from '../unit/failover/builders';
+import { F, asWritten } from '../unit/failover/builders';
 
 const CONFIG = `clusters:
   - name: prod
@@ -42,7 +42,7 @@ function group(
       instanceType: 'm5.large',
       healthStatus: 'Healthy',
     })),
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...asSaved(name, options.tags ?? {}) },
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...asWritten(name, options.tags ?? {}) },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };
@@ -50,11 +50,11 @@ function group(
 
 const suspension = (until: string, reason: string) => ({
   [TAG.state]: 'suspended',
-  [TAG.failure]: 'capacity',
+  [F.failure]: 'capacity',
   [TAG.reason]: reason,
-  [TAG.since]: '2026-11-27T21:04:05.000Z',
-  [TAG.until]: until,
-  [TAG.savedSizes]: '0,2,5',
+  [F.since]: '2026-11-27T21:04:05.000Z',
+  [F.until]: until,
+  [F.savedSizes]: '0,2,5',
 });
 
 /** Behavioural fake: answers DescribeAutoScalingGroups the way AWS filters it, records the clusters asked for. */
@@ -143,9 +143,9 @@ describe('status', () => {
       group('spot-p', 'prod', {
         sizes: [0, 1, 1],
         inService: 0,
-        tags: { ...suspension(SUSPENDED_UNTIL, 'capacity'), [TAG.state]: 'probing', [TAG.probe]: '2026-11-27T21:10:05.000Z,0' },
+        tags: { ...suspension(SUSPENDED_UNTIL, 'capacity'), [TAG.state]: 'probing', [F.probe]: '2026-11-27T21:10:05.000Z,0' },
       }),
-      group('spot-r', 'prod', { tags: { [TAG.savedSizes]: '0,2,5' } }),
+      group('spot-r', 'prod', { tags: { [F.savedSizes]: '0,2,5' } }),
     ];
 
     // Act

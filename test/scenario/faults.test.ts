@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
-import { TAG } from '../../lib/vocabulary/tags';
+import { LEGACY_TAG, TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
@@ -13,6 +13,7 @@ import { retryAfterSeconds } from '../../lib/run/sqs-triage';
 import { handleLaunchEvents } from '../../lib/failover/run';
 import { handleSpotEvents } from '../../lib/spot/run';
 import { reconcile } from '../../lib/failover/reconcile';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const SPOT_ICE =
   'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -33,7 +34,7 @@ describe('direct mode when the failing group cannot be tagged but the fallback c
     await world.deliverEvents(events); // SQS hands the record back
     await world.deliverEvents(events); // and once more, a duplicate
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(2 + 5);
   });
 });
@@ -50,7 +51,7 @@ describe('when Auto Scaling throttles a write', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(group.maxSize).toBe(2);
   });
 
@@ -67,9 +68,12 @@ describe('when Auto Scaling throttles a write', () => {
 });
 
 describe('saved sizes nobody but capacity-guard wrote', () => {
-  it('are never restored: a hand-typed saved-sizes tag cannot raise MaxSize; the group is left for a person with an alert', async () => {
+  it.each([
+    ['memory', { [TAG.memory]: 'saved=0,2,100000' }],
+    ['saved-sizes key of the previous release', { [LEGACY_TAG.savedSizes]: '0,2,100000' }],
+  ])('are never restored: hand-typed saved sizes (%s) cannot raise MaxSize; the group is left for a person with an alert', async (_, tags) => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.savedSizes]: '0,2,100000' });
+    world.aws.tagByHand('spot-nodes-8x-a', tags);
 
     await world.reconcile();
 
@@ -87,7 +91,7 @@ describe('saved sizes nobody but capacity-guard wrote', () => {
     await world.reconcile();
 
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.savedSizes]).toBeUndefined();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('healthy');
   });
 });
 
@@ -127,7 +131,7 @@ describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)',
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-weighted');
     expect({ desired: group.desiredCapacity, max: group.maxSize }).toEqual({ desired: 36, max: 64 });
-    expect(group.tags[TAG.state]).toBeUndefined();
+    expect(stateWord(group.tags)).toBeUndefined();
     expect(world.notifier.reports.flatMap((report) => report.done).some((action) => 'code' in action && action.code === 'needs-operator')).toBe(true);
   });
 
@@ -184,7 +188,7 @@ describe('a writer paused past its lease (slow AWS calls)', () => {
     await reconcile({ ...world.deps, autoScaling: slow });
 
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended'); // the failover's decision stands
+    expect(stateWord(group.tags)).toBe('suspended'); // the failover's decision stands
     expect(group.maxSize).toBe(group.desiredCapacity);
   });
 });
@@ -202,7 +206,7 @@ describe('the lease table unavailable (DynamoDB down)', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(group.maxSize).toBe(2);
   });
 
@@ -225,7 +229,7 @@ describe('when Auto Scaling throttles the Describe of a batch', () => {
     const result = await world.deliverEvents();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
   });
 
   it('hands the records back, with the reason logged, instead of throwing the whole batch', async () => {
@@ -254,7 +258,7 @@ describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)'
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
     expect(group.maxSize).toBe(2);
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(Object.keys(group.tags).length).toBeLessThanOrEqual(50);
   });
 

@@ -10,6 +10,7 @@ import { handleSharedSignals } from '../../lib/shared-signals/receive';
 import { SharedSignalsWorld } from '../../lib/sim/shared-signals-world';
 import { TAG } from '../../lib/vocabulary/tags';
 import { configFor } from './cluster';
+import { stateWord } from '../unit/failover/builders';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -50,7 +51,7 @@ describe('capacity signals shared by three accounts', () => {
   it('takes out, in the other accounts, the groups whose pools the first found empty, naming it', async () => {
     const world = threeAccounts();
     await failInA(world);
-    expect(world.stack(A).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.stack(A).world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.putEventsCalls(A)).toBeGreaterThan(0);
 
     for (const account of [B, C]) {
@@ -58,11 +59,11 @@ describe('capacity signals shared by three accounts', () => {
       expect(result?.batchItemFailures).toEqual([]);
       const stack = world.stack(account).world;
       const group = stack.aws.view('spot-nodes-8x-a');
-      expect(group.tags[TAG.state], account).toBe('suspended');
+      expect(stateWord(group.tags), account).toBe('suspended');
       expect(group.tags[TAG.reason]).toContain(`account ${A}`);
       expect(group.desiredCapacity).toBe(2); // what runs keeps running
-      expect(stack.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBeUndefined();
-      expect(stack.aws.view('on-demand-8x-a').tags[TAG.state]).toBeUndefined();
+      expect(stateWord(stack.aws.view('spot-nodes-8x-b').tags)).toBeUndefined();
+      expect(stateWord(stack.aws.view('on-demand-8x-a').tags)).toBeUndefined();
       expect(stack.metrics.get('shared-signals.received')).toBe(3);
     }
   });
@@ -169,7 +170,7 @@ describe('capacity signals shared by three accounts', () => {
     );
     expect(result.batchItemFailures).toEqual([]);
     expect(b.world.metrics.get('shared-signals.refused')).toBe(3);
-    expect(b.world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(b.world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
   });
 
   it('warns only for a group with pools left', async () => {
@@ -188,6 +189,6 @@ describe('capacity signals shared by three accounts', () => {
     await world.publish(A, evidence);
     const result = await world.deliverSignals(B);
     expect(result?.actions).toEqual([]);
-    expect(world.stack(B).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.stack(B).world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
   });
 });
