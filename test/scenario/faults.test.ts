@@ -93,6 +93,23 @@ describe('saved sizes nobody but capacity-guard wrote', () => {
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
     expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('healthy');
   });
+
+  it('survive a restore lost half-way (state deleted, sizes not written): the group reads released and the next run finishes', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents();
+    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.ignore]: 'true' }); // restored at the next tick
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', throttled());
+
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a'))).toMatchObject({ state: 'released', saved: { maxSize: 50 }, memory: { restoredAt: expect.any(String) } });
+
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('healthy');
+  });
 });
 
 describe('a Spot interruption of a node still booting, next to one in service', () => {
@@ -247,9 +264,9 @@ describe('when Auto Scaling throttles the Describe of a batch', () => {
 describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)', () => {
   const crowd = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`cost-centre/tag-${index}`, 'x']));
 
-  it('is still taken out of rotation, with the few tags that fit, and the record is acknowledged', async () => {
+  it("is still taken out of rotation with all three of capacity-guard's tags when the other 47 leave room, and the record is acknowledged", async () => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', crowd(42)); // + 2 CA tags = 44: room for the 5 essential tags and the probe's
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(45)); // + 2 CA tags = 47
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
 
@@ -258,13 +275,34 @@ describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)'
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
     expect(group.maxSize).toBe(2);
-    expect(stateWord(group.tags)).toBe('suspended');
-    expect(Object.keys(group.tags).length).toBeLessThanOrEqual(50);
+    expect(guardOf(group)).toMatchObject({ state: 'suspended', reason: expect.stringContaining('InsufficientInstanceCapacity') });
+    expect(Object.keys(group.tags)).toHaveLength(50);
+  });
+
+  it('with 48 tags of others, keeps state and memory, and comes back by itself through the probe', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(46)); // + 2 CA tags = 48: no room for the reason
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    expect((await world.deliverEvents()).batchItemFailures).toEqual([]);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a'))).toMatchObject({ state: 'suspended', reason: '' });
+    world.aws.advance('3m');
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('probing');
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(guardOf(group).state).toBe('healthy');
+    expect(world.metrics.get('alert.needs-operator')).toBeGreaterThan(0); // the warning that the reason did not fit
   });
 
   it('is capped even with no room for a single tag, and a person is told the sizes to restore', async () => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', crowd(48));
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(47)); // + 2 CA tags = 49: no room for state and memory
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
 

@@ -2,9 +2,9 @@
  * Stories of coming back: backoff, the half-open probe, and the groups a person must fix.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
+import { LEGACY_TAG, TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
-import { guardOf, stateWord, toTheSecond } from '../unit/failover/builders';
+import { guardOf, signed, stateWord, toTheSecond } from '../unit/failover/builders';
 
 async function spotGroupOutOfRotation() {
   const world = prodCluster();
@@ -160,5 +160,61 @@ describe('when cluster-autoscaler scales a suspended group in', () => {
     const group = world.aws.view('spot-nodes-8x-a');
     expect(group.maxSize).toBe(1);
     expect(group.desiredCapacity).toBe(1);
+  });
+});
+
+describe('a group the previous release took out of rotation (one tag per field)', () => {
+  /** The suspension as the release before the three-key format wrote it. */
+  async function suspendedByPreviousRelease() {
+    const world = await spotGroupOutOfRotation();
+    const name = 'spot-nodes-8x-a';
+    const guard = guardOf(world.aws.view(name));
+    if (guard.state !== 'suspended' || guard.memory.backoff === null) throw new Error('not suspended');
+    world.aws.tagByHand(name, {
+      [TAG.memory]: null,
+      [LEGACY_TAG.failure]: guard.failure,
+      [LEGACY_TAG.since]: guard.since,
+      [LEGACY_TAG.until]: guard.until ?? 'manual',
+      [LEGACY_TAG.savedSizes]: signed(name, `${guard.saved.minSize},${guard.saved.desiredCapacity},${guard.saved.maxSize}`),
+      [LEGACY_TAG.setMax]: String(guard.setMax),
+      [LEGACY_TAG.backoff]: `${guard.memory.backoff.seconds},${guard.memory.backoff.failureAt}`,
+    });
+    world.aws.tagByHand(name, { [TAG.state]: 'suspended' });
+    return world;
+  }
+  const ours = (world: Awaited<ReturnType<typeof suspendedByPreviousRelease>>) =>
+    Object.keys(world.aws.view('spot-nodes-8x-a').tags)
+      .filter((key) => key.startsWith('capacity-guard/'))
+      .sort();
+
+  it('stays out until its backoff is over, then probes with the three keys, the old ones gone, and comes back', async () => {
+    const world = await suspendedByPreviousRelease();
+    expect(ours(world)).toHaveLength(8); // state, reason and six fields
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('suspended');
+
+    world.aws.advance('3m');
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('probing');
+    expect(ours(world)).toEqual([TAG.memory, TAG.reason, TAG.state].sort());
+
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(ours(world)).toEqual([TAG.memory]);
+  });
+
+  it('released by an operator, gets its saved sizes back and loses the old keys', async () => {
+    const world = await suspendedByPreviousRelease();
+    await world.aws.deleteTags('spot-nodes-8x-a', [TAG.state]);
+
+    await world.reconcile();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(ours(world)).toEqual([TAG.memory]);
+    expect(guardOf(group)).toMatchObject({ state: 'healthy', memory: { backoff: { seconds: 180 } } });
   });
 });
