@@ -5,7 +5,6 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
@@ -67,7 +66,7 @@ describe('the deployed handlers on moto', () => {
     const tags = await world.tags('spot-nodes-a');
     expect(stateWord(tags)).toBe('suspended');
     expect(guardOf({ name: 'spot-nodes-a', tags })).toMatchObject({ saved: { minSize: 0, desiredCapacity: 2, maxSize: 50 } });
-    expect((await world.tags('someone-elses-group'))[TAG.state]).toBeUndefined();
+    expect(stateWord(await world.tags('someone-elses-group'))).toBeUndefined();
     expect(emittedMetrics()).toEqual(expect.arrayContaining(['action.suspend-group', 'record.invalid', 'signal.foreign-group', 'failover.latency']));
   });
 
@@ -82,6 +81,6 @@ describe('the deployed handlers on moto', () => {
 
     expect(result).toMatchObject({ failedActions: 0 });
     expect((await world.raw('spot-nodes-a')).MaxSize).toBe(3);
-    expect((await world.tags('spot-nodes-a'))[TAG.state]).toBe('probing');
+    expect(stateWord(await world.tags('spot-nodes-a'))).toBe('probing');
   });
 });
