@@ -25,7 +25,8 @@ row per group:
   STATE    healthy, suspended (out of rotation), probing (one launch allowed), or released
            (an operator removed the state tag; sizes not yet restored)
   UNTIL    when a suspended group will be probed (ISO time), manual (a person must fix it), or -
-  WHY      the reason recorded in the capacity-guard/reason tag
+  WHY      the reason recorded in the capacity-guard/reason tag (the failure class alone when
+           the group had no room for it), or what is wrong with damaged tags
 
 Config file, first found: --config <file>; the ${CONFIG_PATH_VARIABLE} environment variable;
 ${DEFAULT_CONFIG} in the current directory (so the command runs from a checkout as is).
@@ -199,7 +200,13 @@ export function statusRows(snapshot: ReturnType<typeof buildSnapshot>, clusters:
 function toRow(group: GroupView): StatusRow {
   const { guard } = group;
   const until = guard.state === 'suspended' ? (guard.until ?? 'manual') : null;
-  const reason = guard.state === 'suspended' || guard.state === 'probing' ? guard.reason || null : null;
+  // A reason tag that did not fit the group's 50 tags leaves the failure class; damaged tags say what is wrong.
+  const reason =
+    guard.state === 'suspended' || guard.state === 'probing'
+      ? guard.reason || guard.failure
+      : guard.state === 'damaged'
+        ? `damaged tags: ${guard.problem}`
+        : null;
   return {
     cluster: group.cluster,
     group: group.name,

@@ -76,7 +76,10 @@ export function readGuardState(tags: Record<string, string>, group: string): Gua
   const state = fields.state;
   if (!saved) return { state: 'damaged', problem: `${TAG.state} is ${state} but the saved sizes (${savedKey}) are missing` };
   const since = fields.since;
-  if (!since) return { state: 'damaged', problem: `${TAG.state} is ${state} but ${fields.legacy ? LEGACY_TAG.since : 'since='} is missing or not a time` };
+  if (!since) {
+    const problem = fields.legacy ? `${LEGACY_TAG.since} is missing or not a time` : `its since= is missing or not epoch seconds`;
+    return { state: 'damaged', problem: `${TAG.state} "${tags[TAG.state]}": ${problem}` };
+  }
   const failure = (FAILURE_CLASSES as readonly string[]).includes(fields.failure ?? '') ? (fields.failure as FailureClass) : 'unknown';
   const common = { failure, reason: tags[TAG.reason] ?? '', since, saved, setMax: readCount(fields.setMax) };
   const [start, base] = (fields.probe ?? '').split(',');

@@ -10,7 +10,7 @@ import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/vocabulary/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { fakeIo } from './fake-io';
-import { F, asWritten } from '../unit/failover/builders';
+import { F, asLegacy, asWritten } from '../unit/failover/builders';
 
 const CONFIG = `clusters:
   - name: prod
@@ -155,6 +155,35 @@ describe('status', () => {
     expect(JSON.parse(stdout()).map((row: { state: string; until: string | null }) => [row.state, row.until])).toEqual([
       ['probing', null],
       ['released', null],
+    ]);
+  });
+
+  it('reads a group the previous release suspended as any other, says what is wrong with damaged tags, and falls back to the failure class', async () => {
+    // Prepare
+    const legacy = group('spot-l', 'prod', { sizes: [0, 0, 0], inService: 0 });
+    legacy.tags = { ...legacy.tags, ...asLegacy('spot-l', suspension(SUSPENDED_UNTIL, 'capacity: ICE')) };
+    const damaged = group('spot-d', 'prod', {
+      sizes: [0, 0, 0],
+      inService: 0,
+      tags: { [TAG.state]: 'suspended capacity since=soon', [F.savedSizes]: '0,2,5' },
+    });
+    const noReason = group('spot-n', 'prod', { sizes: [0, 0, 0], inService: 0, tags: suspension(SUSPENDED_UNTIL, 'x') });
+    delete noReason.tags[TAG.reason];
+
+    // Act
+    const { stdout } = await status(['--config', 'cg.yml', '--json'], { groups: [legacy, damaged, noReason] });
+
+    // Assess
+    const rows = JSON.parse(stdout()) as { group: string; state: string; until: string | null; why: string | null }[];
+    expect(rows.map((row) => [row.group, row.state, row.until])).toEqual([
+      ['spot-d', 'damaged', null],
+      ['spot-l', 'suspended', SUSPENDED_UNTIL],
+      ['spot-n', 'suspended', SUSPENDED_UNTIL],
+    ]);
+    expect(rows.map((row) => row.why)).toEqual([
+      'damaged tags: capacity-guard/state "suspended capacity since=soon": its since= is missing or not epoch seconds',
+      'capacity: ICE',
+      'capacity',
     ]);
   });
 
