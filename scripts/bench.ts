@@ -40,6 +40,10 @@ const TARGETS: Record<string, string> = {
   cold_import_ms: '≤ 200 (2-core machine)',
   // Medians over seeds 1–20 × 3 cache phases; baseline = today's CA model (sim_ca_model_version), _ca123 = CA as run in 2020.
   // Both times hold tv-peak's 150 s floor (60 s ramp + 90 s boot): the ratio cannot exceed sim_tv_peak_baseline_s ÷ sim_tv_peak_floor_s.
+  sim_dozen_asgs_capacity_guard_s: '≤ 1.2 × sim_dozen_asgs_floor_s and ≤ 0.75 × sim_dozen_asgs_baseline_s',
+  // Medians over applications (each from its own peak), then over seeds 1–20 × 3 cache phases.
+  sim_hundred_asgs_capacity_guard_s: '≤ 1.2 × sim_hundred_asgs_floor_s',
+  sim_hundred_asgs_baseline_s: '≥ 1.5 × sim_hundred_asgs_capacity_guard_s (at most baseline ÷ floor)',
   sim_shared_pools_second_account_s: '≤ 1.2 × sim_shared_pools_floor_s',
   signals_republished: '0',
   signals_end_to_end_s_p99: '≤ 5',

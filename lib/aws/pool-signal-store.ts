@@ -4,7 +4,8 @@
  * the groups that lost instances in the pool, and `expiresAt` (epoch seconds), the table's TTL
  * attribute. One UpdateItem per pool and batch: ADD is atomic and a set ignores a duplicate id.
  * Pools out (lib/pools) are items `out#<zoneId or name:zoneName>|<type>|<market>`, written 25 a
- * call with BatchWriteItem (a mark is replaced whole, the batch's freshest), expiring at `until`.
+ * call with BatchWriteItem (a mark is replaced whole, the batch's freshest), expiring at `until`;
+ * `firstSeen` and `evidenceCount` are written when the mark has them (older items lack both).
  */
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, ScanCommand, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Market } from '../vocabulary/signals';
@@ -161,6 +162,8 @@ function outItem(out: PoolOut): Record<string, AttributeValue> {
     seenAt: { S: out.seenAt },
     until: { S: out.until },
     expiresAt: { N: String(Math.ceil(Date.parse(out.until) / 1000)) },
+    ...(out.firstSeen !== undefined && { firstSeen: { S: out.firstSeen } }),
+    ...(out.count !== undefined && { evidenceCount: { N: String(out.count) } }),
   };
 }
 
@@ -174,6 +177,9 @@ function fromOutItem(item: Record<string, AttributeValue>): PoolOut {
     account: item.account?.S ?? null,
     seenAt: item.seenAt?.S ?? '',
     until: item.until?.S ?? '',
+    // Items written before these were kept have neither: left absent, never invented.
+    ...(item.firstSeen?.S !== undefined && { firstSeen: item.firstSeen.S }),
+    ...(item.evidenceCount?.N !== undefined && { count: Number(item.evidenceCount.N) }),
   };
 }
 

@@ -24,14 +24,21 @@ export function createSqsQueueAdapter(client: SQSClient): QueuePort {
     async retrySoon(records: readonly ReceivedRecord[], options: CallOptions = {}) {
       const byQueue = new Map<string, ReceivedRecord[]>();
       for (const record of records) byQueue.set(record.queueArn, [...(byQueue.get(record.queueArn) ?? []), record]);
+      const refused: string[] = [];
       for (const [arn, queued] of byQueue) {
         for (let start = 0; start < queued.length; start += ENTRIES_PER_CALL) {
           const entries = queued
             .slice(start, start + ENTRIES_PER_CALL)
             .map((record, index) => ({ Id: String(start + index), ReceiptHandle: record.receiptHandle, VisibilityTimeout: record.seconds }));
-          await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrlOf(arn), Entries: entries }), { abortSignal: options.abortSignal });
+          const answer = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrlOf(arn), Entries: entries }), {
+            abortSignal: options.abortSignal,
+          });
+          // Failures are per entry (a receipt handle already expired, say): that record keeps the queue's timeout.
+          for (const failed of answer.Failed ?? []) refused.push(`${failed.Code ?? 'error'}: ${failed.Message ?? ''} (entry ${failed.Id})`);
         }
       }
+      if (refused.length > 0)
+        throw new Error(`ChangeMessageVisibilityBatch refused ${refused.length} of ${records.length} record(s): ${refused.slice(0, 3).join('; ')}`);
     },
   };
 }

@@ -3,7 +3,7 @@
  * The same parsers as the Lambda functions (lib/parse), no AWS calls.
  */
 import { parseSharedSignalEvent } from '../parse/shared-pool-signal';
-import { SHARED_SIGNAL_SOURCE } from '../vocabulary/shared-signal';
+import { SHARED_SIGNAL_SOURCE, describeSharedSignal } from '../vocabulary/shared-signal';
 import { parseAnyInput } from '../parse/any-input';
 import {
   type CliIo,
@@ -26,7 +26,9 @@ from <file>, or from standard input with -, and prints what capacity-guard makes
 
   {"outcome":"signal","signal":{...}}     an event capacity-guard acts on
   {"outcome":"ignored","reason":"..."}    an event it does not act on
-  {"outcome":"signal","signal":{...},"sender":{...}}  another account's capacity signal (sharedSignals)
+  {"outcome":"signal","signal":{...},"sender":{...},"summary":"..."}
+                                          another account's capacity signal (sharedSignals); the
+                                          summary names the pool, the kind and the origin account
 
 Spot events (aws.ec2) give signals such as
   {"kind":"spot-interruption","instanceId":"i-…","deadline":"<ISO>",...}
@@ -74,7 +76,7 @@ export const explain: Command = async (args, io) => {
   if (typeof value === 'object' && value !== null && (value as { source?: unknown }).source === SHARED_SIGNAL_SOURCE) {
     const { messageId: _none, ...shared } = parseSharedSignalEvent(value);
     if (shared.outcome === 'invalid') return fail(io, `${label}: ${shared.error}`);
-    writeJson(io, shared);
+    writeJson(io, shared.outcome === 'signal' ? { ...shared, summary: describeSharedSignal(shared.signal) } : shared);
     return EXIT_OK;
   }
   const input = parseAnyInput(value);

@@ -1,7 +1,8 @@
 /**
  * `capacity-guard pools`: the account-wide Spot interruption counts per pool (AZ ID, instance
- * type, market) as the spot function keeps them in the capacity-signals table, and which pools
- * are storming. Read-only: one Scan (paginated) of the table.
+ * type, market) as the spot function keeps them in the capacity-signals table, which pools are
+ * storming, and every pool marked out (lib/pools: launch failures, LaunchInstances capacity
+ * failures, storms, other accounts' signals) with its origin. Read-only: two Scans (paginated).
  */
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import type { Policy } from '../config/policy';
@@ -10,7 +11,8 @@ import { SIGNALS_TABLE_VARIABLE } from '../runtime/spot-deps';
 import { isStorming } from '../spot/decide';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
 import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
-import { describeAwsError } from './status';
+import { awsPoolSignals, describeAwsError } from './status';
+import { MARK_KINDS, type PoolMarkRow, markRows } from './pool-marks';
 
 const NAME = 'pools';
 
@@ -27,6 +29,22 @@ Spot interruption within the storm window) and prints one row per pool, most int
   STORM          yes when INTERRUPTIONS reaches spot.storm.interruptions: new capacity avoids the pool
   HANDED-OVER    when the storm was last handed to the failover path (its groups suspended), or -
   GROUPS         the Auto Scaling groups that lost instances in the pool
+
+Then every pool marked out of capacity (the failover and the other functions avoid it until
+UNTIL), this account's marks first:
+
+  POOL  KIND  ORIGIN  EVIDENCE  COUNT  FIRST-SEEN  LAST-SEEN  UNTIL  SEEN-ON
+
+  POOL           instance type / zone / market (the AZ ID when known, else this account's zone name)
+  KIND           ${Object.values(MARK_KINDS).join(', ')}
+                 (another account's signal: its own kind is in EVIDENCE)
+  ORIGIN         local (this account) or the account id the signal came from
+  EVIDENCE       the error code or storm behind it
+  COUNT          failures, interruptions or the origin's count behind it; - on marks older than counts
+  FIRST-SEEN     the earliest evidence; LAST-SEEN the latest; UNTIL when the mark runs out
+  SEEN-ON        the group whose launch failed, when one did
+
+With --json: {"pools": [one object per pool row], "out": [one object per mark]}.
 
 The table: --table <name>, else the ${SIGNALS_TABLE_VARIABLE} environment variable. Its name is in the
 stack's resources (logical id CapacitySignalsTable), e.g.
@@ -82,26 +100,31 @@ export function createPoolsCommand(deps: PoolsDeps = {}): Command {
     if (typeof policy === 'number') return policy;
 
     let rows: PoolRow[];
+    let marks: PoolMarkRow[];
     try {
-      const states = await (await store(table)).listPools(policy.spot.storm.windowMs, now());
+      const signals = await store(table);
+      const [states, outs] = await Promise.all([signals.listPools(policy.spot.storm.windowMs, now()), signals.listPoolsOut(now())]);
       rows = states.map((state) => toRow(state, policy));
+      marks = markRows(outs, now());
     } catch (error) {
       writeError(io, `${NAME}: cannot read table ${table}: ${describeAwsError(error)}`);
       return EXIT_FAILURE;
     }
-    if (parsed.values.json === true) writeJson(io, rows);
-    else if (rows.length === 0) io.stdout(`no pool saw a Spot interruption within the last ${policy.spot.storm.windowMs / 60_000} min\n`);
-    else io.stdout(renderTable(rows));
+    if (parsed.values.json === true) {
+      writeJson(io, { pools: rows, out: marks });
+      return EXIT_OK;
+    }
+    const interruptions =
+      rows.length === 0
+        ? `no pool saw a Spot interruption within the last ${policy.spot.storm.windowMs / 60_000} min\n`
+        : renderTable(HEADER, rows.map(poolCells));
+    const out = marks.length === 0 ? 'no pool is marked out\n' : renderTable(MARK_HEADER, marks.map(markCells));
+    io.stdout(`${interruptions}\n${out}`);
     return EXIT_OK;
   };
 }
 
 export const poolsCommand: Command = createPoolsCommand();
-
-async function awsPoolSignals(table: string): Promise<PoolSignalStore> {
-  const [{ createDynamoDbClient }, { createPoolSignalStore }] = await Promise.all([import('../aws/clients'), import('../aws/pool-signal-store')]);
-  return createPoolSignalStore(createDynamoDbClient(), table);
-}
 
 function toRow(state: PoolState, policy: Policy): PoolRow {
   return {
@@ -118,15 +141,34 @@ function toRow(state: PoolState, policy: Policy): PoolRow {
 
 const HEADER = ['POOL', 'ZONE', 'INTERRUPTIONS', 'STORM', 'HANDED-OVER', 'GROUPS'];
 
-function renderTable(rows: readonly PoolRow[]): string {
-  const cells = rows.map((row) => [
+function poolCells(row: PoolRow): string[] {
+  return [
     `${row.zoneId}/${row.instanceType}/${row.market}`,
     row.zoneName || '-',
     String(row.interruptions),
     row.storming ? 'yes' : 'no',
     row.handedOverAt ?? '-',
     row.groups.join(',') || '-',
-  ]);
-  const widths = HEADER.map((_, column) => Math.max(...[HEADER, ...cells].map((line) => line[column]!.length)));
-  return `${[HEADER, ...cells].map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n')}\n`;
+  ];
+}
+
+const MARK_HEADER = ['POOL', 'KIND', 'ORIGIN', 'EVIDENCE', 'COUNT', 'FIRST-SEEN', 'LAST-SEEN', 'UNTIL', 'SEEN-ON'];
+
+function markCells(mark: PoolMarkRow): string[] {
+  return [
+    mark.pool,
+    MARK_KINDS[mark.kind],
+    mark.origin,
+    mark.evidence || '-',
+    mark.count === null ? '-' : String(mark.count),
+    mark.firstSeen,
+    mark.lastSeen,
+    mark.until,
+    mark.seenOn ?? '-',
+  ];
+}
+
+function renderTable(header: readonly string[], cells: readonly string[][]): string {
+  const widths = header.map((_, column) => Math.max(...[header, ...cells].map((line) => line[column]!.length)));
+  return `${[header, ...cells].map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n')}\n`;
 }

@@ -1,13 +1,18 @@
 /**
  * `capacity-guard status`: every managed group of every configured cluster, as the Lambda
- * functions see it — failover tier, sizes, and capacity-guard's state read from its tags.
- * Read-only: one DescribeAutoScalingGroups walk, no writes.
+ * functions see it — failover tier, sizes, and capacity-guard's state read from its tags; with
+ * the capacity-signals table, each group's pools and the marks on them (lib/cli/pool-marks.ts).
+ * Read-only: one DescribeAutoScalingGroups walk (and with a table one Scan and one
+ * DescribeAvailabilityZones), no writes.
  */
 import { CONFIG_PATH_VARIABLE } from '../config/load';
 import { DEFAULT_CONFIG, loadCliConfig } from './config-file';
 import { type GroupView, buildSnapshot } from '../failover/snapshot';
 import type { Policy } from '../config/policy';
-import type { AutoScalingPort } from '../ports/auto-scaling';
+import type { AutoScalingPort, ObservedGroup } from '../ports/auto-scaling';
+import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
+import { SIGNALS_TABLE_VARIABLE } from '../runtime/spot-deps';
+import { accountsInReason, type GroupPoolsView, groupPoolsLine, groupPoolsView } from './pool-marks';
 import type { RetireDeps } from '../retire/deps';
 import { retireStatus, retireStatusLines } from '../retire/status';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandArgs, stringOption, usageError, writeError, writeJson } from './io';
@@ -28,6 +33,19 @@ row per group:
   WHY      the reason recorded in the capacity-guard/reason tag (the failure class alone when
            the group had no room for it), or what is wrong with damaged tags
 
+Under each group whose pools are known (instance type × zone × market, from its mixed instances
+policy or instance type and its zones), one line: how many pools, and which are marked out in
+the capacity-signals table, by what (launch failure, LaunchInstances capacity failure,
+interruption storm, or another account's signal, named by its account id) and when, e.g.
+
+  prod     spot-c5  1  0/0/0  0  suspended  2026-11-27T21:10:05Z  capacity: all 2 pool(s) out per account 222233334444 ...
+           pools: 2 (all out: c5.xlarge/euw3-az1/spot ← launch failure 21:02, c5.xlarge/euw3-az2/spot ← account 222233334444 interruption storm 21:04); out of rotation per account 222233334444
+
+The marks are read with --table <CapacitySignalsTable> or the ${SIGNALS_TABLE_VARIABLE}
+environment variable (dynamodb:Scan), AZ IDs with ec2:DescribeAvailabilityZones; without a table
+the line gives only the number of pools. "out of rotation per account …" says the group left
+rotation on another account's evidence (its reason names the account).
+
 Config file, first found: --config <file>; the ${CONFIG_PATH_VARIABLE} environment variable;
 ${DEFAULT_CONFIG} in the current directory (so the command runs from a checkout as is).
 
@@ -45,7 +63,7 @@ adds the Spot interruptions per pool (without it, pool signals are not checked).
 
 Options:
   --retire           also where on-demand retirement stands, per failover set
-  --table <name>     with --retire: the capacity signals table (DynamoDB) to read
+  --table <name>     the capacity signals table (DynamoDB): pool marks, and with --retire interruptions
   --cluster <name>   only this cluster
   --config <file>    the capacity-guard YAML config
   --json             print the rows as JSON instead of a table
@@ -67,6 +85,10 @@ export interface StatusRow {
   /** ISO time, `manual`, or null. */
   until: string | null;
   why: string | null;
+  /** Its pools and the marked ones; null when its pools are not known. `marksRead` false: no table was read. */
+  pools: (GroupPoolsView & { marksRead: boolean }) | null;
+  /** Out of rotation on another account's evidence: the accounts its reason names (empty otherwise). */
+  outPerAccounts: string[];
 }
 
 export interface StatusDeps {
@@ -74,11 +96,19 @@ export interface StatusDeps {
   autoScaling?: () => AutoScalingPort | Promise<AutoScalingPort>;
   /** What `--retire` reads through. Default: the AWS adapters. */
   retireDeps?: (policy: Policy, table: string | undefined) => RetireDeps | Promise<RetireDeps>;
+  /** The pool marks' store. Default: the DynamoDB adapter on `table`. */
+  poolSignals?: (table: string) => PoolSignalStore | Promise<PoolSignalStore>;
+  /** This account's zone name → AZ ID. Default: EC2 DescribeAvailabilityZones. */
+  zoneIds?: () => Promise<ReadonlyMap<string, string>>;
+  now?: () => Date;
 }
 
 export function createStatusCommand(deps: StatusDeps = {}): Command {
   const autoScaling = deps.autoScaling ?? awsAutoScaling;
   const retireDeps = deps.retireDeps ?? awsRetireDeps;
+  const poolSignals = deps.poolSignals ?? awsPoolSignals;
+  const zoneIds = deps.zoneIds ?? awsZoneIds;
+  const now = deps.now ?? (() => new Date());
   return async (args, io) => {
     const parsed = parseCommandArgs(args, {
       cluster: { type: 'string' },
@@ -105,15 +135,17 @@ export function createStatusCommand(deps: StatusDeps = {}): Command {
     }
     const clusters = wanted === undefined ? configured : [wanted];
 
-    let rows: StatusRow[];
+    let observed: ObservedGroup[];
     try {
       const port = await autoScaling();
-      const observed = await port.describeGroups(clusters);
-      rows = statusRows(buildSnapshot(observed, policy), clusters);
+      observed = await port.describeGroups(clusters);
     } catch (error) {
       writeError(io, `${NAME}: cannot describe Auto Scaling groups: ${describeAwsError(error)}`);
       return EXIT_FAILURE;
     }
+    const marksTable = stringOption(parsed.values, 'table') ?? (io.env[SIGNALS_TABLE_VARIABLE] || undefined);
+    const marks = marksTable === undefined ? null : await readMarks(io, marksTable, { poolSignals, zoneIds, now: now() });
+    const rows = statusRows(buildSnapshot(observed, policy), clusters, observed, marks, now());
 
     for (const cluster of clusters) {
       if (!rows.some((row) => row.cluster === cluster)) {
@@ -140,6 +172,39 @@ export function createStatusCommand(deps: StatusDeps = {}): Command {
 }
 
 export const status: Command = createStatusCommand();
+
+interface Marks {
+  outs: PoolOut[];
+  zoneIds: ReadonlyMap<string, string>;
+}
+
+/**
+ * The live pool marks and the zones' IDs. Either failing leaves the group rows as they are, with a
+ * note: status still says what it can (marks not read; or pools named by zone name only).
+ */
+async function readMarks(
+  io: Parameters<Command>[1],
+  table: string,
+  deps: { poolSignals: NonNullable<StatusDeps['poolSignals']>; zoneIds: NonNullable<StatusDeps['zoneIds']>; now: Date },
+): Promise<Marks | null> {
+  const [outs, ids] = await Promise.allSettled([(async () => (await deps.poolSignals(table)).listPoolsOut(deps.now))(), deps.zoneIds()]);
+  if (outs.status === 'rejected') {
+    writeError(io, `note: pool marks not read from table ${table}: ${describeAwsError(outs.reason)}`);
+    return null;
+  }
+  if (ids.status === 'rejected') writeError(io, `note: zone IDs not read (pools named by zone name only): ${describeAwsError(ids.reason)}`);
+  return { outs: outs.value, zoneIds: ids.status === 'fulfilled' ? ids.value : new Map() };
+}
+
+export async function awsPoolSignals(table: string): Promise<PoolSignalStore> {
+  const [{ createDynamoDbClient }, { createPoolSignalStore }] = await Promise.all([import('../aws/clients'), import('../aws/pool-signal-store')]);
+  return createPoolSignalStore(createDynamoDbClient(), table);
+}
+
+async function awsZoneIds(): Promise<ReadonlyMap<string, string>> {
+  const [{ createEc2Client }, { createZoneIds }] = await Promise.all([import('../aws/clients'), import('../aws/zone-ids')]);
+  return createZoneIds(createEc2Client())();
+}
 
 async function awsAutoScaling(): Promise<AutoScalingPort> {
   // Loaded on demand: the SDK is the slowest import of the CLI, and only status needs it.
@@ -186,18 +251,29 @@ async function refuse(): Promise<never> {
   throw new Error('status reads only');
 }
 
-export function statusRows(snapshot: ReturnType<typeof buildSnapshot>, clusters: readonly string[]): StatusRow[] {
+export function statusRows(
+  snapshot: ReturnType<typeof buildSnapshot>,
+  clusters: readonly string[],
+  observed: readonly ObservedGroup[],
+  marks: Marks | null,
+  now: Date,
+): StatusRow[] {
+  const byName = new Map(observed.map((group) => [group.name, group]));
   return snapshot.clusters
     .filter((cluster) => clusters.includes(cluster.policy.name))
     .flatMap((cluster) =>
       cluster.groups
         .slice()
         .sort((a, b) => (a.tier ?? Number.MAX_SAFE_INTEGER) - (b.tier ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name))
-        .map(toRow),
+        .map((view) => {
+          const group = byName.get(view.name);
+          const pools = group ? groupPoolsView(group, marks?.outs ?? [], now, marks?.zoneIds) : null;
+          return { ...toRow(view), pools: pools && { ...pools, marksRead: marks !== null } };
+        }),
     );
 }
 
-function toRow(group: GroupView): StatusRow {
+function toRow(group: GroupView): Omit<StatusRow, 'pools'> {
   const { guard } = group;
   const until = guard.state === 'suspended' ? (guard.until ?? 'manual') : null;
   // A reason tag that did not fit the group's 50 tags leaves the failure class; damaged tags say what is wrong.
@@ -218,6 +294,7 @@ function toRow(group: GroupView): StatusRow {
     state: guard.state,
     until,
     why: reason ?? (group.ignored ? 'ignored (capacity-guard/ignore=true)' : null),
+    outPerAccounts: guard.state === 'suspended' || guard.state === 'probing' ? accountsInReason(reason) : [],
   };
 }
 
@@ -236,15 +313,26 @@ function table(rows: readonly StatusRow[]): string {
   ]);
   const lines = [HEADER, ...cells];
   const widths = HEADER.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
-  return lines
-    .map((line) =>
-      line
-        .map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join('');
+  const render = (line: string[]) =>
+    line
+      .map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  // The pools line sits under its group, from the GROUP column: one more line per group, however many pools.
+  const indent = ' '.repeat((widths[0] ?? 0) + 2);
+  return [
+    `${render(HEADER)}\n`,
+    ...rows.map((row, index) => {
+      const poolsLine = poolsText(row);
+      return `${render(cells[index]!)}\n${poolsLine ? `${indent}${poolsLine}\n` : ''}`;
+    }),
+  ].join('');
+}
+
+function poolsText(row: StatusRow): string | null {
+  const out = row.outPerAccounts.length ? `out of rotation per account ${row.outPerAccounts.join(', ')}` : null;
+  const pools = row.pools ? groupPoolsLine(row.pools, row.pools.marksRead) : null;
+  return [pools, out].filter(Boolean).join('; ') || null;
 }
 
 /** One line for an SDK or network error: its name (when it says something) and message. */

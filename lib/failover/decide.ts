@@ -6,7 +6,7 @@
 import type { Policy } from '../config/policy';
 import { DOWNSCALER_TAG } from '../vocabulary/downscaler-tags';
 import { failureEssence } from '../parse/launch-failure-text';
-import type { LaunchFailure, LaunchSuccess, Signal } from '../vocabulary/signals';
+import { type LaunchFailure, type LaunchSuccess, POOLS_OUT_CODE, type Signal } from '../vocabulary/signals';
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
 import { applyGuardRails } from './guard-rails';
@@ -418,6 +418,8 @@ function currentSizes(group: GroupView): Sizes {
  * unsupported, unknown) the code alone does not say what to fix: the EC2 message's essential words follow it.
  */
 function describeFailure(signal: LaunchFailure): string {
+  // Pools out: the message is the evidence (the pools, and the group or account each was seen on).
+  if (signal.errorCode === POOLS_OUT_CODE && signal.message.trim()) return `${signal.failure}: ${signal.message.trim()}`;
   const where = [signal.market, signal.instanceType, signal.availabilityZone].filter(Boolean).join(' ');
   const healsWithTime = signal.failure === 'capacity' || signal.failure === 'quota' || signal.failure === 'price';
   const essence = signal.message.trim() ? failureEssence(signal.message) : '';

@@ -25,17 +25,24 @@ export async function executeActions(
   log: Log,
   options: CallOptions = {},
   retry?: RetryPolicy,
+  phantom: PhantomDemand = new PhantomDemand(),
 ): Promise<ExecutionResult> {
   const suspended = new Set<string>();
   return executeEach(
     actions,
     async (action) => {
-      if (
-        action.kind === 'raise-desired' &&
-        !suspended.has(action.replacing) &&
-        actions.some((other) => other.kind === 'suspend-group' && other.group === action.replacing)
-      ) {
-        throw new SuspensionNotRecordedError(`not raised: the suspension of ${action.replacing} is not written yet; the retry raises once it is`);
+      if (action.kind === 'raise-desired') {
+        if (!suspended.has(action.replacing) && actions.some((other) => other.kind === 'suspend-group' && other.group === action.replacing)) {
+          phantom.notRaised(action);
+          throw new SuspensionNotRecordedError(`not raised: the suspension of ${action.replacing} is not written yet; the retry raises once it is`);
+        }
+        const { from, to } = phantom.written(action);
+        if (to <= from) {
+          log.info('nothing to raise: the demand this raise carried was never handed on', { action: summarize(action) });
+          return;
+        }
+        await port.setDesiredCapacity(action.group, to, options);
+        return;
       }
       await executeAction(action, port, log, options);
       if (action.kind === 'suspend-group') suspended.add(action.group);
@@ -45,6 +52,38 @@ export async function executeActions(
     retry,
   );
 }
+
+/**
+ * A batch's actions are decided on a projection: each raise is counted into its group's desired
+ * before the next signal is decided. When a raise is not written (its failing group's suspension
+ * was not), the nodes it carried are phantom: a later raise that hands that group's demand on, or
+ * that sets the same group's desired as an absolute target, must leave them out, or the retry that
+ * raises them for real adds them twice. One per batch: every execution of the batch shares it.
+ */
+export class PhantomDemand {
+  private readonly into = new Map<string, number>();
+
+  notRaised(action: RaiseDesired): void {
+    this.add(action.group, action.to - action.from);
+  }
+
+  /** The raise as it must be written: without the phantom nodes counted into its group, nor those it carried from its failing group. */
+  written(action: RaiseDesired): { from: number; to: number } {
+    const from = action.from - (this.into.get(action.group) ?? 0);
+    const carried = Math.min(action.to - action.from, this.into.get(action.replacing) ?? 0);
+    if (carried > 0) {
+      this.add(action.replacing, -carried);
+      this.add(action.group, carried);
+    }
+    return { from, to: action.to - (this.into.get(action.group) ?? 0) };
+  }
+
+  private add(group: string, nodes: number): void {
+    this.into.set(group, (this.into.get(group) ?? 0) + nodes);
+  }
+}
+
+type RaiseDesired = Extract<Action, { kind: 'raise-desired' }>;
 
 export class SuspensionNotRecordedError extends CapacityGuardError {
   override name = 'SuspensionNotRecordedError';
@@ -60,8 +99,7 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
       await port.updateSizes(action.group, action.to, options);
       return;
     case 'raise-desired':
-      await port.setDesiredCapacity(action.group, action.to, options);
-      return;
+      throw new Error('raises are executed by executeActions (phantom demand)');
     case 'restore-group': {
       await port.putTags(action.group, action.tags, options);
       await port.deleteTags(action.group, action.removeTags, options);

@@ -3,6 +3,7 @@
  * event was lost into signals, then let time move states on (backoff over → probe) and repair
  * drift. Convergent: it computes targets from what it observes, so running it twice changes nothing.
  */
+import { describeConfiguredGroups } from '../run/describe-groups';
 import type { Policy } from '../config/policy';
 import { type GroupView, type Snapshot, buildSnapshot } from './snapshot';
 import type { CallOptions, ScalingActivity } from '../ports/auto-scaling';
@@ -40,10 +41,7 @@ export async function reconcile(deps: AppDeps, options: CallOptions = {}): Promi
 
 async function reconcileLocked(deps: AppDeps, reporter: RunReporter<Action>, options: CallOptions): Promise<ReconcileResult> {
   const now = deps.now();
-  const observed = await deps.autoScaling.describeGroups(
-    deps.policy.clusters.map((cluster) => cluster.name),
-    options,
-  );
+  const observed = await describeConfiguredGroups(deps, options);
   const snapshot = buildSnapshot(observed, deps.policy);
   const lost = await lostLaunchFailures(snapshot, deps, now, options);
   const signals: { item: string; signal: Signal }[] = [

@@ -14,9 +14,8 @@
  * is out of its rotation).
  */
 import { type Action, writesToAws } from './actions';
-import { summarize } from './guard-rails';
 import { type Snapshot, buildSnapshot } from './snapshot';
-import type { ExecutionResult } from './execute';
+import { type ExecutionResult, PhantomDemand } from './execute';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolEvidence } from '../ports/shared-signals';
@@ -27,6 +26,7 @@ import { RunReporter } from '../run/run-report';
 import { decideInOrder } from './decide-in-order';
 import { ANY_SIGNAL, type Annotated, handBack, triageRecords } from '../run/sqs-triage';
 import { underLease } from '../run/with-lock';
+import { withoutLease } from './without-lease';
 import { handBackOnTransient } from '../run/execute-each';
 import { describeConfiguredGroups } from '../run/describe-groups';
 
@@ -46,6 +46,8 @@ export interface LaunchBatch {
   signals: readonly { item: number; signal: Signal }[];
   observed: readonly ObservedGroup[];
   snapshot: Snapshot;
+  /** Nodes the snapshot counts in groups' desired that the batch did not raise (./execute.ts). */
+  phantom: PhantomDemand;
 }
 
 /** Returns its actions (for the report) and the records to retry if they could not be done. */
@@ -86,9 +88,6 @@ export async function handleLaunchEvents(
   return { batchItemFailures: await handBack(records, annotated, failed, deps, options), records: annotated };
 }
 
-/** What a batch may write without the lease: what takes a group out of rotation, never what gives capacity. */
-const SAFE_WITHOUT_LEASE: ReadonlySet<Action['kind']> = new Set(['suspend-group', 'enforce-suspension', 'count-unknown-failure', 'alert']);
-
 async function decideAndAct(
   signals: { item: number; signal: Signal }[],
   annotated: Annotated[],
@@ -107,6 +106,7 @@ async function decideAndAct(
     decided.flatMap((entry) => entry.actions),
     deps,
   );
+  const phantom = new PhantomDemand();
   for (const { item, signal, actions, notes, owned } of decided) {
     if (!owned) {
       deps.metrics.count('signal.foreign-group');
@@ -115,7 +115,7 @@ async function decideAndAct(
       });
     }
     if (notes.length) deps.log.info('no further action', { notes });
-    const result = await actDecided(actions, deps, options);
+    const result = await actDecided(actions, deps, options, phantom);
     // Event time to the failover's writes done: only for a failure that moved something (a
     // redelivery that finds the group already out is not a failover, and would only add its age).
     if (owned && signal.kind === 'launch-failure' && actions.some(writesToAws) && result.failed.length === 0) {
@@ -127,21 +127,10 @@ async function decideAndAct(
   }
   // Pool marks and the tier probe (it launches) only under the lease.
   if (followUp && !mode.withoutLease) {
-    const after = await followUp({ signals, observed, snapshot }, options);
+    const after = await followUp({ signals, observed, snapshot, phantom }, options);
     reporter.add(after.actions, after.result);
     for (const item of after.retry) failed.add(item);
   }
-}
-
-function withoutLease<E extends { actions: Action[]; notes: string[] }>(entry: E, deps: AppDeps): E {
-  const deferred = entry.actions.filter((action) => !SAFE_WITHOUT_LEASE.has(action.kind));
-  if (deferred.length === 0) return entry;
-  deps.metrics.count('action.deferred-lease-store-down', deferred.length);
-  return {
-    ...entry,
-    actions: entry.actions.filter((action) => SAFE_WITHOUT_LEASE.has(action.kind)),
-    notes: [...entry.notes, ...deferred.map((action) => `lease store down, not done: ${summarize(action)}`)],
-  };
 }
 
 /** Capacity failures with a known pool: physical evidence other accounts share (quota, price, configuration are this account's own). */

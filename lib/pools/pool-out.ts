@@ -42,6 +42,8 @@ export function poolsOutOfFailure(signal: LaunchFailure, group: ObservedGroup | 
     account: null,
     seenAt: signal.time,
     until,
+    firstSeen: signal.time,
+    count: 1,
   }));
 }
 
@@ -56,6 +58,7 @@ export function poolOutOfStorm(state: PoolState, now: Date, lifetimeMs: number):
     account: null,
     seenAt: now.toISOString(),
     until: new Date(now.getTime() + lifetimeMs).toISOString(),
+    count: state.interruptions,
   };
 }
 
@@ -83,6 +86,32 @@ export function liveOuts(outs: readonly PoolOut[], now: Date): PoolOut[] {
   return [...byKey.values()];
 }
 
+/**
+ * New marks of this account folded with its live marks of the same pools, for people (`pools`,
+ * `status`): evidence counts add up, the earliest evidence is kept. Nothing decides on these two
+ * fields, so a redelivered batch counting twice costs only accuracy. Marks of another account are
+ * replaced, not folded: their count is the origin's.
+ */
+export function foldLocalMarks(known: readonly PoolOut[], fresh: readonly PoolOut[], now: Date): PoolOut[] {
+  const folded = new Map<string, PoolOut>();
+  for (const out of liveOuts(known, now)) if (out.account === null) folded.set(poolOutKey(out), out);
+  const result = new Map<string, PoolOut>();
+  for (const out of fresh) {
+    const key = poolOutKey(out);
+    const earlier = result.get(key) ?? folded.get(key);
+    const merged =
+      earlier && out.account === null && earlier.account === null
+        ? {
+            ...(Date.parse(out.until) >= Date.parse(earlier.until) ? out : earlier),
+            firstSeen: [earlier.firstSeen ?? earlier.seenAt, out.firstSeen ?? out.seenAt].sort()[0]!,
+            count: (earlier.count ?? 1) + (out.count ?? 1),
+          }
+        : out;
+    result.set(key, merged);
+  }
+  return [...result.values()];
+}
+
 /** LaunchInstances' per-pool errors: the capacity ones mark their pools (quota, price, configuration do not). */
 export function poolsOutOfLaunchErrors(group: string, outcome: LaunchOutcome, at: Date, lifetimeMs: number): PoolOut[] {
   return outcome.errors.flatMap((error) => {
@@ -98,6 +127,8 @@ export function poolsOutOfLaunchErrors(group: string, outcome: LaunchOutcome, at
         account: null,
         seenAt: at.toISOString(),
         until: new Date(at.getTime() + lifetimeMs).toISOString(),
+        firstSeen: at.toISOString(),
+        count: 1,
       },
     ];
   });

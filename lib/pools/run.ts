@@ -13,10 +13,10 @@ import type { CallOptions } from '../ports/auto-scaling';
 import type { PoolOut, PoolSignalStore } from '../ports/pool-signals';
 import type { AppDeps } from '../run/deps';
 import { writeGate } from '../run/gate';
-import { poolOutSignals } from './decide';
-import { DEFAULT_POOL_OUT_MS, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
+import { evidenceSince, poolOutSignals } from './decide';
+import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolsOutOfFailure, sameZonePool } from './pool-out';
 import { probeTier } from './probe-tier';
-import { poolsOfGroup } from './group-pools';
+import { type GroupPool, poolsOfGroup } from './group-pools';
 import type { LaunchInstancesPort } from '../ports/launch-instances';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { Snapshot } from '../failover/snapshot';
@@ -31,7 +31,7 @@ export interface PoolsDeps {
 }
 
 export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): LaunchBatchFollowUp {
-  return async ({ signals, observed, snapshot }, options: CallOptions) => {
+  return async ({ signals, observed, snapshot, phantom }, options: CallOptions) => {
     const byName = new Map(observed.map((group) => [group.name, group]));
     const lifetime = pools.outForMs ?? DEFAULT_POOL_OUT_MS;
     const marked: { item: number; outs: PoolOut[] }[] = signals.flatMap(({ item, signal }) => {
@@ -68,7 +68,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
           outs.push(...found.outs);
         }
       }
-      if (writes) await pools.store.recordPoolsOut(outs, options);
+      if (writes) await pools.store.recordPoolsOut(foldLocalMarks(known, outs, deps.now()), options);
       deps.metrics.count('pools.marked-out', outs.length);
       const inferred = poolOutSignals(snapshot, observed, [...known, ...outs], deps.now());
       if (inferred.length === 0) return none;
@@ -80,7 +80,7 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       );
       const actions = decided.flatMap((entry) => entry.actions);
       logDecided(actions, deps);
-      const result = await actDecided(actions, deps, options);
+      const result = await actDecided(actions, deps, options, phantom);
       return { actions, result, retry: result.failed.length > 0 ? retry : [] };
     } catch (error) {
       // The batch's own actions are done; its capacity failures come back to mark the pools again.
@@ -112,15 +112,15 @@ function tiersToProbe(
     if (!cluster || !cluster.policy.enabled || !failed || failed.tier === null) continue;
     const key = `${cluster.policy.name}#${failed.tier}`;
     if (probes.has(key)) continue;
+    // Probing groups too: their probe is what the tier probe answers at once (lib/pools/decide.ts).
     const groups = cluster.groups
-      .filter(
-        (view) =>
-          view.tier === failed.tier && view.name !== failed.name && !view.ignored && (view.guard.state === 'healthy' || view.guard.state === 'released'),
-      )
+      .filter((view) => view.tier === failed.tier && view.name !== failed.name && !view.ignored && evidenceSince(view.guard) !== null)
       .flatMap((view) => {
         const group = byName.get(view.name);
         const groupPools = group ? poolsOfGroup(group) : null;
-        return group && groupPools && groupPools.some((pool) => !live.some((out) => sameZonePool(out, pool))) ? [group] : [];
+        const since = evidenceSince(view.guard)!;
+        const known = (pool: GroupPool) => live.some((out) => sameZonePool(out, pool) && Date.parse(out.seenAt) >= since);
+        return group && groupPools && groupPools.some((pool) => !known(pool)) ? [group] : [];
       });
     if (groups.length) probes.set(key, { groups, token: signal.activityId ?? String(Date.parse(signal.time)) });
   }

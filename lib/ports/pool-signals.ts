@@ -43,8 +43,13 @@ export interface PoolOut {
   group: string | null;
   /** The account it was seen in; null = this one. */
   account: string | null;
+  /** The latest evidence. */
   seenAt: string;
   until: string;
+  /** The earliest evidence behind the mark; absent on marks written before it was kept (read as `seenAt`). */
+  firstSeen?: string;
+  /** Failures, interruptions or remote reports behind the mark; absent on marks written before it was kept. */
+  count?: number;
 }
 
 export interface PoolSignalStore {

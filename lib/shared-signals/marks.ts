@@ -24,6 +24,8 @@ export function remoteOut(signal: SharedPoolSignal, policy: Pick<SharedSignalsPo
       account: signal.originAccount,
       seenAt: signal.lastSeen,
       until: new Date(until).toISOString(),
+      firstSeen: signal.firstSeen,
+      count: signal.evidence,
     },
   };
 }

@@ -54,6 +54,13 @@ export interface ClusterAutoscalerWorld {
   random: Random;
   /** Nodes the pending pods need in total (registered included). */
   demand: () => number;
+  /**
+   * Applications whose pods fit only their own groups (node selectors); absent or empty: every pod
+   * fits every group. CA builds a scale-up option per group for the pods that fit it and the
+   * expander picks one option per loop (scale_up_orchestrator.go ScaleUp; no --parallel-scale-up),
+   * so applications pending together share the loop's one scale-up.
+   */
+  applications?: readonly { groups: readonly string[]; demand: () => number }[];
   say: (text: string) => void;
 }
 
@@ -256,20 +263,28 @@ export class ClusterAutoscaler {
 
   /** The priority expander's scale-up of one group for the pods that upcoming nodes do not cover. */
   private async scaleUp(now: number, ready: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
-    const readyTotal = [...ready.values()].reduce((sum, nodes) => sum + nodes.size, 0);
-    const upcomingTotal = this.world.groups.reduce((sum, name) => sum + this.countedUpcoming(name, now, ready), 0);
-    const unmet = this.world.demand() - readyTotal - upcomingTotal;
-    if (unmet <= 0) {
+    const pending = this.applications()
+      .map((application) => ({
+        groups: application.groups,
+        unmet: application.demand() - application.groups.reduce((sum, name) => sum + (ready.get(name)?.size ?? 0) + this.countedUpcoming(name, now, ready), 0),
+      }))
+      .filter((application) => application.unmet > 0);
+    if (pending.length === 0) {
       this.stuckSaid = false;
       return;
     }
-    const group = this.choose(now);
+    const group = this.choose(
+      now,
+      pending.flatMap((application) => application.groups),
+    );
     if (!group) {
-      if (!this.stuckSaid) this.world.say(`${unmet} node(s) of pending pods, but every group is at MaxSize or backed off`);
+      const stuck = pending.reduce((sum, application) => sum + application.unmet, 0);
+      if (!this.stuckSaid) this.world.say(`${stuck} node(s) of pending pods, but every group is at MaxSize or backed off`);
       this.stuckSaid = true;
       return;
     }
     this.stuckSaid = false;
+    const unmet = pending.find((application) => application.groups.includes(group))!.unmet;
     const cached = this.cached(group);
     const from = cached.curSize;
     const to = from + Math.min(unmet, cached.maxSize - from);
@@ -331,8 +346,14 @@ export class ClusterAutoscaler {
     return (this.backoffs.get(name)?.until ?? Number.NEGATIVE_INFINITY) >= now;
   }
 
-  private choose(now: number): string | null {
-    const candidates = this.world.groups.filter((name) => {
+  /** The applications of the world, or one holding every group. */
+  private applications(): readonly { groups: readonly string[]; demand: () => number }[] {
+    return this.world.applications?.length ? this.world.applications : [{ groups: this.world.groups, demand: this.world.demand }];
+  }
+
+  /** The priority expander among the groups the pending pods fit. */
+  private choose(now: number, fitting: readonly string[]): string | null {
+    const candidates = fitting.filter((name) => {
       const cached = this.cached(name);
       return cached.curSize < cached.maxSize && !this.isBackedOff(name, now);
     });

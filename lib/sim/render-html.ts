@@ -4,12 +4,14 @@
  */
 import { formatDuration } from '../config/duration';
 import {
+  applicationRows,
   assumptionLines,
   clock,
   describeSpread,
   floorLines,
   headlineRows,
   modelParameters,
+  readableTimeline,
   runLabel,
   seconds,
   sensitivityText,
@@ -134,8 +136,10 @@ ${legend.join('\n')}
 </svg>`;
 }
 
-function timeline(run: RunResult): string {
-  return `<table class="timeline">${run.timeline.map((e) => `<tr><td>${clock(e.t)}</td><td>${escape(e.who)}</td><td>${escape(e.text)}</td></tr>`).join('\n')}</table>`;
+function timeline(comparison: Comparison, run: RunResult): string {
+  return `<table class="timeline">${readableTimeline(comparison, run)
+    .map((e) => `<tr><td>${clock(e.t)}</td><td>${escape(e.who)}</td><td>${escape(e.text)}</td></tr>`)
+    .join('\n')}</table>`;
 }
 
 /** Each strategy's range of time to capacity as a bar (min – max) with its median marked, on one shared scale. */
@@ -153,6 +157,15 @@ function rangeBars(rows: readonly RangeRow[], floor: number | null): string {
       return `<tr data-range="${escape(runLabel(row))}"><th>${escape(runLabel(row))}</th><td>${escape(describeSpread(row.timeToCapacitySeconds, seconds))}</td><td><div class="spread" style="width:${width}px">${floorMark}${bar}${tick}</div></td><td>${escape(describeSpread(row.unmetNodeMinutes, String))}</td></tr>`;
     })
     .join('\n');
+}
+
+/** Each application's night (scenarios that name applications). */
+function perApplication(comparison: Comparison): string {
+  const [head, ...rows] = applicationRows(comparison);
+  if (!head) return '';
+  return `<h2>Per application</h2><p>Time to capacity from each application's own peak; the headline is the median application.</p><table class="applications headline">
+<tr>${head.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>
+${rows.map(([name, ...cells]) => `<tr><th>${escape(name!)}</th>${cells.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('\n')}</table>`;
 }
 
 function list(lines: readonly string[]): string {
@@ -197,14 +210,15 @@ ${floorLines(comparison)
   .map((text) => `<p>${escape(text)}</p>`)
   .join('\n')}
 ${notes ? `<ul>${notes}</ul>` : ''}
+${perApplication(comparison)}
 ${ranges}
 ${sensitivity}
 ${plot(comparison)}
 ${comparison.retire ? retireSection(comparison.retire) : ''}
 <h2>Assumptions</h2>${list(assumptionLines(comparison))}
 <h2>Model parameters and behaviours</h2>${list(modelParameters(comparison))}
-<h2>${escape(runLabel(comparison.capacityGuard))}</h2>${timeline(comparison.capacityGuard)}
-${comparison.baselines.map((run) => `<h2>${escape(runLabel(run))}</h2>${timeline(run)}`).join('\n')}
+<h2>${escape(runLabel(comparison.capacityGuard))}</h2>${timeline(comparison, comparison.capacityGuard)}
+${comparison.baselines.map((run) => `<h2>${escape(runLabel(run))}</h2>${timeline(comparison, run)}`).join('\n')}
 </body></html>
 `;
 }

@@ -2,6 +2,7 @@
 import { formatDuration } from '../config/duration';
 import { FLOOR_BOUNDS, assumptions } from './assumptions';
 import { CA_BEHAVIOUR_SOURCES, CA_LABEL, CA_NOT_MODELLED, CA_PARAMETER_SOURCES, CA_SOURCE, type CaParameters } from './ca-versions';
+import { foldTimeline } from './fold-timeline';
 import type { Spread } from './ranges';
 import type { RunResult, TimelineEntry } from './run';
 import { caModel } from './scenario';
@@ -133,22 +134,33 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
     `cluster-autoscaler is a MODEL written from CA's code (citations below), in every run: ${scenario.clusterAutoscaler.versions.map((version) => CA_LABEL[version]).join('; ')}.`,
   );
   out.push(`One representative night first (seed ${scenario.seed}), then the ranges.`);
+  const applications = capacityGuard.applications.length;
+  if (applications > 0)
+    out.push(
+      `${applications} applications, ${scenario.groups.length} groups: the same action on many groups at one instant is one line; a table per application follows the timelines.`,
+    );
   out.push('');
   out.push(
     `${runLabel(capacityGuard)} (${capacityGuard.eventsDelivered} event(s) delivered, ${capacityGuard.capacityGuardActions} action(s), ${capacityGuard.slackMessages} Slack message(s)):`,
   );
-  out.push(...capacityGuard.timeline.map(line));
+  out.push(...readableTimeline(comparison, capacityGuard).map(line));
   if (capacityGuard.slackMessages === 0) out.push('  (no Slack message: capacity-guard had nothing to tell)');
   for (const baseline of comparison.baselines) {
     out.push('');
     out.push(`${runLabel(baseline)}:`);
-    out.push(...baseline.timeline.map(line));
+    out.push(...readableTimeline(comparison, baseline).map(line));
   }
   out.push('');
   out.push('This night:');
   out.push(...table(headlineRows(comparison), '  '));
   out.push(`  ${runLabel(comparison.baseline)} ÷ capacity-guard time to capacity: ${comparison.timeToCapacityRatio ?? 'n/a'}`);
   out.push(...floorLines(comparison).map((text) => `  ${text}`));
+  const perApplication = applicationRows(comparison);
+  if (perApplication.length > 0) {
+    out.push('');
+    out.push('This night, per application (time to capacity from its own peak; the figures above are the median application):');
+    out.push(...table(perApplication, '  '));
+  }
   for (const note of [...capacityGuard.notes, ...comparison.baselines.flatMap((run) => run.notes)]) out.push(`note: ${note}`);
   if (comparison.ranges.length > 0) {
     out.push('');
@@ -169,6 +181,39 @@ export function renderTerminal(comparison: Comparison, options: { reportPath?: s
   out.push(...modelParameters(comparison).map((text) => `  ${text}`));
   if (options.reportPath) out.push('', `HTML report: ${options.reportPath}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The timeline with the same action on many groups at one instant told once (lib/sim/fold-timeline.ts). */
+export function readableTimeline(comparison: Comparison, run: RunResult): TimelineEntry[] {
+  return foldTimeline(
+    run.timeline,
+    comparison.scenario.groups.map((group) => group.name),
+  );
+}
+
+/** One row per application of the scenario (none without applications): its peak, each run's time to capacity, its floor, its on-demand node-hours. */
+export function applicationRows(comparison: Comparison): string[][] {
+  const runs = [comparison.capacityGuard, ...comparison.baselines];
+  const names = comparison.capacityGuard.applications.map((application) => application.name);
+  if (names.length === 0) return [];
+  const peak = (name: string) => {
+    const at = comparison.scenario.events.flatMap((event) => ('demand' in event && event.demand.application === name ? [event.at / 1000] : []))[0];
+    return at === undefined ? '' : clock(at);
+  };
+  const of = (run: RunResult, name: string) => run.applications.find((application) => application.name === name);
+  return [
+    ['', 'peak', ...runs.map(runLabel), 'floor', `on-demand node-hours (${runs.map(runLabel).join(' / ')})`],
+    ...names.map((name) => [
+      name,
+      peak(name),
+      ...runs.map((run) => {
+        const time = of(run, name)?.timeToCapacitySeconds ?? null;
+        return time === null ? 'not within the run' : seconds(time);
+      }),
+      seconds(of(comparison.capacityGuard, name)?.floorSeconds ?? 0),
+      runs.map((run) => String(of(run, name)?.onDemandNodeHours ?? 0)).join(' / '),
+    ]),
+  ];
 }
 
 /** Issue 15: on-demand node-hours and unmet node-minutes under the three retirement strategies. */
@@ -192,6 +237,7 @@ export function toJson(comparison: Comparison): Record<string, unknown> {
     capacityGuardActions: result.capacityGuardActions,
     slackMessages: result.slackMessages,
     notes: result.notes,
+    applications: result.applications,
     timeline: result.timeline,
   });
   const { scenario } = comparison;

@@ -16,10 +16,11 @@ import { type Random, seededRandom, shuffled } from '../vocabulary/seeded-random
 import { createPreviewNotifier } from '../notify/preview';
 import type { SlackMessage } from '../notify/message';
 import { describeMessage } from './report-line';
-import { type Scenario, type ScenarioEvent, caModel, capacityGuardConfig, primaryVersion } from './scenario';
+import { type Scenario, caModel, capacityGuardConfig, primaryVersion } from './scenario';
 import { INTERRUPTION_NOTICE_MS } from '../vocabulary/spot-notice';
 import { spotInterruptionWarning } from './spot-events';
 import type { CaVersion } from './ca-versions';
+import { type Application, applicationsOf, floorSecondsOf, lowerMedian } from './applications';
 
 export type StrategyName = 'capacity-guard' | 'baseline';
 
@@ -38,7 +39,10 @@ export interface Sample {
 }
 
 export interface Headline {
-  /** From the first demand rise or interruption to demanded capacity ready; null if not within the run. */
+  /**
+   * From the first demand rise or interruption to demanded capacity ready; null if not within the run.
+   * With applications: each application's own, from its own peak; the median over applications.
+   */
   timeToCapacitySeconds: number | null;
   unmetNodeMinutes: number;
   onDemandNodeHours: number;
@@ -58,6 +62,18 @@ export interface RunResult {
   eventsDelivered: number;
   slackMessages: number;
   notes: string[];
+  /** Per application, when the scenario names them (empty otherwise). */
+  applications: ApplicationResult[];
+}
+
+export interface ApplicationResult {
+  name: string;
+  groups: number;
+  /** From its own peak to its demanded capacity ready; null if not within the run. */
+  timeToCapacitySeconds: number | null;
+  floorSeconds: number | null;
+  /** Its on-demand groups' instances, node-hours. */
+  onDemandNodeHours: number;
 }
 
 /** How the capacity-guard run hands Spot interruption warnings to the spot function's code. */
@@ -117,7 +133,9 @@ interface RunContext {
   world: World;
   sim: Simulation;
   random: Random;
+  /** Nodes demanded in the whole cluster. */
   demand: (at: number) => number;
+  applications: Application[];
   now: () => number;
   say: (who: TimelineEntry['who'], text: string) => void;
   timeline: TimelineEntry[];
@@ -153,6 +171,7 @@ export async function runStrategy(scenario: Scenario, strategy: StrategyName, op
     eventsDelivered: context.counts.eventsDelivered,
     slackMessages: context.slack.length,
     notes: context.notes,
+    applications: watch.applications(),
   };
 }
 
@@ -194,6 +213,7 @@ function createRunContext(scenario: Scenario, strategy: StrategyName, seed: numb
     world.aws.advance(ms - world.clock.now().getTime());
     now = ms;
   });
+  const applications = applicationsOf(scenario, start);
   return {
     scenario,
     guarded: strategy === 'capacity-guard',
@@ -201,7 +221,8 @@ function createRunContext(scenario: Scenario, strategy: StrategyName, seed: numb
     world,
     sim,
     random: seededRandom(seed),
-    demand: demandCurve(scenario, start),
+    demand: (at) => applications.reduce((sum, application) => sum + application.demand(at), 0),
+    applications,
     now: () => now,
     say,
     timeline,
@@ -229,6 +250,7 @@ function startClusterAutoscaler(context: RunContext, model: ClusterAutoscalerMod
       rules: parsePriorities(scenario.priorities),
       random,
       demand: () => context.demand(context.now()),
+      applications: namedApplications(context).map((application) => ({ groups: application.groups, demand: () => application.demand(context.now()) })),
       say: (text) => context.say('cluster-autoscaler', text),
     },
     start,
@@ -284,16 +306,25 @@ function startCapacityGuard(context: RunContext): (event: EventBridgeEvent, dela
 
 interface WorldWatch {
   samples: Sample[];
-  /** When the demanded capacity was ready after the incident; null until then. */
+  /** When the demanded capacity was ready after the incident (every application's); null until then. */
   readyAt: () => number | null;
   flushBursts: (all: boolean) => void;
   headline: () => Headline;
+  applications: () => ApplicationResult[];
+}
+
+/** One application's readiness, second by second. */
+interface Readiness {
+  application: Application;
+  wasReady: boolean;
+  trough: { ready: number; at: number } | null;
+  readyAt: number | null;
+  onDemandNodeSeconds: number;
 }
 
 /** Every second: what AWS emitted (told, and handed to capacity-guard), nodes ready against demand, the figures. */
 function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent, delay: number) => void) | null): WorldWatch {
   const { scenario, world, sim, start } = context;
-  const groupNames = scenario.groups.map((group) => group.name);
   const onDemandGroups = new Set(scenario.groups.filter((group) => group.market === 'on-demand').map((group) => group.name));
   const failing = new Set<string>();
   // Launches are told as bursts: one line per group while it keeps launching (the ASG retries every few seconds).
@@ -308,11 +339,13 @@ function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent
   };
   const samples: Sample[] = [];
   let unmetNodeSeconds = 0;
-  let onDemandNodeSeconds = 0;
-  let wasReady = true;
-  let trough: { ready: number; at: number } | null = null;
-  let readyAt: number | null = null;
-  const incident = incidentWindow(scenario, start);
+  const watched: Readiness[] = context.applications.map((application) => ({
+    application,
+    wasReady: true,
+    trough: null,
+    readyAt: null,
+    onDemandNodeSeconds: 0,
+  }));
   sim.every(start, 1000, 'world', () => {
     const now = context.now();
     const launched = new Map<string, number>();
@@ -335,36 +368,83 @@ function watchWorld(context: RunContext, deliverLater: ((event: EventBridgeEvent
     }
     flushBursts(false);
 
-    let ready = 0;
-    let onDemand = 0;
-    for (const name of groupNames) {
-      const counts = world.aws.instanceCounts(name);
-      ready += counts.inService;
-      if (onDemandGroups.has(name)) onDemand += counts.total;
+    let readyTotal = 0;
+    let onDemandTotal = 0;
+    for (const readiness of watched) {
+      const { ready, onDemand } = countNodes(world, readiness.application.groups, onDemandGroups);
+      readyTotal += ready;
+      onDemandTotal += onDemand;
+      readiness.onDemandNodeSeconds += onDemand;
+      unmetNodeSeconds += Math.max(0, readiness.application.demand(now) - ready);
+      watchReadiness(context, readiness, ready, now);
     }
-    const wanted = context.demand(now);
-    unmetNodeSeconds += Math.max(0, wanted - ready);
-    onDemandNodeSeconds += onDemand;
-    const isReady = ready >= wanted;
-    if (!isReady && (trough === null || ready < trough.ready)) trough = { ready, at: now };
-    if (isReady && !wasReady)
-      context.say('cluster', `all ${wanted} demanded nodes ready${trough ? ` (fewest ready: ${trough.ready}, at ${clockOf(trough.at - start)})` : ''}`);
-    if (isReady) trough = null;
-    if (!isReady && wasReady) context.say('cluster', `short of capacity: ${ready} of ${wanted} nodes ready`);
-    wasReady = isReady;
-    if (readyAt === null && incident && isReady && now >= incident.settled) readyAt = now;
-    if ((now - start) % SAMPLE_EVERY_MS === 0) samples.push({ t: (now - start) / 1000, demand: wanted, ready, onDemand });
+    if ((now - start) % SAMPLE_EVERY_MS === 0)
+      samples.push({ t: (now - start) / 1000, demand: context.demand(now), ready: readyTotal, onDemand: onDemandTotal });
   });
+  const timeOf = (readiness: Readiness) =>
+    readiness.application.incident && readiness.readyAt !== null ? Math.round((readiness.readyAt - readiness.application.incident.start) / 1000) : null;
   return {
     samples,
-    readyAt: () => readyAt,
+    readyAt: () => {
+      const troubled = watched.filter((readiness) => readiness.application.incident !== null);
+      return troubled.length > 0 && troubled.every((readiness) => readiness.readyAt !== null)
+        ? Math.max(...troubled.map((readiness) => readiness.readyAt!))
+        : null;
+    },
     flushBursts,
     headline: () => ({
-      timeToCapacitySeconds: incident && readyAt !== null ? Math.round((readyAt - incident.start) / 1000) : null,
+      timeToCapacitySeconds: lowerMedian(watched.filter((readiness) => readiness.application.incident !== null).map(timeOf)),
       unmetNodeMinutes: round1(unmetNodeSeconds / 60),
-      onDemandNodeHours: round1(onDemandNodeSeconds / 3600),
+      onDemandNodeHours: round1(watched.reduce((sum, readiness) => sum + readiness.onDemandNodeSeconds, 0) / 3600),
     }),
+    applications: () =>
+      watched.flatMap((readiness) =>
+        readiness.application.name === null
+          ? []
+          : [
+              {
+                name: readiness.application.name,
+                groups: readiness.application.groups.length,
+                timeToCapacitySeconds: timeOf(readiness),
+                floorSeconds: floorSecondsOf(readiness.application, scenario, start),
+                onDemandNodeHours: round1(readiness.onDemandNodeSeconds / 3600),
+              },
+            ],
+      ),
   };
+}
+
+function countNodes(world: World, groups: readonly string[], onDemandGroups: ReadonlySet<string>): { ready: number; onDemand: number } {
+  let ready = 0;
+  let onDemand = 0;
+  for (const name of groups) {
+    const counts = world.aws.instanceCounts(name);
+    ready += counts.inService;
+    if (onDemandGroups.has(name)) onDemand += counts.total;
+  }
+  return { ready, onDemand };
+}
+
+/** Told when an application (or the cluster) falls short and when its demanded nodes are all ready; readyAt once its trouble has played out. */
+function watchReadiness(context: RunContext, readiness: Readiness, ready: number, now: number): void {
+  const wanted = readiness.application.demand(now);
+  const who = readiness.application.name === null ? '' : `${readiness.application.name}: `;
+  const isReady = ready >= wanted;
+  if (!isReady && (readiness.trough === null || ready < readiness.trough.ready)) readiness.trough = { ready, at: now };
+  if (isReady && !readiness.wasReady) {
+    const trough = readiness.trough ? ` (fewest ready: ${readiness.trough.ready}, at ${clockOf(readiness.trough.at - context.start)})` : '';
+    context.say('cluster', `${who}all ${wanted} demanded nodes ready${trough}`);
+  }
+  if (isReady) readiness.trough = null;
+  if (!isReady && readiness.wasReady) context.say('cluster', `${who}short of capacity: ${ready} of ${wanted} nodes ready`);
+  readiness.wasReady = isReady;
+  const incident = readiness.application.incident;
+  if (readiness.readyAt === null && incident && isReady && now >= incident.settled) readiness.readyAt = now;
+}
+
+/** The applications the scenario names (none: the cluster is one, and CA's model needs no split). */
+function namedApplications(context: RunContext): Application[] {
+  return context.applications.filter((application) => application.name !== null);
 }
 
 /** The scenario's events: capacity going and coming back, demand (told; the curve is `demand`), Spot interruptions. */
@@ -380,9 +460,12 @@ function scheduleScenarioEvents(context: RunContext, spotHandler: SpotHandler): 
         world.aws.capacityBack(event.capacityBack);
         context.say('scenario', `${describePools(event.capacityBack)}: capacity is back`);
       } else if ('demand' in event) {
+        const { add, over, application } = event.demand;
+        const owner = context.applications.find((candidate) => candidate.name === (application ?? null));
+        const total = (owner?.demand ?? context.demand)(start + event.at + over);
         context.say(
           'scenario',
-          `pending pods want +${event.demand.add} node(s)${event.demand.over > 0 ? ` over ${Math.round(event.demand.over / 1000)} s` : ''} (${context.demand(start + event.at + event.demand.over)} in all)`,
+          `${application ? `${application}: ` : ''}pending pods want +${add} node(s)${over > 0 ? ` over ${Math.round(over / 1000)} s` : ''} (${total} in all)`,
         );
       } else {
         interrupt(event.interrupt);
@@ -441,18 +524,10 @@ async function runToEnd(context: RunContext, watch: WorldWatch, stopWhenReady: b
   }
 }
 
-/** Nodes demanded at each instant: the groups' initial desired plus every demand step (linear over its `over`). */
+/** Nodes demanded in the whole cluster at each instant: the groups' initial desired plus every demand step (linear over its `over`). */
 export function demandCurve(scenario: Scenario, start: number): (at: number) => number {
-  const initial = scenario.groups.reduce((sum, group) => sum + group.desired, 0);
-  const steps = scenario.events.flatMap((event) => ('demand' in event ? [{ at: start + event.at, ...event.demand }] : []));
-  return (at) =>
-    initial +
-    steps.reduce((sum, step) => {
-      if (at < step.at) return sum;
-      if (step.over === 0 || at >= step.at + step.over) return sum + step.add;
-      // A node is wanted once a whole node of pods pends: the last one exactly when the ramp ends.
-      return sum + Math.floor((step.add * (at - step.at)) / step.over);
-    }, 0);
+  const applications = applicationsOf(scenario, start);
+  return (at) => applications.reduce((sum, application) => sum + application.demand(at), 0);
 }
 
 /**
@@ -460,28 +535,13 @@ export function demandCurve(scenario: Scenario, start: number): (at: number) => 
  * demanded capacity ready: the last node of a demand step is wanted when its ramp ends and then
  * boots; an interrupted instance can be replaced before it leaves, so only the notice counts. The
  * time-to-capacity figures include this floor; it bounds the baseline ÷ capacity-guard ratio.
+ * With applications, each has its own floor from its own peak: the median over them, as the times.
  */
 export function capacityFloorSeconds(scenario: Scenario): number | null {
   const start = Date.parse(scenario.start);
-  const incident = incidentWindow(scenario, start);
-  if (!incident) return null;
-  const ends = scenario.events.flatMap((event: ScenarioEvent) => {
-    if ('demand' in event) return event.demand.add > 0 ? [start + event.at + event.demand.over + scenario.bootTime] : [];
-    if ('interrupt' in event) return [start + event.at + event.interrupt.over + INTERRUPTION_NOTICE_MS];
-    return [];
-  });
-  return Math.round((Math.max(incident.settled, ...ends) - incident.start) / 1000);
-}
-
-/** When the trouble starts (first demand rise or interruption) and when the last of it has played out; a drop is no trouble. */
-function incidentWindow(scenario: Scenario, start: number): { start: number; settled: number } | null {
-  const windows = scenario.events.flatMap((event: ScenarioEvent) => {
-    if ('demand' in event) return event.demand.add < 0 ? [] : [{ from: start + event.at, to: start + event.at + event.demand.over }];
-    if ('interrupt' in event) return [{ from: start + event.at, to: start + event.at + event.interrupt.over + INTERRUPTION_NOTICE_MS }];
-    return [];
-  });
-  if (windows.length === 0) return null;
-  return { start: Math.min(...windows.map((w) => w.from)), settled: Math.max(...windows.map((w) => w.to)) };
+  const applications = applicationsOf(scenario, start).filter((application) => application.incident !== null);
+  if (applications.length === 0) return null;
+  return lowerMedian(applications.map((application) => floorSecondsOf(application, scenario, start)));
 }
 
 function describePools(match: { market?: string; zone?: string; instanceType?: string }): string {

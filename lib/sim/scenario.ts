@@ -32,6 +32,8 @@ const GroupSchema = z
     min: z.number().int().min(0).default(0),
     max: z.number().int().min(0),
     desired: z.number().int().min(0),
+    /** Whose pods the group's nodes run (node selectors): an application's pods fit only its own groups. */
+    application: z.string().min(1).optional(),
   })
   .strict()
   .refine((group) => group.min <= group.desired && group.desired <= group.max, { message: 'needs min ≤ desired ≤ max', path: ['desired'] });
@@ -50,6 +52,8 @@ const EventSchema = z.union([
             .int()
             .refine((add) => add !== 0, 'must not be 0'),
           over: duration.default(0),
+          /** The application whose pods these are; required when the groups name applications. */
+          application: z.string().min(1).optional(),
         })
         .strict(),
     })
@@ -112,6 +116,7 @@ export const ScenarioSchema = z
       if (seen.has(group.name)) context.addIssue({ code: 'custom', message: `duplicate group name ${group.name}`, path: ['groups', index, 'name'] });
       seen.add(group.name);
     });
+    checkApplications(scenario, context);
     const scalesDown = (scenario.capacityGuard.retire as { enabled?: unknown } | undefined)?.enabled === true;
     scenario.events.forEach((event, index) => {
       if (event.at >= scenario.duration)
@@ -140,6 +145,33 @@ export const ScenarioSchema = z
     if (phase !== undefined && phase >= (scenario.clusterAutoscaler.cacheRefresh ?? 60_000))
       context.addIssue({ code: 'custom', message: 'must be shorter than cacheRefresh', path: ['clusterAutoscaler', 'cachePhase'] });
   });
+
+/** Applications are all or nothing: every group names one, and every demand names one of theirs. */
+function checkApplications(scenario: { groups: { application?: string }[]; events: ScenarioEventInput[] }, context: z.RefinementCtx): void {
+  const named = new Set(scenario.groups.flatMap((group) => (group.application === undefined ? [] : [group.application])));
+  if (named.size > 0)
+    scenario.groups.forEach((group, index) => {
+      if (group.application === undefined)
+        context.addIssue({
+          code: 'custom',
+          message: 'is missing: other groups name their application, so every group must',
+          path: ['groups', index, 'application'],
+        });
+    });
+  scenario.events.forEach((event, index) => {
+    if (!('demand' in event)) return;
+    const application = event.demand.application;
+    const path = ['events', index, 'demand', 'application'];
+    if (named.size === 0 && application !== undefined)
+      context.addIssue({ code: 'custom', message: 'names an application, but no group does (add application to the groups)', path });
+    else if (named.size > 0 && application === undefined)
+      context.addIssue({ code: 'custom', message: `is missing: the groups name applications (${[...named].join(', ')})`, path });
+    else if (application !== undefined && !named.has(application))
+      context.addIssue({ code: 'custom', message: `names ${application}, which no group names`, path });
+  });
+}
+
+type ScenarioEventInput = z.output<typeof EventSchema>;
 
 type Parsed = z.output<typeof ScenarioSchema>;
 export type ScenarioGroup = Parsed['groups'][number];

@@ -16,6 +16,7 @@
 import type { Action } from '../failover/actions';
 import { actDecided } from '../failover/act-or-print';
 import { decideInOrder } from '../failover/decide-in-order';
+import { withoutLease } from '../failover/without-lease';
 import { summarize } from '../failover/guard-rails';
 import { buildSnapshot } from '../failover/snapshot';
 import type { CallOptions } from '../ports/auto-scaling';
@@ -101,11 +102,22 @@ async function decideAndAct(ledger: Ledger, items: Items, deps: SpotDeps, option
     ledger.retry(new Set(candidates.map((candidate) => candidate.instanceId)));
     for (const state of storming) ledger.retry(instancesInPool(state, plan.items, instances));
   };
+  const replaceAndHand = (mode: { withoutLease: boolean }) => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states, mode);
   await underLease(
     deps,
     LOCK_WAIT_MS,
-    (held) => ledger.holding(held, () => replaceAndHandStorms(ledger, { candidates, notes }, plan.items, instances, states)),
-    { consequence: 'detaches and storm handling are retried with the records', answer: retryAll },
+    (held) => ledger.holding(held, () => replaceAndHand({ withoutLease: false })),
+    {
+      consequence: 'detaches and storm handling are retried with the records',
+      answer: retryAll,
+      // The 2-minute notice does not wait for DynamoDB. A detach without decrement only has the
+      // group launch a replacement within its own desired, whoever else writes; suspensions are
+      // safe without the lease (lib/failover/without-lease.ts); fallback raises wait for it.
+      storeDown: {
+        consequence: 'replacements and suspensions done without the lease; fallback raises are retried',
+        work: () => replaceAndHand({ withoutLease: true }),
+      },
+    },
     options,
   );
   // A storm is physical evidence about its pool: shared with other accounts, after the lease is given back.
@@ -160,6 +172,7 @@ async function replaceAndHandStorms(
   decided: ItemDecision<number>[],
   instances: ReadonlyMap<string, Ec2Instance>,
   states: ReadonlyMap<string, PoolState>,
+  mode: { withoutLease: boolean },
 ): Promise<void> {
   const { deps, options } = ledger;
   const observed = await describeConfiguredGroups(deps, options);
@@ -169,7 +182,7 @@ async function replaceAndHandStorms(
   if (ledger.writes) await ledger.execute(replacements.actions);
   // Storms: the core decides, on the snapshot from before the detaches (their replacements are
   // inside desired; a suspension keeps them and stops anything more going into the pool).
-  await handStorms(ledger, buildSnapshot(observed, deps.policy), decided, instances, states);
+  await handStorms(ledger, buildSnapshot(observed, deps.policy), decided, instances, states, mode);
 }
 
 /**
@@ -183,6 +196,7 @@ async function handStorms(
   decided: ItemDecision<number>[],
   instances: ReadonlyMap<string, Ec2Instance>,
   states: ReadonlyMap<string, PoolState>,
+  mode: { withoutLease: boolean },
 ): Promise<void> {
   const { deps, options } = ledger;
   const storms = stormSignals(states.values(), snapshot, deps.policy, deps.now());
@@ -196,7 +210,8 @@ async function handStorms(
     });
   }
   const signals = storms.flatMap((storm) => storm.signals.map((signal) => ({ item: signal.autoScalingGroupName, signal })));
-  const { decided: core } = decideInOrder(signals, snapshot, deps.policy, deps.now());
+  const { decided: all } = decideInOrder(signals, snapshot, deps.policy, deps.now());
+  const core = mode.withoutLease ? all.map((entry) => withoutLease(entry, deps)) : all;
   const actions = core.flatMap((entry) => entry.actions);
   ledger.result.coreActions.push(...actions);
   ledger.decided.push(...actions);

@@ -10,6 +10,9 @@ export type Market = 'spot' | 'on-demand';
 
 export type SignalOrigin = 'event' | 'scaling-activity' | 'pool' | 'inferred';
 
+/** The error code of a group taken out because all its pools are out (lib/pools); its message names the pools and where each was seen. */
+export const POOLS_OUT_CODE = 'PoolsOut';
+
 export interface LaunchFailure {
   kind: 'launch-failure';
   autoScalingGroupName: string;

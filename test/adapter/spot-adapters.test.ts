@@ -274,6 +274,8 @@ describe('the DynamoDB pool store', () => {
       account: '111122223333',
       source: 'remote' as const,
       group: null,
+      firstSeen: at(-30_000).toISOString(),
+      count: 3,
     };
     await store.recordPoolsOut([remote]);
 
@@ -282,6 +284,8 @@ describe('the DynamoDB pool store', () => {
     expect(outs).toHaveLength(31);
     expect(outs.find((out) => out.group === 'spot-nodes-0')?.until).toBe(at(600_000).toISOString());
     expect(outs.find((out) => out.account === '111122223333')).toEqual(remote);
+    // A mark written without first-seen and count (as before they were kept) reads back without them.
+    expect(outs.find((out) => out.group === 'spot-nodes-5')).not.toHaveProperty('count');
     expect(await store.listPools(windowMs, at(60_000))).toHaveLength(1);
     expect(await store.listPoolsOut(at(400_000))).toHaveLength(1);
   });

@@ -161,6 +161,23 @@ describe('explain: one EventBridge event', () => {
   });
 });
 
+describe("explain: another account's capacity signal", () => {
+  it('names the pool, the kind and the origin account in one line, next to the parsed signal and its sender', async () => {
+    // Prepare
+    const event = structuredClone(sample('capacity-guard-pool-signal.json'));
+
+    // Act
+    const { io, stdout } = fakeIo(file(event));
+    const code = await explain(['event.json'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout());
+    expect(out).toMatchObject({ outcome: 'signal', sender: { account: '111111111111' }, signal: { originAccount: '111111111111' } });
+    expect(out.summary).toMatch(/^euw3-az1\|m5\.8xlarge\|spot in eu-west-3: capacity-failure \(3 seen .*\), from account 111111111111$/);
+  });
+});
+
 describe('explain: SQS', () => {
   it('reads one SQS record and keeps its messageId', async () => {
     // Prepare

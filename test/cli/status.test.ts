@@ -133,6 +133,8 @@ describe('status', () => {
       state: 'suspended',
       until: SUSPENDED_UNTIL,
       why: 'InsufficientInstanceCapacity in eu-west-3a',
+      pools: null,
+      outPerAccounts: [],
     });
     expect(rows[4]).toMatchObject({ group: 'batch-z', tier: null, until: null, why: null });
   });

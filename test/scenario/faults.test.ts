@@ -39,6 +39,28 @@ describe('direct mode when the failing group cannot be tagged but the fallback c
   });
 });
 
+describe('direct mode when one of two failing groups cannot be tagged', () => {
+  it("never hands the untagged group's demand on through the other group: each node of demand is raised once", async () => {
+    const world = prodCluster({ mode: 'direct' });
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-b', 1);
+    const events = world.aws.takeEvents();
+    // The batch decides A first: A's 5 nodes go to B, then B fails too and hands on 6. A's tag
+    // write is throttled through all its tries, so A's 5 never reached B: B has 1 to hand on.
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('putTags', throttled());
+
+    await world.deliverEvents(events);
+    const fallback = () => world.aws.view('on-demand-8x-a').desiredCapacity + world.aws.view('on-demand-8x-b').desiredCapacity;
+    expect(fallback()).toBe(2 + 2 + 1);
+    await world.deliverEvents(events); // SQS hands A's record back
+
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-b').tags)).toBe('suspended');
+    expect(fallback()).toBe(2 + 2 + 5 + 1);
+  });
+});
+
 describe('when Auto Scaling throttles a write', () => {
   it('tries again within the invocation instead of handing the record back to wait out the visibility timeout', async () => {
     const world = prodCluster();

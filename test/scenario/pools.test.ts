@@ -10,6 +10,7 @@ import { TAG } from '../../lib/vocabulary/tags';
 import { probeTier } from '../../lib/pools/probe-tier';
 import { configFor } from './cluster';
 import { guardOf, stateWord } from '../unit/failover/builders';
+import { readGuardState } from '../../lib/failover/guard-state';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 const pools = (market: Pool['market'], ...types: string[]): Pool[] => types.flatMap((instanceType) => ZONES.map((zone) => ({ market, instanceType, zone })));
@@ -53,7 +54,9 @@ describe('a pool that one application found empty', () => {
 
     const app2 = world.aws.view('spot-nodes-app2-m5');
     expect(stateWord(app2.tags)).toBe('suspended');
-    expect(app2.tags[TAG.reason]).toMatch(/PoolsOut/);
+    expect(app2.tags[TAG.reason]).toMatch(
+      /^capacity: all 3 pool\(s\) out: m5.8xlarge spot eu-west-3a: InsufficientInstanceCapacity \(seen on spot-nodes-app1\)/,
+    );
     expect(stateWord(world.aws.view('spot-nodes-app2-r5').tags)).toBeUndefined();
     // Each pool marked once in the account's table, read by every function.
     expect((await world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.instanceType}/${out.zoneName}`).sort()).toEqual([
@@ -192,5 +195,27 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
     await world.deliverEvents();
 
     expect(world.aws.calls.get('launchInstances')).toBeUndefined();
+  });
+});
+
+describe('probes that open together', () => {
+  it("end together: a probing group whose pools another group's probe finds out again goes back out at once, not when cluster-autoscaler tries it", async () => {
+    // Prepare: both groups of the m5.8xlarge pools out since app1's failure; their backoffs end, both probe
+    const world = twoApplications('pools: { probeTiers: true }');
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 3);
+    await world.deliverEvents();
+    world.aws.advance('6m');
+    await world.reconcile();
+    const state = (name: string) => readGuardState(world.aws.view(name).tags, name).state;
+    expect([state('spot-nodes-app1'), state('spot-nodes-app2-m5')]).toEqual(['probing', 'probing']);
+
+    // Act: cluster-autoscaler puts a node in app1's probe window; it fails
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
+    await world.deliverEvents();
+
+    // Assess: app2's m5 group is out again in the same run (its probe answered by LaunchInstances); the r5 group was never touched
+    expect([state('spot-nodes-app1'), state('spot-nodes-app2-m5'), state('spot-nodes-app2-r5')]).toEqual(['suspended', 'suspended', 'healthy']);
+    expect(world.aws.view('spot-nodes-app2-m5').maxSize).toBe(world.aws.view('spot-nodes-app2-m5').desiredCapacity);
   });
 });

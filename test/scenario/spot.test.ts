@@ -438,3 +438,36 @@ describe('a Spot interruption warning from another account (item 5)', () => {
     expect(world.metrics.get('record.foreign-origin')).toBe(1);
   });
 });
+
+describe('the lease table unavailable (DynamoDB down) when Spot nodes are interrupted', () => {
+  const unavailable = () => new FakeAwsError('ServiceUnavailable', 'DynamoDB is unavailable');
+
+  it('still has the group launch the replacement before the 2-minute deadline, and acknowledges the record', async () => {
+    const world = spotCluster();
+    world.lock.down = unavailable();
+    const [node] = world.ec2.interrupt({ group: 'spot-nodes-8x-a' }, 1);
+
+    const [result] = await world.deliverSpotEvents();
+
+    expect(result!.batchItemFailures).toEqual([]);
+    expect(world.ec2.tagsOf(node!)[SPOT_TAG.drain]).toBe('spot-interruption');
+    expect(world.aws.detachedInstances().map((i) => i.instanceId)).toEqual([node]);
+    expect(world.aws.view('spot-nodes-8x-a').desiredCapacity).toBe(6);
+    expect(inService(world, 'spot-nodes-8x-a')).toBe(6);
+    expect(world.metrics.get('lock.store-down')).toBe(1);
+  });
+
+  it('in direct mode, takes a storming pool\u2019s groups out of rotation but leaves raising the fallbacks for when the lease is back', async () => {
+    const world = spotCluster({ spotNodes: 30, config: `mode: direct\n${spotConfig('  storm:\n    interruptions: 10\n')}` });
+    world.lock.down = unavailable();
+    world.ec2.interrupt({ zone: 'eu-west-3a' }, 20, '30s');
+    world.aws.advance('30s');
+
+    const results = await world.deliverSpotEvents();
+
+    expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
+    for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b']) expect(stateWord(world.aws.view(name).tags), name).toBe('suspended');
+    expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(2);
+    expect(world.aws.view('on-demand-8x-b').desiredCapacity).toBe(2);
+  });
+});

@@ -20,6 +20,23 @@ describe('SQS queue adapter', () => {
     expect(inputs[2]!.Entries![2]).toEqual({ Id: '22', ReceiptHandle: 'r-22', VisibilityTimeout: 5 });
   });
 
+  it('reports the entries SQS refuses (failures are per entry): those records keep the queue timeout', async () => {
+    const client = new SQSClient({ region: 'eu-west-3' });
+    mockClient(client)
+      .on(ChangeMessageVisibilityBatchCommand)
+      .resolves({
+        Successful: [{ Id: '0' }],
+        Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', Message: 'The receipt handle has expired', SenderFault: true }],
+      });
+
+    await expect(
+      createSqsQueueAdapter(client).retrySoon([
+        { queueArn: ARN, receiptHandle: 'r-0', seconds: 5 },
+        { queueArn: ARN, receiptHandle: 'r-1', seconds: 5 },
+      ]),
+    ).rejects.toThrow('ChangeMessageVisibilityBatch refused 1 of 2 record(s): ReceiptHandleIsInvalid: The receipt handle has expired (entry 1)');
+  });
+
   it('refuses what is not a queue ARN', () => {
     expect(() => queueUrlOf('capacity-guard-launch-events')).toThrow(/not an SQS queue ARN/);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { poolOutSignals } from '../../../lib/pools/decide';
 import { poolsOfGroup } from '../../../lib/pools/group-pools';
-import { DEFAULT_POOL_OUT_MS, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import { DEFAULT_POOL_OUT_MS, foldLocalMarks, liveOuts, poolOutOfStorm, poolsOutOfFailure } from '../../../lib/pools/pool-out';
+import { decide } from '../../../lib/failover/decide';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { PoolOut } from '../../../lib/ports/pool-signals';
 import { TAG } from '../../../lib/vocabulary/tags';
@@ -85,6 +86,20 @@ describe('pools out', () => {
     );
     expect(live.map((entry) => entry.until)).toEqual([at(600)]);
   });
+
+  it("keep, for people, how much local evidence a pool has and since when; another account's count is its own", () => {
+    const known = [out('m5.8xlarge', 'eu-west-3a', { count: 2, firstSeen: at(-60) }), out('r5.8xlarge', 'eu-west-3a', { account: '111122223333', count: 7 })];
+    const fresh = [
+      out('m5.8xlarge', 'eu-west-3a', { seenAt: at(10), until: at(310), count: 1 }),
+      out('m5.8xlarge', 'eu-west-3a', { seenAt: at(20), until: at(320), count: 1 }),
+      out('r5.8xlarge', 'eu-west-3a', { seenAt: at(20), until: at(320), count: 1 }),
+    ];
+    const folded = foldLocalMarks(known, fresh, new Date(at(30)));
+    expect(folded.map((entry) => [entry.pool.instanceType, entry.count, entry.firstSeen ?? entry.seenAt, entry.until])).toEqual([
+      ['m5.8xlarge', 4, at(-60), at(320)],
+      ['r5.8xlarge', 1, at(20), at(320)],
+    ]);
+  });
 });
 
 describe('acting on pools', () => {
@@ -130,6 +145,17 @@ describe('acting on pools', () => {
       source: 'remote',
     });
     // A remote mark has only the AZ ID: it matches a group whose zone's ID is known, never by name.
+    const zoneIds = new Map([
+      ['eu-west-3a', 'euw3-az1'],
+      ['eu-west-3b', 'euw3-az2'],
+    ]);
+    const [both] = poolOutSignals(snapshot(groups), groups, [out('m5.8xlarge', 'eu-west-3a'), remote], now, zoneIds);
+    expect(both?.origin).toBe('inferred');
+    // The suspension's reason names the other account before the pools (a reason tag keeps 256 characters).
+    const suspend = decide(both!, snapshot(groups), policy(), now).find((action) => action.kind === 'suspend-group');
+    expect(suspend && 'reason' in suspend ? suspend.reason : null).toMatch(
+      /^capacity: all 2 pool\(s\) out per account 111122223333 and this account: m5.8xlarge spot euw3-az2: InsufficientInstanceCapacity \(seen on account 111122223333\); m5.8xlarge spot euw3-az1/,
+    );
     expect(poolOutSignals(snapshot(groups), groups, [out('m5.8xlarge', 'eu-west-3a'), remote], now)).toEqual([]);
   });
 

@@ -227,3 +227,51 @@ describe('both versions', () => {
     expect(story.ca.lastScaleUpAt).toBe(Date.parse('2026-11-27T20:55:00Z') + 30_000);
   });
 });
+
+describe('applications: pods that fit only their own groups (node selectors)', () => {
+  it("places an application's pending nodes on its own groups only, even when another application's group has the higher priority", async () => {
+    // Prepare: app a's Spot group has room and capacity; app b's pods want 3 nodes
+    const story = caStory({
+      version: '1.36',
+      groups: [
+        { name: 'spot-a', market: 'spot' },
+        { name: 'on-demand-b', market: 'on-demand', desired: 0 },
+      ],
+      demand: 3,
+      spotOut: false,
+      applications: [
+        { groups: ['spot-a'], demand: () => 0 },
+        { groups: ['on-demand-b'], demand: () => 3 },
+      ],
+    });
+
+    // Act
+    await story.runUntil(30);
+
+    // Assess
+    expect(story.when(/^scale up spot-a/)).toBeNull();
+    expect(story.when(/^scale up on-demand-b: desired 0→3 \(3 node/)).toBe(0);
+  });
+
+  it('scales up one group per loop (no --parallel-scale-up): two applications pending together are served in successive loops', async () => {
+    // Prepare
+    const story = caStory({
+      version: '1.36',
+      groups: [
+        { name: 'on-demand-a', market: 'on-demand', desired: 0 },
+        { name: 'on-demand-b', market: 'on-demand', desired: 0 },
+      ],
+      demand: 4,
+      applications: [
+        { groups: ['on-demand-a'], demand: () => 2 },
+        { groups: ['on-demand-b'], demand: () => 2 },
+      ],
+    });
+
+    // Act
+    await story.runUntil(15);
+
+    // Assess
+    expect(story.whenAll(/^scale up on-demand-[ab]: desired 0→2/)).toEqual([0, 10]);
+  });
+});

@@ -40,6 +40,8 @@ export function caStory(options: {
   seed?: number;
   model?: Partial<ClusterAutoscalerModel>;
   spotOut?: boolean;
+  /** Applications whose pods fit only their own groups; their demand is on top of their groups' desired. */
+  applications?: { groups: string[]; demand: (seconds: number) => number }[];
 }): Story {
   const clock = new FakeClock(new Date(START).toISOString());
   const aws = new FakeAutoScaling(clock, { bootSeconds: 90, retrySeconds: 10 });
@@ -59,6 +61,12 @@ export function caStory(options: {
       rules: parsePriorities('50: ["^spot-"]\n10: ["^on-demand-"]'),
       random: seededRandom(options.seed ?? 1),
       demand: () => initial + (typeof options.demand === 'number' ? options.demand : options.demand((clock.now().getTime() - START) / 1000)),
+      applications: options.applications?.map((application) => ({
+        groups: application.groups,
+        demand: () =>
+          options.groups.filter((group) => application.groups.includes(group.name)).reduce((sum, group) => sum + (group.desired ?? 1), 0) +
+          application.demand((clock.now().getTime() - START) / 1000),
+      })),
       say: (text) => said.push({ t: (clock.now().getTime() - START) / 1000, text }),
     },
     START,
