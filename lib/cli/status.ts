@@ -30,7 +30,8 @@ row per group:
   STATE    healthy, suspended (out of rotation), probing (one launch allowed), or released
            (an operator removed the state tag; sizes not yet restored)
   UNTIL    when a suspended group will be probed (ISO time), manual (a person must fix it), or -
-  WHY      the reason recorded in the capacity-guard/reason tag
+  WHY      the reason recorded in the capacity-guard/reason tag (the failure class alone when
+           the group had no room for it), or what is wrong with damaged tags
 
 Under each group whose pools are known (instance type × zone × market, from its mixed instances
 policy or instance type and its zones), one line: how many pools, and which are marked out in
@@ -275,7 +276,13 @@ export function statusRows(
 function toRow(group: GroupView): Omit<StatusRow, 'pools'> {
   const { guard } = group;
   const until = guard.state === 'suspended' ? (guard.until ?? 'manual') : null;
-  const reason = guard.state === 'suspended' || guard.state === 'probing' ? guard.reason || null : null;
+  // A reason tag that did not fit the group's 50 tags leaves the failure class; damaged tags say what is wrong.
+  const reason =
+    guard.state === 'suspended' || guard.state === 'probing'
+      ? guard.reason || guard.failure
+      : guard.state === 'damaged'
+        ? `damaged tags: ${guard.problem}`
+        : null;
   return {
     cluster: group.cluster,
     group: group.name,

@@ -33,6 +33,9 @@ const ClusterSchema = z
   })
   .strict();
 
+/** The longest backoff the memory tag's 256-character bound allows for (lib/failover/guard-state.ts, memoryTag). */
+export const MAX_BACKOFF_MS = 30 * 24 * 3_600_000;
+
 export const ConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -42,7 +45,8 @@ export const ConfigSchema = z
       .object({
         initial: duration.default(180_000),
         multiplier: z.number().min(1).max(10).default(2),
-        max: duration.default(1_800_000),
+        // At most 30 days: the memory tag holds the backoff in seconds and must stay under 256 characters (lib/failover/guard-state.ts).
+        max: duration.default(1_800_000).refine((ms) => ms <= MAX_BACKOFF_MS, { message: 'at most 30d (longer than that, a person should look)' }),
         resetAfter: duration.default(10_800_000),
       })
       .strict()
@@ -57,7 +61,7 @@ export const ConfigSchema = z
       .prefault({}),
     unknownFailures: z
       .object({
-        // The count's tag holds a time and up to this many 10-character keys: 20 keeps it under AWS's 256 characters.
+        // The memory tag holds a time and up to this many 5-character keys: 20 keeps it under AWS's 256 characters.
         suspendAfter: z.number().int().min(1).max(20).default(3),
         window: duration.default(900_000),
       })

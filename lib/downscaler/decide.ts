@@ -22,7 +22,7 @@
 import { clusterOf } from '../cluster-autoscaler/tags';
 import { CLUSTER_DEFAULTS, type ClusterDownscalerPolicy, DOWNSCALER_OFF, type DownscalerPolicy } from '../config/downscaler-schema';
 import type { Policy } from '../config/policy';
-import { TAG } from '../vocabulary/tags';
+import { readGuardState } from '../failover/guard-state';
 import { ScheduleError } from '../vocabulary/errors';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import { type Schedule, isUp } from '../schedule/schedule';
@@ -78,8 +78,8 @@ function decideGroup(group: ObservedGroup, cluster: string, policy: Policy, down
   if (policy.clusters.find((entry) => entry.name === cluster)?.enabled === false)
     return { reason: 'cluster-disabled', note: `cluster ${cluster} is disabled in the config` };
   // The failover owns the group's sizes while its state tags are there; two writers would fight.
-  if (TAG.state in tags || TAG.savedSizes in tags)
-    return { reason: 'failover', note: `failover in progress (${TAG.state}=${tags[TAG.state] ?? 'released'}): left to the failover` };
+  const failover = readGuardState(tags, group.name).state;
+  if (failover !== 'healthy') return { reason: 'failover', note: `failover in progress (${failover}): left to the failover` };
 
   const wanted = wantedState(group, clusterPolicy, downscaler, now, hasScheduleTag);
   if ('note' in wanted) return down ? { ...wanted, note: `${wanted.note}; left down` } : wanted;

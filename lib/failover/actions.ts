@@ -16,8 +16,17 @@ interface InTier {
   tier: number | null;
 }
 
+/**
+ * Tags written (CreateOrUpdateTags) before the sizes, then `removeTags` deleted: the keys of the
+ * previous release's format, replaced by this write (lib/vocabulary/tags.ts, LEGACY_TAG).
+ */
+interface WritesTags {
+  tags: Record<string, string>;
+  removeTags?: readonly string[];
+}
+
 /** Out of rotation: desired back to what runs, MaxSize capped there; original sizes in tags. */
-export interface SuspendGroup extends OnGroup, InTier {
+export interface SuspendGroup extends OnGroup, InTier, WritesTags {
   kind: 'suspend-group';
   failure: FailureClass;
   reason: string;
@@ -28,15 +37,13 @@ export interface SuspendGroup extends OnGroup, InTier {
   backoffSeconds: number;
   from: Sizes;
   to: Sizes;
-  tags: Record<string, string>;
 }
 
 /** Still suspended or probing, but its sizes drifted (a lost write, or CA scaled it down): write them again. */
-export interface EnforceSuspension extends OnGroup, InTier {
+export interface EnforceSuspension extends OnGroup, InTier, WritesTags {
   kind: 'enforce-suspension';
   from: Sizes;
   to: Sizes;
-  tags: Record<string, string>;
 }
 
 /** direct mode: add unmet capacity to a fallback group. */
@@ -50,14 +57,18 @@ export interface RaiseDesired extends OnGroup {
 }
 
 /** Half-open: MaxSize = current + 1, so one launch can test the pool. */
-export interface StartProbe extends OnGroup, InTier {
+export interface StartProbe extends OnGroup, InTier, WritesTags {
   kind: 'start-probe';
   from: Sizes;
   to: Sizes;
-  tags: Record<string, string>;
 }
 
-/** Fully back: saved MinSize/MaxSize, suspension tags removed. */
+/**
+ * Fully back: saved MinSize/MaxSize, suspension tags removed. Written as: `tags` (the memory with
+ * the restore time, sizes still in it), `removeTags` (state and reason: the group reads "released"),
+ * the sizes, then `afterSizes` (the memory without the sizes; the previous release's saved-sizes
+ * key last).
+ */
 export interface RestoreGroup extends OnGroup, InTier {
   kind: 'restore-group';
   /**
@@ -67,15 +78,15 @@ export interface RestoreGroup extends OnGroup, InTier {
   why: 'probe-succeeded' | 'probe-window-passed' | 'operator-released';
   from: Sizes;
   to: Sizes;
-  removeTags: string[];
   tags: Record<string, string>;
+  removeTags: readonly string[];
+  afterSizes?: { tags: Record<string, string>; removeTags: readonly string[] };
 }
 
 /** An unclassified failure, counted in a tag until it repeats often enough to suspend. */
-export interface CountUnknownFailure extends OnGroup {
+export interface CountUnknownFailure extends OnGroup, WritesTags {
   kind: 'count-unknown-failure';
   count: number;
-  tags: Record<string, string>;
 }
 
 /** Something an operator must hear about; no AWS write. */

@@ -10,11 +10,12 @@ import { type LaunchFailure, type LaunchSuccess, POOLS_OUT_CODE, type Signal } f
 import type { Action, Alert, RestoreGroup } from './actions';
 import { nextBackoffSeconds } from './backoff';
 import { applyGuardRails } from './guard-rails';
-import { ESSENTIAL_SUSPENSION_TAG_KEYS, GROUP_TAG_LIMIT, MANUAL, SUSPENSION_TAG_KEYS, TAG, tagValue } from '../vocabulary/tags';
+import { ESSENTIAL_SUSPENSION_TAG_KEYS, GROUP_TAG_LIMIT, LEGACY_TAG, SUSPENSION_TAG_KEYS, TAG } from '../vocabulary/tags';
 import { placeUnmetCapacity } from './placement';
 import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
-import { type Sizes, signedSizesTag } from '../vocabulary/sizes';
-import { backoffTag, probeTag, unknownFailuresTag } from './guard-state';
+import type { Sizes } from '../vocabulary/sizes';
+import { legacyKeysOf, memoryTag, stateRecordOf, unknownFailureKey } from './guard-state';
+import { fitSuspension, fits, guardWrite } from './guard-write';
 
 export interface Decision {
   actions: Action[];
@@ -171,16 +172,17 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
   const manual = signal.failure === 'configuration';
   const until = manual ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
   const reason = describeFailure(signal);
-  const fitted = fitTags(group, {
-    [TAG.state]: 'suspended',
-    [TAG.failure]: signal.failure,
-    [TAG.reason]: tagValue(reason),
-    [TAG.since]: signal.time,
-    [TAG.until]: until ?? MANUAL,
-    [TAG.savedSizes]: signedSizesTag(group.name, saved),
-    [TAG.setMax]: String(to.maxSize),
-    [TAG.backoff]: backoffTag(backoffSeconds, signal.time),
-  });
+  // A failed probe stays on record: failures from before it are late.
+  const probe = group.guard.state === 'probing' ? { start: group.guard.probeStart, base: null } : null;
+  const fitted = fitSuspension(
+    group,
+    guardWrite(group, {
+      state: { state: 'suspended', failure: signal.failure, since: signal.time, until, setMax: to.maxSize, probe },
+      reason,
+      saved,
+      memory: { ...group.memory, backoff: { seconds: backoffSeconds, failureAt: signal.time }, unknownFailures: null },
+    }),
+  );
   const actions: Action[] = [
     {
       kind: 'suspend-group',
@@ -195,6 +197,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
       from: currentSizes(group),
       to,
       tags: fitted.tags,
+      removeTags: fitted.removeTags,
     },
   ];
   if (fitted.dropped === 'all') {
@@ -214,7 +217,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
         'needs-operator',
         cluster,
         group,
-        `${group.name} is near the ${GROUP_TAG_LIMIT}-tag limit: its suspension keeps only ${ESSENTIAL_SUSPENSION_TAG_KEYS.join(', ')} (no reason, failure class or backoff); free some tags`,
+        `${group.name} is near the ${GROUP_TAG_LIMIT}-tag limit: its suspension keeps only ${ESSENTIAL_SUSPENSION_TAG_KEYS.join(' and ')} (no ${TAG.reason}); free some tags`,
       ),
     );
   }
@@ -233,24 +236,17 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
   return { actions, notes: [] };
 }
 
-/**
- * The suspension's tags that fit the group's 50: all, else the essential ones with room left for
- * the probe's tag, else none (the group is then capped by its sizes alone, with an alert).
- */
-function fitTags(group: GroupView, tags: Record<string, string>): { tags: Record<string, string>; dropped: 'none' | 'extras' | 'all' } {
-  const after = (keys: readonly string[]) => new Set([...Object.keys(group.tags), ...keys]).size;
-  if (after(Object.keys(tags)) + 1 <= GROUP_TAG_LIMIT) return { tags, dropped: 'none' };
-  if (after(ESSENTIAL_SUSPENSION_TAG_KEYS) + 1 <= GROUP_TAG_LIMIT)
-    return { tags: Object.fromEntries(Object.entries(tags).filter(([key]) => ESSENTIAL_SUSPENSION_TAG_KEYS.includes(key))), dropped: 'extras' };
-  return { tags: {}, dropped: 'all' };
-}
-
 function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy): Decision {
   const guard = group.guard;
   if (guard.state !== 'suspended') throw new Error('redateSuspension needs a suspended group');
   const backoffSeconds = group.memory.backoff?.seconds ?? policy.backoff.initialMs / 1000;
-  const until = guard.until === null ? MANUAL : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
+  const until = guard.until === null ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
+  const record = stateRecordOf(guard);
   const sizes = suspendedSizes(group);
+  const write = guardWrite(group, {
+    ...(record ? { state: { ...record, since: signal.time, until } } : {}),
+    memory: { ...group.memory, backoff: { seconds: backoffSeconds, failureAt: signal.time } },
+  });
   return {
     actions: [
       {
@@ -260,7 +256,7 @@ function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group
         tier: group.tier,
         from: currentSizes(group),
         to: sizes,
-        tags: { [TAG.since]: signal.time, [TAG.until]: until, [TAG.backoff]: backoffTag(backoffSeconds, signal.time) },
+        ...write,
       },
     ],
     notes: [`earlier failure at ${signal.time}: the suspension is dated from it`],
@@ -306,7 +302,7 @@ function moveUnmetCapacity(cluster: ClusterSnapshot, group: GroupView, unmet: nu
 function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupView, policy: Policy, saved: Sizes): Decision {
   const previous = group.memory.unknownFailures;
   const at = Date.parse(signal.time);
-  const key = unknownFailureKey(signal);
+  const key = unknownFailureKey(signal.activityId ?? signal.time);
   const windowMs = policy.unknownFailures.windowMs;
   if (previous?.keys.includes(key)) return note(`unknown failure ${key} already counted`);
   const sameWindow = previous !== null && Math.abs(at - Date.parse(previous.first)) < windowMs;
@@ -314,30 +310,23 @@ function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, gr
   const keys = sameWindow ? [...previous.keys, key].slice(-policy.unknownFailures.suspendAfter) : [key];
   const first = sameWindow && Date.parse(previous.first) < at ? previous.first : signal.time;
   if (keys.length >= policy.unknownFailures.suspendAfter) return suspend(signal, cluster, group, policy, saved);
+  const write = guardWrite(group, { memory: { ...group.memory, unknownFailures: { first, keys } } });
+  const uncounted = fits(group, Object.keys(write.tags))
+    ? null
+    : `; not counted: ${group.name} has no room for ${TAG.memory} (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT} tags), free some tags`;
   return {
     actions: [
-      {
-        kind: 'count-unknown-failure',
-        cluster: cluster.policy.name,
-        group: group.name,
-        count: keys.length,
-        tags: { [TAG.unknownFailures]: unknownFailuresTag(first, keys) },
-      },
+      ...(uncounted ? [] : [{ kind: 'count-unknown-failure' as const, cluster: cluster.policy.name, group: group.name, count: keys.length, ...write }]),
       alert(
         'warning',
         'unknown-failure',
         cluster,
         group,
-        `${group.name} failed to launch for a reason capacity-guard does not recognise (${keys.length}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}`,
+        `${group.name} failed to launch for a reason capacity-guard does not recognise (${keys.length}/${policy.unknownFailures.suspendAfter} before it is taken out of rotation): ${signal.message}${uncounted ?? ''}`,
       ),
     ],
     notes: [],
   };
-}
-
-/** Short and unique enough to dedupe within one window: the activity id's first block, else the time. */
-function unknownFailureKey(signal: LaunchFailure): string {
-  return signal.activityId ? signal.activityId.slice(0, 8) : Date.parse(signal.time).toString(36);
 }
 
 function probeWindowMs(group: GroupView, policy: Policy): number {
@@ -370,6 +359,10 @@ function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Acti
   // A group that was already full before the failure has no room for a probe: bring it back whole.
   if (guard.saved.maxSize <= current) return restore(cluster, group, 'probe-succeeded', now.toISOString());
   const to: Sizes = { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: current + 1 };
+  const { failure, since, until } = guard;
+  const write = guardWrite(group, {
+    state: { state: 'probing', failure, since, until, setMax: to.maxSize, probe: { start: now.toISOString(), base: group.live } },
+  });
   return {
     kind: 'start-probe',
     cluster: cluster.policy.name,
@@ -377,7 +370,7 @@ function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Acti
     tier: group.tier,
     from: currentSizes(group),
     to,
-    tags: { [TAG.state]: 'probing', [TAG.probe]: probeTag(now.toISOString(), group.live), [TAG.setMax]: String(to.maxSize) },
+    ...write,
   };
 }
 
@@ -385,6 +378,11 @@ function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['
   const guard = group.guard;
   if (guard.state === 'healthy' || guard.state === 'damaged') throw new Error('restore needs a group with saved sizes');
   const saved = guard.saved;
+  const memory = { ...group.memory, restoredAt: at, unknownFailures: null };
+  const legacy = legacyKeysOf(group.tags);
+  // The restore time goes first (later failures than it are new, earlier ones late), with the sizes still kept.
+  const first = memoryTag(group.name, saved, memory) ?? '';
+  const after = memoryTag(group.name, null, memory);
   return {
     kind: 'restore-group',
     cluster: cluster.policy.name,
@@ -397,8 +395,12 @@ function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['
       maxSize: saved.maxSize,
       desiredCapacity: Math.min(saved.maxSize, Math.max(group.desiredCapacity, saved.minSize)),
     },
-    removeTags: [...SUSPENSION_TAG_KEYS, TAG.unknownFailures].filter((key) => key in group.tags),
-    tags: { [TAG.restoredAt]: at },
+    tags: fits(group, [TAG.memory]) ? { [TAG.memory]: first } : {},
+    removeTags: [...SUSPENSION_TAG_KEYS, ...legacy.filter((key) => key !== LEGACY_TAG.savedSizes)].filter((key) => key in group.tags),
+    afterSizes: {
+      tags: after === null ? {} : { [TAG.memory]: after },
+      removeTags: [...(after === null && TAG.memory in group.tags ? [TAG.memory] : []), ...legacy.filter((key) => key === LEGACY_TAG.savedSizes)],
+    },
   };
 }
 

@@ -12,7 +12,6 @@
  */
 import type { Action } from './actions';
 import { summarize } from './guard-rails';
-import { TAG } from '../vocabulary/tags';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
 import { type Executed, type RetryPolicy, executeEach } from '../run/execute-each';
@@ -95,28 +94,19 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
     case 'suspend-group':
     case 'start-probe':
     case 'enforce-suspension':
-      await port.putTags(action.group, action.tags, options);
+      await writeTags(port, action.group, action.tags, action.removeTags ?? [], options);
       await port.updateSizes(action.group, action.to, options);
       return;
     case 'raise-desired':
       throw new Error('raises are executed by executeActions (phantom demand)');
     case 'restore-group': {
-      await port.putTags(action.group, action.tags, options);
-      await port.deleteTags(
-        action.group,
-        action.removeTags.filter((key) => key !== TAG.savedSizes),
-        options,
-      );
+      await writeTags(port, action.group, action.tags, action.removeTags, options);
       await port.updateSizes(action.group, action.to, options);
-      await port.deleteTags(
-        action.group,
-        action.removeTags.filter((key) => key === TAG.savedSizes),
-        options,
-      );
+      await writeTags(port, action.group, action.afterSizes?.tags ?? {}, action.afterSizes?.removeTags ?? [], options);
       return;
     }
     case 'count-unknown-failure':
-      await port.putTags(action.group, action.tags, options);
+      await writeTags(port, action.group, action.tags, action.removeTags ?? [], options);
       return;
     case 'alert': {
       const write = action.severity === 'critical' ? log.error : action.severity === 'warning' ? log.warn : log.info;
@@ -128,4 +118,10 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
       throw new Error(`unknown action ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** New keys first, then the deletions (the previous release's keys): a write lost between the two leaves both readable. */
+async function writeTags(port: AutoScalingPort, group: string, tags: Record<string, string>, remove: readonly string[], options: CallOptions): Promise<void> {
+  await port.putTags(group, tags, options);
+  if (remove.length > 0) await port.deleteTags(group, remove, options);
 }

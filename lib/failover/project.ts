@@ -24,7 +24,10 @@ function applyTo(group: GroupView, action: Action): GroupView {
       next.desiredCapacity = action.to;
       break;
     case 'restore-group':
+      Object.assign(next.tags, action.tags);
       for (const key of action.removeTags) delete next.tags[key];
+      Object.assign(next.tags, action.afterSizes?.tags);
+      for (const key of action.afterSizes?.removeTags ?? []) delete next.tags[key];
       next = { ...next, ...action.to };
       break;
     case 'suspend-group':
@@ -35,6 +38,9 @@ function applyTo(group: GroupView, action: Action): GroupView {
     case 'count-unknown-failure':
       break;
   }
-  if ('tags' in action) Object.assign(next.tags, action.tags);
+  if (action.kind !== 'restore-group' && action.kind !== 'raise-desired') {
+    Object.assign(next.tags, action.tags);
+    for (const key of action.removeTags ?? []) delete next.tags[key];
+  }
   return { ...next, guard: readGuardState(next.tags, next.name), memory: readGuardMemory(next.tags) };
 }

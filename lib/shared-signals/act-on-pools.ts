@@ -10,7 +10,8 @@
 import type { Policy } from '../config/policy';
 import type { Action, SuspendGroup } from '../failover/actions';
 import { decideInOrder } from '../failover/decide-in-order';
-import type { Snapshot } from '../failover/snapshot';
+import { type Snapshot, findGroup } from '../failover/snapshot';
+import { memoryTag, readGuardState, stateRecordOf, stateTag } from '../failover/guard-state';
 import { poolOutSignals } from '../pools/decide';
 import { poolsOfGroup } from '../pools/group-pools';
 import { liveOuts, sameZonePool } from '../pools/pool-out';
@@ -86,22 +87,33 @@ export function suspensionsForRemote(
     actions.flatMap((action): Action[] => {
       if (action.kind === 'alert') return [action];
       if (action.kind === 'suspend-group' && 'autoScalingGroupName' in signal && action.group === signal.autoScalingGroupName)
-        return [asRemoteSuspension(action, item)];
+        return [asRemoteSuspension(action, item, snapshot)];
       return [];
     }),
   );
 }
 
-function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[]): SuspendGroup {
+/** The suspension with the pools' end as its resume time, their reason, and the group's backoff memory as it was. */
+function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[], snapshot: Snapshot): SuspendGroup {
   const until = outs.reduce((a, b) => (a.until < b.until ? a : b)).until;
   const reason = remoteReason(outs);
-  const since = action.tags[TAG.since] ?? until;
-  const { [TAG.backoff]: _kept, ...tags } = action.tags;
+  const group = findGroup(snapshot, action.group)?.group;
+  const written = group ? readGuardState({ ...group.tags, ...action.tags }, group.name) : null;
+  const record = written ? stateRecordOf(written) : null;
+  const since = record?.since ?? until;
+  const tags = { ...action.tags };
+  // Only what the failover fitted into the group's 50 tags is rewritten.
+  if (record && TAG.state in tags) tags[TAG.state] = stateTag({ ...record, until });
+  if (TAG.reason in tags) tags[TAG.reason] = tagValue(reason);
+  if (group && written?.state === 'suspended' && TAG.memory in tags) {
+    const memory = memoryTag(group.name, written.saved, { ...group.memory, unknownFailures: null });
+    if (memory !== null) tags[TAG.memory] = memory;
+  }
   return {
     ...action,
     reason,
     until,
     backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)),
-    tags: { ...tags, [TAG.reason]: tagValue(reason), [TAG.until]: until },
+    tags,
   };
 }

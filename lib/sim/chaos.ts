@@ -10,6 +10,7 @@ import type { AppDeps } from '../run/deps';
 import { handleLaunchEvents } from '../failover/run';
 import { reconcile } from '../failover/reconcile';
 import { writesToAws } from '../failover/actions';
+import { readGuardState } from '../failover/guard-state';
 import { handleSpotEvents } from '../spot/run';
 import type { SpotDeps } from '../spot/deps';
 import type { AutoScalingPort } from '../ports/auto-scaling';
@@ -285,8 +286,9 @@ async function chaosNight(
   while (repairRuns < 10 && (await night.reconcile()) !== 0) repairRuns += 1;
   const now = world.clock.now().getTime();
   const heldByBadTime = GROUPS.filter(([name]) => {
-    const until = world.aws.view(name).tags['capacity-guard/until'];
-    return until !== undefined && Date.parse(until) > now + DAY;
+    const guard = readGuardState(world.aws.view(name).tags, name);
+    const until = guard.state === 'suspended' ? guard.until : null;
+    return until !== null && Date.parse(until) > now + DAY;
   }).length;
   return { extraFallback, lost: night.lost, deadLettered: night.deadLettered, concurrentWriters: night.concurrentWriters, repairRuns, heldByBadTime };
 }

@@ -3,7 +3,7 @@
  * the downscaler keeps while a group is down. Names follow kube-downscaler's annotations
  * (downscaler/uptime, downscaler/downtime, downscaler/exclude, downscaler/exclude-until,
  * downscaler/force-uptime, downscaler/downtime-replicas) under capacity-guard/; the saved-sizes
- * key is distinct from the failover's capacity-guard/saved-sizes so the two never clash.
+ * key is distinct from the failover's saved sizes (in capacity-guard/memory) so the two never clash.
  */
 import { TAG_PREFIX } from './tags';
 

@@ -46,6 +46,7 @@ export function readSignedSizes(group: string, value: string): SignedSizes {
   return { ok: true, sizes };
 }
 
+/** Salted with the failover's former key name: sizes signed before the three-key format still check out. */
 function checksum(group: string, plain: string): string {
   return createHash('sha256').update(`capacity-guard/saved-sizes|${group}|${plain}`).digest('hex').slice(0, 10);
 }

@@ -7,34 +7,53 @@
 
 export const TAG_PREFIX = 'capacity-guard/';
 export const TAG = {
-  /** `suspended` (out of rotation) or `probing` (half-open: MaxSize = current + 1). */
+  /**
+   * The suspension in one value (format in lib/failover/guard-state.ts):
+   * `suspended <failure> since=<epoch s> until=<epoch s|manual> max=<n>[ probe=<epoch s>]` or
+   * `probing <failure> since=… until=… max=<n> probe=<epoch s>,<live at start>`. Deleting it ends
+   * the suspension: the saved sizes in `memory` are then restored.
+   */
   state: `${TAG_PREFIX}state`,
-  failure: `${TAG_PREFIX}failure`,
+  /** Why, for people: the failure class and AWS's error code and words (at most 256 characters). */
   reason: `${TAG_PREFIX}reason`,
-  /** AWS's time of the failure that started the suspension. */
-  since: `${TAG_PREFIX}since`,
-  /** When the probe may start, or `manual` (configuration failures: a person must fix it). */
-  until: `${TAG_PREFIX}until`,
-  /** `min,desired,max` before the suspension; min and max are restored from it. */
-  savedSizes: `${TAG_PREFIX}saved-sizes`,
-  /** The MaxSize capacity-guard last wrote (the probe's MaxSize while probing). */
-  setMax: `${TAG_PREFIX}set-max`,
-  /** `<ISO start>,<live instances at start>` while probing. */
-  probe: `${TAG_PREFIX}probe`,
-  /** `<seconds>,<ISO of the failure>`: kept after restore so the next failure can double it. */
-  backoff: `${TAG_PREFIX}backoff`,
-  /** When the group last came back; failures older than this are late events. Kept after restore. */
-  restoredAt: `${TAG_PREFIX}restored-at`,
-  /** `<ISO window start>,<key>;<key>` of unclassified failures counted in the current window. */
-  unknownFailures: `${TAG_PREFIX}unknown-failures`,
+  /**
+   * What accompanies or outlives a suspension: `saved=<min,desired,max,checksum>` while out of
+   * rotation, `backoff=<seconds>,<epoch s>`, `restored=<epoch s>`, `unknown=<epoch s>,<key>;<key>`.
+   * Bounded to 256 characters (lib/failover/guard-state.ts, MEMORY_WORST_CASE).
+   */
+  memory: `${TAG_PREFIX}memory`,
   /** `true`: an operator excluded this group. */
   ignore: `${TAG_PREFIX}ignore`,
   /** direct mode: groups with the same value stand in for each other (absent = `default`). */
   failoverSet: `${TAG_PREFIX}failover-set`,
 } as const;
 
-/** Tags that describe one suspension; removed when the group is fully back. */
-export const SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.failure, TAG.reason, TAG.since, TAG.until, TAG.savedSizes, TAG.setMax, TAG.probe];
+/**
+ * The keys the release before the three-key format wrote, one per field (their `state` and
+ * `reason` keys are the current ones). Read when `memory` is absent or `state` is a bare word;
+ * the next write of the group replaces them and deletes them (README "What changed for operators").
+ */
+export const LEGACY_TAG = {
+  failure: `${TAG_PREFIX}failure`,
+  since: `${TAG_PREFIX}since`,
+  until: `${TAG_PREFIX}until`,
+  setMax: `${TAG_PREFIX}set-max`,
+  probe: `${TAG_PREFIX}probe`,
+  backoff: `${TAG_PREFIX}backoff`,
+  restoredAt: `${TAG_PREFIX}restored-at`,
+  unknownFailures: `${TAG_PREFIX}unknown-failures`,
+  /** Deleted last: until the new `memory` holds the sizes, this is the only way back. */
+  savedSizes: `${TAG_PREFIX}saved-sizes`,
+} as const;
+
+/** In deletion order: the saved sizes last. */
+export const LEGACY_TAG_KEYS: readonly string[] = Object.values(LEGACY_TAG);
+
+/** The failover's own keys: at most three on a group, next to the operator's ignore and failover-set. */
+export const FAILOVER_TAG_KEYS: readonly string[] = [TAG.state, TAG.reason, TAG.memory];
+
+/** Tags that describe one suspension; removed when the group is back (memory stays, without the sizes). */
+export const SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.reason];
 
 export const MANUAL = 'manual';
 
@@ -42,10 +61,10 @@ export const MANUAL = 'manual';
 export const GROUP_TAG_LIMIT = 50;
 export const TAGS_PER_CALL = 25;
 
-/** What a suspension cannot do without: state, restorable sizes, its dates and its cap (failure, reason and backoff are extras). */
-export const ESSENTIAL_SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.savedSizes, TAG.since, TAG.until, TAG.setMax];
+/** What a suspension cannot do without: its state and its restorable sizes (the reason is an extra). */
+export const ESSENTIAL_SUSPENSION_TAG_KEYS: readonly string[] = [TAG.state, TAG.memory];
 
-const TAG_VALUE_MAX = 256;
+export const TAG_VALUE_MAX = 256;
 
 /** Tag values are at most 256 characters. */
 export function tagValue(text: string): string {

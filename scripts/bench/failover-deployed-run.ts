@@ -12,7 +12,7 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ACCOUNT, asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
-import { SUSPENSION_TAG_KEYS, TAG } from '../../lib/vocabulary/tags';
+import { FAILOVER_TAG_KEYS } from '../../lib/vocabulary/tags';
 import { LOCK_TABLE, createLockTable, motoDynamoDbClient } from '../../test/support/moto-lock';
 import { MotoWorld, REGION, ZONE, clusterTags, motoAutoScalingClient } from '../../test/support/moto-world';
 import { startSlackReceiver } from '../../test/support/slack-receiver';
@@ -83,7 +83,7 @@ const context = {
 async function healthy(): Promise<void> {
   await autoScaling.send(
     new DeleteTagsCommand({
-      Tags: [...SUSPENSION_TAG_KEYS, TAG.backoff, TAG.restoredAt].map((Key) => ({ ResourceId: GROUP, ResourceType: 'auto-scaling-group', Key })),
+      Tags: FAILOVER_TAG_KEYS.map((Key) => ({ ResourceId: GROUP, ResourceType: 'auto-scaling-group', Key })),
     }),
   );
   await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: GROUP, MinSize: 0, MaxSize: 50, DesiredCapacity: 2 }));

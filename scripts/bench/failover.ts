@@ -11,7 +11,7 @@ import { createAutoScalingAdapter } from '../../lib/aws/auto-scaling-adapter';
 import type { AppDeps } from '../../lib/run/deps';
 import { handleLaunchEvents } from '../../lib/failover/run';
 import { policyFromText } from '../../lib/config/load';
-import { SUSPENSION_TAG_KEYS, TAG } from '../../lib/vocabulary/tags';
+import { FAILOVER_TAG_KEYS } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { World } from '../../lib/sim/world';
 import { createLockTable, motoDynamoDbClient } from '../../test/support/moto-lock';
@@ -66,7 +66,7 @@ export async function benchFailover(context: BenchContext): Promise<BenchFigures
     // Back to healthy, outside the measurement.
     await setup.send(
       new DeleteTagsCommand({
-        Tags: [...SUSPENSION_TAG_KEYS, TAG.backoff, TAG.restoredAt].map((Key) => ({ ResourceId: 'spot-nodes-8x-a', ResourceType: 'auto-scaling-group', Key })),
+        Tags: FAILOVER_TAG_KEYS.map((Key) => ({ ResourceId: 'spot-nodes-8x-a', ResourceType: 'auto-scaling-group', Key })),
       }),
     );
     await setup.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'spot-nodes-8x-a', MinSize: 0, MaxSize: 50, DesiredCapacity: 2 }));

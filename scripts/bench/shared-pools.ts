@@ -37,7 +37,7 @@ import { SharedSignalsWorld } from '../../lib/sim/shared-signals-world';
 import type { World } from '../../lib/sim/world';
 import { seededRandom } from '../../lib/vocabulary/seeded-random';
 import { SHARED_SIGNAL_DETAIL_TYPE, SHARED_SIGNAL_SOURCE } from '../../lib/vocabulary/shared-signal';
-import { TAG } from '../../lib/vocabulary/tags';
+import { readGuardState } from '../../lib/failover/guard-state';
 import { configFor } from '../../test/scenario/cluster';
 
 const FIRST = '111111111111';
@@ -225,7 +225,7 @@ async function loop(random: () => number, viaRelay = false): Promise<{ seconds: 
   const window = Math.round(random() * 1000);
   world.clock.advance(delivery + window);
   for (const account of others) await world.deliverSignals(account);
-  const out = others.every((account) => world.stack(account).world.aws.view('spot-nodes-8x-a').tags[TAG.state] === 'suspended');
+  const out = others.every((account) => readGuardState(world.stack(account).world.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state === 'suspended');
   const back = world.network.take(FIRST).length + (viaRelay ? world.network.take(CENTRAL).length + world.putEventsCalls(CENTRAL) - relayCalls : 0);
   const republished = others.reduce((sum, account) => sum + world.putEventsCalls(account), 0) + back;
   return { seconds: out ? (world.clock.now().getTime() - failedAt) / 1000 : Number.POSITIVE_INFINITY, republished };

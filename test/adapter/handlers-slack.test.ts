@@ -6,13 +6,13 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { captureOutput, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, REGION, clusterTags, motoAutoScalingClient } from '../support/moto-world';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver';
+import { stateWord } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 const ICE =
@@ -79,7 +79,7 @@ describe('the deployed failover handler and Slack', () => {
 
     expect(await handler({ Records: [failureOf('spot-nodes-b', 'two')] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
 
-    expect((await world.tags('spot-nodes-b'))[TAG.state]).toBe('suspended');
+    expect(stateWord(await world.tags('spot-nodes-b'))).toBe('suspended');
     expect(stdout.join('')).toContain('"notify.failed"');
     // The failure is logged with the parameter's name (so the check below reads real log lines), never its URL.
     const logged = stdout

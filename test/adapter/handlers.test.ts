@@ -5,12 +5,12 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { captureOutput, emittedMetricNames, lambdaContext, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 const ICE =
@@ -57,9 +57,9 @@ describe('the deployed handlers on moto', () => {
     const group = await world.raw('spot-nodes-a');
     expect({ desired: group.DesiredCapacity, max: group.MaxSize }).toEqual({ desired: 2, max: 2 });
     const tags = await world.tags('spot-nodes-a');
-    expect(tags[TAG.state]).toBe('suspended');
-    expect(tags[TAG.savedSizes]).toMatch(/^0,2,50,[0-9a-f]{10}$/);
-    expect((await world.tags('someone-elses-group'))[TAG.state]).toBeUndefined();
+    expect(stateWord(tags)).toBe('suspended');
+    expect(guardOf({ name: 'spot-nodes-a', tags })).toMatchObject({ saved: { minSize: 0, desiredCapacity: 2, maxSize: 50 } });
+    expect(stateWord(await world.tags('someone-elses-group'))).toBeUndefined();
     expect(emittedMetrics()).toEqual(expect.arrayContaining(['action.suspend-group', 'record.invalid', 'signal.foreign-group', 'failover.latency']));
   });
 
@@ -74,6 +74,6 @@ describe('the deployed handlers on moto', () => {
 
     expect(result).toMatchObject({ failedActions: 0 });
     expect((await world.raw('spot-nodes-a')).MaxSize).toBe(3);
-    expect((await world.tags('spot-nodes-a'))[TAG.state]).toBe('probing');
+    expect(stateWord(await world.tags('spot-nodes-a'))).toBe('probing');
   });
 });

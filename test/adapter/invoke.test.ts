@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main';
-import { TAG } from '../../lib/vocabulary/tags';
 import { asSqsRecord, launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { fakeIo } from '../cli/fake-io';
 import { captureOutput, stubLambdaEnvironment, writeExampleConfig } from '../support/lambda-env';
 import { createLockTable, motoDynamoDbClient } from '../support/moto-lock';
 import { resetMoto } from '../support/moto-server';
 import { MotoWorld, clusterTags, motoAutoScalingClient } from '../support/moto-world';
+import { stateWord } from '../unit/failover/builders';
 
 const endpoint = inject('motoEndpoint');
 const ICE =
@@ -44,7 +44,7 @@ describe('capacity-guard invoke on moto', () => {
 
     expect({ code, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(stdout())).toEqual({ batchItemFailures: [] });
-    expect((await world.tags('spot-nodes-a'))[TAG.state]).toBe('suspended');
+    expect(stateWord(await world.tags('spot-nodes-a'))).toBe('suspended');
   });
 
   it('refuses an unknown function with exit 2', async () => {

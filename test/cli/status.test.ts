@@ -10,7 +10,7 @@ import { createStatusCommand } from '../../lib/cli/status';
 import { TAG } from '../../lib/vocabulary/tags';
 import type { AutoScalingPort, ObservedGroup } from '../../lib/ports/auto-scaling';
 import { fakeIo } from './fake-io';
-import { asSaved } from '../unit/failover/builders';
+import { F, asLegacy, asWritten } from '../unit/failover/builders';
 
 const CONFIG = `clusters:
   - name: prod
@@ -42,7 +42,7 @@ function group(
       instanceType: 'm5.large',
       healthStatus: 'Healthy',
     })),
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...asSaved(name, options.tags ?? {}) },
+    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${cluster}`]: 'owned', ...asWritten(name, options.tags ?? {}) },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };
@@ -50,11 +50,11 @@ function group(
 
 const suspension = (until: string, reason: string) => ({
   [TAG.state]: 'suspended',
-  [TAG.failure]: 'capacity',
+  [F.failure]: 'capacity',
   [TAG.reason]: reason,
-  [TAG.since]: '2026-11-27T21:04:05.000Z',
-  [TAG.until]: until,
-  [TAG.savedSizes]: '0,2,5',
+  [F.since]: '2026-11-27T21:04:05.000Z',
+  [F.until]: until,
+  [F.savedSizes]: '0,2,5',
 });
 
 /** Behavioural fake: answers DescribeAutoScalingGroups the way AWS filters it, records the clusters asked for. */
@@ -145,9 +145,9 @@ describe('status', () => {
       group('spot-p', 'prod', {
         sizes: [0, 1, 1],
         inService: 0,
-        tags: { ...suspension(SUSPENDED_UNTIL, 'capacity'), [TAG.state]: 'probing', [TAG.probe]: '2026-11-27T21:10:05.000Z,0' },
+        tags: { ...suspension(SUSPENDED_UNTIL, 'capacity'), [TAG.state]: 'probing', [F.probe]: '2026-11-27T21:10:05.000Z,0' },
       }),
-      group('spot-r', 'prod', { tags: { [TAG.savedSizes]: '0,2,5' } }),
+      group('spot-r', 'prod', { tags: { [F.savedSizes]: '0,2,5' } }),
     ];
 
     // Act
@@ -157,6 +157,35 @@ describe('status', () => {
     expect(JSON.parse(stdout()).map((row: { state: string; until: string | null }) => [row.state, row.until])).toEqual([
       ['probing', null],
       ['released', null],
+    ]);
+  });
+
+  it('reads a group the previous release suspended as any other, says what is wrong with damaged tags, and falls back to the failure class', async () => {
+    // Prepare
+    const legacy = group('spot-l', 'prod', { sizes: [0, 0, 0], inService: 0 });
+    legacy.tags = { ...legacy.tags, ...asLegacy('spot-l', suspension(SUSPENDED_UNTIL, 'capacity: ICE')) };
+    const damaged = group('spot-d', 'prod', {
+      sizes: [0, 0, 0],
+      inService: 0,
+      tags: { [TAG.state]: 'suspended capacity since=soon', [F.savedSizes]: '0,2,5' },
+    });
+    const noReason = group('spot-n', 'prod', { sizes: [0, 0, 0], inService: 0, tags: suspension(SUSPENDED_UNTIL, 'x') });
+    delete noReason.tags[TAG.reason];
+
+    // Act
+    const { stdout } = await status(['--config', 'cg.yml', '--json'], { groups: [legacy, damaged, noReason] });
+
+    // Assess
+    const rows = JSON.parse(stdout()) as { group: string; state: string; until: string | null; why: string | null }[];
+    expect(rows.map((row) => [row.group, row.state, row.until])).toEqual([
+      ['spot-d', 'damaged', null],
+      ['spot-l', 'suspended', SUSPENDED_UNTIL],
+      ['spot-n', 'suspended', SUSPENDED_UNTIL],
+    ]);
+    expect(rows.map((row) => row.why)).toEqual([
+      'damaged tags: capacity-guard/state "suspended capacity since=soon": its since= is missing or not epoch seconds',
+      'capacity: ICE',
+      'capacity',
     ]);
   });
 

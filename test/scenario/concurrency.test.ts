@@ -3,8 +3,8 @@
  * the same snapshot must not interleave their writes into a state nobody decided.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 describe('two batches about the same probing group, delivered at the same time', () => {
   it.each(Array.from({ length: 25 }, (_, seed) => seed))(
@@ -37,14 +37,14 @@ describe('two batches about the same probing group, delivered at the same time',
       await Promise.all([world.deliverEvents(success), world.deliverEvents([failure])]);
 
       const group = world.aws.view('spot-nodes-8x-a');
-      const state = group.tags[TAG.state];
+      const state = stateWord(group.tags);
       if (state === undefined) {
         expect(group.maxSize).toBe(50); // restored in full
-        expect(group.tags[TAG.savedSizes]).toBeUndefined();
+        expect(guardOf(group).state).toBe('healthy');
       } else {
         expect(state).toBe('suspended');
         expect(group.maxSize).toBe(group.desiredCapacity);
-        expect(group.tags[TAG.savedSizes]).toMatch(/^\d+,\d+,50,/); // the sizes to restore are the real ones
+        expect(guardOf(group)).toMatchObject({ saved: { maxSize: 50 } }); // the sizes to restore are the real ones
       }
     },
   );

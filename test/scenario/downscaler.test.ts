@@ -9,6 +9,7 @@ import { DOWNSCALER_TAG } from '../../lib/vocabulary/downscaler-tags';
 import type { Pool } from '../../lib/fakes/fake-auto-scaling';
 import { World } from '../../lib/sim/world';
 import { signed } from '../unit/failover/builders';
+import { F, asWritten, guardOf, stateWord } from '../unit/failover/builders';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b'];
 const spot = (type: string): Pool[] => ZONES.map((zone) => ({ market: 'spot' as const, instanceType: type, zone }));
@@ -221,7 +222,7 @@ describe('operators stay in charge', () => {
 
   it('leaves a group alone while the failover holds it out of rotation', async () => {
     const world = stagingWorld({ start: '2026-11-27T19:30:00Z' });
-    world.aws.tagByHand('staging-spot', { [TAG.state]: 'suspended', [TAG.savedSizes]: '0,3,10', [TAG.since]: '2026-11-27T19:00:00Z' });
+    world.aws.tagByHand('staging-spot', asWritten('staging-spot', { [F.state]: 'suspended', [F.savedSizes]: '0,3,10', [F.since]: '2026-11-27T19:00:00Z' }));
 
     const run = await world.downscale();
     expect(sizes(world, 'staging-spot')).toBe('0/3/10');
@@ -504,8 +505,8 @@ describe('with the failover (issue 2) in the same night', () => {
     world.aws.reclaimInstance(node!.instanceId);
     await world.deliverEvents();
     const spotGroup = world.aws.view('staging-spot');
-    expect(spotGroup.tags[TAG.state]).toBe('suspended');
-    expect(spotGroup.tags[TAG.savedSizes]).toBe(signed(spotGroup.name, '1,1,1')); // the failover saved the downtime sizes
+    expect(stateWord(spotGroup.tags)).toBe('suspended');
+    expect(guardOf(spotGroup)).toMatchObject({ saved: { minSize: 1, desiredCapacity: 1, maxSize: 1 } }); // the failover saved the downtime sizes
     // The fallback sleeps at 0/0/0: the failover does not wake it (MaxSize 0), it says so.
     expect(sizes(world, 'staging-on-demand')).toBe('0/0/0');
     expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);
@@ -534,7 +535,7 @@ describe('with the failover (issue 2) in the same night', () => {
       await world.deliverEvents();
       await world.reconcile();
     }
-    expect(world.aws.view('staging-spot').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('staging-spot').tags)).toBeUndefined();
     // ...and the next downscaler run restores the day sizes saved on Friday.
     await world.downscale();
     expect(sizes(world, 'staging-spot')).toBe('1/3/10');

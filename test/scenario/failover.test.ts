@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TAG } from '../../lib/vocabulary/tags';
 import { launchSuccessfulEvent } from '../../lib/fakes/aws-events';
 import { SPOT, prodCluster } from './cluster';
-import { signed } from '../unit/failover/builders';
+import { guardOf, stateWord, toTheSecond } from '../unit/failover/builders';
 
 describe('when every Spot pool is out of capacity and cluster-autoscaler asks for 5 nodes', () => {
   it('takes the failing Spot group out of rotation in one delivery, keeping what runs (cluster-autoscaler mode)', async () => {
@@ -18,10 +18,17 @@ describe('when every Spot pool is out of capacity and cluster-autoscaler asks fo
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
     expect({ min: group.minSize, desired: group.desiredCapacity, max: group.maxSize }).toEqual({ min: 0, desired: 2, max: 2 });
-    expect(group.tags[TAG.state]).toBe('suspended');
-    expect(group.tags[TAG.failure]).toBe('capacity');
-    expect(group.tags[TAG.savedSizes]).toBe(signed('spot-nodes-8x-a', '0,7,50'));
-    expect(group.tags[TAG.until]).toBe(new Date(world.clock.now().getTime() + 180_000).toISOString());
+    expect(stateWord(group.tags)).toBe('suspended');
+    expect(guardOf(group)).toMatchObject({
+      failure: 'capacity',
+      saved: { minSize: 0, desiredCapacity: 7, maxSize: 50 },
+      until: toTheSecond(world.clock.now().getTime() + 180_000),
+    });
+    expect(
+      Object.keys(group.tags)
+        .filter((key) => key.startsWith('capacity-guard/'))
+        .sort(),
+    ).toEqual([TAG.memory, TAG.reason, TAG.state]);
     // cluster-autoscaler mode moves nothing itself: CA skips a group whose desired equals its max.
     expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(2);
   });
@@ -35,8 +42,8 @@ describe('when every Spot pool is out of capacity and cluster-autoscaler asks fo
     expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(7);
     await world.deliverEvents(); // ...which fails too; they flow on to the on-demand tier.
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
-    expect(world.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-b').tags)).toBe('suspended');
     const onDemandDesired = world.aws.view('on-demand-8x-a').desiredCapacity + world.aws.view('on-demand-8x-b').desiredCapacity;
     expect(onDemandDesired).toBe(4 + 5);
     expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(5); // spread evenly: 3 + 2
@@ -55,7 +62,7 @@ describe('when every Spot pool is out of capacity and cluster-autoscaler asks fo
 
     expect(world.metrics.get('alert.no-fallback-capacity')).toBeGreaterThan(0);
     for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b']) {
-      expect(world.aws.view(name).tags[TAG.state], name).toBe('suspended');
+      expect(stateWord(world.aws.view(name).tags), name).toBe('suspended');
     }
   });
 });
@@ -92,7 +99,7 @@ describe('at-least-once delivery', () => {
     expect(twice).toEqual(once);
     expect(reversed).toEqual(once);
     expect(lateDuplicateFirst).toEqual(once);
-    expect(once.tags[TAG.since]).toBe(new Date(events[0]!.time).toISOString());
+    expect(guardOf({ name: 'spot-nodes-8x-a', tags: once.tags })).toMatchObject({ since: new Date(events[0]!.time).toISOString() });
   });
 });
 
@@ -125,7 +132,7 @@ describe('an event for a group that is not ours', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(world.metrics.get('signal.foreign-group')).toBe(1);
     expect(world.aws.totalCalls()).toBe(1); // the one Describe
-    expect(world.aws.view('staging-spot-nodes').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('staging-spot-nodes').tags)).toBeUndefined();
   });
 });
 
@@ -142,7 +149,7 @@ describe('an event from another account or region (item 5)', () => {
     const result = await world.deliverEvents(events);
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
     expect(world.metrics.get('record.foreign-origin')).toBe(events.length);
   });
@@ -161,8 +168,8 @@ describe('event times out of bounds (item 6)', () => {
     await world.deliverEvents(failureAt(world, '9999-12-31T23:59:59Z'));
 
     const tags = world.aws.view('spot-nodes-8x-a').tags;
-    expect(tags[TAG.state]).toBe('suspended');
-    expect(tags[TAG.until]).toBe(new Date(world.clock.now().getTime() + 180_000).toISOString());
+    expect(stateWord(tags)).toBe('suspended');
+    expect(guardOf({ name: 'spot-nodes-8x-a', tags })).toMatchObject({ until: toTheSecond(world.clock.now().getTime() + 180_000) });
     expect(world.metrics.get('signal.future-dated')).toBeGreaterThan(0);
   });
 
@@ -175,7 +182,7 @@ describe('event times out of bounds (item 6)', () => {
     const result = await world.deliverEvents(failureAt(world, time()));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
     expect(world.metrics.get('signal.stale')).toBeGreaterThan(0);
   });
@@ -193,7 +200,7 @@ describe('event times out of bounds (item 6)', () => {
 
     await world.deliverEvents([failed!, succeeded]);
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
     expect(world.metrics.get('signal.stale')).toBe(1);
   });
 });

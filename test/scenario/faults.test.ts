@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
-import { TAG } from '../../lib/vocabulary/tags';
+import { LEGACY_TAG, TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
@@ -13,6 +13,7 @@ import { retryAfterSeconds } from '../../lib/run/sqs-triage';
 import { handleLaunchEvents } from '../../lib/failover/run';
 import { handleSpotEvents } from '../../lib/spot/run';
 import { reconcile } from '../../lib/failover/reconcile';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const SPOT_ICE =
   'Could not launch Spot Instances. InsufficientInstanceCapacity - There is no Spot capacity available that matches your request. Launching EC2 instance failed.';
@@ -33,7 +34,7 @@ describe('direct mode when the failing group cannot be tagged but the fallback c
     await world.deliverEvents(events); // SQS hands the record back
     await world.deliverEvents(events); // and once more, a duplicate
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.aws.view('spot-nodes-8x-b').desiredCapacity).toBe(2 + 5);
   });
 });
@@ -54,8 +55,8 @@ describe('direct mode when one of two failing groups cannot be tagged', () => {
     expect(fallback()).toBe(2 + 2 + 1);
     await world.deliverEvents(events); // SQS hands A's record back
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
-    expect(world.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-b').tags)).toBe('suspended');
     expect(fallback()).toBe(2 + 2 + 5 + 1);
   });
 });
@@ -72,7 +73,7 @@ describe('when Auto Scaling throttles a write', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(group.maxSize).toBe(2);
   });
 
@@ -89,9 +90,12 @@ describe('when Auto Scaling throttles a write', () => {
 });
 
 describe('saved sizes nobody but capacity-guard wrote', () => {
-  it('are never restored: a hand-typed saved-sizes tag cannot raise MaxSize; the group is left for a person with an alert', async () => {
+  it.each([
+    ['memory', { [TAG.memory]: 'saved=0,2,100000' }],
+    ['saved-sizes key of the previous release', { [LEGACY_TAG.savedSizes]: '0,2,100000' }],
+  ])('are never restored: hand-typed saved sizes (%s) cannot raise MaxSize; the group is left for a person with an alert', async (_, tags) => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.savedSizes]: '0,2,100000' });
+    world.aws.tagByHand('spot-nodes-8x-a', tags);
 
     await world.reconcile();
 
@@ -109,7 +113,24 @@ describe('saved sizes nobody but capacity-guard wrote', () => {
     await world.reconcile();
 
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.savedSizes]).toBeUndefined();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('healthy');
+  });
+
+  it('survive a restore lost half-way (state deleted, sizes not written): the group reads released and the next run finishes', async () => {
+    const world = prodCluster();
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+    await world.deliverEvents();
+    world.aws.tagByHand('spot-nodes-8x-a', { [TAG.ignore]: 'true' }); // restored at the next tick
+    for (let i = 0; i < DEFAULT_RETRY.attempts; i++) world.aws.failNextCall('updateSizes', throttled());
+
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a'))).toMatchObject({ state: 'released', saved: { maxSize: 50 }, memory: { restoredAt: expect.any(String) } });
+
+    await world.reconcile();
+    expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('healthy');
   });
 });
 
@@ -149,7 +170,7 @@ describe('a group that counts its capacity in vCPUs (DesiredCapacityType vcpu)',
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-weighted');
     expect({ desired: group.desiredCapacity, max: group.maxSize }).toEqual({ desired: 36, max: 64 });
-    expect(group.tags[TAG.state]).toBeUndefined();
+    expect(stateWord(group.tags)).toBeUndefined();
     expect(world.notifier.reports.flatMap((report) => report.done).some((action) => 'code' in action && action.code === 'needs-operator')).toBe(true);
   });
 
@@ -206,7 +227,7 @@ describe('a writer paused past its lease (slow AWS calls)', () => {
     await reconcile({ ...world.deps, autoScaling: slow });
 
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended'); // the failover's decision stands
+    expect(stateWord(group.tags)).toBe('suspended'); // the failover's decision stands
     expect(group.maxSize).toBe(group.desiredCapacity);
   });
 });
@@ -224,7 +245,7 @@ describe('the lease table unavailable (DynamoDB down)', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(group.maxSize).toBe(2);
   });
 
@@ -247,7 +268,7 @@ describe('when Auto Scaling throttles the Describe of a batch', () => {
     const result = await world.deliverEvents();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
   });
 
   it('hands the records back, with the reason logged, instead of throwing the whole batch', async () => {
@@ -265,9 +286,9 @@ describe('when Auto Scaling throttles the Describe of a batch', () => {
 describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)', () => {
   const crowd = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`cost-centre/tag-${index}`, 'x']));
 
-  it('is still taken out of rotation, with the few tags that fit, and the record is acknowledged', async () => {
+  it("is still taken out of rotation with all three of capacity-guard's tags when the other 47 leave room, and the record is acknowledged", async () => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', crowd(42)); // + 2 CA tags = 44: room for the 5 essential tags and the probe's
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(45)); // + 2 CA tags = 47
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
 
@@ -276,13 +297,34 @@ describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)'
     expect(result.batchItemFailures).toEqual([]);
     const group = world.aws.view('spot-nodes-8x-a');
     expect(group.maxSize).toBe(2);
-    expect(group.tags[TAG.state]).toBe('suspended');
-    expect(Object.keys(group.tags).length).toBeLessThanOrEqual(50);
+    expect(guardOf(group)).toMatchObject({ state: 'suspended', reason: expect.stringContaining('InsufficientInstanceCapacity') });
+    expect(Object.keys(group.tags)).toHaveLength(50);
+  });
+
+  it('with 48 tags of others, keeps state and memory, and comes back by itself through the probe', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(46)); // + 2 CA tags = 48: no room for the reason
+    world.aws.outOfCapacity(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
+
+    expect((await world.deliverEvents()).batchItemFailures).toEqual([]);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a'))).toMatchObject({ state: 'suspended', reason: '' });
+    world.aws.advance('3m');
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('probing');
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(guardOf(group).state).toBe('healthy');
+    expect(world.metrics.get('alert.needs-operator')).toBeGreaterThan(0); // the warning that the reason did not fit
   });
 
   it('is capped even with no room for a single tag, and a person is told the sizes to restore', async () => {
     const world = prodCluster();
-    world.aws.tagByHand('spot-nodes-8x-a', crowd(48));
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(47)); // + 2 CA tags = 49: no room for state and memory
     world.aws.outOfCapacity(SPOT);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
 

@@ -3,9 +3,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
-import { TAG } from '../../lib/vocabulary/tags';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { SPOT, prodCluster } from './cluster';
+import { stateWord } from '../unit/failover/builders';
 
 describe('the kill switch', () => {
   it('writes nothing and says what it would have done', async () => {
@@ -32,7 +32,7 @@ describe('the change budget', () => {
 
     await world.deliverEvents();
 
-    const states = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => world.aws.view(name).tags[TAG.state]);
+    const states = ['spot-nodes-8x-a', 'spot-nodes-8x-b'].map((name) => stateWord(world.aws.view(name).tags));
     expect(states).toEqual(['suspended', 'suspended']);
     expect(world.metrics.get('alert.change-budget-exhausted') ?? 0).toBe(0);
   });
@@ -49,7 +49,7 @@ describe('the change budget in direct mode', () => {
       await world.deliverEvents();
     }
 
-    expect(world.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-b').tags)).toBe('suspended');
     expect(world.aws.view('on-demand-8x-a').desiredCapacity + world.aws.view('on-demand-8x-b').desiredCapacity).toBeGreaterThanOrEqual(4);
     expect(world.metrics.get('alert.change-budget-exhausted') ?? 0).toBe(0);
   });
@@ -67,7 +67,7 @@ describe('a write that AWS throttles past the retries', () => {
     const first = await world.deliverEvents(events);
     expect(first.batchItemFailures).toHaveLength(1);
     // Tags were written first, so the group is already known as suspended...
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(50);
 
     const second = await world.deliverEvents(events);
@@ -87,6 +87,6 @@ describe('dry run', () => {
 
     expect(result.records[0]?.actions).toContain('suspend-group');
     expect(world.aws.totalCalls()).toBe(1);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
   });
 });

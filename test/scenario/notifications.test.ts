@@ -12,6 +12,7 @@ import { type Reply, type SlackReceiver, closedPortUrl, startSlackReceiver } fro
 import { SPOT, prodCluster } from './cluster';
 import { spotCluster } from './spot-cluster';
 import { MemoryFoldStore } from '../../lib/fakes/recorders';
+import { stateWord } from '../unit/failover/builders';
 
 const GROUPS = ['spot-nodes-8x-a', 'spot-nodes-8x-b', 'on-demand-8x-a', 'on-demand-8x-b', 'staging-spot-nodes'];
 
@@ -119,7 +120,7 @@ describe('when Slack is down during a Spot storm', () => {
 
     expect(down.failures).toEqual([]);
     expect(down).toEqual(up);
-    expect(down.groups.map((group) => group.tags['capacity-guard/state'])).toEqual(['suspended', 'suspended']);
+    expect(down.groups.map((group) => stateWord(group.tags))).toEqual(['suspended', 'suspended']);
     expect(receiver.received.length).toBeGreaterThan(0); // Slack was asked, and failed
     expect(world.metrics.get('notify.failed')).toBeGreaterThan(0);
     expect(world.metrics.get('notify.sent')).toBe(0);
@@ -136,7 +137,7 @@ describe('when a notifier breaks its promise and throws', () => {
     const result = await world.deliverEvents();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags['capacity-guard/state']).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.metrics.get('notify.failed')).toBe(1);
   });
 });
@@ -172,7 +173,7 @@ describe('when Slack is up', () => {
     expect(report!.source).toBe('failover');
     expect(report!.done.map((action) => action.kind)).toEqual(['suspend-group', 'raise-desired']);
     // The report is made after the writes: the group is already out of rotation when it is told.
-    expect(world.aws.view('spot-nodes-8x-a').tags['capacity-guard/state']).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
   });
 
   it('reports dry-run decisions as dry-run', async () => {

@@ -9,6 +9,7 @@ import { type EventBridgeEvent, launchUnsuccessfulEvent } from '../../lib/fakes/
 import { TAG } from '../../lib/vocabulary/tags';
 import { probeTier } from '../../lib/pools/probe-tier';
 import { configFor } from './cluster';
+import { guardOf, stateWord } from '../unit/failover/builders';
 import { readGuardState } from '../../lib/failover/guard-state';
 
 const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
@@ -52,11 +53,11 @@ describe('a pool that one application found empty', () => {
     }
 
     const app2 = world.aws.view('spot-nodes-app2-m5');
-    expect(app2.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(app2.tags)).toBe('suspended');
     expect(app2.tags[TAG.reason]).toMatch(
       /^capacity: all 3 pool\(s\) out: m5.8xlarge spot eu-west-3a: InsufficientInstanceCapacity \(seen on spot-nodes-app1\)/,
     );
-    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-app2-r5').tags)).toBeUndefined();
     // Each pool marked once in the account's table, read by every function.
     expect((await world.poolStore.listPoolsOut(world.clock.now())).map((out) => `${out.pool.instanceType}/${out.zoneName}`).sort()).toEqual([
       'm5.8xlarge/eu-west-3a',
@@ -72,7 +73,7 @@ describe('a pool that one application found empty', () => {
     await world.deliverEvents();
     await world.deliverEvents([launchFailureIn(world, 'spot-nodes-app1', 'eu-west-3a')]);
 
-    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-app2-m5').tags)).toBeUndefined();
   });
 
   it('forgets the pools once their lifetime has passed', async () => {
@@ -99,10 +100,10 @@ describe('a quota or configuration failure', () => {
     world.aws.clusterAutoscalerScaleUp('spot-nodes-app2-m5', 1);
     await world.deliverEvents();
 
-    expect(world.aws.view('spot-nodes-app1').tags[TAG.failure]).toBe('quota');
-    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.failure]).toBe('configuration');
-    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
-    expect(world.aws.view('on-demand-app1').tags[TAG.state]).toBeUndefined();
+    expect(guardOf(world.aws.view('spot-nodes-app1'))).toMatchObject({ failure: 'quota' });
+    expect(guardOf(world.aws.view('spot-nodes-app2-m5'))).toMatchObject({ failure: 'configuration' });
+    expect(stateWord(world.aws.view('spot-nodes-app2-r5').tags)).toBeUndefined();
+    expect(stateWord(world.aws.view('on-demand-app1').tags)).toBeUndefined();
     expect(await world.poolStore.listPoolsOut(world.clock.now())).toEqual([]);
   });
 });
@@ -133,8 +134,8 @@ describe('a tier in one round trip (LaunchInstances)', () => {
     await world.poolStore.recordPoolsOut(probe.outs);
     world.aws.clusterAutoscalerScaleUp('spot-nodes-app1', 1);
     await world.deliverEvents();
-    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
-    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-app2-m5').tags)).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-app2-r5').tags)).toBeUndefined();
   });
 
   it('refuses what AWS refuses: a zone the group is not in, more than 100, a client token reused with other parameters', async () => {
@@ -166,11 +167,11 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
     await world.deliverEvents();
 
     const spot = types.map((type) => world.aws.view(`spot-nodes-${type}`));
-    expect(spot.filter((group) => group.tags[TAG.state] === 'suspended')).toHaveLength(10);
+    expect(spot.filter((group) => stateWord(group.tags) === 'suspended')).toHaveLength(10);
     expect(world.aws.calls.get('launchInstances')).toBe(27);
     // Nothing launched: every group keeps what it ran; CA's next choice is the on-demand tier.
     expect(spot.slice(1).map((group) => group.desiredCapacity)).toEqual(Array(9).fill(1));
-    expect(world.aws.view('on-demand-8x').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('on-demand-8x').tags)).toBeUndefined();
   });
 
   it("stops at a group's first success, so at most one node per group is ordered beside cluster-autoscaler", async () => {
@@ -182,8 +183,8 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
 
     // r5 launched one node in its first zone and stayed; the m5 groups left rotation.
     expect(world.aws.view('spot-nodes-app2-r5').desiredCapacity).toBe(2);
-    expect(world.aws.view('spot-nodes-app2-r5').tags[TAG.state]).toBeUndefined();
-    expect(world.aws.view('spot-nodes-app2-m5').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-app2-r5').tags)).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-app2-m5').tags)).toBe('suspended');
   });
 
   it('does not probe with the kill switch on', async () => {

@@ -2,16 +2,16 @@
  * Stories of coming back: backoff, the half-open probe, and the groups a person must fix.
  */
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../lib/vocabulary/tags';
+import { LEGACY_TAG, TAG } from '../../lib/vocabulary/tags';
 import { SPOT, prodCluster } from './cluster';
-import { signed } from '../unit/failover/builders';
+import { guardOf, signed, stateWord, toTheSecond } from '../unit/failover/builders';
 
 async function spotGroupOutOfRotation() {
   const world = prodCluster();
   world.aws.outOfCapacity(SPOT);
   world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 5);
   await world.deliverEvents();
-  expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+  expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
   return world;
 }
 
@@ -26,7 +26,7 @@ describe('after the backoff', () => {
     world.aws.advance('1m');
     await world.reconcile();
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('probing');
+    expect(stateWord(group.tags)).toBe('probing');
     expect(group.maxSize).toBe(3);
     expect(group.desiredCapacity).toBe(2);
   });
@@ -46,12 +46,14 @@ describe('after the backoff', () => {
       Object.keys(group.tags)
         .filter((key) => key.startsWith('capacity-guard/'))
         .sort(),
-    ).toEqual([TAG.backoff, TAG.restoredAt].sort());
+    ).toEqual([TAG.memory]);
+    expect(guardOf(group)).toMatchObject({ state: 'healthy', memory: { backoff: { seconds: 180 }, unknownFailures: null } });
+    expect(guardOf(group).memory.restoredAt).not.toBeNull();
   });
 
   it('doubles the backoff when the probe fails too', async () => {
     const world = await spotGroupOutOfRotation();
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.backoff]).toMatch(/^180,/);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).memory.backoff?.seconds).toBe(180);
     world.aws.advance('3m');
     await world.reconcile();
 
@@ -59,11 +61,13 @@ describe('after the backoff', () => {
     await world.deliverEvents();
 
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
+    expect(stateWord(group.tags)).toBe('suspended');
     expect(group.maxSize).toBe(2);
-    expect(group.tags[TAG.backoff]).toMatch(/^360,/);
-    expect(group.tags[TAG.savedSizes]).toBe(signed('spot-nodes-8x-a', '0,7,50')); // the original sizes, not the probe's
-    expect(Date.parse(group.tags[TAG.until]!) - world.clock.now().getTime()).toBe(360_000);
+    expect(guardOf(group).memory.backoff?.seconds).toBe(360);
+    expect(guardOf(group)).toMatchObject({
+      saved: { minSize: 0, desiredCapacity: 7, maxSize: 50 }, // the original sizes, not the probe's
+      until: toTheSecond(world.clock.now().getTime() + 360_000),
+    });
   });
 
   it('starts again from the initial backoff after three healthy hours', async () => {
@@ -79,7 +83,7 @@ describe('after the backoff', () => {
     world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
     await world.deliverEvents();
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.backoff]).toMatch(/^180,/);
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).memory.backoff?.seconds).toBe(180);
   });
 });
 
@@ -97,8 +101,8 @@ describe('a launch that fails because of the group configuration', () => {
       await world.reconcile();
     }
     let group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
-    expect(group.tags[TAG.until]).toBe('manual');
+    expect(stateWord(group.tags)).toBe('suspended');
+    expect(guardOf(group)).toMatchObject({ until: null });
     expect(group.maxSize).toBe(2);
     expect(world.metrics.get('alert.needs-operator')).toBeGreaterThanOrEqual(1);
 
@@ -108,7 +112,7 @@ describe('a launch that fails because of the group configuration', () => {
     await world.reconcile();
     group = world.aws.view('spot-nodes-8x-a');
     expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
-    expect(group.tags[TAG.savedSizes]).toBeUndefined();
+    expect(guardOf(group).state).toBe('healthy');
   });
 });
 
@@ -120,11 +124,11 @@ describe('when AWS loses the failure event', () => {
 
     world.aws.advance('30s');
     await world.reconcile(); // too early: the event may still be on its way
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
 
     world.aws.advance('1m');
     await world.reconcile();
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(2);
   });
 });
@@ -141,8 +145,8 @@ describe('the backstop does not act on old news', () => {
     await world.reconcile();
 
     const group = world.aws.view('spot-nodes-8x-a');
-    expect(group.tags[TAG.state]).toBe('suspended');
-    expect(group.tags[TAG.backoff]).toMatch(/^360,/);
+    expect(stateWord(group.tags)).toBe('suspended');
+    expect(guardOf(group).memory.backoff?.seconds).toBe(360);
   });
 });
 
@@ -156,5 +160,61 @@ describe('when cluster-autoscaler scales a suspended group in', () => {
     const group = world.aws.view('spot-nodes-8x-a');
     expect(group.maxSize).toBe(1);
     expect(group.desiredCapacity).toBe(1);
+  });
+});
+
+describe('a group the previous release took out of rotation (one tag per field)', () => {
+  /** The suspension as the release before the three-key format wrote it. */
+  async function suspendedByPreviousRelease() {
+    const world = await spotGroupOutOfRotation();
+    const name = 'spot-nodes-8x-a';
+    const guard = guardOf(world.aws.view(name));
+    if (guard.state !== 'suspended' || guard.memory.backoff === null) throw new Error('not suspended');
+    world.aws.tagByHand(name, {
+      [TAG.memory]: null,
+      [LEGACY_TAG.failure]: guard.failure,
+      [LEGACY_TAG.since]: guard.since,
+      [LEGACY_TAG.until]: guard.until ?? 'manual',
+      [LEGACY_TAG.savedSizes]: signed(name, `${guard.saved.minSize},${guard.saved.desiredCapacity},${guard.saved.maxSize}`),
+      [LEGACY_TAG.setMax]: String(guard.setMax),
+      [LEGACY_TAG.backoff]: `${guard.memory.backoff.seconds},${guard.memory.backoff.failureAt}`,
+    });
+    world.aws.tagByHand(name, { [TAG.state]: 'suspended' });
+    return world;
+  }
+  const ours = (world: Awaited<ReturnType<typeof suspendedByPreviousRelease>>) =>
+    Object.keys(world.aws.view('spot-nodes-8x-a').tags)
+      .filter((key) => key.startsWith('capacity-guard/'))
+      .sort();
+
+  it('stays out until its backoff is over, then probes with the three keys, the old ones gone, and comes back', async () => {
+    const world = await suspendedByPreviousRelease();
+    expect(ours(world)).toHaveLength(8); // state, reason and six fields
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('suspended');
+
+    world.aws.advance('3m');
+    await world.reconcile();
+    expect(guardOf(world.aws.view('spot-nodes-8x-a')).state).toBe('probing');
+    expect(ours(world)).toEqual([TAG.memory, TAG.reason, TAG.state].sort());
+
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await world.deliverEvents();
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(ours(world)).toEqual([TAG.memory]);
+  });
+
+  it('released by an operator, gets its saved sizes back and loses the old keys', async () => {
+    const world = await suspendedByPreviousRelease();
+    await world.aws.deleteTags('spot-nodes-8x-a', [TAG.state]);
+
+    await world.reconcile();
+
+    const group = world.aws.view('spot-nodes-8x-a');
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(ours(world)).toEqual([TAG.memory]);
+    expect(guardOf(group)).toMatchObject({ state: 'healthy', memory: { backoff: { seconds: 180 } } });
   });
 });

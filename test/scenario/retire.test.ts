@@ -5,10 +5,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { retireRun } from '../../lib/retire/run';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
-import { TAG } from '../../lib/vocabulary/tags';
 import { RETIRE_BATCH_TAG, RETIRE_TAG } from '../../lib/retire/tags';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { OD_BARE, OD_HOOK, SPOT_A, SPOT_B, inService, retireCluster, retireConfig } from './retire-cluster';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const THROTTLED = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
 
@@ -108,7 +108,7 @@ describe('on-demand retirement', () => {
     await world.retire(); // raises SPOT_A: its replacements fail to launch
     world.aws.advance('20s');
     await world.deliverEvents(); // the failover takes the Spot group out of rotation
-    expect(world.aws.view(SPOT_A).tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view(SPOT_A).tags)).toBe('suspended');
 
     await world.retire();
     expect(world.aws.view(SPOT_A).tags[RETIRE_TAG]).toMatch(/^aborted;.*Spot group spot-nodes-8x-a went suspended/);
@@ -202,7 +202,7 @@ describe('on-demand retirement', () => {
     await world.reconcile(); // probe
     world.aws.clusterAutoscalerScaleUp(SPOT_A, 1);
     await world.deliverEvents(); // the probe's launch succeeds: back in rotation
-    expect(world.aws.view(SPOT_A).tags[TAG.restoredAt]).toBeDefined();
+    expect(guardOf(world.aws.view(SPOT_A)).memory.restoredAt).not.toBeNull();
     world.aws.advance('28m');
     const waiting = await world.retire();
     expect(waiting.sets[0]?.why).toMatch(/^settling/);

@@ -11,6 +11,7 @@ import { SharedSignalsWorld } from '../../lib/sim/shared-signals-world';
 import { readGuardState } from '../../lib/failover/guard-state';
 import { TAG } from '../../lib/vocabulary/tags';
 import { configFor } from './cluster';
+import { stateWord } from '../unit/failover/builders';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -53,7 +54,7 @@ describe('capacity signals shared by three accounts', () => {
   it('takes out, in the other accounts, the groups whose pools the first found empty, naming it', async () => {
     const world = threeAccounts();
     await failInA(world);
-    expect(world.stack(A).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.stack(A).world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.putEventsCalls(A)).toBeGreaterThan(0);
 
     for (const account of [B, C]) {
@@ -61,11 +62,11 @@ describe('capacity signals shared by three accounts', () => {
       expect(result?.batchItemFailures).toEqual([]);
       const stack = world.stack(account).world;
       const group = stack.aws.view('spot-nodes-8x-a');
-      expect(group.tags[TAG.state], account).toBe('suspended');
+      expect(stateWord(group.tags), account).toBe('suspended');
       expect(group.tags[TAG.reason]).toContain(`account ${A}`);
       expect(group.desiredCapacity).toBe(2); // what runs keeps running
-      expect(stack.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBeUndefined();
-      expect(stack.aws.view('on-demand-8x-a').tags[TAG.state]).toBeUndefined();
+      expect(stateWord(stack.aws.view('spot-nodes-8x-b').tags)).toBeUndefined();
+      expect(stateWord(stack.aws.view('on-demand-8x-a').tags)).toBeUndefined();
       expect(stack.metrics.get('shared-signals.received')).toBe(3);
     }
   });
@@ -172,7 +173,7 @@ describe('capacity signals shared by three accounts', () => {
     );
     expect(result.batchItemFailures).toEqual([]);
     expect(b.world.metrics.get('shared-signals.refused')).toBe(3);
-    expect(b.world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(b.world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
   });
 
   it("shares what the first account's tier probe learns: every zone of the tier, not only the one that failed", async () => {
@@ -307,6 +308,6 @@ describe('capacity signals shared by three accounts', () => {
     await world.publish(A, evidence);
     const result = await world.deliverSignals(B);
     expect(result?.actions).toEqual([]);
-    expect(world.stack(B).world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.stack(B).world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
   });
 });

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RETRY } from '../../lib/run/execute-each';
-import { TAG } from '../../lib/vocabulary/tags';
 import { launchUnsuccessfulEvent } from '../../lib/fakes/aws-events';
 import { FakeAwsError } from '../../lib/fakes/fake-auto-scaling';
 import { fakeZoneId } from '../../lib/fakes/fake-ec2';
@@ -12,6 +11,7 @@ import { sweepRebalanceTags } from '../../lib/spot/sweep-run';
 import { SPOT_TAG } from '../../lib/spot/tags';
 import { DRAIN_BUS, spotCluster, spotConfig } from './spot-cluster';
 import { silentLog } from '../../lib/fakes/recorders';
+import { guardOf, stateWord } from '../unit/failover/builders';
 
 const pool = (zone: string, instanceType: string) => ({ zoneId: fakeZoneId(zone), instanceType, market: 'spot' as const });
 const inService = (world: ReturnType<typeof spotCluster>, group: string) =>
@@ -244,12 +244,12 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
     expect(world.poolSignals.read(pool('eu-west-3a', 'r5.8xlarge'), 600_000)?.interruptions).toBe(500);
     for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b']) {
       const group = world.aws.view(name);
-      expect(group.tags[TAG.state], name).toBe('suspended');
-      expect(group.tags[TAG.failure], name).toBe('capacity');
+      expect(stateWord(group.tags), name).toBe('suspended');
+      expect(guardOf(group), name).toMatchObject({ failure: 'capacity' });
       // Out of rotation with what it had: the lost nodes come back, nothing more goes in.
       expect({ desired: group.desiredCapacity, max: group.maxSize }).toEqual({ desired: 1500, max: 1500 });
     }
-    expect(world.aws.view('on-demand-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('on-demand-8x-a').tags)).toBeUndefined();
     // Storming pools get no detach: a replacement would land in the pool being reclaimed.
     expect(world.aws.calls.get('detachInstances')).toBeUndefined();
     // 1,000 nodes in two drain events of 500, one PutEvents call.
@@ -302,7 +302,7 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(530); // still in rotation
     const [retry] = await world.deliverSpotEvents(events);
     expect(retry!.batchItemFailures).toEqual([]);
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBe('suspended');
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBe('suspended');
     expect(world.aws.view('spot-nodes-8x-a').maxSize).toBe(30);
   });
 
@@ -313,7 +313,7 @@ describe('a storm: 1,000 interruptions in one zone within 60 s', () => {
 
     await world.deliverSpotEvents();
 
-    expect(world.aws.view('spot-nodes-8x-a').tags[TAG.state]).toBeUndefined();
+    expect(stateWord(world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
     expect(world.aws.detachedInstances()).toHaveLength(4);
   });
 });
@@ -466,7 +466,7 @@ describe('the lease table unavailable (DynamoDB down) when Spot nodes are interr
     const results = await world.deliverSpotEvents();
 
     expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
-    for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b']) expect(world.aws.view(name).tags[TAG.state], name).toMatch(/^suspended/);
+    for (const name of ['spot-nodes-8x-a', 'spot-nodes-8x-b']) expect(stateWord(world.aws.view(name).tags), name).toBe('suspended');
     expect(world.aws.view('on-demand-8x-a').desiredCapacity).toBe(2);
     expect(world.aws.view('on-demand-8x-b').desiredCapacity).toBe(2);
   });

@@ -5,7 +5,8 @@ import { type Snapshot, buildSnapshot } from '../../../lib/failover/snapshot';
 import type { ObservedGroup } from '../../../lib/ports/auto-scaling';
 import type { LaunchFailure, LaunchSuccess } from '../../../lib/vocabulary/signals';
 import { readSizes, signedSizesTag } from '../../../lib/vocabulary/sizes';
-import { TAG } from '../../../lib/vocabulary/tags';
+import { LEGACY_TAG, LEGACY_TAG_KEYS, TAG } from '../../../lib/vocabulary/tags';
+import { readGuardMemory, readGuardState } from '../../../lib/failover/guard-state';
 
 /** `min,desired,max` as capacity-guard saves it for `group` (with its checksum). */
 export function signed(group: string, plain: string): string {
@@ -14,10 +15,64 @@ export function signed(group: string, plain: string): string {
   return signedSizesTag(group, sizes);
 }
 
-/** Fixtures write saved sizes as plain `min,desired,max`; capacity-guard would have signed them. */
-export function asSaved(group: string, tags: Record<string, string>): Record<string, string> {
-  const plain = tags[TAG.savedSizes];
-  return plain !== undefined && readSizes(plain) ? { ...tags, [TAG.savedSizes]: signed(group, plain) } : tags;
+/**
+ * Fixture fields of the failover's record, one key each, as tests write them: `group()` turns
+ * them into the two values capacity-guard writes (`capacity-guard/state`, `capacity-guard/memory`,
+ * lib/failover/guard-state.ts); `legacyGroup()` keeps them as the previous release wrote them.
+ * Times are ISO; saved sizes may be plain `min,desired,max` (signed as capacity-guard would).
+ */
+export const F = { state: TAG.state, reason: TAG.reason, ...LEGACY_TAG } as const;
+
+/** The fixture's fields in the current format; values that do not parse are carried over as they are (damage on purpose). */
+export function asWritten(group: string, tags: Record<string, string>): Record<string, string> {
+  const fields = new Set<string>(LEGACY_TAG_KEYS);
+  const rest = Object.fromEntries(Object.entries(tags).filter(([key]) => !fields.has(key)));
+  const state = tags[F.state];
+  if (state === 'suspended' || state === 'probing') {
+    rest[TAG.state] = [
+      state,
+      tags[F.failure] ?? 'capacity',
+      ...(tags[F.since] !== undefined ? [`since=${epochOf(tags[F.since])}`] : []),
+      ...(tags[F.until] !== undefined ? [`until=${tags[F.until] === 'manual' ? 'manual' : epochOf(tags[F.until])}`] : []),
+      ...(tags[F.setMax] !== undefined ? [`max=${tags[F.setMax]}`] : []),
+      ...(tags[F.probe] !== undefined ? [`probe=${pairOf(tags[F.probe], 0)}`] : []),
+    ].join(' ');
+  }
+  const plain = tags[F.savedSizes];
+  const saved = plain !== undefined && readSizes(plain) ? signed(group, plain) : plain;
+  const memory = [
+    ...(saved !== undefined ? [`saved=${saved}`] : []),
+    ...(tags[F.backoff] !== undefined ? [`backoff=${pairOf(tags[F.backoff], 1)}`] : []),
+    ...(tags[F.restoredAt] !== undefined ? [`restored=${epochOf(tags[F.restoredAt])}`] : []),
+    ...(tags[F.unknownFailures] !== undefined ? [`unknown=${pairOf(tags[F.unknownFailures], 0)}`] : []),
+  ].join(' ');
+  if (memory) rest[TAG.memory] = memory;
+  return rest;
+}
+
+/** The fixture's fields as the release before the three-key format wrote them (sizes signed). */
+export function asLegacy(group: string, tags: Record<string, string>): Record<string, string> {
+  const plain = tags[F.savedSizes];
+  return plain !== undefined && readSizes(plain) ? { ...tags, [F.savedSizes]: signed(group, plain) } : tags;
+}
+
+function epochOf(iso: string | undefined): string {
+  const ms = Date.parse(iso ?? '');
+  return Number.isNaN(ms) ? (iso ?? '') : String(Math.floor(ms / 1000));
+}
+
+/** `a,b` with the ISO time at position `timeAt` turned into epoch seconds. */
+function pairOf(value: string | undefined, timeAt: 0 | 1): string {
+  const parts = (value ?? '').split(',');
+  parts[timeAt] = epochOf(parts[timeAt]);
+  return parts.join(',');
+}
+
+/** What the group's tags record once an action's tags are written (and its old keys deleted). */
+export function recorded(observed: ObservedGroup, action: { tags: Record<string, string>; removeTags?: readonly string[] } | undefined) {
+  const tags = { ...observed.tags, ...action?.tags };
+  for (const key of action?.removeTags ?? []) delete tags[key];
+  return { guard: readGuardState(tags, observed.name), memory: readGuardMemory(tags), tags };
 }
 
 export const T0 = '2026-11-27T21:00:00.000Z';
@@ -33,6 +88,7 @@ export function group(
   name: string,
   sizes: { min?: number; desired: number; max: number; inService?: number; pending?: number },
   tags: Record<string, string> = {},
+  legacy = false,
 ): ObservedGroup {
   const inService = sizes.inService ?? sizes.desired;
   const pending = sizes.pending ?? 0;
@@ -57,10 +113,19 @@ export function group(
         healthStatus: 'Healthy',
       })),
     ],
-    tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned', ...asSaved(name, tags) },
+    tags: {
+      'k8s.io/cluster-autoscaler/enabled': 'true',
+      'k8s.io/cluster-autoscaler/prod': 'owned',
+      ...(legacy ? asLegacy(name, tags) : asWritten(name, tags)),
+    },
     createdTime: '2026-01-01T00:00:00.000Z',
     availabilityZones: ['eu-west-3a'],
   };
+}
+
+/** A group as the release before the three-key format left it (fixture fields kept one key each). */
+export function legacyGroup(name: string, sizes: Parameters<typeof group>[1], tags: Record<string, string>): ObservedGroup {
+  return group(name, sizes, tags, true);
 }
 
 export function snapshot(groups: ObservedGroup[], withPolicy: Policy = policy()): Snapshot {
@@ -87,4 +152,19 @@ export function failure(groupName: string, time = T0, overrides: Partial<LaunchF
 
 export function success(groupName: string, time: string): LaunchSuccess {
   return { kind: 'launch-success', autoScalingGroupName: groupName, instanceId: 'i-new', availabilityZone: 'eu-west-3a', time, activityId: 'a-2' };
+}
+
+/** The first word of the failover's state tag: `suspended`, `probing`, or undefined when there is none. */
+export function stateWord(tags: Record<string, string>): string | undefined {
+  return tags[TAG.state]?.split(' ')[0];
+}
+
+/** The failover's record on a group, read as capacity-guard reads it. */
+export function guardOf(group: { name: string; tags: Record<string, string> }) {
+  return { ...readGuardState(group.tags, group.name), memory: readGuardMemory(group.tags) };
+}
+
+/** A time as capacity-guard's tags keep it: to the second. */
+export function toTheSecond(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../lib/failover/actions';
 import { decide } from '../../../lib/failover/decide';
 import { TAG } from '../../../lib/vocabulary/tags';
-import { T0, at, failure, group, policy, signed, snapshot, success } from './builders';
+import { unknownFailureKey } from '../../../lib/failover/guard-state';
+import { F, T0, at, failure, group, legacyGroup, policy, recorded, snapshot, success } from './builders';
 
 const now = new Date(at(1));
 const kinds = (actions: Action[]) => actions.map((action) => action.kind);
@@ -10,12 +11,12 @@ const only = <K extends Action['kind']>(actions: Action[], kind: K) => actions.f
 
 const suspendedTags = (overrides: Record<string, string> = {}) => ({
   [TAG.state]: 'suspended',
-  [TAG.failure]: 'capacity',
-  [TAG.since]: T0,
-  [TAG.until]: at(180),
-  [TAG.savedSizes]: '1,7,50',
-  [TAG.setMax]: '2',
-  [TAG.backoff]: `180,${T0}`,
+  [F.failure]: 'capacity',
+  [F.since]: T0,
+  [F.until]: at(180),
+  [F.savedSizes]: '1,7,50',
+  [F.setMax]: '2',
+  [F.backoff]: `180,${T0}`,
   ...overrides,
 });
 
@@ -26,15 +27,18 @@ describe('decide on a launch failure of a healthy group', () => {
     const [suspend] = only(decide(failure('spot-a'), snapshot(groups), policy(), now), 'suspend-group');
 
     expect(suspend?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 2 });
-    expect(suspend?.tags).toMatchObject({
-      [TAG.state]: 'suspended',
-      [TAG.failure]: 'capacity',
-      [TAG.savedSizes]: signed('spot-a', '1,7,50'),
-      [TAG.since]: T0,
-      [TAG.until]: at(180),
-      [TAG.backoff]: `180,${T0}`,
+    const { guard, memory } = recorded(groups[0]!, suspend);
+    expect(guard).toMatchObject({
+      state: 'suspended',
+      failure: 'capacity',
+      saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 },
+      since: T0,
+      until: at(180),
+      setMax: 2,
+      reason: 'capacity: InsufficientInstanceCapacity (spot eu-west-3a)',
     });
-    expect(suspend?.tags[TAG.reason]).toBe('capacity: InsufficientInstanceCapacity (spot eu-west-3a)');
+    expect(memory.backoff).toEqual({ seconds: 180, failureAt: T0 });
+    expect(Object.keys(suspend?.tags ?? {}).sort()).toEqual([TAG.memory, TAG.reason, TAG.state]);
   });
 
   it('names what a person must fix when the text has no code: the reason carries the essential words (item 14)', () => {
@@ -99,20 +103,24 @@ describe('decide on a launch failure of a healthy group', () => {
       now,
     );
 
-    expect(only(actions, 'suspend-group')[0]?.tags[TAG.until]).toBe('manual');
+    const suspend = only(actions, 'suspend-group')[0];
+    expect(suspend?.tags[TAG.state]).toMatch(/ until=manual /);
+    expect(recorded(group('spot-a', { desired: 3, max: 9, inService: 1 }), suspend).guard).toMatchObject({ state: 'suspended', until: null });
     expect(only(actions, 'alert')[0]?.code).toBe('needs-operator');
   });
 
   it('counts an unknown failure, and only suspends once it repeats within the window', () => {
     const healthy = [group('spot-a', { desired: 3, max: 9, inService: 1 })];
     const unknown = (time: string, activityId: string) => failure('spot-a', time, { failure: 'unknown', activityId });
-    const counted = (tag: string) => [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: tag })];
+    const counted = (tag: string) => [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [F.unknownFailures]: tag })];
 
     const first = decide(unknown(T0, 'aaaaaaaa-1'), snapshot(healthy), policy(), now);
     expect(kinds(first)).toEqual(['count-unknown-failure', 'alert']);
-    expect(only(first, 'count-unknown-failure')[0]?.tags).toEqual({ [TAG.unknownFailures]: `${T0},aaaaaaaa` });
+    const count = only(first, 'count-unknown-failure')[0];
+    expect(Object.keys(count?.tags ?? {})).toEqual([TAG.memory]);
+    expect(recorded(healthy[0]!, count).memory.unknownFailures).toEqual({ first: T0, keys: [unknownFailureKey('aaaaaaaa-1')] });
 
-    const twice = counted(`${T0},aaaaaaaa;bbbbbbbb`);
+    const twice = counted(`${T0},${unknownFailureKey('aaaaaaaa-1')};${unknownFailureKey('bbbbbbbb-2')}`);
     expect(decide(unknown(at(30), 'bbbbbbbb-2'), snapshot(twice), policy(), now)).toEqual([]); // the same event again
     expect(kinds(decide(unknown(at(60), 'cccccccc-3'), snapshot(twice), policy(), now))).toContain('suspend-group');
 
@@ -122,7 +130,13 @@ describe('decide on a launch failure of a healthy group', () => {
 
   it('counts unknown failures that arrive out of order', () => {
     // Prepare: t20 arrived first, then t0; now t10 arrives.
-    const counted = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.unknownFailures]: `${T0},cccccccc;aaaaaaaa` })];
+    const counted = [
+      group(
+        'spot-a',
+        { desired: 3, max: 9, inService: 1 },
+        { [F.unknownFailures]: `${T0},${unknownFailureKey('cccccccc-3')};${unknownFailureKey('aaaaaaaa-1')}` },
+      ),
+    ];
 
     const actions = decide(failure('spot-a', at(10), { failure: 'unknown', activityId: 'bbbbbbbb-2' }), snapshot(counted), policy(), now);
 
@@ -130,18 +144,19 @@ describe('decide on a launch failure of a healthy group', () => {
   });
 
   it('keeps the saved sizes of a released group when unknown failures suspend it again', () => {
-    const released = [group('spot-a', { desired: 3, max: 3, inService: 3 }, { [TAG.savedSizes]: '0,7,50', [TAG.unknownFailures]: `${T0},aaaaaaaa;bbbbbbbb` })];
+    const keys = `${unknownFailureKey('aaaaaaaa-1')};${unknownFailureKey('bbbbbbbb-2')}`;
+    const released = [group('spot-a', { desired: 3, max: 3, inService: 3 }, { [F.savedSizes]: '0,7,50', [F.unknownFailures]: `${T0},${keys}` })];
 
     const [suspend] = only(
       decide(failure('spot-a', at(60), { failure: 'unknown', activityId: 'cccccccc-3' }), snapshot(released), policy(), now),
       'suspend-group',
     );
 
-    expect(suspend?.tags[TAG.savedSizes]).toBe(signed('spot-a', '0,7,50'));
+    expect(recorded(released[0]!, suspend).guard).toMatchObject({ state: 'suspended', saved: { minSize: 0, desiredCapacity: 7, maxSize: 50 } });
   });
 
   it('ignores a failure older than the last restore (a late event)', () => {
-    const groups = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [TAG.restoredAt]: at(60) })];
+    const groups = [group('spot-a', { desired: 3, max: 9, inService: 1 }, { [F.restoredAt]: at(60) })];
 
     expect(decide(failure('spot-a', at(30)), snapshot(groups), policy(), now)).toEqual([]);
   });
@@ -165,23 +180,21 @@ describe('decide on a failure of a group already out of rotation', () => {
   });
 
   it('dates the suspension from the earliest failure when an older one arrives late', () => {
-    const groups = [
-      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(20), [TAG.until]: at(200), [TAG.backoff]: `180,${at(20)}` })),
-    ];
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [F.since]: at(20), [F.until]: at(200), [F.backoff]: `180,${at(20)}` }))];
 
     const [redate] = decide(failure('spot-a', T0), snapshot(groups), policy(), now);
 
     expect(redate?.kind).toBe('enforce-suspension');
-    expect(redate && 'tags' in redate ? redate.tags : {}).toEqual({ [TAG.since]: T0, [TAG.until]: at(180), [TAG.backoff]: `180,${T0}` });
+    const after = recorded(groups[0]!, redate?.kind === 'enforce-suspension' ? redate : undefined);
+    expect(after.guard).toMatchObject({ state: 'suspended', since: T0, until: at(180) });
+    expect(after.memory.backoff).toEqual({ seconds: 180, failureAt: T0 });
   });
 
   it('ignores a failure from before the last restore, or from before the probe that led to this suspension', () => {
     const afterRestore = [
-      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(3600), [TAG.until]: at(3960), [TAG.restoredAt]: at(1000) })),
+      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [F.since]: at(3600), [F.until]: at(3960), [F.restoredAt]: at(1000) })),
     ];
-    const afterProbe = [
-      group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.since]: at(400), [TAG.until]: at(760), [TAG.probe]: `${at(380)},2` })),
-    ];
+    const afterProbe = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [F.since]: at(400), [F.until]: at(760), [F.probe]: `${at(380)},2` }))];
 
     expect(decide(failure('spot-a', at(10)), snapshot(afterRestore), policy(), now)).toEqual([]);
     expect(decide(failure('spot-a', at(100)), snapshot(afterProbe), policy(), now)).toEqual([]);
@@ -189,14 +202,14 @@ describe('decide on a failure of a group already out of rotation', () => {
 
   it('re-suspends a probing group whose probe failed, doubling the backoff and keeping the original sizes', () => {
     const groups = [
-      group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' })),
+      group('spot-a', { min: 1, desired: 3, max: 3, inService: 2 }, suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.setMax]: '3' })),
     ];
 
     const [suspend] = only(decide(failure('spot-a', at(200)), snapshot(groups), policy(), now), 'suspend-group');
 
     expect(suspend?.backoffSeconds).toBe(360);
     expect(suspend?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 2 });
-    expect(suspend?.tags[TAG.savedSizes]).toBe(signed('spot-a', '1,7,50'));
+    expect(recorded(groups[0]!, suspend).guard).toMatchObject({ saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 }, cycleStart: at(180) });
     expect(suspend?.until).toBe(at(200 + 360));
   });
 
@@ -205,7 +218,7 @@ describe('decide on a failure of a group already out of rotation', () => {
       group(
         'spot-a',
         { min: 1, desired: 3, max: 3, inService: 2 },
-        suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.backoff]: `1500,${T0}` }),
+        suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.backoff]: `1500,${T0}` }),
       ),
     ];
 
@@ -220,7 +233,7 @@ describe('decide on a launch success', () => {
     group(
       'spot-a',
       { min: 1, desired: 3, max: 3, inService: 2, pending: 1 },
-      suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }),
+      suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.setMax]: '3' }),
     ),
   ];
 
@@ -229,8 +242,13 @@ describe('decide on a launch success', () => {
 
     expect(restore?.to).toEqual({ minSize: 1, desiredCapacity: 3, maxSize: 50 });
     expect(restore?.removeTags).toContain(TAG.state);
-    expect(restore?.removeTags).not.toContain(TAG.backoff);
-    expect(restore?.tags).toEqual({ [TAG.restoredAt]: at(200) });
+    // The restore time is recorded before the sizes; the memory keeps the backoff and loses the sizes.
+    expect(recorded(probing()[0]!, restore).memory.restoredAt).toBe(at(200));
+    expect(recorded(probing()[0]!, restore).guard.state).toBe('released');
+    const back = recorded(probing()[0]!, restore).tags;
+    const final = recorded({ ...probing()[0]!, tags: back }, restore?.afterSizes);
+    expect(final.guard.state).toBe('healthy');
+    expect(final.memory).toEqual({ backoff: { seconds: 180, failureAt: T0 }, restoredAt: at(200), unknownFailures: null });
   });
 
   it('changes nothing for a success older than the probe, or for a group that is not probing', () => {
@@ -251,12 +269,17 @@ describe('decide on the scheduled tick', () => {
 
     expect(probe?.kind).toBe('start-probe');
     expect(probe && 'to' in probe ? probe.to : null).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 3 });
-    expect(probe && 'tags' in probe ? probe.tags : {}).toEqual({ [TAG.state]: 'probing', [TAG.probe]: `${at(181)},2`, [TAG.setMax]: '3' });
+    expect(recorded(groups[0]!, probe?.kind === 'start-probe' ? probe : undefined).guard).toMatchObject({
+      state: 'probing',
+      probeStart: at(181),
+      probeBase: 2,
+      setMax: 3,
+    });
   });
 
   it('brings back a probing group whose success event was lost but whose new instance is in service', () => {
     const groups = [
-      group('spot-a', { min: 1, desired: 3, max: 3, inService: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' })),
+      group('spot-a', { min: 1, desired: 3, max: 3, inService: 3 }, suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.setMax]: '3' })),
     ];
 
     expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(300))))).toEqual(['restore-group']);
@@ -272,14 +295,14 @@ describe('decide on the scheduled tick', () => {
   });
 
   it('probes at the next run when the resume time tag is unreadable, rather than stranding the group', () => {
-    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [TAG.until]: 'soon-ish' }))];
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, suspendedTags({ [F.until]: 'soon-ish' }))];
 
     expect(kinds(decide(tick, snapshot(groups), policy(), new Date(at(1))))).toEqual(['start-probe']);
   });
 
   it('leaves a group with damaged tags alone and asks a person to look', () => {
     const tags = suspendedTags();
-    delete (tags as Record<string, string>)[TAG.savedSizes];
+    delete (tags as Record<string, string>)[F.savedSizes];
     const groups = [group('spot-a', { min: 1, desired: 2, max: 2 }, tags)];
 
     const actions = decide(tick, snapshot(groups), policy(), now);
@@ -289,7 +312,7 @@ describe('decide on the scheduled tick', () => {
   });
 
   it('brings a probing group fully back when a whole backoff passed without a failure (no demand to probe with)', () => {
-    const groups = [group('spot-a', { min: 1, desired: 2, max: 3 }, suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' }))];
+    const groups = [group('spot-a', { min: 1, desired: 2, max: 3 }, suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.setMax]: '3' }))];
 
     expect(decide(tick, snapshot(groups), policy(), new Date(at(359)))).toEqual([]);
     const [restore] = decide(tick, snapshot(groups), policy(), new Date(at(360)));
@@ -463,7 +486,7 @@ describe("the failover tier on group actions (for the operator's message)", () =
   // Tiers from the test policy's priorities: 50 "spot", 10 "on-demand"; other groups are never preferred.
   const bystanders = [group('spot-z', { desired: 1, max: 5 }), group('on-demand-z', { desired: 1, max: 5 })];
   const world = (subject: ReturnType<typeof group>) => snapshot([subject, ...bystanders]);
-  const probing = suspendedTags({ [TAG.state]: 'probing', [TAG.probe]: `${at(180)},2`, [TAG.setMax]: '3' });
+  const probing = suspendedTags({ [TAG.state]: 'probing', [F.probe]: `${at(180)},2`, [F.setMax]: '3' });
 
   it("is the group's tier in the priority expander: suspend, drift repair, probe, restore", () => {
     const tick = (seconds: number) => ({ kind: 'tick' as const, time: at(seconds) });
@@ -482,5 +505,102 @@ describe("the failover tier on group actions (for the operator's message)", () =
     );
 
     expect([suspend?.tier, enforce?.tier, probe?.tier, restore?.tier]).toEqual([1, 0, 1, null]);
+  });
+});
+
+describe('a group suspended by the previous release (one tag per field)', () => {
+  const legacy = (extra: Record<string, string> = {}) =>
+    legacyGroup('spot-a', { min: 1, desired: 2, max: 2 }, { ...suspendedTags(), [TAG.reason]: 'capacity: ICE', [F.restoredAt]: at(-3600), ...extra });
+
+  it('is read as it was written, and its next write replaces the old keys: new ones first, old ones deleted after, saved sizes last', () => {
+    const [probe] = decide({ kind: 'tick', time: at(181) }, snapshot([legacy()]), policy(), new Date(at(181)));
+
+    expect(probe?.kind).toBe('start-probe');
+    const write = probe?.kind === 'start-probe' ? probe : undefined;
+    expect(Object.keys(write?.tags ?? {}).sort()).toEqual([TAG.memory, TAG.state]);
+    expect(write?.removeTags).toEqual([F.failure, F.since, F.until, F.setMax, F.backoff, F.restoredAt, F.savedSizes]);
+    const after = recorded(legacy(), write);
+    expect(
+      Object.keys(after.tags)
+        .filter((key) => key.startsWith('capacity-guard/'))
+        .sort(),
+    ).toEqual([TAG.memory, TAG.reason, TAG.state]);
+    expect(after.guard).toMatchObject({
+      state: 'probing',
+      failure: 'capacity',
+      since: T0,
+      saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 },
+      reason: 'capacity: ICE',
+    });
+    expect(after.memory).toEqual({ backoff: { seconds: 180, failureAt: T0 }, restoredAt: at(-3600), unknownFailures: null });
+  });
+
+  it('still reads its suspension if the write is lost half-way (new keys written, old ones not yet deleted)', () => {
+    const [probe] = decide({ kind: 'tick', time: at(181) }, snapshot([legacy()]), policy(), new Date(at(181)));
+    const halfDone = recorded(legacy(), probe?.kind === 'start-probe' ? { tags: probe.tags } : undefined);
+
+    expect(halfDone.guard).toMatchObject({ state: 'probing', saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 } });
+  });
+
+  it('released by an operator, is restored with its old saved-sizes key deleted after the sizes', () => {
+    const tags = { ...suspendedTags() } as Record<string, string>;
+    delete tags[F.state];
+    const released = legacyGroup('spot-a', { min: 1, desired: 2, max: 2 }, tags);
+
+    const [restore] = decide({ kind: 'tick', time: at(1) }, snapshot([released]), policy(), now);
+
+    expect(restore?.kind).toBe('restore-group');
+    const back = restore?.kind === 'restore-group' ? restore : undefined;
+    expect(back?.to).toEqual({ minSize: 1, desiredCapacity: 2, maxSize: 50 });
+    expect(back?.removeTags).not.toContain(F.savedSizes);
+    expect(back?.afterSizes?.removeTags).toEqual([F.savedSizes]);
+    const after = recorded({ ...released, tags: recorded(released, back).tags }, back?.afterSizes);
+    expect(Object.keys(after.tags).filter((key) => key.startsWith('capacity-guard/'))).toEqual([TAG.memory]);
+    expect(after.guard.state).toBe('healthy');
+    expect(after.memory.backoff).toEqual({ seconds: 180, failureAt: T0 });
+  });
+});
+
+describe('a group near the 50-tag limit', () => {
+  const crowded = (foreign: number, tags: Record<string, string> = {}) => {
+    const observed = group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 }, tags);
+    // The builder adds cluster-autoscaler's two tags: `foreign` counts every tag that is not capacity-guard's.
+    for (let index = 0; observed.tags && Object.keys(observed.tags).filter((key) => !key.startsWith('capacity-guard/')).length < foreign; index++)
+      observed.tags[`cost-centre/tag-${index}`] = 'x';
+    return observed;
+  };
+
+  it('with 47 tags of others, gets all three of capacity-guard', () => {
+    const [suspend, ...rest] = decide(failure('spot-a'), snapshot([crowded(47)]), policy(), now);
+
+    expect(Object.keys(suspend && 'tags' in suspend ? suspend.tags : {}).sort()).toEqual([TAG.memory, TAG.reason, TAG.state]);
+    expect(rest.filter((action) => action.kind === 'alert' && action.code === 'needs-operator')).toEqual([]);
+  });
+
+  it('with 48, keeps state and memory (restorable, probed, brought back) and says the reason did not fit', () => {
+    const observed = crowded(48);
+    const actions = decide(failure('spot-a'), snapshot([observed]), policy(), now);
+    const suspend = only(actions, 'suspend-group')[0];
+
+    expect(Object.keys(suspend?.tags ?? {}).sort()).toEqual([TAG.memory, TAG.state]);
+    expect(Object.keys(recorded(observed, suspend).tags)).toHaveLength(50);
+    expect(recorded(observed, suspend).guard).toMatchObject({ state: 'suspended', saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 } });
+    expect(only(actions, 'alert')).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining(TAG.reason) }));
+  });
+
+  it('with 49, is capped by its sizes alone, with a critical alert naming the sizes to restore', () => {
+    const actions = decide(failure('spot-a'), snapshot([crowded(49)]), policy(), now);
+
+    expect(only(actions, 'suspend-group')[0]).toMatchObject({ tags: {}, to: { maxSize: 2 } });
+    expect(only(actions, 'alert')).toContainEqual(
+      expect.objectContaining({ severity: 'critical', message: expect.stringContaining('min 1, desired 7, max 50') }),
+    );
+  });
+
+  it('counts no unknown failure it has no room to record, and says so', () => {
+    const actions = decide(failure('spot-a', T0, { failure: 'unknown', activityId: 'aaaaaaaa-1' }), snapshot([crowded(50)]), policy(), now);
+
+    expect(kinds(actions)).toEqual(['alert']);
+    expect(only(actions, 'alert')[0]?.message).toMatch(/not counted/);
   });
 });

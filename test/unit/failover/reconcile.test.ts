@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../../lib/run/deps';
 import { reconcile } from '../../../lib/failover/reconcile';
-import { TAG } from '../../../lib/vocabulary/tags';
+import { readGuardState } from '../../../lib/failover/guard-state';
 import type { AutoScalingPort, ScalingActivity } from '../../../lib/ports/auto-scaling';
 import { FakeLock } from '../../../lib/fakes/fake-lock';
 import { at, group, policy } from './builders';
@@ -33,7 +33,10 @@ function stubPort(activities: ScalingActivity[]) {
     scalingActivities: async () => activities,
     updateSizes: async (name, sizes) => void writes.push(`sizes ${name} ${JSON.stringify(sizes)}`),
     setDesiredCapacity: async (name, desired) => void writes.push(`desired ${name} ${desired}`),
-    putTags: async (name, tags) => void writes.push(`tags ${name} ${tags[TAG.state] ?? ''} ${tags[TAG.since] ?? ''}`),
+    putTags: async (name, tags) => {
+      const guard = readGuardState(tags, name);
+      writes.push(`tags ${name} ${guard.state === 'damaged' ? '' : guard.state} ${guard.state === 'suspended' ? guard.since : ''}`);
+    },
     deleteTags: async (name, keys) => void writes.push(`untag ${name} ${keys.join(' ')}`),
   };
   const deps: AppDeps = {
