@@ -110,7 +110,8 @@ export function floorLines(comparison: Comparison): string[] {
   const ramps = scenario.events.flatMap((event) => ('demand' in event && event.demand.add > 0 ? [event.demand.over] : []));
   if (ramps.length > 0) why.push(`the demand ramps up over ${seconds(Math.max(...ramps) / 1000)}, then a node boots in ${seconds(scenario.bootTime / 1000)}`);
   if (scenario.events.some((event) => 'interrupt' in event)) why.push('an interrupted instance leaves 2 min after its warning');
-  const bound = Math.floor((base / floor) * 10) / 10;
+  // Rounded as the ratio is (lib/sim/simulate.ts ratio): rounding is monotone, so the ratio shown never passes the bound shown.
+  const bound = Math.round((base / floor) * 10) / 10;
   return [
     `Floor: the demanded capacity cannot be ready in less than ${seconds(floor)} here (${why.join('; ')}); ${FLOOR_BOUNDS}.`,
     `Beyond that floor capacity-guard took ${seconds(Math.max(0, guard - floor))}, ${runLabel(comparison.baseline)} ${seconds(Math.max(0, base - floor))}; the ratio${ratio === null ? '' : ` (${ratio})`} cannot exceed ${base} s ÷ ${floor} s = ${bound} on this scenario.`,
