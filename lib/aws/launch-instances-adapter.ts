@@ -14,6 +14,8 @@ import type { Market } from '../vocabulary/signals';
 
 /** What AWS (and its SDK) answer for an operation the endpoint does not implement. */
 const UNKNOWN_OPERATION = new Set(['InvalidAction', 'UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'NotImplementedException']);
+/** The stack's IAM does not let this function launch (e.g. launch templates without the cluster-autoscaler tag, scripts/serverless/probe-iam.cjs). */
+const NOT_PERMITTED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 
 export function createLaunchInstancesAdapter(client: AutoScalingClient): LaunchInstancesPort {
   return {
@@ -34,7 +36,13 @@ export function createLaunchInstancesAdapter(client: AutoScalingClient): LaunchI
           options?.abortSignal ? { abortSignal: options.abortSignal } : {},
         );
       } catch (error) {
-        throw unknownOperation(error) ? new LaunchInstancesUnavailableError(`LaunchInstances: ${String(error)}`, { cause: error }) : error;
+        if (unknownOperation(error)) throw new LaunchInstancesUnavailableError(`LaunchInstances: ${String(error)}`, { cause: error });
+        if (NOT_PERMITTED.has((error as { name?: string } | null)?.name ?? ''))
+          throw new LaunchInstancesUnavailableError(
+            `LaunchInstances is not permitted (${String(error)}): tag the groups' launch templates k8s.io/cluster-autoscaler/enabled=true, package with probeTemplateScope=account, or set pools.probeTiers: false`,
+            { cause: error },
+          );
+        throw error;
       }
       return {
         launched: (answer.Instances ?? []).map((collection) => ({ ...poolOf(collection), instanceIds: collection.InstanceIds ?? [] })),

@@ -14,6 +14,7 @@
  * retried run launches nothing twice. `probeTier(groups, n)` alone launches n nodes across the
  * tier (serving, not probing): for a direct mode that hands the unmet nodes to LaunchInstances.
  */
+import { createHash } from 'node:crypto';
 import type { ObservedGroup } from '../ports/auto-scaling';
 import type { CallOptions } from '../ports/auto-scaling';
 import { LAUNCH_INSTANCES_MAX, type LaunchInstancesPort, type LaunchPool } from '../ports/launch-instances';
@@ -71,7 +72,11 @@ export async function probeTier(
   return probe;
 }
 
-/** 1–64 characters of [A-Za-z0-9-_/] (API_LaunchInstances.html). */
-function clientToken(token: string, group: string, zone: string): string {
-  return `${token}/${group}/${zone}`.replace(/[^A-Za-z0-9\-_/]/g, '-').slice(-64);
+/**
+ * 1–64 characters of [A-Za-z0-9-_/] (API_LaunchInstances.html): a digest of the failure, the group
+ * and the zone (43 characters), so long group names (EKS: `eks-<nodegroup>-<uuid>`) never cut the
+ * failure off and make two probes share one token (AWS would answer the first probe's result again).
+ */
+export function clientToken(token: string, group: string, zone: string): string {
+  return createHash('sha256').update(`${token}|${group}|${zone}`).digest('base64url');
 }

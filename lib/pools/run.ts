@@ -79,26 +79,20 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
       if (writes && deps.policy.enabled && pools.launcher && !launcherUnavailable && (deps.policy.pools?.probeTiers ?? true)) {
         for (const probe of tiersToProbe(signals, snapshot, observed, [...known, ...outs], deps.now(), zoneIds)) {
           // A probe that fails (throttled, refused) only loses what it would have learnt.
-          const found = await probeTier(
-            probe.groups,
-            { unmet: probe.groups.length, perCall: 1 },
-            pools.launcher,
-            probe.token,
-            deps.now(),
-            lifetime,
-            options,
-          ).catch((error: unknown) => {
-            if (error instanceof LaunchInstancesUnavailableError) {
-              deps.metrics.count('pools.tier-probe-unavailable');
-              if (!launcherUnavailable)
-                deps.log.warn('LaunchInstances is not available here: no tier probe until the next cold start', { error: String(error) });
-              launcherUnavailable = true;
+          const found = await probeTier(probe.groups, { unmet: probe.unmet, perCall: 1 }, pools.launcher, probe.token, deps.now(), lifetime, options).catch(
+            (error: unknown) => {
+              if (error instanceof LaunchInstancesUnavailableError) {
+                deps.metrics.count('pools.tier-probe-unavailable');
+                if (!launcherUnavailable)
+                  deps.log.warn('LaunchInstances is not available or not permitted here: no tier probe until the next cold start', { error: String(error) });
+                launcherUnavailable = true;
+                return null;
+              }
+              deps.metrics.count('pools.tier-probe-failed');
+              deps.log.warn('tier probe (LaunchInstances) failed: the tier is learnt group by group', { error: String(error) });
               return null;
-            }
-            deps.metrics.count('pools.tier-probe-failed');
-            deps.log.warn('tier probe (LaunchInstances) failed: the tier is learnt group by group', { error: String(error) });
-            return null;
-          });
+            },
+          );
           if (launcherUnavailable) break;
           if (!found) continue;
           deps.metrics.count('pools.tier-probe-calls', found.calls);
@@ -130,6 +124,12 @@ export function actOnPoolsAfterLaunchEvents(deps: AppDeps, pools: PoolsDeps): La
   };
 }
 
+/** Nodes a group wants and does not run (desired less its Pending and InService instances), as observed before the batch. */
+function unmetNodes(group: ObservedGroup | undefined): number {
+  if (!group) return 0;
+  return group.desiredCapacity - group.instances.filter((instance) => /^(Pending|InService)/.test(instance.lifecycleState)).length;
+}
+
 /** The zone map when a live mark names its zone by AZ ID alone (another account's); a failed read only loses those matches. */
 async function zoneIdsFor(known: readonly PoolOut[], now: Date, pools: PoolsDeps, options: CallOptions): Promise<ReadonlyMap<string, string> | undefined> {
   if (!pools.zoneIds || !liveOuts(known, now).some((out) => out.zoneName === null)) return undefined;
@@ -139,7 +139,10 @@ async function zoneIdsFor(known: readonly PoolOut[], now: Date, pools: PoolsDeps
 /**
  * For each tier with a group's own capacity failure in the batch: the tier's other groups still in
  * rotation with a pool not known out. One probe per tier and batch; the token is the first
- * failure's activity (or time), so a redelivered batch launches nothing twice.
+ * failure's activity (or time), so a redelivered batch launches nothing twice. A probe launches at
+ * most as many nodes as the failing group could not (its desired less what runs, at least one),
+ * one per group: what launches serves those pending pods, so capacity is never ordered beyond them
+ * by more than one node per failure batch and tier, even when failures repeat.
  */
 function tiersToProbe(
   signals: readonly { signal: Signal }[],
@@ -148,10 +151,10 @@ function tiersToProbe(
   known: readonly PoolOut[],
   now: Date,
   zoneIds?: ReadonlyMap<string, string>,
-): { groups: ObservedGroup[]; token: string }[] {
+): { groups: ObservedGroup[]; token: string; unmet: number }[] {
   const live = liveOuts(known, now);
   const byName = new Map(observed.map((group) => [group.name, group]));
-  const probes = new Map<string, { groups: ObservedGroup[]; token: string }>();
+  const probes = new Map<string, { groups: ObservedGroup[]; token: string; unmet: number }>();
   for (const { signal } of signals) {
     if (signal.kind !== 'launch-failure' || signal.failure !== 'capacity' || (signal.origin !== 'event' && signal.origin !== 'scaling-activity')) continue;
     const cluster = snapshot.clusters.find((candidate) => candidate.groups.some((group) => group.name === signal.autoScalingGroupName));
@@ -169,7 +172,8 @@ function tiersToProbe(
         const known = (pool: GroupPool) => live.some((out) => sameZonePool(out, pool) && Date.parse(out.seenAt) >= since);
         return group && groupPools && groupPools.some((pool) => !known(pool)) ? [group] : [];
       });
-    if (groups.length) probes.set(key, { groups, token: signal.activityId ?? String(Date.parse(signal.time)) });
+    const unmet = Math.min(groups.length, Math.max(1, unmetNodes(byName.get(failed.name))));
+    if (groups.length) probes.set(key, { groups, token: signal.activityId ?? String(Date.parse(signal.time)), unmet });
   }
   return [...probes.values()];
 }

@@ -187,6 +187,28 @@ describe('the tier probe on a dozen-group night (pools.probeTiers, on by default
     expect(stateWord(world.aws.view('spot-nodes-app2-m5').tags)).toBe('suspended');
   });
 
+  it('orders no more nodes than the failing group could not launch, however often it fails again', async () => {
+    const world = new World({ config: configFor('cluster-autoscaler', 'pools: { probeTiers: true }') });
+    const healthy = ['r5', 'm5a', 'r5a', 'm6i'].map((family) => `${family}.8xlarge`);
+    world.aws.addGroup({ name: 'spot-nodes-m5', cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', 'm5.8xlarge') });
+    for (const type of healthy)
+      world.aws.addGroup({ name: `spot-nodes-${type}`, cluster: 'prod', minSize: 0, maxSize: 50, desiredCapacity: 1, pools: pools('spot', type) });
+    world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });
+    const others = () => healthy.reduce((sum, type) => sum + world.aws.view(`spot-nodes-${type}`).desiredCapacity, 0);
+
+    // Four failures of one node each, a probe after each: never more nodes than pending pods.
+    for (let failure = 1; failure <= 4; failure++) {
+      world.aws.clusterAutoscalerScaleUp('spot-nodes-m5', 1);
+      await world.deliverEvents();
+      expect(others() - healthy.length, `after failure ${failure}`).toBeLessThanOrEqual(failure);
+      world.clock.advance('6m'); // the group's suspension and the pool mark run out
+      await world.reconcile();
+      world.aws.advance('5m');
+      world.aws.takeEvents();
+    }
+    expect(others()).toBeGreaterThan(healthy.length); // the probe did launch: its nodes serve the pods
+  });
+
   it('does not probe with the kill switch on', async () => {
     const world = twoApplications('pools: { probeTiers: true }\nenabled: false');
     world.aws.outOfCapacity({ market: 'spot', instanceType: 'm5.8xlarge' });

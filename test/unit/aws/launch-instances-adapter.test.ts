@@ -2,11 +2,13 @@
  * The LaunchInstances adapter's requests and its reading of partial failures, with
  * aws-sdk-client-mock (moto 5.2.5 does not implement LaunchInstances).
  */
-import { AutoScalingClient, LaunchInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, AutoScalingServiceException, LaunchInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createLaunchInstancesAdapter } from '../../../lib/aws/launch-instances-adapter';
 import { poolsOutOfLaunchErrors } from '../../../lib/pools/pool-out';
+import { clientToken } from '../../../lib/pools/probe-tier';
+import { LaunchInstancesUnavailableError } from '../../../lib/vocabulary/errors';
 
 const partial = {
   AutoScalingGroupName: 'spot-nodes-a',
@@ -93,5 +95,26 @@ describe('LaunchInstances adapter', () => {
       /1 to 100/,
     );
     expect(mock.commandCalls(LaunchInstancesCommand)).toHaveLength(0);
+  });
+
+  it('tells a refusal by IAM apart, with what to change, so the probe stops asking until the next cold start', async () => {
+    const client = new AutoScalingClient({ region: 'eu-west-3' });
+    mockClient(client)
+      .on(LaunchInstancesCommand)
+      .rejects(new AutoScalingServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+    const refused = createLaunchInstancesAdapter(client).launchInstances({ group: 'g', count: 1, zone: { id: 'euw3-az1' }, clientToken: 't' });
+    await expect(refused).rejects.toBeInstanceOf(LaunchInstancesUnavailableError);
+    await expect(refused).rejects.toThrow(/probeTemplateScope=account/);
+  });
+});
+
+describe('the tier probe\u2019s client token', () => {
+  it('stays distinct per failure for long group names, within 64 characters AWS allows', () => {
+    const eks = 'eks-spot-nodes-m5-8xlarge-3ac6f2e1-8b1d-4c2a-9e55-4f2b7d1c0a9e';
+    const first = clientToken('c1d2e3f4-0000-1111-2222-333344445555', eks, 'eu-west-3a');
+    const second = clientToken('c1d2e3f4-0000-1111-2222-666677778888', eks, 'eu-west-3a');
+    expect(first).not.toBe(second);
+    expect(first).toMatch(/^[A-Za-z0-9_\-/]{1,64}$/);
+    expect(clientToken('a', eks, 'eu-west-3a')).toBe(clientToken('a', eks, 'eu-west-3a'));
   });
 });
