@@ -2,6 +2,7 @@
  * The last word before anything is written: kill switch, per-cluster change budget (only for
  * inferred suspensions, lib/failover/evidence-budget.ts), and size sanity (min ≤ desired ≤ max, never below in-service). Pure.
  */
+import type { Sizes } from '../vocabulary/sizes';
 import type { Policy } from '../config/policy';
 import { type Action, type Alert, writesToAws } from './actions';
 import { type Snapshot, findGroup } from './snapshot';
@@ -117,7 +118,7 @@ export function summarize(action: Action): string {
     case 'suspend-group':
       return `take ${action.group} out of rotation (${action.reason}), max ${action.from.maxSize}→${action.to.maxSize}, desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}, until ${action.until ?? 'a person fixes it'}`;
     case 'enforce-suspension':
-      return `keep ${action.group} out of rotation: max ${action.from.maxSize}→${action.to.maxSize}, desired ${action.from.desiredCapacity}→${action.to.desiredCapacity}`;
+      return `keep ${action.group} out of rotation: ${sizeChanges(action.from, action.to) || 'sizes as they are, its tags rewritten'}`;
     case 'raise-desired':
       return `raise ${action.group} desired ${action.from}→${action.to} for ${action.replacing}`;
     case 'start-probe':
@@ -133,4 +134,17 @@ export function summarize(action: Action): string {
       return String(unreachable);
     }
   }
+}
+
+/** Only the sizes that change, so a repair says what it repaired (`min 1→0, max 3→2`). */
+function sizeChanges(from: Sizes, to: Sizes): string {
+  const fields = [
+    ['min', from.minSize, to.minSize],
+    ['desired', from.desiredCapacity, to.desiredCapacity],
+    ['max', from.maxSize, to.maxSize],
+  ] as const;
+  return fields
+    .filter(([, before, after]) => before !== after)
+    .map(([name, before, after]) => `${name} ${before}→${after}`)
+    .join(', ');
 }
