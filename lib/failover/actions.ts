@@ -18,9 +18,12 @@ interface InTier {
 
 /**
  * Tags written (CreateOrUpdateTags) before the sizes, then `removeTags` deleted: the keys of the
- * previous release's format, replaced by this write (lib/vocabulary/tags.ts, LEGACY_TAG).
+ * previous release's format, replaced by this write (lib/vocabulary/tags.ts, LEGACY_TAG). Where
+ * the new keys would pass the group's 50 tags, `removeFirst` (old keys this write carries over)
+ * are deleted before it (lib/failover/guard-write.ts, withRoom).
  */
-interface WritesTags {
+export interface WritesTags {
+  removeFirst?: readonly string[];
   tags: Record<string, string>;
   removeTags?: readonly string[];
 }
@@ -64,7 +67,8 @@ export interface StartProbe extends OnGroup, InTier, WritesTags {
 }
 
 /**
- * Fully back: saved MinSize/MaxSize, suspension tags removed. Written as: `tags` (the memory with
+ * Fully back: saved MinSize/MaxSize, suspension tags removed. Written as: `removeFirst` (old keys
+ * that make room, if needed), `tags` (the memory with
  * the restore time, sizes still in it), `removeTags` (state and reason: the group reads "released"),
  * the sizes, then `afterSizes` (the memory without the sizes; the previous release's saved-sizes
  * key last).
@@ -78,6 +82,7 @@ export interface RestoreGroup extends OnGroup, InTier {
   why: 'probe-succeeded' | 'probe-window-passed' | 'operator-released';
   from: Sizes;
   to: Sizes;
+  removeFirst?: readonly string[];
   tags: Record<string, string>;
   removeTags: readonly string[];
   afterSizes?: { tags: Record<string, string>; removeTags: readonly string[] };

@@ -15,7 +15,7 @@ import { placeUnmetCapacity } from './placement';
 import { type ClusterSnapshot, type GroupView, type Snapshot, findGroup } from './snapshot';
 import type { Sizes } from '../vocabulary/sizes';
 import { legacyKeysOf, memoryTag, stateRecordOf, unknownFailureKey } from './guard-state';
-import { fitSuspension, fits, guardWrite } from './guard-write';
+import { type TagWrite, fitSuspension, guardWrite, withRoom } from './guard-write';
 
 export interface Decision {
   actions: Action[];
@@ -146,7 +146,7 @@ function tickGroup(cluster: ClusterSnapshot, group: GroupView, now: Date, policy
         return [restore(cluster, group, 'probe-window-passed', now.toISOString())];
       return enforceProbe(cluster, group, guard.setMax);
     case 'suspended':
-      if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return [startProbe(cluster, group, now)];
+      if (guard.until !== null && now.getTime() >= Date.parse(guard.until)) return startProbe(cluster, group, now);
       return enforceSuspension(cluster, group);
     default:
       return assertNever(guard);
@@ -196,6 +196,7 @@ function suspend(signal: LaunchFailure, cluster: ClusterSnapshot, group: GroupVi
       backoffSeconds,
       from: currentSizes(group),
       to,
+      ...(fitted.removeFirst ? { removeFirst: fitted.removeFirst } : {}),
       tags: fitted.tags,
       removeTags: fitted.removeTags,
     },
@@ -243,22 +244,24 @@ function redateSuspension(signal: LaunchFailure, cluster: ClusterSnapshot, group
   const until = guard.until === null ? null : new Date(Date.parse(signal.time) + backoffSeconds * 1000).toISOString();
   const record = stateRecordOf(guard);
   const sizes = suspendedSizes(group);
-  const write = guardWrite(group, {
-    ...(record ? { state: { ...record, since: signal.time, until } } : {}),
-    memory: { ...group.memory, backoff: { seconds: backoffSeconds, failureAt: signal.time } },
-  });
+  const write = withRoom(
+    group,
+    guardWrite(group, {
+      ...(record ? { state: { ...record, since: signal.time, until } } : {}),
+      memory: { ...group.memory, backoff: { seconds: backoffSeconds, failureAt: signal.time } },
+    }),
+  );
+  const enforce: Action = {
+    kind: 'enforce-suspension',
+    cluster: cluster.policy.name,
+    group: group.name,
+    tier: group.tier,
+    from: currentSizes(group),
+    to: sizes,
+    ...(write ?? { tags: {} }),
+  };
   return {
-    actions: [
-      {
-        kind: 'enforce-suspension',
-        cluster: cluster.policy.name,
-        group: group.name,
-        tier: group.tier,
-        from: currentSizes(group),
-        to: sizes,
-        ...write,
-      },
-    ],
+    actions: write ? [enforce] : [enforce, noRoomAlert(cluster, group, `cannot date its suspension from the earlier failure at ${signal.time}`)],
     notes: [`earlier failure at ${signal.time}: the suspension is dated from it`],
   };
 }
@@ -310,13 +313,13 @@ function countUnknownFailure(signal: LaunchFailure, cluster: ClusterSnapshot, gr
   const keys = sameWindow ? [...previous.keys, key].slice(-policy.unknownFailures.suspendAfter) : [key];
   const first = sameWindow && Date.parse(previous.first) < at ? previous.first : signal.time;
   if (keys.length >= policy.unknownFailures.suspendAfter) return suspend(signal, cluster, group, policy, saved);
-  const write = guardWrite(group, { memory: { ...group.memory, unknownFailures: { first, keys } } });
-  const uncounted = fits(group, Object.keys(write.tags))
+  const write = withRoom(group, guardWrite(group, { memory: { ...group.memory, unknownFailures: { first, keys } } }));
+  const uncounted = write
     ? null
     : `; not counted: ${group.name} has no room for ${TAG.memory} (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT} tags), free some tags`;
   return {
     actions: [
-      ...(uncounted ? [] : [{ kind: 'count-unknown-failure' as const, cluster: cluster.policy.name, group: group.name, count: keys.length, ...write }]),
+      ...(write ? [{ kind: 'count-unknown-failure' as const, cluster: cluster.policy.name, group: group.name, count: keys.length, ...write }] : []),
       alert(
         'warning',
         'unknown-failure',
@@ -352,26 +355,34 @@ function enforceProbe(cluster: ClusterSnapshot, group: GroupView, probeMax: numb
   return [{ kind: 'enforce-suspension', cluster: cluster.policy.name, group: group.name, tier: group.tier, from: currentSizes(group), to, tags: {} }];
 }
 
-function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Action {
+function startProbe(cluster: ClusterSnapshot, group: GroupView, now: Date): Action[] {
   const guard = group.guard;
   if (guard.state !== 'suspended') throw new Error('startProbe needs a suspended group');
   const current = Math.max(group.desiredCapacity, group.live);
   // A group that was already full before the failure has no room for a probe: bring it back whole.
-  if (guard.saved.maxSize <= current) return restore(cluster, group, 'probe-succeeded', now.toISOString());
+  if (guard.saved.maxSize <= current) return [restore(cluster, group, 'probe-succeeded', now.toISOString())];
   const to: Sizes = { minSize: group.minSize, desiredCapacity: group.desiredCapacity, maxSize: current + 1 };
   const { failure, since, until } = guard;
-  const write = guardWrite(group, {
-    state: { state: 'probing', failure, since, until, setMax: to.maxSize, probe: { start: now.toISOString(), base: group.live } },
-  });
-  return {
-    kind: 'start-probe',
-    cluster: cluster.policy.name,
-    group: group.name,
-    tier: group.tier,
-    from: currentSizes(group),
-    to,
-    ...write,
-  };
+  const write = withRoom(
+    group,
+    guardWrite(group, {
+      state: { state: 'probing', failure, since, until, setMax: to.maxSize, probe: { start: now.toISOString(), base: group.live } },
+    }),
+  );
+  // A probe its tags do not record could never be told from the suspension: the group stays out until a person makes room.
+  if (!write) return [...enforceSuspension(cluster, group), noRoomAlert(cluster, group, 'cannot start its probe and stays out of rotation')];
+  return [{ kind: 'start-probe', cluster: cluster.policy.name, group: group.name, tier: group.tier, from: currentSizes(group), to, ...write }];
+}
+
+/** A write the group's 50 tags cannot take even with the previous release's spare keys deleted first: none is sent. */
+function noRoomAlert(cluster: ClusterSnapshot, group: GroupView, consequence: string): Alert {
+  return alert(
+    'critical',
+    'needs-operator',
+    cluster,
+    group,
+    `${group.name} has no room for capacity-guard's tags (${Object.keys(group.tags).length} of ${GROUP_TAG_LIMIT}): it ${consequence}; free some tags, or delete ${TAG.state} to bring it back with its saved sizes`,
+  );
 }
 
 function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['why'], at: string): RestoreGroup {
@@ -395,13 +406,21 @@ function restore(cluster: ClusterSnapshot, group: GroupView, why: RestoreGroup['
       maxSize: saved.maxSize,
       desiredCapacity: Math.min(saved.maxSize, Math.max(group.desiredCapacity, saved.minSize)),
     },
-    tags: fits(group, [TAG.memory]) ? { [TAG.memory]: first } : {},
-    removeTags: [...SUSPENSION_TAG_KEYS, ...legacy.filter((key) => key !== LEGACY_TAG.savedSizes)].filter((key) => key in group.tags),
+    ...restoreFirstWrite(
+      group,
+      first,
+      [...SUSPENSION_TAG_KEYS, ...legacy.filter((key) => key !== LEGACY_TAG.savedSizes)].filter((key) => key in group.tags),
+    ),
     afterSizes: {
       tags: after === null ? {} : { [TAG.memory]: after },
       removeTags: [...(after === null && TAG.memory in group.tags ? [TAG.memory] : []), ...legacy.filter((key) => key === LEGACY_TAG.savedSizes)],
     },
   };
+}
+
+/** The restore time with the sizes still kept, where it fits; else only the deletions (the memory follows once they made room). */
+function restoreFirstWrite(group: GroupView, memory: string, removeTags: string[]): TagWrite {
+  return withRoom(group, { tags: { [TAG.memory]: memory }, removeTags }) ?? { tags: {}, removeTags };
 }
 
 /** What actually runs, never below what is in service. */

@@ -10,7 +10,7 @@
  * group still in rotation raises again only what was never raised. A raise lost after its
  * suspension is never redone; cluster-autoscaler covers that demand, as the failing group is out.
  */
-import type { Action } from './actions';
+import type { Action, WritesTags } from './actions';
 import { summarize } from './guard-rails';
 import type { AutoScalingPort, CallOptions } from '../ports/auto-scaling';
 import type { Log } from '../ports/log';
@@ -94,19 +94,19 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
     case 'suspend-group':
     case 'start-probe':
     case 'enforce-suspension':
-      await writeTags(port, action.group, action.tags, action.removeTags ?? [], options);
+      await writeTags(port, action.group, action, options);
       await port.updateSizes(action.group, action.to, options);
       return;
     case 'raise-desired':
       throw new Error('raises are executed by executeActions (phantom demand)');
     case 'restore-group': {
-      await writeTags(port, action.group, action.tags, action.removeTags, options);
+      await writeTags(port, action.group, action, options);
       await port.updateSizes(action.group, action.to, options);
-      await writeTags(port, action.group, action.afterSizes?.tags ?? {}, action.afterSizes?.removeTags ?? [], options);
+      await writeTags(port, action.group, action.afterSizes ?? { tags: {} }, options);
       return;
     }
     case 'count-unknown-failure':
-      await writeTags(port, action.group, action.tags, action.removeTags ?? [], options);
+      await writeTags(port, action.group, action, options);
       return;
     case 'alert': {
       const write = action.severity === 'critical' ? log.error : action.severity === 'warning' ? log.warn : log.info;
@@ -120,8 +120,12 @@ async function executeAction(action: Action, port: AutoScalingPort, log: Log, op
   }
 }
 
-/** New keys first, then the deletions (the previous release's keys): a write lost between the two leaves both readable. */
-async function writeTags(port: AutoScalingPort, group: string, tags: Record<string, string>, remove: readonly string[], options: CallOptions): Promise<void> {
-  await port.putTags(group, tags, options);
-  if (remove.length > 0) await port.deleteTags(group, remove, options);
+/**
+ * New keys first, then the deletions (the previous release's keys): a write lost between the two
+ * leaves both readable. Only the old keys that make room for a write beyond 50 tags go before it.
+ */
+async function writeTags(port: AutoScalingPort, group: string, write: WritesTags, options: CallOptions): Promise<void> {
+  if (write.removeFirst?.length) await port.deleteTags(group, write.removeFirst, options);
+  await port.putTags(group, write.tags, options);
+  if (write.removeTags?.length) await port.deleteTags(group, write.removeTags, options);
 }

@@ -24,6 +24,7 @@ function applyTo(group: GroupView, action: Action): GroupView {
       next.desiredCapacity = action.to;
       break;
     case 'restore-group':
+      for (const key of action.removeFirst ?? []) delete next.tags[key];
       Object.assign(next.tags, action.tags);
       for (const key of action.removeTags) delete next.tags[key];
       Object.assign(next.tags, action.afterSizes?.tags);
@@ -39,6 +40,7 @@ function applyTo(group: GroupView, action: Action): GroupView {
       break;
   }
   if (action.kind !== 'restore-group' && action.kind !== 'raise-desired') {
+    for (const key of action.removeFirst ?? []) delete next.tags[key];
     Object.assign(next.tags, action.tags);
     for (const key of action.removeTags ?? []) delete next.tags[key];
   }

@@ -124,7 +124,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
       maxSize: spec.maxSize,
       desiredCapacity: spec.desiredCapacity,
       pools: spec.pools,
-      tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags },
+      tags: withinTagLimit({ 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${spec.cluster}`]: 'owned', ...spec.tags }),
       instances: [],
       createdTime: spec.createdTime ?? new Date(now).toISOString(),
       desiredCapacityType: spec.desiredCapacityType ?? 'units',
@@ -273,10 +273,12 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
   /** An operator edits a group's tags in the console: no call counted (`null` deletes the key). */
   tagByHand(groupName: string, tags: Record<string, string | null>): void {
     const group = this.get(groupName);
+    const after = { ...group.tags };
     for (const [key, value] of Object.entries(tags)) {
-      if (value === null) delete group.tags[key];
-      else group.tags[key] = value;
+      if (value === null) delete after[key];
+      else after[key] = value;
     }
+    group.tags = withinTagLimit(after);
   }
 
   async updateSizes(groupName: string, sizes: GroupSizes): Promise<void> {
@@ -359,8 +361,7 @@ export class FakeAutoScaling implements AutoScalingPort, RetirePort, LaunchInsta
     await this.enter('putTags');
     if (Object.keys(tags).length > 25) throw new FakeAwsError('ValidationError', 'CreateOrUpdateTags takes at most 25 tags per call.');
     const group = this.get(groupName);
-    const after = { ...group.tags, ...tags };
-    if (Object.keys(after).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
+    const after = withinTagLimit({ ...group.tags, ...tags });
     for (const [key, value] of Object.entries(tags)) {
       if (value.length > 256) throw new FakeAwsError('ValidationError', `Tag value for ${key} is longer than 256 characters`);
     }
@@ -616,4 +617,10 @@ function toObserved(group: FakeGroup, zoneIdOf: (zoneName: string) => string): O
     },
     desiredCapacityType: group.desiredCapacityType,
   };
+}
+
+/** AWS refuses a group's 51st tag, whoever writes it (console, CreateAutoScalingGroup, CreateOrUpdateTags): the whole call fails. */
+function withinTagLimit(tags: Record<string, string>): Record<string, string> {
+  if (Object.keys(tags).length > 50) throw new FakeAwsError('LimitExceeded', 'The quota for tags on an Auto Scaling group (50) has been reached.');
+  return tags;
 }

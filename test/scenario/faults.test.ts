@@ -322,6 +322,15 @@ describe('a group near the 50-tag limit (cluster-autoscaler, EKS and cost tags)'
     expect(world.metrics.get('alert.needs-operator')).toBeGreaterThan(0); // the warning that the reason did not fit
   });
 
+  it('cannot carry a 51st tag in the fake either, written by capacity-guard or by hand, as AWS refuses it', async () => {
+    const world = prodCluster();
+    world.aws.tagByHand('spot-nodes-8x-a', crowd(48)); // + 2 CA tags = 50
+
+    await expect(world.aws.putTags('spot-nodes-8x-a', { 'cost-centre/one-more': 'x' })).rejects.toMatchObject({ name: 'LimitExceeded' });
+    expect(() => world.aws.tagByHand('spot-nodes-8x-a', { 'cost-centre/one-more': 'x' })).toThrow(/quota for tags/);
+    expect(Object.keys(world.aws.view('spot-nodes-8x-a').tags)).toHaveLength(50);
+  });
+
   it('is capped even with no room for a single tag, and a person is told the sizes to restore', async () => {
     const world = prodCluster();
     world.aws.tagByHand('spot-nodes-8x-a', crowd(47)); // + 2 CA tags = 49: no room for state and memory

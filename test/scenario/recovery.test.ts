@@ -206,6 +206,28 @@ describe('a group the previous release took out of rotation (one tag per field)'
     expect(ours(world)).toEqual([TAG.memory]);
   });
 
+  it('with 50 tags (the old release left room for its own keys only), still probes and comes back by itself', async () => {
+    const world = await suspendedByPreviousRelease();
+    const name = 'spot-nodes-8x-a';
+    const others = 50 - Object.keys(world.aws.view(name).tags).length;
+    world.aws.tagByHand(name, Object.fromEntries(Array.from({ length: others }, (_, index) => [`cost-centre/tag-${index}`, 'x'])));
+    expect(Object.keys(world.aws.view(name).tags)).toHaveLength(50);
+
+    world.aws.advance('3m');
+    const probe = await world.reconcile();
+    expect(probe.failedActions).toBe(0);
+    expect(guardOf(world.aws.view(name)).state).toBe('probing');
+    expect(world.aws.view(name).maxSize).toBe(3);
+
+    world.aws.capacityBack(SPOT);
+    world.aws.clusterAutoscalerScaleUp(name, 1);
+    await world.deliverEvents();
+    const group = world.aws.view(name);
+    expect({ min: group.minSize, max: group.maxSize }).toEqual({ min: 0, max: 50 });
+    expect(guardOf(group)).toMatchObject({ state: 'healthy', memory: { backoff: { seconds: 180 } } });
+    expect(ours(world)).toEqual([TAG.memory]);
+  });
+
   it('released by an operator, gets its saved sizes back and loses the old keys', async () => {
     const world = await suspendedByPreviousRelease();
     await world.aws.deleteTags('spot-nodes-8x-a', [TAG.state]);

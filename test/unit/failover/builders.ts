@@ -69,8 +69,13 @@ function pairOf(value: string | undefined, timeAt: 0 | 1): string {
 }
 
 /** What the group's tags record once an action's tags are written (and its old keys deleted). */
-export function recorded(observed: ObservedGroup, action: { tags: Record<string, string>; removeTags?: readonly string[] } | undefined) {
-  const tags = { ...observed.tags, ...action?.tags };
+export function recorded(
+  observed: ObservedGroup,
+  action: { removeFirst?: readonly string[]; tags: Record<string, string>; removeTags?: readonly string[] } | undefined,
+) {
+  const tags = { ...observed.tags };
+  for (const key of action?.removeFirst ?? []) delete tags[key];
+  Object.assign(tags, action?.tags);
   for (const key of action?.removeTags ?? []) delete tags[key];
   return { guard: readGuardState(tags, observed.name), memory: readGuardMemory(tags), tags };
 }

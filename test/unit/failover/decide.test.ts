@@ -561,6 +561,70 @@ describe('a group suspended by the previous release (one tag per field)', () => 
   });
 });
 
+describe('a group of the previous release at the 50-tag limit (it left room for its own keys only)', () => {
+  /** `observed` with cost tags added up to `total` tags. */
+  const filled = (observed: ReturnType<typeof group>, total = 50) => {
+    for (let index = 0; Object.keys(observed.tags ?? {}).length < total; index++) observed.tags = { ...observed.tags, [`cost-centre/tag-${index}`]: 'x' };
+    return observed;
+  };
+  const suspended = (tags = suspendedTags({ [TAG.reason]: 'capacity: ICE', [F.restoredAt]: at(-3600) })) =>
+    filled(legacyGroup('spot-a', { min: 1, desired: 2, max: 2 }, tags));
+  /** The most tags the group carries while the action's tags are written: after the old keys deleted first. */
+  const peak = (observed: ReturnType<typeof group>, action: { removeFirst?: readonly string[]; tags: Record<string, string> }) =>
+    Object.keys(recorded(observed, { removeFirst: action.removeFirst, tags: action.tags }).tags).length;
+  const kept = [F.state, F.since, F.until, F.savedSizes];
+
+  it('probes: an old key the state reads without is deleted first to make room, the rest after, and a stop right after the deletion still reads the suspension', () => {
+    const observed = suspended();
+    const [probe] = only(decide({ kind: 'tick', time: at(181) }, snapshot([observed]), policy(), new Date(at(181))), 'start-probe');
+
+    expect(probe?.removeFirst?.length).toBe(1);
+    for (const key of kept) expect(probe?.removeFirst).not.toContain(key);
+    expect(peak(observed, probe ?? { tags: {} })).toBe(50);
+    expect(probe?.removeTags?.at(-1)).toBe(F.savedSizes);
+    const stopped = recorded(observed, { removeFirst: probe?.removeFirst, tags: {} });
+    expect(stopped.guard).toMatchObject({ state: 'suspended', since: T0, saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 } });
+    const after = recorded(observed, probe);
+    expect(after.guard).toMatchObject({ state: 'probing', failure: 'capacity', since: T0, saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 } });
+    expect(after.memory).toEqual({ backoff: { seconds: 180, failureAt: T0 }, restoredAt: at(-3600), unknownFailures: null });
+  });
+
+  it('dates its suspension from an earlier failure within the 50 tags', () => {
+    const observed = suspended();
+    const [enforce] = only(decide(failure('spot-a', at(-60)), snapshot([observed]), policy(), now), 'enforce-suspension');
+
+    expect(peak(observed, enforce ?? { tags: {} })).toBeLessThanOrEqual(50);
+    expect(recorded(observed, enforce).guard).toMatchObject({ state: 'suspended', since: at(-60) });
+  });
+
+  it('with no old key to spare, starts no probe its tags could not record, keeps the group out and tells a person', () => {
+    const tags = suspendedTags();
+    for (const key of [F.failure, F.setMax, F.backoff]) delete tags[key];
+    const observed = suspended(tags);
+    const actions = decide({ kind: 'tick', time: at(181) }, snapshot([observed]), policy(), new Date(at(181)));
+
+    expect(only(actions, 'start-probe')).toEqual([]);
+    for (const action of actions) if ('tags' in action) expect(peak(observed, action)).toBeLessThanOrEqual(50);
+    expect(only(actions, 'alert')).toContainEqual(
+      expect.objectContaining({ severity: 'critical', code: 'needs-operator', message: expect.stringContaining('probe') }),
+    );
+  });
+
+  it('healthy with old backoff and restored-at keys, counts their deletion as room: a suspension at 49 tags keeps all three keys', () => {
+    const observed = filled(
+      legacyGroup('spot-a', { min: 1, desired: 7, max: 50, inService: 2 }, { [F.backoff]: `180,${at(-7200)}`, [F.restoredAt]: at(-3600) }),
+      49,
+    );
+    const actions = decide(failure('spot-a'), snapshot([observed]), policy(), now);
+    const [suspend] = only(actions, 'suspend-group');
+
+    expect(Object.keys(suspend?.tags ?? {}).sort()).toEqual([TAG.memory, TAG.reason, TAG.state]);
+    expect(peak(observed, suspend ?? { tags: {} })).toBeLessThanOrEqual(50);
+    expect(only(actions, 'alert').filter((alert) => alert.code === 'needs-operator')).toEqual([]);
+    expect(recorded(observed, suspend).guard).toMatchObject({ state: 'suspended', saved: { minSize: 1, desiredCapacity: 7, maxSize: 50 } });
+  });
+});
+
 describe('a group near the 50-tag limit', () => {
   const crowded = (foreign: number, tags: Record<string, string> = {}) => {
     const observed = group('spot-a', { min: 1, desired: 7, max: 50, inService: 2 }, tags);
