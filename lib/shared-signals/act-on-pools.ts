@@ -8,7 +8,7 @@
  * pools' marks ends; (c) only suspensions and alerts are kept: nothing is raised. Pure.
  */
 import type { Policy } from '../config/policy';
-import type { Action, SuspendGroup } from '../failover/actions';
+import type { Action, EnforceSuspension, SuspendGroup } from '../failover/actions';
 import { decideInOrder } from '../failover/decide-in-order';
 import { type Snapshot, findGroup } from '../failover/snapshot';
 import { memoryTag, readGuardState, stateRecordOf, stateTag } from '../failover/guard-state';
@@ -19,6 +19,7 @@ import type { ObservedGroup } from '../ports/auto-scaling';
 import type { PoolOut } from '../ports/pool-signals';
 import { poolId } from '../vocabulary/pool-key';
 import { TAG, tagValue } from '../vocabulary/tags';
+import type { EndedMark } from './marks';
 
 export interface GroupPartlyOut {
   group: string;
@@ -116,4 +117,45 @@ function asRemoteSuspension(action: SuspendGroup, outs: readonly PoolOut[], snap
     backoffSeconds: Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000)),
     tags,
   };
+}
+
+/**
+ * A suspension that rested on another account's marks resumes when its origin says the pool is
+ * back: a group still suspended with the very end one of its pools' ended marks had (to the
+ * second: the state tag keeps whole seconds) is re-dated to now, and the next reconcile opens its
+ * probe as after any suspension. A group that failed by itself since has another end and waits.
+ * Batch-scoped: a recovery that is redelivered finds its mark already ended and changes nothing,
+ * so a lost re-date leaves the group to its own end (at most the mark's lifetime). Pure.
+ */
+export function resumeEarly(
+  snapshot: Snapshot,
+  observed: readonly ObservedGroup[],
+  ended: readonly EndedMark[],
+  now: Date,
+  zoneIds: ReadonlyMap<string, string>,
+): EnforceSuspension[] {
+  if (ended.length === 0) return [];
+  const sameSecond = (a: string, b: string) => Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
+  return observed.flatMap((group): EnforceSuspension[] => {
+    const view = findGroup(snapshot, group.name)?.group;
+    if (!view || view.ignored || view.guard.state !== 'suspended' || view.guard.until === null) return [];
+    const until = view.guard.until;
+    if (Date.parse(until) <= now.getTime()) return [];
+    const pools = poolsOfGroup(group, zoneIds) ?? [];
+    const rested = ended.some(({ out, endedFrom }) => sameSecond(endedFrom, until) && pools.some((pool) => sameZonePool(out, pool)));
+    const record = stateRecordOf(view.guard);
+    if (!rested || !record) return [];
+    const sizes = { minSize: view.minSize, desiredCapacity: view.desiredCapacity, maxSize: view.maxSize };
+    return [
+      {
+        kind: 'enforce-suspension',
+        cluster: view.cluster,
+        group: view.name,
+        tier: view.tier,
+        from: sizes,
+        to: sizes,
+        tags: { [TAG.state]: stateTag({ ...record, until: now.toISOString() }) },
+      },
+    ];
+  });
 }

@@ -42,11 +42,18 @@ export function remoteOut(signal: SharedPoolSignal, policy: Pick<SharedSignalsPo
  * batch or the store, same origin and pool, evidence not newer than the recovery) rewritten to end
  * at the recovery. A set mark newer than a recovery in the same batch wins over it. Pure.
  */
-export function marksToWrite(changes: readonly MarkChange[], stored: readonly PoolOut[]): { writes: PoolOut[]; ended: PoolOut[] } {
+/** A mark a recovery ended, with the end it had: a suspension that rested on it resumed then (./act-on-pools.ts resumeEarly). */
+export interface EndedMark {
+  out: PoolOut;
+  endedFrom: string;
+}
+
+export function marksToWrite(changes: readonly MarkChange[], stored: readonly PoolOut[]): { writes: PoolOut[]; ended: PoolOut[]; endedFrom: EndedMark[] } {
   const sets = changes.flatMap((change) => (change.change === 'set' ? [change.out] : []));
   const ends = changes.flatMap((change) => (change.change === 'end' ? [change] : []));
   const sameMark = (out: PoolOut, end: { pool: PoolKey; account: string }) => out.account === end.account && poolId(out.pool) === poolId(end.pool);
   const ended: PoolOut[] = [];
+  const endedFrom: EndedMark[] = [];
   for (const end of ends) {
     // Times as instants: a signal's may come with or without milliseconds, or with an offset.
     const at = Date.parse(end.at);
@@ -54,8 +61,10 @@ export function marksToWrite(changes: readonly MarkChange[], stored: readonly Po
     if (candidates.length === 0 || candidates.some((out) => Date.parse(out.seenAt) > at)) continue;
     const latest = candidates.reduce((a, b) => (Date.parse(a.until) >= Date.parse(b.until) ? a : b));
     if (Date.parse(latest.until) <= at) continue;
-    ended.push({ ...latest, evidence: `${latest.evidence}, recovered ${end.at}`, until: new Date(at).toISOString() });
+    const out = { ...latest, evidence: `${latest.evidence}, recovered ${end.at}`, until: new Date(at).toISOString() };
+    ended.push(out);
+    endedFrom.push({ out, endedFrom: latest.until });
   }
   const endedKeys = new Set(ended.map((out) => `${out.account}|${poolId(out.pool)}`));
-  return { writes: [...sets.filter((out) => !endedKeys.has(`${out.account}|${poolId(out.pool)}`)), ...ended], ended };
+  return { writes: [...sets.filter((out) => !endedKeys.has(`${out.account}|${poolId(out.pool)}`)), ...ended], ended, endedFrom };
 }

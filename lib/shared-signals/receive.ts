@@ -2,8 +2,8 @@
  * One SQS batch of signals from other accounts (their PutEvents → our signals bus → rule → SQS →
  * here): parse, admit (allowlist, region, own account), fold into the pool marks (a duplicate
  * changes nothing), then — holding the writers' lease — take out the groups all of whose pools are
- * out. A "recovered" signal ends its origin's mark of that pool (lib/shared-signals/marks.ts); the
- * groups it had taken out come back when their suspension ends, as any other. A malformed record
+ * out. A "recovered" signal ends its origin's mark of that pool (lib/shared-signals/marks.ts); a
+ * group whose suspension rested on that mark resumes at once (its probe opens at the next reconcile). A malformed record
  * fails (SQS retries it, the dead-letter queue keeps it, the log says why);
  * refused and own signals are acknowledged, counted and logged. A received signal is never
  * published again: this run has no publisher.
@@ -20,9 +20,9 @@ import { writeGate } from '../run/gate';
 import { RunReporter } from '../run/run-report';
 import { underLease } from '../run/with-lock';
 import { describeSharedSignal } from '../vocabulary/shared-signal';
-import { groupsPartlyOut, suspensionsForRemote } from './act-on-pools';
+import { groupsPartlyOut, resumeEarly, suspensionsForRemote } from './act-on-pools';
 import { admitSignal } from './admit';
-import { type MarkChange, marksToWrite, remoteOut } from './marks';
+import { type EndedMark, type MarkChange, marksToWrite, remoteOut } from './marks';
 import { describeConfiguredGroups } from '../run/describe-groups';
 
 const LOCK_WAIT_MS = 10_000;
@@ -46,6 +46,7 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
   const outcomes: ReceiveResult['outcomes'] = records.map((record, index) => parseSharedSignalRecord(record, index));
   const failed = new Set<number>();
   let changed = false;
+  let endedMarks: EndedMark[] = [];
   const changes: { index: number; change: Exclude<MarkChange, { change: 'none' }> }[] = [];
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome.outcome === 'invalid') {
@@ -81,12 +82,13 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
     try {
       // A recovery ends a mark already stored: read them only then.
       const stored = changes.some(({ change }) => change.change === 'end') ? await deps.pools.listPoolsOut(deps.now(), options) : [];
-      const { writes, ended } = marksToWrite(
+      const { writes, ended, endedFrom } = marksToWrite(
         changes.map(({ change }) => change),
         stored,
       );
       if (writes.length > 0 && writeGate(deps.policy, true).writes) await deps.pools.recordPoolsOut(writes, options);
       changed = writes.length > ended.length;
+      endedMarks = endedFrom;
       for (const out of writes) if (!ended.includes(out)) deps.metrics.timing('shared-signals.age', Math.max(0, deps.now().getTime() - Date.parse(out.seenAt)));
       if (ended.length > 0) {
         deps.metrics.count('shared-signals.mark-ended', ended.length);
@@ -99,15 +101,16 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
       for (const { index } of changes) failed.add(index);
     }
   }
-  const actions = changed
-    ? await actOnPools(deps, options).catch((error: unknown) => {
-        deps.log.error('could not act on the pools; the batch is retried', { error: String(error) });
-        outcomes.forEach((outcome, index) => {
-          if (outcome.outcome === 'signal') failed.add(index);
-        });
-        return [];
-      })
-    : [];
+  const actions =
+    changed || endedMarks.length > 0
+      ? await actOnPools(deps, endedMarks, options).catch((error: unknown) => {
+          deps.log.error('could not act on the pools; the batch is retried', { error: String(error) });
+          outcomes.forEach((outcome, index) => {
+            if (outcome.outcome === 'signal') failed.add(index);
+          });
+          return [];
+        })
+      : [];
   return {
     batchItemFailures: [...failed].flatMap((index) => (outcomes[index]?.messageId ? [{ itemIdentifier: outcomes[index].messageId }] : [])),
     outcomes,
@@ -115,7 +118,7 @@ export async function handleSharedSignals(records: readonly unknown[], deps: Sha
   };
 }
 
-async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise<Action[]> {
+async function actOnPools(deps: SharedSignalDeps, ended: readonly EndedMark[], options: CallOptions): Promise<Action[]> {
   const reporter = new RunReporter<Action>('shared-signals', deps);
   const actions = await underLease(
     deps,
@@ -134,12 +137,17 @@ async function actOnPools(deps: SharedSignalDeps, options: CallOptions): Promise
           left: entry.left,
         });
       }
-      const decided = suspensionsForRemote(snapshot, observed, outs, deps.policy, deps.now(), zoneIds);
+      // Groups that rested on a mark its origin just ended resume first; then every group all of whose pools are out leaves.
+      const decided = [
+        ...resumeEarly(snapshot, observed, ended, deps.now(), zoneIds),
+        ...suspensionsForRemote(snapshot, observed, outs, deps.policy, deps.now(), zoneIds),
+      ];
       logDecided(decided, deps);
       const result = await actDecided(decided, held, options);
       reporter.add(decided, result);
       if (result.failed.length > 0) throw new Error(`${result.failed.length} action(s) failed`);
       for (const action of decided) if (action.kind === 'suspend-group') deps.metrics.count('shared-signals.group-out');
+      for (const action of decided) if (action.kind === 'enforce-suspension') deps.metrics.count('shared-signals.group-resumed');
       return decided;
     },
     {

@@ -255,6 +255,33 @@ describe('capacity signals shared by three accounts', () => {
     expect(world.network.take(B)).toEqual([]);
   });
 
+  it("brings back at once a group out on A's evidence alone when A says one of its pools is back: its probe opens at the next reconcile", async () => {
+    const world = threeAccounts();
+    await failInA(world);
+    await world.deliverSignals(C);
+    const c = world.stack(C).world;
+    const stateOf = () => readGuardState(c.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a');
+    expect(stateOf().state).toBe('suspended');
+
+    // Spot is back; A's own probe launches a node and A says so.
+    for (const account of [A, B, C]) world.stack(account).world.aws.capacityBack({ market: 'spot' });
+    const a = world.stack(A).world;
+    world.clock.advance('3m');
+    await a.reconcile();
+    a.aws.clusterAutoscalerScaleUp('spot-nodes-8x-a', 1);
+    await a.deliverEvents();
+    world.network.take(B);
+    const result = await world.deliverSignals(C);
+    expect(result?.batchItemFailures).toEqual([]);
+    expect(c.metrics.get('shared-signals.group-resumed')).toBe(1);
+
+    // C's mark would have held it for 10 minutes from A's failure; it probes now.
+    await c.reconcile();
+    expect(stateOf().state).toBe('probing');
+    // A group the marks never took out is left alone.
+    expect(c.aws.view('spot-nodes-8x-b').tags[TAG.state]).toBeUndefined();
+  });
+
   it("takes a group out on its own account's evidence and another's together: zones matched through their AZ IDs", async () => {
     const world = threeAccounts();
     const b = world.stack(B).world;
