@@ -37,6 +37,20 @@ function threeAccounts(extraConfig = ''): SharedSignalsWorld {
   return world;
 }
 
+/** A's capacity failure of m5.8xlarge Spot in one zone (by AZ ID), seen now. */
+function m5Failure(world: SharedSignalsWorld, zoneId: string, evidence = 1) {
+  const now = world.clock.iso();
+  return {
+    zone: { id: zoneId },
+    instanceType: 'm5.8xlarge',
+    market: 'spot' as const,
+    kind: 'capacity-failure' as const,
+    evidence,
+    firstSeen: now,
+    lastSeen: now,
+  };
+}
+
 async function failInA(world: SharedSignalsWorld): Promise<void> {
   const a = world.stack(A).world;
   // Every m5.8xlarge Spot pool is empty, in every account: they are the same physical pools.
@@ -89,33 +103,11 @@ describe('capacity signals shared by three accounts', () => {
     expect(sent).toBe(3 * 2); // three pools (one per zone), to two peers
     const again = await world.publish(
       A,
-      ['euw3-az1', 'euw3-az2', 'euw3-az3'].map((id) => ({
-        zone: { id },
-        instanceType: 'm5.8xlarge',
-        market: 'spot' as const,
-        kind: 'capacity-failure' as const,
-        evidence: 1,
-        firstSeen: world.clock.iso(),
-        lastSeen: world.clock.iso(),
-      })),
+      ['euw3-az1', 'euw3-az2', 'euw3-az3'].map((id) => m5Failure(world, id)),
     );
     expect(again).toEqual({ sent: 0, failed: 0, skipped: 3 });
     world.clock.advance('61s');
-    expect(
-      (
-        await world.publish(A, [
-          {
-            zone: { id: 'euw3-az1' },
-            instanceType: 'm5.8xlarge',
-            market: 'spot',
-            kind: 'capacity-failure',
-            evidence: 1,
-            firstSeen: world.clock.iso(),
-            lastSeen: world.clock.iso(),
-          },
-        ])
-      ).sent,
-    ).toBe(2);
+    expect((await world.publish(A, [m5Failure(world, 'euw3-az1')])).sent).toBe(2);
   });
 
   it('changes nothing on a duplicate delivery, and ignores its own account', async () => {
@@ -286,18 +278,7 @@ describe('capacity signals shared by three accounts', () => {
     const world = threeAccounts();
     const b = world.stack(B).world;
     // A found m5.8xlarge Spot empty in euw3-az1 and euw3-az2: in B those are eu-west-3c and eu-west-3a.
-    const seen = {
-      instanceType: 'm5.8xlarge',
-      market: 'spot' as const,
-      kind: 'capacity-failure' as const,
-      evidence: 1,
-      firstSeen: world.clock.iso(),
-      lastSeen: world.clock.iso(),
-    };
-    await world.publish(A, [
-      { zone: { id: 'euw3-az1' }, ...seen },
-      { zone: { id: 'euw3-az2' }, ...seen },
-    ]);
+    await world.publish(A, [m5Failure(world, 'euw3-az1'), m5Failure(world, 'euw3-az2')]);
     await world.deliverSignals(B);
     expect(readGuardState(b.aws.view('spot-nodes-8x-a').tags, 'spot-nodes-8x-a').state).toBe('healthy'); // one zone left
 
@@ -321,18 +302,7 @@ describe('capacity signals shared by three accounts', () => {
 
   it('warns only for a group with pools left', async () => {
     const world = threeAccounts();
-    const evidence = [
-      {
-        zone: { id: 'euw3-az1' },
-        instanceType: 'm5.8xlarge',
-        market: 'spot' as const,
-        kind: 'capacity-failure' as const,
-        evidence: 2,
-        firstSeen: world.clock.iso(),
-        lastSeen: world.clock.iso(),
-      },
-    ];
-    await world.publish(A, evidence);
+    await world.publish(A, [m5Failure(world, 'euw3-az1', 2)]);
     const result = await world.deliverSignals(B);
     expect(result?.actions).toEqual([]);
     expect(stateWord(world.stack(B).world.aws.view('spot-nodes-8x-a').tags)).toBeUndefined();
